@@ -1,0 +1,41 @@
+# The two commands: `make run` and `make test`. Both install what they need first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+CHROMIUM := /usr/bin/chromium
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test install test-install chromium bench clean
+
+run: install
+	$(PY) app.py
+
+test: test-install chromium
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+
+install: $(VENV)/.installed
+test-install: $(VENV)/.test-installed
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements.txt requirements-test.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q -r requirements-test.txt
+	touch $(VENV)/.installed $@
+
+# Debian's chromium; Playwright drives it by path (its own browser download is not used).
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
+	  else sudo apt-get update -q && sudo apt-get install -y -q chromium; fi; }
+
+bench: install
+	$(PY) -m bench.directory
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

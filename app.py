@@ -1,0 +1,72 @@
+"""Reseller Console: create_app() builds the Flask server and the Dash app on it.
+
+`python app.py` serves it (see README.md for the environment variables).
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import dash_mantine_components as dmc
+from dash import Dash
+from flask import Flask
+
+from callbacks import directory
+from components.shell import app_layout
+from config import Settings
+from data.db import Database
+from data.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+from data.migrate import upgrade
+from services.auth import has_demo_users
+from web.security import init_security
+from web.sign_in import init_sign_in
+
+ROOT = Path(__file__).parent
+log = logging.getLogger("reseller_console")
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    settings = settings or Settings.from_env()
+    upgrade(settings.database_url)
+    db = Database(settings.database_url)
+    if settings.demo_data and not settings.production:
+        if load_demo(db):
+            log.info("Loaded the demo data.")
+    if settings.production and has_demo_users(db):
+        raise SystemExit("APP_ENV=production refuses to run with demo users in the database.")
+
+    server = Flask(__name__, instance_path=str(settings.instance), template_folder=str(ROOT / "templates"))
+    server.config["SECRET_KEY"] = settings.secret_key
+    server.extensions["reseller_db"] = db
+    server.extensions["reseller_settings"] = settings
+    init_security(server, production=settings.production)
+    init_sign_in(server)
+
+    app = Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder=str(ROOT / "pages"),
+        assets_folder=str(ROOT / "assets"),
+        suppress_callback_exceptions=True,
+        title="Reseller Console",
+        update_title=None,
+        external_stylesheets=dmc.styles.ALL,
+    )
+    app.layout = app_layout
+    directory.register(app)
+    return app
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env()
+    app = create_app(settings)
+    if not settings.production and has_demo_users(app.server.extensions["reseller_db"]):
+        print("Demo sign-in (password %s): %s" % (DEMO_PASSWORD, ", ".join(u[0] for u in DEMO_USERS)))
+    print(f"Reseller Console on http://127.0.0.1:{settings.port}/")
+    app.run(host="127.0.0.1", port=settings.port, debug=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,319 @@
+"""Reseller directory callbacks: read the inputs, call one service, shape the outputs."""
+from __future__ import annotations
+
+from dash import ALL, ClientsideFunction, Input, Output, State, ctx, no_update
+from dash.exceptions import PreventUpdate
+
+from callbacks.context import actor, db, notice
+from components import directory_grid as grid
+from components.grid_toolbar import filter_chips
+from components.server_grid import with_visibility
+from services import preferences, resellers
+from services.directory_query import DirectoryQuery, list_directory
+from services.errors import DomainError, ResellersInUse
+
+NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
+REFRESH = Output("dir-refresh", "data", allow_duplicate=True)
+FILTER_LABELS = {"status": "Status"}
+
+
+def _sort(request: dict) -> tuple[tuple[str, str], ...]:
+    return tuple((s.get("colId", ""), s.get("sort", "asc")) for s in request.get("sortModel") or [])
+
+
+def _selected_ids(rows) -> list:
+    return [r.get("id") for r in rows or [] if isinstance(r, dict)]
+
+
+def _require_click(count) -> None:
+    """Pages insert their components after load, which fires click callbacks with no click."""
+    if not count:
+        raise PreventUpdate
+
+
+def register(app) -> None:
+    @app.callback(
+        Output("dir-grid", "getRowsResponse"),
+        Output("dir-count", "children"),
+        Output("dir-empty", "hidden"),
+        Input("dir-grid", "getRowsRequest"),
+        State("dir-query", "data"),
+    )
+    def rows(request, query):
+        if not request:
+            raise PreventUpdate
+        query = query or {}
+        page = list_directory(
+            db(),
+            actor(),
+            DirectoryQuery(
+                search=query.get("search", ""),
+                statuses=tuple((query.get("filters") or {}).get("status", [])),
+                sort=_sort(request),
+                start=request.get("startRow", 0),
+                end=request.get("endRow", 100),
+            ),
+        )
+        count = f"{page.total:,} reseller{'s' if page.total != 1 else ''}"
+        return {"rowData": page.rows, "rowCount": page.total}, count, page.total > 0
+
+    @app.callback(
+        Output("dir-query", "data", allow_duplicate=True),
+        Input("dir-search", "n_submit"),
+        State("dir-search", "value"),
+        State("dir-query", "data"),
+        prevent_initial_call=True,
+    )
+    def search(_submitted, text, query):
+        _require_click(_submitted)
+        return {**(query or {}), "search": (text or "").strip()}
+
+    @app.callback(
+        Output("dir-query", "data", allow_duplicate=True),
+        Input("dir-filter-apply", "n_clicks"),
+        State({"type": "dir-filter-field", "key": ALL}, "value"),
+        State({"type": "dir-filter-field", "key": ALL}, "id"),
+        State("dir-query", "data"),
+        prevent_initial_call=True,
+    )
+    def apply_filter(_clicked, values, ids, query):
+        _require_click(_clicked)
+        filters = {i["key"]: list(v or []) for i, v in zip(ids, values) if v}
+        return {**(query or {}), "filters": filters}
+
+    @app.callback(
+        Output("dir-query", "data", allow_duplicate=True),
+        Output({"type": "dir-filter-field", "key": ALL}, "value"),
+        Input({"type": "dir-chip-remove", "key": ALL, "value": ALL}, "n_clicks"),
+        State({"type": "dir-filter-field", "key": ALL}, "id"),
+        State("dir-query", "data"),
+        prevent_initial_call=True,
+    )
+    def remove_chip(clicks, field_ids, query):
+        if not ctx.triggered_id or not any(clicks):
+            raise PreventUpdate
+        key, value = ctx.triggered_id["key"], ctx.triggered_id["value"]
+        filters = {k: [v for v in vs if not (k == key and v == value)] for k, vs in (query.get("filters") or {}).items()}
+        filters = {k: vs for k, vs in filters.items() if vs}
+        return {**query, "filters": filters}, [filters.get(i["key"], []) for i in field_ids]
+
+    @app.callback(Output("dir-chips", "children"), Input("dir-query", "data"))
+    def chips(query):
+        conditions = [
+            (key, FILTER_LABELS.get(key, key), value)
+            for key, values in ((query or {}).get("filters") or {}).items()
+            for value in values
+        ]
+        return filter_chips("dir", conditions)
+
+    app.clientside_callback(
+        ClientsideFunction(namespace="grid", function_name="reload"),
+        Input("dir-query", "data"),
+        Input("dir-refresh", "data"),
+        State("dir-grid", "id"),
+        prevent_initial_call=True,
+    )
+
+    @app.callback(
+        Output("dir-map-open", "disabled"),
+        Output("dir-delete-open", "disabled"),
+        Input("dir-grid", "selectedRows"),
+        State("dir-read-only-flag", "data"),
+    )
+    def toolbar_state(selected, read_only):
+        count = len(selected or [])
+        return bool(read_only) or count != 1, bool(read_only) or count == 0
+
+    @app.callback(
+        Output("dir-grid", "columnDefs"),
+        NOTIFY,
+        Input("dir-columns", "value"),
+        prevent_initial_call=True,
+    )
+    def manage_columns(chosen):
+        if not ctx.triggered_id:
+            raise PreventUpdate
+        try:
+            visible = preferences.save_visible_columns(db(), actor(), grid.GRID, chosen, grid.FIELDS)
+        except DomainError as refused:
+            return no_update, notice(refused.message, ok=False)
+        return with_visibility(grid.COLUMNS, visible), no_update
+
+    _register_map(app)
+    _register_visibility(app)
+    _register_delete(app)
+
+
+def _register_map(app) -> None:
+    @app.callback(
+        Output("dir-map-drawer", "opened", allow_duplicate=True),
+        Output("dir-map-subject", "children"),
+        Output("dir-map-owner", "data"),
+        Output("dir-map-owner", "value"),
+        Output("dir-map-tenants", "data"),
+        NOTIFY,
+        Input("dir-map-open", "n_clicks"),
+        State("dir-grid", "selectedRows"),
+        prevent_initial_call=True,
+    )
+    def open_map(_clicked, selected):
+        _require_click(_clicked)
+        ids = _selected_ids(selected)
+        if len(ids) != 1:
+            return no_update, no_update, no_update, no_update, no_update, notice("Select one reseller to map.", ok=False)
+        try:
+            choices = resellers.mapping_choices(db(), actor(), ids[0])
+        except DomainError as refused:
+            return no_update, no_update, no_update, no_update, no_update, notice(refused.message, ok=False)
+        owners = sorted({t["owner_email"] for t in choices["tenants"]})
+        subject = f"Map {choices['reseller']['organization_name']} to a registered reseller tenant."
+        return True, subject, owners, None, choices["tenants"], no_update
+
+    @app.callback(
+        Output("dir-map-org", "data"),
+        Output("dir-map-org", "value"),
+        Input("dir-map-owner", "value"),
+        State("dir-map-tenants", "data"),
+    )
+    def organizations_of_owner(owner, tenants):
+        options = [
+            {"value": str(t["id"]), "label": t["organization_name"]}
+            for t in tenants or [] if t["owner_email"] == owner
+        ]
+        return options, options[0]["value"] if len(options) == 1 else None
+
+    @app.callback(
+        Output("dir-map-drawer", "opened", allow_duplicate=True),
+        REFRESH,
+        NOTIFY,
+        Input("dir-map-save", "n_clicks"),
+        State("dir-grid", "selectedRows"),
+        State("dir-map-org", "value"),
+        State("dir-refresh", "data"),
+        prevent_initial_call=True,
+    )
+    def save_map(_clicked, selected, tenant_id, refresh):
+        _require_click(_clicked)
+        ids = _selected_ids(selected)
+        if not tenant_id:
+            return no_update, no_update, notice("Choose the tenant owner and organization name.", ok=False)
+        try:
+            mapped = resellers.map_reseller(db(), actor(), ids[0] if ids else None, tenant_id)
+        except DomainError as refused:
+            return no_update, no_update, notice(refused.message, ok=False)
+        return False, (refresh or 0) + 1, notice(f"{mapped['organization_name']} is now Mapped.")
+
+    @app.callback(
+        Output("dir-map-drawer", "opened", allow_duplicate=True),
+        Input("dir-map-cancel", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def cancel_map(_clicked):
+        _require_click(_clicked)
+        return False
+
+
+def _register_visibility(app) -> None:
+    @app.callback(
+        Output("dir-visibility-modal", "opened", allow_duplicate=True),
+        Output("dir-visibility-text", "children"),
+        Output("dir-visibility-target", "data"),
+        Input("dir-grid", "cellRendererData"),
+        prevent_initial_call=True,
+    )
+    def ask(event):
+        if not event or event.get("colId") != "customer_visibility":
+            raise PreventUpdate
+        reseller = resellers.get_reseller(db(), actor(), event.get("rowId"))
+        text = (
+            f"Customer names of {reseller['organization_name']} will be hidden from you. "
+            "Once turned off, you cannot turn it back on: only the reseller can enable your visibility again."
+        )
+        return True, text, reseller["id"]
+
+    @app.callback(
+        Output("dir-visibility-modal", "opened", allow_duplicate=True),
+        REFRESH,
+        NOTIFY,
+        Input("dir-visibility-confirm", "n_clicks"),
+        Input("dir-visibility-cancel", "n_clicks"),
+        State("dir-visibility-target", "data"),
+        State("dir-refresh", "data"),
+        prevent_initial_call=True,
+    )
+    def decide(_confirm, _cancel, reseller_id, refresh):
+        _require_click(_confirm or _cancel)
+        if ctx.triggered_id == "dir-visibility-cancel":
+            return False, no_update, no_update
+        try:
+            changed = resellers.set_customer_visibility(db(), actor(), reseller_id, visible=False)
+        except DomainError as refused:
+            return False, no_update, notice(refused.message, ok=False)
+        message = f"Customer visibility of {changed['organization_name']} is off."
+        return False, (refresh or 0) + 1, notice(message)
+
+
+def _register_delete(app) -> None:
+    @app.callback(
+        Output("dir-delete-modal", "opened", allow_duplicate=True),
+        Output("dir-delete-text", "children"),
+        Output("dir-delete-confirm-text", "value"),
+        Output("dir-delete-refusal", "display", allow_duplicate=True),
+        Output("dir-delete-rest", "display", allow_duplicate=True),
+        Input("dir-delete-open", "n_clicks"),
+        State("dir-grid", "selectedRows"),
+        prevent_initial_call=True,
+    )
+    def open_delete(_clicked, selected):
+        _require_click(_clicked)
+        names = [r.get("organization_name", "") for r in selected or []]
+        if not names:
+            raise PreventUpdate
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        text = f"Delete {len(names)} reseller{'s' if len(names) != 1 else ''}: {shown}? This cannot be undone."
+        return True, text, "", "none", "none"
+
+    @app.callback(
+        Output("dir-delete-submit", "disabled"),
+        Input("dir-delete-confirm-text", "value"),
+    )
+    def confirmation_typed(value):
+        return (value or "").strip() != resellers.DELETE_CONFIRMATION
+
+    @app.callback(
+        Output("dir-delete-modal", "opened", allow_duplicate=True),
+        Output("dir-delete-refusal", "children"),
+        Output("dir-delete-refusal", "display", allow_duplicate=True),
+        Output("dir-delete-rest", "display", allow_duplicate=True),
+        REFRESH,
+        NOTIFY,
+        Input("dir-delete-submit", "n_clicks"),
+        Input("dir-delete-rest", "n_clicks"),
+        State("dir-grid", "selectedRows"),
+        State("dir-delete-confirm-text", "value"),
+        State("dir-refresh", "data"),
+        prevent_initial_call=True,
+    )
+    def delete(_submit, _rest, selected, confirmation, refresh):
+        _require_click(_submit or _rest)
+        try:
+            deleted = resellers.delete_resellers(
+                db(), actor(), _selected_ids(selected), confirmation,
+                delete_the_rest=ctx.triggered_id == "dir-delete-rest",
+            )
+        except ResellersInUse as refused:
+            rest = "inline-block" if refused.deletable_count else "none"
+            return no_update, refused.message, "block", rest, no_update, notice(refused.message, ok=False)
+        except DomainError as refused:
+            return no_update, refused.message, "block", "none", no_update, notice(refused.message, ok=False)
+        message = f"Deleted {len(deleted)} reseller{'s' if len(deleted) != 1 else ''}: {', '.join(deleted)}."
+        return False, "", "none", "none", (refresh or 0) + 1, notice(message)
+
+    @app.callback(
+        Output("dir-delete-modal", "opened", allow_duplicate=True),
+        Input("dir-delete-cancel", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def cancel_delete(_clicked):
+        _require_click(_clicked)
+        return False

@@ -1,0 +1,101 @@
+"""The Reseller directory's columns and the panels its toolbar opens."""
+from __future__ import annotations
+
+import dash_mantine_components as dmc
+from dash import html
+
+GRID = "directory"
+COLUMNS = [
+    {"field": "organization_name", "headerName": "Organization name", "cellRenderer": "ResellerLink",
+     "sortable": True, "minWidth": 200},
+    {"field": "email", "headerName": "Tenant owner", "sortable": True, "minWidth": 220},
+    {"field": "status", "headerName": "Status", "cellRenderer": "StatusBadge", "sortable": True},
+    {"field": "pools", "headerName": "Pools", "maxWidth": 110},
+    {"field": "customers", "headerName": "Customers", "maxWidth": 130},
+    {"field": "total_quantity", "headerName": "Total user seats/objects", "minWidth": 190},
+    {"field": "allocated_quantity", "headerName": "Allocated", "minWidth": 160},
+    {"field": "customer_visibility", "headerName": "View reseller's customers",
+     "cellRenderer": "VisibilityToggle", "minWidth": 190},
+    {"field": "invited_at", "headerName": "Invited", "sortable": True},
+    {"field": "mapped_at", "headerName": "Mapped", "sortable": True},
+]
+FIELDS = [c["field"] for c in COLUMNS]
+DEFAULT_VISIBLE = [f for f in FIELDS if f not in ("invited_at", "mapped_at")]
+CHOICES = [(c["field"], c["headerName"]) for c in COLUMNS]
+STATUSES = ["Invited", "Unmapped", "Mapped"]
+
+
+def map_drawer():
+    return dmc.Drawer(
+        id="dir-map-drawer",
+        title=dmc.Title("Map", order=3),
+        position="right",
+        size="md",
+        padding="lg",
+        children=dmc.Stack(
+            [
+                dmc.Text(id="dir-map-subject", size="sm", c="dimmed"),
+                dmc.Select(id="dir-map-owner", label="Tenant owner", placeholder="Choose a tenant owner",
+                           searchable=True, data=[], comboboxProps={"withinPortal": False}),
+                dmc.Select(id="dir-map-org", label="Organization name", placeholder="Choose an organization",
+                           data=[], comboboxProps={"withinPortal": False}),
+                dmc.Group(
+                    [dmc.Button("Cancel", id="dir-map-cancel", variant="default"),
+                     dmc.Button("Save", id="dir-map-save")],
+                    justify="flex-end",
+                    mt="md",
+                ),
+            ],
+            gap="md",
+        ),
+    )
+
+
+def visibility_modal():
+    return dmc.Modal(
+        id="dir-visibility-modal",
+        title="Turn off customer visibility?",
+        centered=True,
+        children=dmc.Stack(
+            [
+                dmc.Text(id="dir-visibility-text", size="sm"),
+                dmc.Group(
+                    [dmc.Button("Cancel", id="dir-visibility-cancel", variant="default"),
+                     dmc.Button("Turn off", id="dir-visibility-confirm", color="red")],
+                    justify="flex-end",
+                ),
+            ]
+        ),
+    )
+
+
+def delete_modal():
+    return dmc.Modal(
+        id="dir-delete-modal",
+        title="Delete resellers",
+        centered=True,
+        children=dmc.Stack(
+            [
+                dmc.Text(id="dir-delete-text", size="sm"),
+                dmc.Alert(id="dir-delete-refusal", color="red", variant="light", display="none"),
+                dmc.TextInput(id="dir-delete-confirm-text", label="Enter Yes to confirm", placeholder="Yes",
+                              autoComplete="off"),
+                dmc.Group(
+                    [
+                        dmc.Button("Cancel", id="dir-delete-cancel", variant="default"),
+                        dmc.Button("Delete the others", id="dir-delete-rest", color="red", variant="outline",
+                                   display="none"),
+                        dmc.Button("Delete", id="dir-delete-submit", color="red", disabled=True),
+                    ],
+                    justify="flex-end",
+                ),
+            ]
+        ),
+    )
+
+
+def empty_state():
+    return html.Div(id="dir-empty", className="grid-empty", hidden=True, children=[
+        dmc.Text("No resellers match", fw=600),
+        dmc.Text("Change the search or remove a filter to see more resellers.", size="sm", c="dimmed"),
+    ])

@@ -1,0 +1,11 @@
+import dash_mantine_components as dmc
+
+
+def not_found():
+    """Says nothing about whether the record exists elsewhere."""
+    return dmc.Stack(
+        [dmc.Title("Not found", order=2),
+         dmc.Text("There is nothing here. It may have been deleted, or the address is wrong."),
+         dmc.Anchor("Back to the Reseller directory", href="/")],
+        gap="sm", id="not-found",
+    )

@@ -1,0 +1,33 @@
+"""An AG Grid whose rows are paged, sorted and filtered on the server (infinite row model)."""
+from __future__ import annotations
+
+import dash_ag_grid as dag
+
+PAGE_SIZE = 50
+
+
+def server_grid(grid_id: str, column_defs: list[dict], read_only: bool = False, height: str = "560px"):
+    return dag.AgGrid(
+        id=grid_id,
+        columnDefs=column_defs,
+        rowModelType="infinite",
+        getRowId="params.data.id",
+        defaultColDef={"sortable": False, "resizable": True, "filter": False, "minWidth": 110},
+        dashGridOptions={
+            "pagination": True,
+            "paginationPageSize": PAGE_SIZE,
+            "paginationPageSizeSelector": False,
+            "cacheBlockSize": PAGE_SIZE,
+            "maxBlocksInCache": 20,
+            "rowSelection": {"mode": "multiRow", "headerCheckbox": False, "enableClickSelection": False},
+            "suppressCellFocus": True,
+            "context": {"readOnly": read_only},
+        },
+        columnSize="responsiveSizeToFit",
+        style={"height": height, "width": "100%"},
+    )
+
+
+def with_visibility(column_defs: list[dict], visible: list[str]) -> list[dict]:
+    """Column definitions with `hide` set from the user's chosen columns."""
+    return [{**col, "hide": col["field"] not in visible} for col in column_defs]

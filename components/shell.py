@@ -1,0 +1,85 @@
+"""The frame around every page: header with the user and Sign out, navigation, notifications."""
+from __future__ import annotations
+
+import dash
+import dash_mantine_components as dmc
+from dash import dcc, html
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+THEME = {
+    "primaryColor": "blue",
+    "fontFamily": "-apple-system, 'Segoe UI', Roboto, sans-serif",
+    "defaultRadius": "md",
+}
+
+
+def _user_menu():
+    if not current_user.is_authenticated:  # Dash validates the layout once, on any first request
+        return dmc.Group()
+    actor = current_user.actor
+    return dmc.Group(
+        [
+            dmc.Stack(
+                [dmc.Text(actor.email, size="sm", fw=500), dmc.Text(actor.role.capitalize(), size="xs", c="dimmed")],
+                gap=0,
+                align="flex-end",
+            ),
+            html.Form(
+                [
+                    dcc.Input(type="hidden", name="csrf_token", value=generate_csrf(), id="sign-out-token"),
+                    html.Button("Sign out", id="sign-out", type="submit", className="sign-out"),
+                ],
+                method="POST",
+                action="/logout",
+            ),
+        ],
+        gap="md",
+    )
+
+
+def app_layout():
+    """A function, so each page load gets the signed-in user and a fresh CSRF token."""
+    return dmc.MantineProvider(
+        theme=THEME,
+        children=[
+            dmc.NotificationContainer(id="notify", position="top-right", autoClose=6000),
+            dmc.AppShell(
+                [
+                    dmc.AppShellHeader(
+                        dmc.Group(
+                            [
+                                dmc.Group(
+                                    [
+                                        html.Div("RC", className="brand-mark"),
+                                        dmc.Title("Reseller Console", order=4),
+                                    ],
+                                    gap="sm",
+                                ),
+                                _user_menu(),
+                            ],
+                            justify="space-between",
+                            h="100%",
+                            px="lg",
+                        )
+                    ),
+                    dmc.AppShellNavbar(
+                        [
+                            dmc.NavLink(
+                                label="Reseller directory",
+                                href="/",
+                                id="nav-directory",
+                                active="exact",
+                            ),
+                        ],
+                        p="sm",
+                    ),
+                    dmc.AppShellMain(dash.page_container),
+                ],
+                header={"height": 60},
+                navbar={"width": 220, "breakpoint": "sm"},
+                padding="lg",
+            ),
+            dcc.Location(id="shell-url", refresh=False),
+        ],
+    )

@@ -1,0 +1,56 @@
+"""Settings from the environment (documented in README.md)."""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).parent
+INSTANCE = ROOT / "instance"
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _secret_key(instance: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    port: int = 8050
+    smtp_url: str | None = None
+    demo_data: bool = True
+    production: bool = False
+    instance: Path = INSTANCE
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        production = os.environ.get("APP_ENV", "development") == "production"
+        if production and not os.environ.get("SECRET_KEY"):
+            raise SystemExit("APP_ENV=production needs SECRET_KEY to be set.")
+        instance = Path(os.environ.get("INSTANCE_PATH", INSTANCE))
+        url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'reseller-console.db'}"
+        return cls(
+            database_url=url,
+            secret_key=_secret_key(instance),
+            port=int(os.environ.get("PORT", "8050")),
+            smtp_url=os.environ.get("SMTP_URL") or None,
+            demo_data=_flag(os.environ.get("DEMO_DATA"), url.startswith("sqlite")),
+            production=production,
+            instance=instance,
+        )

@@ -1,0 +1,210 @@
+"""The domain model of DESIGN.md as SQLAlchemy tables.
+
+Seat arithmetic is guarded twice: services use guarded UPDATEs, and the CHECK
+constraints below make an over-allocation impossible even if a service forgets.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+TENANT_KINDS = ("large_account_reseller", "reseller", "customer")
+ROLES = ("admin", "operator", "analyst")
+RESELLER_STATUSES = ("Invited", "Unmapped", "Mapped")
+POOL_STATUSES = ("Pending acceptance", "Active", "Expired")
+UNITS = ("user seats", "objects", "capacity")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Tenant(Base):
+    __tablename__ = "tenants"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    organization_name: Mapped[str] = mapped_column(String(200))
+    owner_email: Mapped[str] = mapped_column(String(254), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    __table_args__ = (CheckConstraint(f"kind IN {TENANT_KINDS}", name="tenant_kind"),)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    __table_args__ = (CheckConstraint(f"role IN {ROLES}", name="user_role"),)
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins per email, kept whether or not the email has an account."""
+
+    __tablename__ = "sign_in_throttle"
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(DateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Reseller(Base):
+    """One row of a LAR's Reseller directory."""
+
+    __tablename__ = "resellers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lar_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id"))
+    organization_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    status: Mapped[str] = mapped_column(String(16))
+    customer_visibility: Mapped[bool] = mapped_column(Boolean, default=True)
+    invited_at: Mapped[datetime | None] = mapped_column(DateTime)
+    mapped_at: Mapped[datetime | None] = mapped_column(DateTime)
+    __table_args__ = (
+        CheckConstraint(f"status IN {RESELLER_STATUSES}", name="reseller_status"),
+        # A tenant sits at most once in one LAR's directory (NULLs do not collide).
+        UniqueConstraint("lar_id", "tenant_id", name="uq_reseller_lar_tenant"),
+        Index("ix_resellers_lar_email", "lar_id", "email"),
+        Index("ix_resellers_lar_org", "lar_id", "organization_name"),
+        Index("ix_resellers_lar_status", "lar_id", "status"),
+    )
+
+
+class Subscription(Base):
+    """A pooled subscription the LAR bought; allocated_quantity is the sum of its
+    pending and active reseller pools, kept by guarded UPDATEs."""
+
+    __tablename__ = "subscriptions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lar_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    service: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(40))
+    unit: Mapped[str] = mapped_column(String(16))
+    purchased_quantity: Mapped[int] = mapped_column(Integer)
+    allocated_quantity: Mapped[int] = mapped_column(Integer, default=0)
+    starts_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    __table_args__ = (
+        CheckConstraint(f"unit IN {UNITS}", name="subscription_unit"),
+        CheckConstraint("purchased_quantity >= 0", name="subscription_purchased_nonneg"),
+        CheckConstraint(
+            "allocated_quantity >= 0 AND allocated_quantity <= purchased_quantity",
+            name="subscription_not_over_allocated",
+        ),
+    )
+
+
+class ResellerPool(Base):
+    """A share of a Subscription given to one reseller."""
+
+    __tablename__ = "reseller_pools"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reseller_id: Mapped[int] = mapped_column(
+        ForeignKey("resellers.id", ondelete="CASCADE"), index=True
+    )
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id"), index=True)
+    source: Mapped[str] = mapped_column(String(40))
+    payment_type: Mapped[str] = mapped_column(String(40))
+    quantity: Mapped[int] = mapped_column(Integer)
+    assigned_quantity: Mapped[int] = mapped_column(Integer, default=0)
+    # NULL means "Same as pooled subscription".
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(24))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    __table_args__ = (
+        CheckConstraint(f"status IN {POOL_STATUSES}", name="pool_status"),
+        CheckConstraint("quantity > 0", name="pool_quantity_positive"),
+        CheckConstraint(
+            "assigned_quantity >= 0 AND assigned_quantity <= quantity",
+            name="pool_not_over_assigned",
+        ),
+    )
+
+
+class CustomerAssignment(Base):
+    __tablename__ = "customer_assignments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reseller_pool_id: Mapped[int] = mapped_column(
+        ForeignKey("reseller_pools.id", ondelete="CASCADE"), index=True
+    )
+    customer_tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    assigned_at: Mapped[datetime] = mapped_column(DateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(DateTime)
+    __table_args__ = (CheckConstraint("quantity > 0", name="assignment_quantity_positive"),)
+
+
+class AllocationEvent(Base):
+    """Append-only ledger of every change of a pool's quantity or assignments."""
+
+    __tablename__ = "allocation_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    # No FK: the ledger outlives a deleted reseller's pools.
+    reseller_pool_id: Mapped[int] = mapped_column(Integer, index=True)
+    purchased_delta: Mapped[int] = mapped_column(Integer, default=0)
+    allocated_delta: Mapped[int] = mapped_column(Integer, default=0)
+    actor_user_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class Invitation(Base):
+    __tablename__ = "invitations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lar_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    organization_name: Mapped[str] = mapped_column(String(200))
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(16))
+    batch: Mapped[str | None] = mapped_column(String(64))
+    sent_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class OutgoingEmail(Base):
+    __tablename__ = "outgoing_emails"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    lar_id: Mapped[int] = mapped_column(Integer, index=True)
+    actor_user_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(200))
+    details: Mapped[str] = mapped_column(Text)
+
+
+class UserPreference(Base):
+    __tablename__ = "user_preferences"
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,7 @@
+import dash
+
+from components.not_found import not_found
+
+dash.register_page(__name__, path="/404", title="Not found")
+
+layout = not_found

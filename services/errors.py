@@ -1,0 +1,41 @@
+"""Domain errors: each carries a message fit to show the user as it is."""
+
+
+class DomainError(Exception):
+    """A rule refused the request; nothing was changed."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(DomainError):
+    """The record does not exist for this actor (also said for other LARs' records)."""
+
+    def __init__(self, what: str = "Record"):
+        super().__init__(f"{what} not found.")
+
+
+class PermissionDenied(DomainError):
+    pass
+
+
+class SignInFailed(DomainError):
+    pass
+
+
+class ResellersInUse(DomainError):
+    """Some selected resellers cannot be deleted; the rest could be."""
+
+    def __init__(self, blocked: list[str], deletable_count: int):
+        names = ", ".join(blocked)
+        noun = "has" if len(blocked) == 1 else "have"
+        message = f"Cannot delete {names}: {noun} active pooled subscriptions."
+        if deletable_count:
+            message += (
+                f" Nothing was deleted. Confirm to delete the other {deletable_count}"
+                f" selected reseller{'s' if deletable_count != 1 else ''}."
+            )
+        super().__init__(message)
+        self.blocked = blocked
+        self.deletable_count = deletable_count

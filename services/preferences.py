@@ -1,0 +1,33 @@
+"""Per-user choices that follow the user across sign-ins (visible grid columns)."""
+from __future__ import annotations
+
+import json
+
+from data.db import Database
+from data.models import UserPreference
+from services.actor import Actor
+from services.errors import DomainError
+
+
+def visible_columns(db: Database, actor: Actor, grid: str, allowed: list[str], default: list[str]) -> list[str]:
+    with db.reading() as session:
+        pref = session.get(UserPreference, (actor.user_id, f"columns:{grid}"))
+    if pref is None:
+        return list(default)
+    saved = [c for c in json.loads(pref.value) if c in allowed]
+    return saved or list(default)
+
+
+def save_visible_columns(db: Database, actor: Actor, grid: str, columns: list[str], allowed: list[str]) -> list[str]:
+    """Reading is every role's right, so every role may choose its own columns."""
+    chosen = [c for c in allowed if c in (columns or [])]
+    if not chosen:
+        raise DomainError("Keep at least one column visible.")
+    with db.unit_of_work() as session:
+        key = (actor.user_id, f"columns:{grid}")
+        pref = session.get(UserPreference, key)
+        if pref is None:
+            session.add(UserPreference(user_id=actor.user_id, key=key[1], value=json.dumps(chosen)))
+        else:
+            pref.value = json.dumps(chosen)
+    return chosen

@@ -1,0 +1,208 @@
+"""Actions on directory entries: Map, customer visibility, Delete, and reading one entry."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from data.db import Database
+from data.models import AllocationEvent, Reseller, ResellerPool, Subscription, Tenant
+from services import audit
+from services.actor import Actor, require_acting_role
+from services.clock import utcnow
+from services.errors import DomainError, NotFound, ResellersInUse
+from services.pool_state import is_active
+
+MAX_SELECTION = 1000
+DELETE_CONFIRMATION = "Yes"
+
+
+def parse_ids(raw: Iterable) -> list[int]:
+    """Ids arrive from the browser: accept only whole numbers, each once."""
+    ids: list[int] = []
+    for value in raw or ():
+        try:
+            number = int(str(value))
+        except ValueError:
+            raise NotFound("Reseller") from None
+        if number not in ids:
+            ids.append(number)
+    if len(ids) > MAX_SELECTION:
+        raise DomainError(f"Select at most {MAX_SELECTION} resellers at a time.")
+    return ids
+
+
+def _own(session, actor: Actor, reseller_id, lock: bool = False) -> Reseller:
+    [rid] = parse_ids([reseller_id])
+    stmt = select(Reseller).where(Reseller.id == rid, Reseller.lar_id == actor.lar_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    reseller = session.scalars(stmt).first()
+    if reseller is None:
+        raise NotFound("Reseller")
+    return reseller
+
+
+def get_reseller(db: Database, actor: Actor, reseller_id) -> dict:
+    with db.reading() as session:
+        r = _own(session, actor, reseller_id)
+        return {
+            "id": r.id,
+            "organization_name": r.organization_name,
+            "email": r.email,
+            "status": r.status,
+            "customer_visibility": r.customer_visibility,
+        }
+
+
+def mapping_choices(db: Database, actor: Actor, reseller_id) -> dict:
+    """What the Map panel offers for one entry: refused unless the entry is Unmapped.
+
+    Choices are registered reseller tenants that no entry of this LAR is mapped to yet.
+    """
+    require_acting_role(actor)
+    taken = select(Reseller.tenant_id).where(
+        Reseller.lar_id == actor.lar_id, Reseller.tenant_id.is_not(None)
+    )
+    with db.reading() as session:
+        reseller = _own(session, actor, reseller_id)
+        _require_unmapped(reseller)
+        rows = session.execute(
+            select(Tenant.id, Tenant.owner_email, Tenant.organization_name)
+            .where(Tenant.kind == "reseller", Tenant.id.not_in(taken))
+            .order_by(Tenant.owner_email, Tenant.organization_name)
+        ).all()
+    return {
+        "reseller": {"id": reseller.id, "organization_name": reseller.organization_name},
+        "tenants": [
+            {"id": t.id, "owner_email": t.owner_email, "organization_name": t.organization_name} for t in rows
+        ],
+    }
+
+
+def _require_unmapped(reseller: Reseller) -> None:
+    if reseller.status != "Unmapped":
+        raise DomainError(
+            f"{reseller.organization_name} is {reseller.status}; only Unmapped resellers can be mapped."
+        )
+
+
+def map_reseller(db: Database, actor: Actor, reseller_id, tenant_id) -> dict:
+    require_acting_role(actor)
+    now = utcnow()
+    try:
+        with db.unit_of_work() as session:
+            reseller = _own(session, actor, reseller_id, lock=True)
+            _require_unmapped(reseller)
+            tenant = session.get(Tenant, _whole(tenant_id))
+            if tenant is None or tenant.kind != "reseller":
+                raise DomainError("Choose a registered reseller tenant to map to.")
+            holder = session.scalars(
+                select(Reseller).where(Reseller.lar_id == actor.lar_id, Reseller.tenant_id == tenant.id)
+            ).first()
+            if holder is not None:
+                raise DomainError(
+                    f"{tenant.organization_name} ({tenant.owner_email}) is already mapped to "
+                    f"{holder.organization_name} in your directory."
+                )
+            reseller.tenant_id = tenant.id
+            reseller.email = tenant.owner_email
+            reseller.organization_name = tenant.organization_name
+            reseller.status = "Mapped"
+            reseller.mapped_at = now
+            audit.record(session, actor, "reseller.map", f"reseller:{reseller.id}", tenant_id=tenant.id)
+            return {"id": reseller.id, "organization_name": reseller.organization_name}
+    except IntegrityError:
+        # Another operator mapped the same tenant between our check and our write.
+        raise DomainError("That tenant was just mapped to another reseller in your directory.") from None
+
+
+def _whole(value) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        raise DomainError("Choose a registered reseller tenant to map to.") from None
+
+
+def set_customer_visibility(db: Database, actor: Actor, reseller_id, visible: bool) -> dict:
+    """The LAR may turn visibility off, never on: only the reseller can give it back."""
+    require_acting_role(actor)
+    if visible:
+        raise DomainError("Only the reseller can turn customer visibility back on.")
+    with db.unit_of_work() as session:
+        reseller = _own(session, actor, reseller_id, lock=True)
+        if not reseller.customer_visibility:
+            raise DomainError(f"Customer visibility of {reseller.organization_name} is already off.")
+        reseller.customer_visibility = False
+        audit.record(session, actor, "reseller.visibility_off", f"reseller:{reseller.id}")
+        return {"id": reseller.id, "organization_name": reseller.organization_name}
+
+
+def delete_resellers(
+    db: Database, actor: Actor, reseller_ids, confirmation: str, delete_the_rest: bool = False
+) -> list[str]:
+    """Delete the selected entries; ones with active pools are never deleted.
+
+    In a mixed selection nothing is deleted unless delete_the_rest says the user
+    confirmed deleting the others. Pending pools go back to their Subscriptions.
+    """
+    require_acting_role(actor)
+    if (confirmation or "").strip() != DELETE_CONFIRMATION:
+        raise DomainError("Type Yes in the box to confirm the deletion.")
+    ids = parse_ids(reseller_ids)
+    if not ids:
+        raise DomainError("Select at least one reseller to delete.")
+    now = utcnow()
+    with db.unit_of_work() as session:
+        resellers = session.scalars(
+            select(Reseller)
+            .where(Reseller.id.in_(ids), Reseller.lar_id == actor.lar_id)
+            .order_by(Reseller.organization_name)
+            .with_for_update()
+        ).all()
+        if len(resellers) != len(ids):
+            raise NotFound("One or more selected resellers were")
+        active_ids = set(
+            session.scalars(
+                select(ResellerPool.reseller_id)
+                .join(Subscription, Subscription.id == ResellerPool.subscription_id)
+                .where(ResellerPool.reseller_id.in_(ids), is_active(now))
+            ).all()
+        )
+        blocked = [r.organization_name for r in resellers if r.id in active_ids]
+        deletable = [r for r in resellers if r.id not in active_ids]
+        if blocked and (not delete_the_rest or not deletable):
+            raise ResellersInUse(blocked, len(deletable))
+        for reseller in deletable:
+            _return_pools(session, actor, reseller, now)
+            audit.record(
+                session, actor, "reseller.delete", f"reseller:{reseller.id}",
+                organization_name=reseller.organization_name, email=reseller.email,
+            )
+            session.delete(reseller)
+        return [r.organization_name for r in deletable]
+
+
+def _return_pools(session, actor: Actor, reseller: Reseller, now: datetime) -> None:
+    """Give every unexpired pool's seats back to its Subscription before the entry goes
+    (the CHECK constraint refuses a negative allocation, rolling the delete back)."""
+    pools = session.scalars(
+        select(ResellerPool).where(ResellerPool.reseller_id == reseller.id, ResellerPool.status != "Expired")
+    ).all()
+    for pool in pools:
+        session.execute(
+            update(Subscription)
+            .where(Subscription.id == pool.subscription_id)
+            .values(allocated_quantity=Subscription.allocated_quantity - pool.quantity)
+        )
+        session.add(
+            AllocationEvent(
+                at=now, reseller_pool_id=pool.id, purchased_delta=-pool.quantity,
+                allocated_delta=-pool.assigned_quantity, actor_user_id=actor.user_id,
+            )
+        )
+        session.delete(pool)
+    session.flush()  # pools first: the reseller's row goes after, in the same transaction
+

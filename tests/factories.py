@@ -1,0 +1,86 @@
+"""Small hand-built worlds for service tests, where the right answer is known."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from data.db import Database
+from data.models import CustomerAssignment, Reseller, ResellerPool, Subscription, Tenant, User
+from services.actor import Actor
+from services.auth import hash_password
+from services.clock import utcnow
+
+
+@dataclass
+class World:
+    db: Database
+    now: datetime = field(default_factory=utcnow)
+    actors: dict[str, Actor] = field(default_factory=dict)
+
+    def add(self, obj):
+        with self.db.unit_of_work() as session:
+            session.add(obj)
+            session.flush()
+            return obj
+
+    def lar(self, name: str) -> int:
+        return self.add(Tenant(kind="large_account_reseller", organization_name=name,
+                               owner_email=f"owner@{name.lower()}.example", created_at=self.now)).id
+
+    def user(self, email: str, lar_id: int, role: str, password: str = "s3cret-pass", active: bool = True) -> Actor:
+        user = self.add(User(email=email, name=email.split("@")[0], password_hash=hash_password(password),
+                             tenant_id=lar_id, role=role, active=active))
+        actor = Actor(user_id=user.id, lar_id=lar_id, role=role, email=email)
+        self.actors[email] = actor
+        return actor
+
+    def reseller_tenant(self, name: str, owner: str) -> int:
+        return self.add(Tenant(kind="reseller", organization_name=name, owner_email=owner, created_at=self.now)).id
+
+    def customer(self, name: str) -> int:
+        return self.add(Tenant(kind="customer", organization_name=name,
+                               owner_email=f"it@{name.lower().replace(' ', '-')}.example", created_at=self.now)).id
+
+    def reseller(self, lar_id: int, name: str, email: str, status: str = "Mapped",
+                 tenant_id: int | None = None, visible: bool = True) -> int:
+        return self.add(Reseller(lar_id=lar_id, tenant_id=tenant_id, organization_name=name, email=email,
+                                 status=status, customer_visibility=visible,
+                                 invited_at=self.now - timedelta(days=30),
+                                 mapped_at=self.now - timedelta(days=20) if status == "Mapped" else None)).id
+
+    def subscription(self, lar_id: int, purchased: int = 1000, unit: str = "user seats",
+                     expires_in_days: int = 365, allocated: int = 0) -> int:
+        return self.add(Subscription(lar_id=lar_id, service="Cloud Backup for Microsoft 365", name="M365 Backup",
+                                     source="Purchased", unit=unit, purchased_quantity=purchased,
+                                     allocated_quantity=allocated, starts_at=self.now - timedelta(days=100),
+                                     expires_at=self.now + timedelta(days=expires_in_days))).id
+
+    def pool(self, reseller_id: int, subscription_id: int, quantity: int, status: str = "Active",
+             assigned: int = 0, expires_at: datetime | None = None) -> int:
+        with self.db.unit_of_work() as session:
+            pool = ResellerPool(reseller_id=reseller_id, subscription_id=subscription_id, source="Purchased",
+                                payment_type="Prepaid", quantity=quantity, assigned_quantity=assigned,
+                                expires_at=expires_at, status=status, created_at=self.now - timedelta(days=10))
+            session.add(pool)
+            if status != "Expired":
+                sub = session.get(Subscription, subscription_id)
+                sub.allocated_quantity += quantity
+            session.flush()
+            return pool.id
+
+    def assign(self, pool_id: int, customer_id: int, quantity: int) -> int:
+        return self.add(CustomerAssignment(reseller_pool_id=pool_id, customer_tenant_id=customer_id,
+                                           quantity=quantity, assigned_at=self.now - timedelta(days=5))).id
+
+
+def two_lars(db: Database) -> World:
+    """Two LARs, each with an admin/operator/analyst; only the first has a directory."""
+    world = World(db)
+    first = world.lar("First")
+    second = world.lar("Second")
+    world.user("admin@first.example", first, "admin")
+    world.user("operator@first.example", first, "operator")
+    world.user("analyst@first.example", first, "analyst")
+    world.user("admin@second.example", second, "admin")
+    world.first, world.second = first, second
+    return world

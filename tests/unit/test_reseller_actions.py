@@ -1,0 +1,207 @@
+import json
+
+import pytest
+from sqlalchemy import select
+
+from data.models import AllocationEvent, AuditEvent, Reseller, ResellerPool, Subscription
+from services import resellers
+from services.errors import DomainError, NotFound, PermissionDenied, ResellersInUse
+from tests.factories import two_lars
+
+
+def _audit(db, action):
+    with db.reading() as s:
+        return s.scalars(select(AuditEvent).where(AuditEvent.action == action)).all()
+
+
+def _reseller(db, rid):
+    with db.reading() as s:
+        return s.get(Reseller, rid)
+
+
+# --- Map -------------------------------------------------------------------
+
+def test_map_an_unmapped_reseller(db):
+    w = two_lars(db)
+    rid = w.reseller(w.first, "Legacy Name", "old@legacy.example", status="Unmapped")
+    tid = w.reseller_tenant("Real Reseller", "owner@real.example")
+    op = w.actors["operator@first.example"]
+    choices = resellers.mapping_choices(db, op, rid)
+    assert [t["id"] for t in choices["tenants"]] == [tid]
+    resellers.map_reseller(db, op, rid, tid)
+    r = _reseller(db, rid)
+    assert (r.status, r.tenant_id, r.email, r.organization_name) == ("Mapped", tid, "owner@real.example", "Real Reseller")
+    assert r.mapped_at is not None
+    [event] = _audit(db, "reseller.map")
+    assert event.actor_user_id == op.user_id and event.target == f"reseller:{rid}"
+
+
+@pytest.mark.parametrize("status", ["Mapped", "Invited"])
+def test_only_unmapped_resellers_can_be_mapped(db, status):
+    w = two_lars(db)
+    rid = w.reseller(w.first, "Taken", "t@taken.example", status=status)
+    tid = w.reseller_tenant("Real", "owner@real.example")
+    op = w.actors["operator@first.example"]
+    with pytest.raises(DomainError, match="only Unmapped"):
+        resellers.mapping_choices(db, op, rid)
+    with pytest.raises(DomainError, match="only Unmapped"):
+        resellers.map_reseller(db, op, rid, tid)
+    assert _reseller(db, rid).status == status
+
+
+def test_a_tenant_already_mapped_in_this_directory_is_refused(db):
+    w = two_lars(db)
+    tid = w.reseller_tenant("Real", "owner@real.example")
+    w.reseller(w.first, "Real", "owner@real.example", tenant_id=tid)
+    rid = w.reseller(w.first, "Dup", "dup@x.example", status="Unmapped")
+    op = w.actors["operator@first.example"]
+    assert resellers.mapping_choices(db, op, rid)["tenants"] == []
+    with pytest.raises(DomainError, match="already mapped"):
+        resellers.map_reseller(db, op, rid, tid)
+    assert _reseller(db, rid).status == "Unmapped"
+
+
+def test_the_same_tenant_may_sit_in_another_lars_directory(db):
+    w = two_lars(db)
+    tid = w.reseller_tenant("Shared", "owner@shared.example")
+    w.reseller(w.second, "Shared", "owner@shared.example", tenant_id=tid)
+    rid = w.reseller(w.first, "Shared?", "x@x.example", status="Unmapped")
+    resellers.map_reseller(db, w.actors["operator@first.example"], rid, tid)
+    assert _reseller(db, rid).tenant_id == tid
+
+
+def test_map_refuses_customers_lars_and_garbage(db):
+    w = two_lars(db)
+    rid = w.reseller(w.first, "U", "u@x.example", status="Unmapped")
+    op = w.actors["operator@first.example"]
+    for bad in (w.customer("Cust"), w.second, "1; DROP TABLE", None, 99999):
+        with pytest.raises(DomainError):
+            resellers.map_reseller(db, op, rid, bad)
+    assert _reseller(db, rid).status == "Unmapped"
+
+
+# --- Authorisation -----------------------------------------------------------
+
+def test_analyst_cannot_act(db):
+    w = two_lars(db)
+    rid = w.reseller(w.first, "U", "u@x.example", status="Unmapped")
+    tid = w.reseller_tenant("Real", "owner@real.example")
+    analyst = w.actors["analyst@first.example"]
+    with pytest.raises(PermissionDenied):
+        resellers.map_reseller(db, analyst, rid, tid)
+    with pytest.raises(PermissionDenied):
+        resellers.set_customer_visibility(db, analyst, rid, visible=False)
+    with pytest.raises(PermissionDenied):
+        resellers.delete_resellers(db, analyst, [rid], "Yes")
+    assert _reseller(db, rid) is not None and _reseller(db, rid).customer_visibility
+
+
+def test_another_lars_reseller_is_not_found(db):
+    w = two_lars(db)
+    rid = w.reseller(w.second, "Theirs", "t@theirs.example", status="Unmapped")
+    tid = w.reseller_tenant("Real", "owner@real.example")
+    mine = w.actors["admin@first.example"]
+    for call in (
+        lambda: resellers.get_reseller(db, mine, rid),
+        lambda: resellers.mapping_choices(db, mine, rid),
+        lambda: resellers.map_reseller(db, mine, rid, tid),
+        lambda: resellers.set_customer_visibility(db, mine, rid, visible=False),
+        lambda: resellers.delete_resellers(db, mine, [rid], "Yes"),
+    ):
+        with pytest.raises(NotFound) as refused:
+            call()
+        assert "Theirs" not in refused.value.message
+    r = _reseller(db, rid)
+    assert (r.status, r.customer_visibility) == ("Unmapped", True)
+
+
+# --- Customer visibility ---------------------------------------------------
+
+def test_visibility_turns_off_once_and_never_back_on(db):
+    w = two_lars(db)
+    rid = w.reseller(w.first, "Alpha", "a@alpha.example")
+    op = w.actors["operator@first.example"]
+    with pytest.raises(DomainError, match="Only the reseller"):
+        resellers.set_customer_visibility(db, op, rid, visible=True)
+    resellers.set_customer_visibility(db, op, rid, visible=False)
+    assert _reseller(db, rid).customer_visibility is False
+    with pytest.raises(DomainError, match="already off"):
+        resellers.set_customer_visibility(db, op, rid, visible=False)
+    with pytest.raises(DomainError, match="Only the reseller"):
+        resellers.set_customer_visibility(db, w.actors["admin@first.example"], rid, visible=True)
+    assert _reseller(db, rid).customer_visibility is False
+    assert len(_audit(db, "reseller.visibility_off")) == 1
+
+
+# --- Delete ----------------------------------------------------------------
+
+def test_delete_needs_the_word_yes(db):
+    w = two_lars(db)
+    rid = w.reseller(w.first, "Alpha", "a@alpha.example")
+    op = w.actors["operator@first.example"]
+    for typed in ("", "yes", "Y", "No", None):
+        with pytest.raises(DomainError, match="Type Yes"):
+            resellers.delete_resellers(db, op, [rid], typed)
+    assert _reseller(db, rid) is not None
+    assert resellers.delete_resellers(db, op, [rid], "Yes") == ["Alpha"]
+    assert _reseller(db, rid) is None
+    [event] = _audit(db, "reseller.delete")
+    assert json.loads(event.details)["organization_name"] == "Alpha"
+
+
+def test_resellers_with_active_pools_are_never_deleted(db):
+    w = two_lars(db)
+    sub = w.subscription(w.first, purchased=100)
+    busy = w.reseller(w.first, "Busy", "b@busy.example")
+    w.pool(busy, sub, 40)
+    op = w.actors["operator@first.example"]
+    with pytest.raises(ResellersInUse) as refused:
+        resellers.delete_resellers(db, op, [busy], "Yes", delete_the_rest=True)
+    assert "Busy" in refused.value.message and "active pooled subscriptions" in refused.value.message
+    assert refused.value.deletable_count == 0
+    assert _reseller(db, busy) is not None
+
+
+def test_mixed_selection_deletes_nothing_until_the_rest_is_confirmed(db):
+    w = two_lars(db)
+    sub = w.subscription(w.first, purchased=100)
+    busy = w.reseller(w.first, "Busy", "b@busy.example")
+    w.pool(busy, sub, 40)
+    idle = w.reseller(w.first, "Idle", "i@idle.example")
+    pending = w.reseller(w.first, "Pending", "p@pending.example")
+    pending_pool = w.pool(pending, sub, 25, status="Pending acceptance")
+    op = w.actors["operator@first.example"]
+    with pytest.raises(ResellersInUse) as refused:
+        resellers.delete_resellers(db, op, [busy, idle, pending], "Yes")
+    assert refused.value.blocked == ["Busy"] and refused.value.deletable_count == 2
+    assert all(_reseller(db, r) is not None for r in (busy, idle, pending))
+    deleted = resellers.delete_resellers(db, op, [busy, idle, pending], "Yes", delete_the_rest=True)
+    assert sorted(deleted) == ["Idle", "Pending"]
+    assert _reseller(db, busy) is not None and _reseller(db, idle) is None and _reseller(db, pending) is None
+    with db.reading() as s:
+        # The pending pool's 25 seats went back to the Subscription, and the ledger says so.
+        assert s.get(Subscription, sub).allocated_quantity == 40
+        assert s.get(ResellerPool, pending_pool) is None
+        [event] = s.scalars(select(AllocationEvent).where(AllocationEvent.reseller_pool_id == pending_pool)).all()
+        assert event.purchased_delta == -25
+
+
+def test_an_expired_active_pool_does_not_block_deletion(db):
+    w = two_lars(db)
+    sub = w.subscription(w.first, purchased=100, expires_in_days=-2)
+    rid = w.reseller(w.first, "Lapsed", "l@lapsed.example")
+    w.pool(rid, sub, 10)
+    assert resellers.delete_resellers(db, w.actors["operator@first.example"], [rid], "Yes") == ["Lapsed"]
+
+
+def test_delete_refuses_a_selection_with_a_foreign_or_bogus_id_whole(db):
+    w = two_lars(db)
+    mine = w.reseller(w.first, "Mine", "m@mine.example")
+    theirs = w.reseller(w.second, "Theirs", "t@theirs.example")
+    op = w.actors["operator@first.example"]
+    for selection in ([mine, theirs], [mine, "abc"], [mine, 10**9]):
+        with pytest.raises(NotFound):
+            resellers.delete_resellers(db, op, selection, "Yes")
+    assert _reseller(db, mine) is not None and _reseller(db, theirs) is not None
+    with pytest.raises(DomainError, match="Select at least one"):
+        resellers.delete_resellers(db, op, [], "Yes")

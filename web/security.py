@@ -1,0 +1,64 @@
+"""The login gate, CSRF for Dash callbacks, cookie flags, headers and error pages."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, redirect, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+PUBLIC_PATHS = ("/login", "/healthz")
+# Dash's code-running endpoints and its assets: answered 401, never redirected.
+API_PREFIXES = ("/_dash", "/_reload", "/_favicon", "/assets/", "/download/", "/upload/")
+CSRF_COOKIE = "_csrf_token"  # the cookie Dash's renderer copies into X-CSRFToken
+
+csrf = CSRFProtect()
+
+
+def init_security(server: Flask, production: bool) -> None:
+    server.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=production,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=production,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        WTF_CSRF_SSL_STRICT=production,
+        PROPAGATE_EXCEPTIONS=False,
+    )
+
+    # Registered before CSRFProtect's own hook, so an anonymous POST gets 401, not 400.
+    @server.before_request
+    def require_sign_in():
+        if request.path in PUBLIC_PATHS or current_user.is_authenticated:
+            return None
+        if request.method != "GET" or request.path.startswith(API_PREFIXES):
+            return jsonify(error="Sign in first."), 401
+        return redirect(url_for("sign_in.login", next=request.path))
+
+    csrf.init_app(server)
+
+    @server.after_request
+    def harden(response):
+        if current_user.is_authenticated:
+            response.set_cookie(
+                CSRF_COOKIE, generate_csrf(), samesite="Lax", secure=production, httponly=False
+            )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    @server.errorhandler(CSRFError)
+    def csrf_refused(error):
+        return jsonify(error="The form expired. Reload the page and try again."), 400
+
+    @server.errorhandler(Exception)
+    def no_stack_traces(error):
+        if isinstance(error, HTTPException):
+            return error
+        log.exception("unhandled error on %s", request.path)
+        return jsonify(error="Something went wrong on our side. Nothing was changed."), 500
