@@ -218,18 +218,22 @@ def _register_visibility(app) -> None:
         Output("dir-visibility-modal", "opened", allow_duplicate=True),
         Output("dir-visibility-text", "children"),
         Output("dir-visibility-target", "data"),
+        NOTIFY,
         Input("dir-grid", "cellRendererData"),
         prevent_initial_call=True,
     )
     def ask(event):
         if not event or event.get("colId") != "customer_visibility":
             raise PreventUpdate
-        reseller = resellers.get_reseller(db(), actor(), event.get("rowId"))
+        try:
+            reseller = resellers.get_reseller(db(), actor(), event.get("rowId"))
+        except DomainError as refused:
+            return no_update, no_update, no_update, notice(refused.message, ok=False)
         text = (
             f"Customer names of {reseller['organization_name']} will be hidden from you. "
             "Once turned off, you cannot turn it back on: only the reseller can enable your visibility again."
         )
-        return True, text, reseller["id"]
+        return True, text, reseller["id"], no_update
 
     @app.callback(
         Output("dir-visibility-modal", "opened", allow_duplicate=True),

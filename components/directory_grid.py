@@ -7,15 +7,15 @@ from dash import html
 GRID = "directory"
 COLUMNS = [
     {"field": "organization_name", "headerName": "Organization name", "cellRenderer": "ResellerLink",
-     "sortable": True, "minWidth": 200},
-    {"field": "email", "headerName": "Tenant owner", "sortable": True, "minWidth": 220},
-    {"field": "status", "headerName": "Status", "cellRenderer": "StatusBadge", "sortable": True},
-    {"field": "pools", "headerName": "Pools", "maxWidth": 110},
-    {"field": "customers", "headerName": "Customers", "maxWidth": 130},
-    {"field": "total_quantity", "headerName": "Total user seats/objects", "minWidth": 190},
-    {"field": "allocated_quantity", "headerName": "Allocated", "minWidth": 160},
+     "sortable": True, "minWidth": 170, "flex": 2},
+    {"field": "email", "headerName": "Tenant owner", "sortable": True, "minWidth": 200, "flex": 2},
+    {"field": "status", "headerName": "Status", "cellRenderer": "StatusBadge", "sortable": True, "minWidth": 125},
+    {"field": "pools", "headerName": "Pools", "minWidth": 80, "maxWidth": 100},
+    {"field": "customers", "headerName": "Customers", "minWidth": 105, "maxWidth": 130},
+    {"field": "total_quantity", "headerName": "Total user seats/objects", "minWidth": 175, "flex": 1},
+    {"field": "allocated_quantity", "headerName": "Allocated", "minWidth": 140, "flex": 1},
     {"field": "customer_visibility", "headerName": "View reseller's customers",
-     "cellRenderer": "VisibilityToggle", "minWidth": 190},
+     "cellRenderer": "VisibilityToggle", "minWidth": 190, "headerTooltip": "Whether the reseller lets you see its customers' names"},
     {"field": "invited_at", "headerName": "Invited", "sortable": True},
     {"field": "mapped_at", "headerName": "Mapped", "sortable": True},
 ]

@@ -17,32 +17,31 @@ def search_box(prefix: str, placeholder: str):
         w=320,
         n_submit=0,
         debounce=False,
-        attributes={"aria-label": placeholder},
+        **{"aria-label": placeholder},
     )
 
 
 def filter_popover(prefix: str, fields: list[tuple[str, str, list[str]]]):
-    """fields: (key, label, options). Each becomes a multi-select inside the Filter popover."""
+    """fields: (key, label, options). Each becomes a group of checkboxes inside the Filter popover."""
     return dmc.Popover(
         [
             dmc.PopoverTarget(dmc.Button("Filter", id=f"{prefix}-filter-open", variant="default")),
             dmc.PopoverDropdown(
                 dmc.Stack(
                     [
-                        dmc.MultiSelect(
+                        dmc.CheckboxGroup(
                             id={"type": f"{prefix}-filter-field", "key": key},
                             label=label,
-                            data=options,
                             value=[],
-                            clearable=True,
-                            searchable=True,
-                            w=260,
-                            comboboxProps={"withinPortal": False},
+                            children=dmc.Stack(
+                                [dmc.Checkbox(label=option, value=option) for option in options], gap=6, mt=6
+                            ),
                         )
                         for key, label, options in fields
                     ]
                     + [dmc.Button("Filter", id=f"{prefix}-filter-apply", fullWidth=True)],
                     gap="sm",
+                    w=220,
                 )
             ),
         ],
@@ -87,7 +86,7 @@ def filter_chips(prefix: str, conditions: list[tuple[str, str, str]]):
                 id={"type": f"{prefix}-chip-remove", "key": key, "value": value},
                 variant="transparent",
                 size="xs",
-                attributes={"aria-label": f"Remove filter {label}: {value}"},
+                **{"aria-label": f"Remove filter {label}: {value}"},
             ),
         )
         for key, label, value in conditions

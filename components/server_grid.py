@@ -12,7 +12,7 @@ def server_grid(grid_id: str, column_defs: list[dict], read_only: bool = False, 
         columnDefs=column_defs,
         rowModelType="infinite",
         getRowId="params.data.id",
-        defaultColDef={"sortable": False, "resizable": True, "filter": False, "minWidth": 110},
+        defaultColDef={"sortable": False, "resizable": True, "filter": False, "minWidth": 100},
         dashGridOptions={
             "pagination": True,
             "paginationPageSize": PAGE_SIZE,
@@ -23,7 +23,6 @@ def server_grid(grid_id: str, column_defs: list[dict], read_only: bool = False, 
             "suppressCellFocus": True,
             "context": {"readOnly": read_only},
         },
-        columnSize="responsiveSizeToFit",
         style={"height": height, "width": "100%"},
     )
 

@@ -1,0 +1,195 @@
+"""The Reseller directory driven in headless Chromium, as an operator and an analyst."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from data.models import Reseller, ResellerPool, Tenant
+from tests.e2e.conftest import shoot, sign_in
+
+pytestmark = pytest.mark.e2e
+LAR = 1  # the demo's first LAR: Northwind Cloud Partners
+
+
+def _one(server, stmt):
+    with server["db"].reading() as s:
+        return s.execute(stmt).first()
+
+
+def _reseller(server, rid):
+    with server["db"].reading() as s:
+        return s.get(Reseller, rid)
+
+
+def search(pg, text: str):
+    box = pg.locator("#dir-search")
+    box.fill(text)
+    box.press("Enter")
+
+
+def select_row(pg, rid: int):
+    pg.locator(f'.ag-row[row-id="{rid}"] .ag-selection-checkbox input').check()
+
+
+def test_search_and_status_filter_chips(page, server):
+    sign_in(page)
+    total = _one(server, select(func.count()).select_from(Reseller).where(Reseller.lar_id == LAR))[0]
+    expect(page.locator("#dir-count")).to_have_text(f"{total} resellers")
+    target = _one(server, select(Reseller.id, Reseller.email).where(Reseller.lar_id == LAR).order_by(Reseller.id))
+    keyword = target.email.split("@")[1].split(".")[0]
+    matching = _one(server, select(func.count()).select_from(Reseller)
+                    .where(Reseller.lar_id == LAR, Reseller.email.contains(keyword)))[0]
+    assert matching < total
+    search(page, keyword)
+    expect(page.locator("#dir-count")).to_have_text(f"{matching} reseller{'s' if matching != 1 else ''}")
+    expect(page.locator(f'.ag-row[row-id="{target.id}"]')).to_be_visible()
+    for email in page.locator('.ag-row [col-id="email"]').all_inner_texts():
+        assert keyword in email
+    shoot(page, "directory-search")
+    search(page, "")
+    expect(page.locator("#dir-count")).to_have_text(f"{total} resellers")
+
+    unmapped = _one(server, select(func.count()).select_from(Reseller)
+                    .where(Reseller.lar_id == LAR, Reseller.status == "Unmapped"))[0]
+    page.click("#dir-filter-open")
+    page.get_by_role("checkbox", name="Unmapped").check()
+    page.click("#dir-filter-apply")
+    chip = page.locator(".filter-chip", has_text="Status: Unmapped")
+    expect(chip).to_be_visible()
+    expect(page.locator("#dir-count")).to_have_text(f"{unmapped} reseller{'s' if unmapped != 1 else ''}")
+    statuses = page.locator('.ag-row [col-id="status"]').all_inner_texts()
+    assert statuses and set(statuses) == {"Unmapped"}
+    shoot(page, "directory-filter-chip")
+    page.get_by_label("Remove filter Status: Unmapped").click()
+    expect(chip).to_have_count(0)
+    expect(page.locator("#dir-count")).to_have_text(f"{total} resellers")
+
+
+def test_manage_columns_is_remembered_across_sign_in(page):
+    sign_in(page)
+    header = page.locator('.ag-header-cell[col-id="email"]')
+    expect(header).to_be_visible()
+    page.click("#dir-columns-open")
+    page.get_by_role("checkbox", name="Tenant owner").uncheck()
+    expect(header).to_have_count(0)
+    page.keyboard.press("Escape")
+    page.click("#sign-out")
+    page.wait_for_url(re.compile(r"/login"))
+    sign_in(page)
+    expect(page.locator('.ag-header-cell[col-id="status"]')).to_be_visible()
+    expect(page.locator('.ag-header-cell[col-id="email"]')).to_have_count(0)
+    page.click("#dir-columns-open")
+    page.get_by_role("checkbox", name="Tenant owner").check()
+    expect(header).to_be_visible()
+
+
+def test_map_an_unmapped_reseller_and_refuse_a_mapped_one(page, server):
+    unmapped = _one(server, select(Reseller.id, Reseller.email)
+                    .where(Reseller.lar_id == LAR, Reseller.status == "Unmapped").order_by(Reseller.id))
+    taken = select(Reseller.tenant_id).where(Reseller.lar_id == LAR, Reseller.tenant_id.is_not(None))
+    tenant = _one(server, select(Tenant.id, Tenant.owner_email, Tenant.organization_name)
+                  .where(Tenant.kind == "reseller", Tenant.id.not_in(taken)).order_by(Tenant.id))
+    mapped = _one(server, select(Reseller.id, Reseller.email, Reseller.organization_name)
+                  .where(Reseller.lar_id == LAR, Reseller.status == "Mapped").order_by(Reseller.id))
+    sign_in(page)
+
+    search(page, mapped.email)
+    expect(page.locator(".ag-row[row-id]")).to_have_count(1)
+    select_row(page, mapped.id)
+    page.click("#dir-map-open")
+    expect(page.get_by_text(re.compile("only Unmapped resellers can be mapped"))).to_be_visible()
+
+    search(page, unmapped.email)
+    expect(page.locator(".ag-row[row-id]")).to_have_count(1)
+    select_row(page, unmapped.id)
+    page.click("#dir-map-open")
+    expect(page.locator("#dir-map-drawer, .mantine-Drawer-content").first).to_be_visible()
+    page.locator("#dir-map-owner").click()
+    page.locator("#dir-map-owner").fill(tenant.owner_email)
+    page.get_by_role("option", name=tenant.owner_email).click()
+    expect(page.locator("#dir-map-org")).to_have_value(tenant.organization_name)
+    shoot(page, "directory-map-panel")
+    page.click("#dir-map-save")
+    expect(page.get_by_text(f"{tenant.organization_name} is now Mapped.")).to_be_visible()
+    after = _reseller(server, unmapped.id)
+    assert (after.status, after.tenant_id) == ("Mapped", tenant.id)
+    search(page, tenant.owner_email)
+    expect(page.locator(f'.ag-row[row-id="{unmapped.id}"] [col-id="status"]')).to_have_text("Mapped")
+
+
+def test_customer_visibility_turns_off_once(page, server):
+    target = _one(server, select(Reseller.id, Reseller.email, Reseller.organization_name)
+                  .where(Reseller.lar_id == LAR, Reseller.customer_visibility.is_(True)).order_by(Reseller.id.desc()))
+    sign_in(page)
+    search(page, target.email)
+    toggle = page.locator(f'.ag-row[row-id="{target.id}"] .visibility-toggle')
+    expect(toggle).to_have_class(re.compile(r"\bon\b"))
+    toggle.click()
+    expect(page.get_by_text("Once turned off, you cannot turn it back on", exact=False)).to_be_visible()
+    shoot(page, "directory-visibility-confirm")
+    page.click("#dir-visibility-confirm")
+    expect(page.get_by_text(f"Customer visibility of {target.organization_name} is off.")).to_be_visible()
+    expect(toggle).to_have_class(re.compile(r"\boff\b"))
+    expect(toggle.locator("input")).to_be_disabled()
+    assert _reseller(server, target.id).customer_visibility is False
+
+
+def test_delete_needs_yes_refuses_active_pools_and_deletes_the_rest(page, server):
+    busy = _one(server, select(Reseller.id, Reseller.email, Reseller.organization_name)
+                .join(ResellerPool, ResellerPool.reseller_id == Reseller.id)
+                .where(Reseller.lar_id == LAR, ResellerPool.status == "Active").order_by(Reseller.id))
+    idle = _one(server, select(Reseller.id, Reseller.email, Reseller.organization_name)
+                .where(Reseller.lar_id == LAR, Reseller.status == "Invited").order_by(Reseller.id))
+    sign_in(page)
+
+    search(page, busy.email)
+    expect(page.locator(".ag-row[row-id]")).to_have_count(1)
+    select_row(page, busy.id)
+    page.click("#dir-delete-open")
+    submit = page.locator("#dir-delete-submit")
+    expect(submit).to_be_disabled()
+    page.fill("#dir-delete-confirm-text", "Ye")
+    expect(submit).to_be_disabled()
+    page.fill("#dir-delete-confirm-text", "Yes")
+    expect(submit).to_be_enabled()
+    submit.click()
+    expect(page.locator("#dir-delete-refusal")).to_contain_text(f"Cannot delete {busy.organization_name}")
+    shoot(page, "directory-delete-refused")
+    page.click("#dir-delete-cancel")
+    assert _reseller(server, busy.id) is not None
+
+    search(page, idle.email)
+    expect(page.locator(".ag-row[row-id]")).to_have_count(1)
+    select_row(page, idle.id)
+    page.click("#dir-delete-open")
+    page.fill("#dir-delete-confirm-text", "Yes")
+    page.click("#dir-delete-submit")
+    expect(page.get_by_text(f"Deleted 1 reseller: {idle.organization_name}.")).to_be_visible()
+    expect(page.locator(".ag-row[row-id]")).to_have_count(0)
+    expect(page.locator("#dir-empty")).to_be_visible()
+    shoot(page, "directory-empty-after-delete")
+    assert _reseller(server, idle.id) is None
+
+
+def test_analyst_sees_everything_and_can_act_on_nothing(page, server):
+    sign_in(page, "analyst@demo.example")
+    expect(page.locator("#dir-read-only")).to_be_visible()
+    first = page.locator(".ag-row[row-id]").first
+    first.locator(".ag-selection-checkbox input").check()
+    expect(page.locator("#dir-map-open")).to_be_disabled()
+    expect(page.locator("#dir-delete-open")).to_be_disabled()
+    expect(first.locator(".visibility-toggle input")).to_be_disabled()
+
+
+def test_organization_name_opens_the_reseller_page(page, server):
+    sign_in(page)
+    link = page.locator(".ag-row[row-id] .cell-link").first
+    name = link.inner_text()
+    link.click()
+    page.wait_for_url(re.compile(r"/resellers/\d+$"))
+    expect(page.locator("#reseller-name")).to_have_text(name)
+    page.goto(page.base_url + "/resellers/999999")
+    expect(page.locator("#not-found")).to_be_visible()

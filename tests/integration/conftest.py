@@ -1,0 +1,63 @@
+"""One app per test process on a demo-data SQLite file, driven through Flask's test client."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app import create_app
+from config import Settings
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    settings = Settings(database_url=f"sqlite:///{instance / 'app.db'}", secret_key="test-secret",
+                        demo_data=True, instance=instance)
+    return create_app(settings)
+
+
+def sign_in(client, email: str, password: str = "demo1234"):
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def signed_in(app):
+    def make(email: str):
+        client = app.server.test_client()
+        assert sign_in(client, email).status_code == 302
+        client.get("/")
+        return client
+    return make
+
+
+def _registered_output(client, plain: str) -> str:
+    """The callback's key as Dash registered it: allow_duplicate outputs carry an @hash."""
+    response = client.get("/_dash-dependencies")
+    for dependency in response.get_json() if response.status_code == 200 else ():
+        if re.sub(r"@[0-9a-f]+", "", dependency["output"]) == plain:
+            return dependency["output"]
+    return plain
+
+
+def dash_call(client, outputs, inputs, state=(), csrf=True):
+    """POST one callback the way Dash's renderer does. outputs/inputs/state: (id, prop[, value])."""
+    def ident(i):
+        return i if isinstance(i, str) else __import__("json").dumps(i, sort_keys=True, separators=(",", ":"))
+    plain = ("..%s.." % "...".join(f"{ident(i)}.{p}" for i, p in outputs) if len(outputs) > 1
+             else f"{ident(outputs[0][0])}.{outputs[0][1]}")
+    body = {
+        "output": _registered_output(client, plain),
+        "outputs": [{"id": i, "property": p} for i, p in outputs] if len(outputs) > 1
+        else {"id": outputs[0][0], "property": outputs[0][1]},
+        "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+        "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
+        "changedPropIds": [f"{ident(inputs[0][0])}.{inputs[0][1]}"],
+    }
+    headers = {}
+    cookie = client.get_cookie("_csrf_token")
+    if csrf and cookie is not None:
+        headers["X-CSRFToken"] = cookie.value
+    return client.post("/_dash-update-component", json=body, headers=headers)

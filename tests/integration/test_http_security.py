@@ -1,0 +1,141 @@
+"""The gate, CSRF, cookies and forged callback calls, over HTTP against the real app."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from config import Settings
+from data.models import Reseller
+from tests.integration.conftest import dash_call, sign_in
+
+ROWS = [("dir-grid", "getRowsResponse"), ("dir-count", "children"), ("dir-empty", "hidden")]
+DELETE_OUT = [("dir-delete-modal", "opened"), ("dir-delete-refusal", "children"), ("dir-delete-refusal", "display"),
+              ("dir-delete-rest", "display"), ("dir-refresh", "data"), ("notify", "sendNotifications")]
+
+
+def _db(app):
+    return app.server.extensions["reseller_db"]
+
+
+def _reseller_ids(app, lar_name_prefix=""):
+    with _db(app).reading() as s:
+        return {r.organization_name: r.id for r in s.scalars(select(Reseller)).all()
+                if r.organization_name.startswith(lar_name_prefix)}
+
+
+def _rows(client, start=0, end=100, query=None):
+    return dash_call(client, ROWS, [("dir-grid", "getRowsRequest", {"startRow": start, "endRow": end, "sortModel": []})],
+                     [("dir-query", "data", query or {"search": "", "filters": {}})])
+
+
+def test_anonymous_requests_are_refused(app):
+    client = app.server.test_client()
+    assert _rows(client).status_code == 401
+    assert client.get("/_dash-layout").status_code == 401
+    assert client.get("/_dash-dependencies").status_code == 401
+    page = client.get("/resellers/1")
+    assert page.status_code == 302 and page.headers["Location"].startswith("/login")
+
+
+def test_a_callback_without_the_csrf_header_is_refused(signed_in):
+    client = signed_in("operator@demo.example")
+    response = dash_call(client, ROWS, [("dir-grid", "getRowsRequest", {"startRow": 0, "endRow": 10})],
+                         [("dir-query", "data", {})], csrf=False)
+    assert response.status_code == 400
+
+
+def test_rows_come_only_from_the_actors_lar(signed_in, app):
+    response = _rows(signed_in("operator@demo.example"), end=500)
+    assert response.status_code == 200
+    data = response.get_json()["response"]["dir-grid"]["getRowsResponse"]
+    names = {r["organization_name"] for r in data["rowData"]}
+    assert data["rowCount"] == 60 and len(names) == 60
+    assert not any(n.startswith("Otherside") for n in names)
+    other = _rows(signed_in("admin@other.example"), end=500).get_json()["response"]["dir-grid"]["getRowsResponse"]
+    assert all(r["organization_name"].startswith("Otherside") for r in other["rowData"])
+
+
+def test_analyst_delete_is_refused_by_the_service(signed_in, app):
+    ids = _reseller_ids(app)
+    target = sorted(ids.items())[0]
+    response = dash_call(
+        signed_in("analyst@demo.example"), DELETE_OUT,
+        [("dir-delete-submit", "n_clicks", 1), ("dir-delete-rest", "n_clicks", None)],
+        [("dir-grid", "selectedRows", [{"id": target[1], "organization_name": target[0]}]),
+         ("dir-delete-confirm-text", "value", "Yes"), ("dir-refresh", "data", 0)],
+    )
+    assert response.status_code == 200
+    assert "analyst" in json.dumps(response.get_json()["response"]["notify"])
+    assert target[0] in _reseller_ids(app)
+
+
+def test_another_lars_reseller_id_is_refused_and_leaks_nothing(signed_in, app):
+    theirs = {n: i for n, i in _reseller_ids(app, "Otherside").items()}
+    name, rid = sorted(theirs.items())[0]
+    client = signed_in("operator@demo.example")
+    asked = dash_call(client, [("dir-visibility-modal", "opened"), ("dir-visibility-text", "children"),
+                               ("dir-visibility-target", "data"), ("notify", "sendNotifications")],
+                      [("dir-grid", "cellRendererData", {"colId": "customer_visibility", "rowId": str(rid), "value": {}})])
+    deleted = dash_call(client, DELETE_OUT,
+                        [("dir-delete-submit", "n_clicks", 1), ("dir-delete-rest", "n_clicks", None)],
+                        [("dir-grid", "selectedRows", [{"id": rid}]), ("dir-delete-confirm-text", "value", "Yes"),
+                         ("dir-refresh", "data", 0)])
+    page = client.get(f"/resellers/{rid}")
+    for response in (asked, deleted):
+        assert response.status_code == 200
+        text = response.get_data(as_text=True)
+        assert "not found" in text and name not in text
+    assert name in _reseller_ids(app, "Otherside")
+    assert name not in page.get_data(as_text=True)
+
+
+def test_sign_in_failure_says_so_without_naming_the_cause(app):
+    client = app.server.test_client()
+    wrong = sign_in(client, "operator@demo.example", "wrong")
+    unknown = sign_in(client, "nobody@demo.example", "wrong")
+    assert wrong.status_code == unknown.status_code == 401
+    assert "Email or password is incorrect." in wrong.get_data(as_text=True)
+    assert "Email or password is incorrect." in unknown.get_data(as_text=True)
+
+
+def test_cookies_and_headers_are_hardened(app):
+    client = app.server.test_client()
+    response = sign_in(client, "analyst@demo.example")
+    cookie = response.headers.getlist("Set-Cookie")
+    session_cookie = next(c for c in cookie if c.startswith("session="))
+    assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_open_redirects_are_not_followed(app):
+    client = app.server.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    import re
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post("/login?next=//evil.example/x",
+                           data={"email": "analyst@demo.example", "password": "demo1234", "csrf_token": token})
+    assert response.headers["Location"] == "/"
+
+
+def test_errors_show_no_stack_trace(signed_in):
+    client = signed_in("operator@demo.example")
+    cookie = client.get_cookie("_csrf_token").value
+    response = client.post("/_dash-update-component", data="{not json", headers={"X-CSRFToken": cookie,
+                                                                                 "Content-Type": "application/json"})
+    assert response.status_code >= 400
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_production_refuses_demo_users_and_a_missing_secret(tmp_path, monkeypatch, app):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(SystemExit, match="SECRET_KEY"):
+        Settings.from_env()
+    from app import create_app
+    demo_url = _db(app).url
+    with pytest.raises(SystemExit, match="demo users"):
+        create_app(Settings(database_url=demo_url, secret_key="x", demo_data=False, production=True,
+                            instance=tmp_path))
