@@ -105,7 +105,7 @@ def upgrade() -> None:
     with op.batch_alter_table('resellers', schema=None) as batch_op:
         batch_op.create_index('ix_resellers_lar_email', ['lar_id', 'email'], unique=False)
         batch_op.create_index('ix_resellers_lar_org', ['lar_id', 'organization_name'], unique=False)
-        batch_op.create_index('ix_resellers_lar_status', ['lar_id', 'status'], unique=False)
+        batch_op.create_index('ix_resellers_lar_status', ['lar_id', 'status', 'email'], unique=False)
 
     op.create_table('subscriptions',
     sa.Column('id', sa.Integer(), nullable=False),
