@@ -18,7 +18,8 @@ from sqlalchemy import text
 from data.db import Database
 from data.demo import load_demo
 from data.migrate import upgrade
-from services.directory_query import DirectoryQuery, list_directory
+from services.directory_query import list_directory
+from services.grid_query import GridQuery
 from services.auth import load_actor
 
 DATA = Path(__file__).parent / "data"
@@ -89,7 +90,7 @@ def http_caller(db: Database):
 def measure(resellers: int, with_http: bool) -> dict:
     db = database(resellers)
     actor = load_actor(db, 2)  # operator@demo.example
-    query = DirectoryQuery(search=SEARCH, statuses=(STATUS,), sort=SORT, start=0, end=100)
+    query = GridQuery(search=SEARCH, filters={"status": (STATUS,)}, sort=SORT, start=0, end=100)
     from services.clock import utcnow
     now = utcnow()
     page = list_directory(db, actor, query)

@@ -9,7 +9,8 @@ from components import directory_grid as grid
 from components.grid_toolbar import filter_chips
 from components.server_grid import with_visibility
 from services import preferences, resellers
-from services.directory_query import DirectoryQuery, list_directory
+from services.directory_query import list_directory
+from services.grid_query import GridQuery
 from services.errors import DomainError, ResellersInUse
 
 NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
@@ -46,9 +47,9 @@ def register(app) -> None:
         page = list_directory(
             db(),
             actor(),
-            DirectoryQuery(
+            GridQuery(
                 search=query.get("search", ""),
-                statuses=tuple((query.get("filters") or {}).get("status", [])),
+                filters=query.get("filters") or {},
                 sort=_sort(request),
                 start=request.get("startRow", 0),
                 end=request.get("endRow", 100),

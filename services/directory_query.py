@@ -6,7 +6,6 @@ request follows the rows shown, not the rows stored.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -15,10 +14,10 @@ from data.db import Database
 from data.models import RESELLER_STATUSES, CustomerAssignment, Reseller, ResellerPool, Subscription
 from services.actor import Actor
 from services.clock import utcnow
+from services.grid_query import GridPage, GridQuery, day, order_by, search_keywords
 from services.pool_state import is_live
 from services.units import format_quantities
 
-MAX_PAGE = 500
 SORTABLE = {
     "organization_name": Reseller.organization_name,
     "email": Reseller.email,
@@ -28,49 +27,19 @@ SORTABLE = {
 }
 
 
-@dataclass(frozen=True)
-class DirectoryQuery:
-    search: str = ""
-    statuses: tuple[str, ...] = ()
-    sort: tuple[tuple[str, str], ...] = ()
-    start: int = 0
-    end: int = 100
-
-
-@dataclass
-class DirectoryPage:
-    rows: list[dict] = field(default_factory=list)
-    total: int = 0
-
-
-def search_keywords(text: str) -> list[str]:
-    return [k.lower() for k in (text or "").split()][:10]
-
-
-def _where(actor: Actor, query: DirectoryQuery):
+def _where(actor: Actor, query: GridQuery):
     conditions = [Reseller.lar_id == actor.lar_id]
-    for keyword in search_keywords(query.search):
-        conditions.append(Reseller.email.contains(keyword, autoescape=True))
-    statuses = [s for s in query.statuses if s in RESELLER_STATUSES]
+    # Emails are stored lower-case, so the plain column keeps the covering index usable.
+    conditions += [Reseller.email.contains(k, autoescape=True) for k in search_keywords(query.search)]
+    statuses = query.chosen("status", RESELLER_STATUSES)
     if statuses:
         conditions.append(Reseller.status.in_(statuses))
     return conditions
 
 
-def _order_by(query: DirectoryQuery):
-    order = []
-    for col_id, direction in query.sort:
-        column = SORTABLE.get(col_id)
-        if column is not None:
-            order.append(column.desc() if direction == "desc" else column.asc())
-    order.append(Reseller.id.asc())  # a stable order makes paging deterministic
-    return order
-
-
-def list_directory(db: Database, actor: Actor, query: DirectoryQuery, now: datetime | None = None) -> DirectoryPage:
+def list_directory(db: Database, actor: Actor, query: GridQuery, now: datetime | None = None) -> GridPage:
     now = now or utcnow()
-    start = max(0, int(query.start))
-    end = min(max(start, int(query.end)), start + MAX_PAGE)
+    offset, limit = query.bounds()
     conditions = _where(actor, query)
     with db.reading() as session:
         total = session.scalar(select(func.count()).select_from(Reseller).where(*conditions))
@@ -85,9 +54,9 @@ def list_directory(db: Database, actor: Actor, query: DirectoryQuery, now: datet
                 Reseller.mapped_at,
             )
             .where(*conditions)
-            .order_by(*_order_by(query))
-            .offset(start)
-            .limit(end - start)
+            .order_by(*order_by(SORTABLE, query.sort, Reseller.id))
+            .offset(offset)
+            .limit(limit)
         ).all()
         figures = _page_figures(session, [r.id for r in resellers], now)
     rows = []
@@ -104,15 +73,11 @@ def list_directory(db: Database, actor: Actor, query: DirectoryQuery, now: datet
                 "total_quantity": format_quantities(f.get("total", {})),
                 "allocated_quantity": format_quantities(f.get("allocated", {})),
                 "customer_visibility": bool(r.customer_visibility),
-                "invited_at": _day(r.invited_at),
-                "mapped_at": _day(r.mapped_at),
+                "invited_at": day(r.invited_at),
+                "mapped_at": day(r.mapped_at),
             }
         )
-    return DirectoryPage(rows=rows, total=total or 0)
-
-
-def _day(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d") if value else ""
+    return GridPage(rows=rows, total=total or 0)
 
 
 def _page_figures(session, reseller_ids: list[int], now: datetime) -> dict[int, dict]:

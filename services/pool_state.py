@@ -30,3 +30,8 @@ def is_live(now: datetime):
 
 def is_active(now: datetime):
     return and_(ResellerPool.status == "Active", effective_expiration() > now)
+
+
+def effective_status(now: datetime):
+    """The status a user should see: a pool past its effective expiration shows Expired."""
+    return case((effective_expiration() <= now, "Expired"), else_=ResellerPool.status)

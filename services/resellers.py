@@ -34,7 +34,7 @@ def parse_ids(raw: Iterable) -> list[int]:
     return ids
 
 
-def _own(session, actor: Actor, reseller_id, lock: bool = False) -> Reseller:
+def own_reseller(session, actor: Actor, reseller_id, lock: bool = False) -> Reseller:
     [rid] = parse_ids([reseller_id])
     stmt = select(Reseller).where(Reseller.id == rid, Reseller.lar_id == actor.lar_id)
     if lock:
@@ -47,7 +47,7 @@ def _own(session, actor: Actor, reseller_id, lock: bool = False) -> Reseller:
 
 def get_reseller(db: Database, actor: Actor, reseller_id) -> dict:
     with db.reading() as session:
-        r = _own(session, actor, reseller_id)
+        r = own_reseller(session, actor, reseller_id)
         return {
             "id": r.id,
             "organization_name": r.organization_name,
@@ -67,7 +67,7 @@ def mapping_choices(db: Database, actor: Actor, reseller_id) -> dict:
         Reseller.lar_id == actor.lar_id, Reseller.tenant_id.is_not(None)
     )
     with db.reading() as session:
-        reseller = _own(session, actor, reseller_id)
+        reseller = own_reseller(session, actor, reseller_id)
         _require_unmapped(reseller)
         rows = session.execute(
             select(Tenant.id, Tenant.owner_email, Tenant.organization_name)
@@ -94,7 +94,7 @@ def map_reseller(db: Database, actor: Actor, reseller_id, tenant_id) -> dict:
     now = utcnow()
     try:
         with db.unit_of_work() as session:
-            reseller = _own(session, actor, reseller_id, lock=True)
+            reseller = own_reseller(session, actor, reseller_id, lock=True)
             _require_unmapped(reseller)
             tenant = session.get(Tenant, _whole(tenant_id))
             if tenant is None or tenant.kind != "reseller":
@@ -132,7 +132,7 @@ def set_customer_visibility(db: Database, actor: Actor, reseller_id, visible: bo
     if visible:
         raise DomainError("Only the reseller can turn customer visibility back on.")
     with db.unit_of_work() as session:
-        reseller = _own(session, actor, reseller_id, lock=True)
+        reseller = own_reseller(session, actor, reseller_id, lock=True)
         if not reseller.customer_visibility:
             raise DomainError(f"Customer visibility of {reseller.organization_name} is already off.")
         reseller.customer_visibility = False

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from data.db import Database
-from data.models import CustomerAssignment, Reseller, ResellerPool, Subscription, Tenant, User
+from data.models import AllocationEvent, CustomerAssignment, Reseller, ResellerPool, Subscription, Tenant, User
 from services.actor import Actor
 from services.auth import hash_password
 from services.clock import utcnow
@@ -56,21 +56,35 @@ class World:
                                      expires_at=self.now + timedelta(days=expires_in_days))).id
 
     def pool(self, reseller_id: int, subscription_id: int, quantity: int, status: str = "Active",
-             assigned: int = 0, expires_at: datetime | None = None) -> int:
+             assigned: int = 0, expires_at: datetime | None = None, created_at: datetime | None = None,
+             source: str = "Purchased", payment_type: str = "Prepaid") -> int:
+        """A reseller pool, its Subscription's allocation and its ledger event at creation."""
+        created_at = created_at or self.now - timedelta(days=10)
         with self.db.unit_of_work() as session:
-            pool = ResellerPool(reseller_id=reseller_id, subscription_id=subscription_id, source="Purchased",
-                                payment_type="Prepaid", quantity=quantity, assigned_quantity=assigned,
-                                expires_at=expires_at, status=status, created_at=self.now - timedelta(days=10))
+            pool = ResellerPool(reseller_id=reseller_id, subscription_id=subscription_id, source=source,
+                                payment_type=payment_type, quantity=quantity, assigned_quantity=assigned,
+                                expires_at=expires_at, status=status, created_at=created_at)
             session.add(pool)
             if status != "Expired":
                 sub = session.get(Subscription, subscription_id)
                 sub.allocated_quantity += quantity
             session.flush()
+            session.add(AllocationEvent(at=created_at, reseller_pool_id=pool.id, purchased_delta=quantity,
+                                        allocated_delta=0))
             return pool.id
 
-    def assign(self, pool_id: int, customer_id: int, quantity: int) -> int:
-        return self.add(CustomerAssignment(reseller_pool_id=pool_id, customer_tenant_id=customer_id,
-                                           quantity=quantity, assigned_at=self.now - timedelta(days=5))).id
+    def assign(self, pool_id: int, customer_id: int, quantity: int, at: datetime | None = None,
+               ends_at: datetime | None = None) -> int:
+        """A customer assignment; the pool's assigned_quantity and the ledger follow."""
+        at = at or self.now - timedelta(days=5)
+        with self.db.unit_of_work() as session:
+            assignment = CustomerAssignment(reseller_pool_id=pool_id, customer_tenant_id=customer_id,
+                                            quantity=quantity, assigned_at=at, ends_at=ends_at)
+            session.add(assignment)
+            session.get(ResellerPool, pool_id).assigned_quantity += quantity
+            session.add(AllocationEvent(at=at, reseller_pool_id=pool_id, purchased_delta=0, allocated_delta=quantity))
+            session.flush()
+            return assignment.id
 
 
 def two_lars(db: Database) -> World:

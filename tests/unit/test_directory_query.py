@@ -1,6 +1,7 @@
 from datetime import timedelta
 
-from services.directory_query import DirectoryQuery, list_directory
+from services.directory_query import list_directory
+from services.grid_query import GridQuery
 from tests.factories import two_lars
 
 
@@ -12,9 +13,9 @@ def test_only_the_actors_lar_is_listed(db):
     w = two_lars(db)
     w.reseller(w.first, "Alpha", "ann@alpha.example")
     w.reseller(w.second, "Secret Other", "sam@secret.example")
-    page = list_directory(db, w.actors["analyst@first.example"], DirectoryQuery())
+    page = list_directory(db, w.actors["analyst@first.example"], GridQuery())
     assert _names(page) == ["Alpha"] and page.total == 1
-    other = list_directory(db, w.actors["admin@second.example"], DirectoryQuery())
+    other = list_directory(db, w.actors["admin@second.example"], GridQuery())
     assert _names(other) == ["Secret Other"]
 
 
@@ -24,12 +25,12 @@ def test_search_matches_every_keyword_of_the_tenant_owner(db):
     w.reseller(w.first, "Beta", "bob@beta-cloud.example")
     w.reseller(w.first, "Gamma", "ann@gamma.example")
     actor = w.actors["operator@first.example"]
-    assert _names(list_directory(db, actor, DirectoryQuery(search="cloud", sort=(("organization_name", "asc"),)))) == ["Alpha", "Beta"]
-    assert _names(list_directory(db, actor, DirectoryQuery(search="ANN cloud"))) == ["Alpha"]
+    assert _names(list_directory(db, actor, GridQuery(search="cloud", sort=(("organization_name", "asc"),)))) == ["Alpha", "Beta"]
+    assert _names(list_directory(db, actor, GridQuery(search="ANN cloud"))) == ["Alpha"]
     # Every keyword must match; LIKE wildcards are literal.
-    assert list_directory(db, actor, DirectoryQuery(search="Gamma zz")).total == 0
-    assert list_directory(db, actor, DirectoryQuery(search="%")).total == 0
-    assert list_directory(db, actor, DirectoryQuery(search="_")).total == 0
+    assert list_directory(db, actor, GridQuery(search="Gamma zz")).total == 0
+    assert list_directory(db, actor, GridQuery(search="%")).total == 0
+    assert list_directory(db, actor, GridQuery(search="_")).total == 0
 
 
 def test_filter_by_status_and_sort_and_page(db):
@@ -37,14 +38,14 @@ def test_filter_by_status_and_sort_and_page(db):
     for i, status in enumerate(["Invited", "Unmapped", "Mapped", "Mapped", "Invited"]):
         w.reseller(w.first, f"R{i}", f"r{i}@x.example", status=status)
     actor = w.actors["operator@first.example"]
-    page = list_directory(db, actor, DirectoryQuery(statuses=("Invited",), sort=(("organization_name", "desc"),)))
+    page = list_directory(db, actor, GridQuery(filters={"status": ("Invited",)}, sort=(("organization_name", "desc"),)))
     assert _names(page) == ["R4", "R0"] and page.total == 2
-    both = list_directory(db, actor, DirectoryQuery(statuses=("Invited", "Unmapped")))
+    both = list_directory(db, actor, GridQuery(filters={"status": ("Invited", "Unmapped")}))
     assert both.total == 3
-    second_page = list_directory(db, actor, DirectoryQuery(sort=(("organization_name", "asc"),), start=2, end=4))
+    second_page = list_directory(db, actor, GridQuery(sort=(("organization_name", "asc"),), start=2, end=4))
     assert _names(second_page) == ["R2", "R3"] and second_page.total == 5
     # Unknown statuses and sort columns from the browser are ignored, not trusted.
-    assert list_directory(db, actor, DirectoryQuery(statuses=("Bogus",), sort=(("password_hash", "asc"),))).total == 5
+    assert list_directory(db, actor, GridQuery(filters={"status": ("Bogus",)}, sort=(("password_hash", "asc"),))).total == 5
 
 
 def test_page_figures_count_live_pools_and_keep_units_apart(db):
@@ -53,7 +54,7 @@ def test_page_figures_count_live_pools_and_keep_units_apart(db):
     seats = w.subscription(w.first, purchased=1000)
     objects = w.subscription(w.first, purchased=100, unit="objects")
     gone = w.subscription(w.first, purchased=100, expires_in_days=-1)
-    p1 = w.pool(rid, seats, 300, assigned=30)
+    p1 = w.pool(rid, seats, 300)
     w.pool(rid, seats, 50, status="Pending acceptance")
     w.pool(rid, objects, 40, assigned=4)
     w.pool(rid, seats, 20, status="Expired")
@@ -62,7 +63,7 @@ def test_page_figures_count_live_pools_and_keep_units_apart(db):
     c1, c2 = w.customer("C One"), w.customer("C Two")
     w.assign(p1, c1, 10)
     w.assign(p1, c2, 20)
-    [row] = list_directory(db, w.actors["operator@first.example"], DirectoryQuery()).rows
+    [row] = list_directory(db, w.actors["operator@first.example"], GridQuery()).rows
     assert row["pools"] == 3
     assert row["customers"] == 2
     assert row["total_quantity"] == "350 user seats · 40 objects"
@@ -74,5 +75,5 @@ def test_page_size_is_bounded(db):
     w = two_lars(db)
     for i in range(3):
         w.reseller(w.first, f"R{i}", f"r{i}@x.example")
-    page = list_directory(db, w.actors["operator@first.example"], DirectoryQuery(start=-5, end=10**9))
+    page = list_directory(db, w.actors["operator@first.example"], GridQuery(start=-5, end=10**9))
     assert page.total == 3 and len(page.rows) == 3

@@ -1,0 +1,114 @@
+"""One reseller's figures (DESIGN.md "Dashboard figures"): KPIs and the availability trend.
+
+Only pools this LAR gave the reseller count: the entry is per LAR, so scoping the
+entry scopes its pools, customers and ledger (rule 12).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import case, func, select
+
+from data.db import Database
+from data.models import AllocationEvent, CustomerAssignment, ResellerPool, Subscription
+from services.actor import Actor
+from services.clock import utcnow
+from services.pool_state import effective_expiration, is_live
+from services.resellers import own_reseller
+
+EXPIRING_WITHIN = timedelta(days=30)
+
+
+def kpis(db: Database, actor: Actor, reseller_id, now: datetime | None = None) -> dict:
+    now = now or utcnow()
+    with db.reading() as session:
+        reseller = own_reseller(session, actor, reseller_id)
+        live = (ResellerPool.reseller_id == reseller.id, is_live(now))
+        by_unit = session.execute(
+            select(
+                Subscription.unit,
+                func.count(),
+                func.sum(ResellerPool.quantity),
+                func.sum(ResellerPool.assigned_quantity),
+                func.sum(case((ResellerPool.status == "Pending acceptance", ResellerPool.quantity), else_=0)),
+                func.sum(case((effective_expiration() <= now + EXPIRING_WITHIN, ResellerPool.quantity), else_=0)),
+            )
+            .join(Subscription, Subscription.id == ResellerPool.subscription_id)
+            .where(*live)
+            .group_by(Subscription.unit)
+        ).all()
+        customers = session.scalar(
+            select(func.count(func.distinct(CustomerAssignment.customer_tenant_id)))
+            .join(ResellerPool, ResellerPool.id == CustomerAssignment.reseller_pool_id)
+            .join(Subscription, Subscription.id == ResellerPool.subscription_id)
+            .where(*live, (CustomerAssignment.ends_at.is_(None)) | (CustomerAssignment.ends_at > now))
+        )
+    figures = {"pools": 0, "customers": customers or 0, "total": {}, "allocated": {}, "pending": {}, "expiring": {}}
+    for unit, count, total, allocated, pending, expiring in by_unit:
+        figures["pools"] += count
+        for key, value in (("total", total), ("allocated", allocated), ("pending", pending), ("expiring", expiring)):
+            if value:
+                figures[key][unit] = int(value)
+    return figures
+
+
+def trend_dates(today: date) -> list[date]:
+    """The first day of each of the last six months, then today."""
+    firsts = []
+    year, month = today.year, today.month
+    for _ in range(6):
+        firsts.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    dates = sorted(firsts)
+    if dates[-1] != today:
+        dates.append(today)
+    return dates
+
+
+def availability_trend(db: Database, actor: Actor, reseller_id, now: datetime | None = None) -> list[dict]:
+    """Per pool, available % = (purchased − allocated) / purchased at each trend date,
+    from the allocation ledger. A pool has no point before it existed or once expired."""
+    now = now or utcnow()
+    dates = trend_dates(now.date())
+    # End of each day: a point counts everything that happened on that day.
+    cutoffs = [datetime.combine(d, datetime.min.time()) + timedelta(days=1) for d in dates]
+    cutoffs[-1] = now
+    with db.reading() as session:
+        reseller = own_reseller(session, actor, reseller_id)
+        pools = session.execute(
+            select(ResellerPool.id, Subscription.name, Subscription.unit, effective_expiration())
+            .join(Subscription, Subscription.id == ResellerPool.subscription_id)
+            .where(ResellerPool.reseller_id == reseller.id)
+            .order_by(Subscription.name, ResellerPool.id)
+        ).all()
+        sums = []
+        for cutoff in cutoffs:
+            sums.append(func.sum(case((AllocationEvent.at < cutoff, AllocationEvent.purchased_delta), else_=0)))
+            sums.append(func.sum(case((AllocationEvent.at < cutoff, AllocationEvent.allocated_delta), else_=0)))
+        ledger = {
+            row[0]: row[1:]
+            for row in session.execute(
+                select(AllocationEvent.reseller_pool_id, *sums)
+                .where(AllocationEvent.reseller_pool_id.in_([p.id for p in pools]))
+                .group_by(AllocationEvent.reseller_pool_id)
+            ).all()
+        } if pools else {}
+    names = defaultdict(int)
+    for p in pools:
+        names[p.name] += 1
+    series = []
+    for pool_id, name, unit, expires in pools:
+        totals = ledger.get(pool_id, (0,) * (2 * len(dates)))
+        points = []
+        for i, d in enumerate(dates):
+            purchased, allocated = int(totals[2 * i] or 0), int(totals[2 * i + 1] or 0)
+            if purchased <= 0 or expires <= cutoffs[i]:
+                continue
+            points.append({
+                "date": d.isoformat(), "purchased": purchased, "allocated": allocated,
+                "available_pct": round((purchased - allocated) * 100 / purchased, 1),
+            })
+        label = name if names[name] == 1 else f"{name} #{pool_id}"
+        series.append({"pool_id": pool_id, "name": label, "unit": unit, "points": points})
+    return series

@@ -1,0 +1,57 @@
+"""What a server-paged grid asks for, and the SQL pieces every grid shares."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+MAX_PAGE = 500
+
+
+@dataclass(frozen=True)
+class GridQuery:
+    search: str = ""
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    sort: tuple[tuple[str, str], ...] = ()
+    start: int = 0
+    end: int = 100
+
+    def bounds(self) -> tuple[int, int]:
+        """(offset, limit), clamped: the browser's numbers are not trusted."""
+        start = max(0, int(self.start))
+        end = min(max(start, int(self.end)), start + MAX_PAGE)
+        return start, end - start
+
+    def chosen(self, key: str, allowed=None) -> list[str]:
+        values = [str(v) for v in (self.filters or {}).get(key, ()) or ()]
+        return [v for v in values if allowed is None or v in allowed]
+
+
+@dataclass
+class GridPage:
+    rows: list[dict] = field(default_factory=list)
+    total: int = 0
+
+
+def search_keywords(text: str) -> list[str]:
+    return [k.lower() for k in (text or "").split()][:10]
+
+
+def keyword_conditions(column, text: str) -> list:
+    """Every keyword must appear; % and _ are literal. Lower-cased on both sides."""
+    from sqlalchemy import func
+
+    return [func.lower(column).contains(k, autoescape=True) for k in search_keywords(text)]
+
+
+def order_by(sortable: Mapping, sort, tiebreak) -> list:
+    order = []
+    for col_id, direction in sort or ():
+        column = sortable.get(col_id)
+        if column is not None:
+            order.append(column.desc() if direction == "desc" else column.asc())
+    order.append(tiebreak.asc())  # a stable order makes paging deterministic
+    return order
+
+
+def day(value) -> str:
+    return value.strftime("%Y-%m-%d") if value else ""

@@ -1,0 +1,98 @@
+"""The Customers table of a reseller's dashboard.
+
+While the reseller's customer visibility is off the names never leave the database
+query: cells say HIDDEN, the Customer filter has no options, name search and name
+filters are ignored (a match would reveal a name), exports carry the same rows.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import case, func, literal, select
+
+from data.db import Database
+from data.models import CustomerAssignment, ResellerPool, Subscription, Tenant
+from services.actor import Actor
+from services.clock import utcnow
+from services.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
+from services.pool_state import effective_expiration
+from services.resellers import own_reseller
+from services.units import format_quantity
+
+HIDDEN = "Hidden by reseller"
+
+
+def list_customers(db: Database, actor: Actor, reseller_id, query: GridQuery, now: datetime | None = None) -> GridPage:
+    now = now or utcnow()
+    offset, limit = query.bounds()
+    ends = case((CustomerAssignment.ends_at.is_not(None), CustomerAssignment.ends_at), else_=effective_expiration())
+    with db.reading() as session:
+        reseller = own_reseller(session, actor, reseller_id)
+        visible = reseller.customer_visibility
+        name = Tenant.organization_name if visible else literal(HIDDEN)
+        sortable = {"pool": Subscription.name, "quantity": CustomerAssignment.quantity,
+                    "assigned_at": CustomerAssignment.assigned_at, "expires_at": ends}
+        conditions = [ResellerPool.reseller_id == reseller.id]
+        if visible:
+            sortable["organization_name"] = Tenant.organization_name
+            conditions += keyword_conditions(Tenant.organization_name, query.search)
+            customers = _ints(query.chosen("customer"))
+            if customers:
+                conditions.append(CustomerAssignment.customer_tenant_id.in_(customers))
+        pools = _ints(query.chosen("pool"))
+        if pools:
+            conditions.append(ResellerPool.id.in_(pools))
+        joined = (
+            select(CustomerAssignment.id)
+            .join(ResellerPool, ResellerPool.id == CustomerAssignment.reseller_pool_id)
+            .join(Subscription, Subscription.id == ResellerPool.subscription_id)
+            .join(Tenant, Tenant.id == CustomerAssignment.customer_tenant_id)
+        )
+        total = session.scalar(select(func.count()).select_from(joined.where(*conditions).subquery()))
+        rows = session.execute(
+            joined.with_only_columns(CustomerAssignment.id, name.label("organization_name"),
+                                     Subscription.name.label("pool"), Subscription.unit,
+                                     CustomerAssignment.quantity, CustomerAssignment.assigned_at,
+                                     ends.label("expires_at"))
+            .where(*conditions)
+            .order_by(*order_by(sortable, query.sort, CustomerAssignment.id))
+            .offset(offset).limit(limit)
+        ).all()
+    return GridPage(total=total or 0, rows=[{
+        "id": r.id, "organization_name": r.organization_name, "pool": r.pool,
+        "quantity": format_quantity(r.unit, r.quantity), "assigned_at": day(r.assigned_at),
+        "expires_at": day(r.expires_at),
+    } for r in rows])
+
+
+def customer_filter_options(db: Database, actor: Actor, reseller_id) -> dict:
+    """Options of the Customers table's Filter: customers (withheld when hidden) and pools."""
+    with db.reading() as session:
+        reseller = own_reseller(session, actor, reseller_id)
+        pools = session.execute(
+            select(ResellerPool.id, Subscription.name)
+            .join(Subscription, Subscription.id == ResellerPool.subscription_id)
+            .where(ResellerPool.reseller_id == reseller.id)
+            .order_by(Subscription.name, ResellerPool.id)
+        ).all()
+        customers = []
+        if reseller.customer_visibility:
+            customers = session.execute(
+                select(Tenant.id, Tenant.organization_name).distinct()
+                .join(CustomerAssignment, CustomerAssignment.customer_tenant_id == Tenant.id)
+                .join(ResellerPool, ResellerPool.id == CustomerAssignment.reseller_pool_id)
+                .where(ResellerPool.reseller_id == reseller.id)
+                .order_by(Tenant.organization_name)
+            ).all()
+    seen: dict[str, int] = {}
+    for _, pool_name in pools:
+        seen[pool_name] = seen.get(pool_name, 0) + 1
+    return {
+        "visible": reseller.customer_visibility,
+        "customers": [{"value": str(c.id), "label": c.organization_name} for c in customers],
+        "pools": [{"value": str(p.id), "label": p.name if seen[p.name] == 1 else f"{p.name} #{p.id}"} for p in pools],
+    }
+
+
+def _ints(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()]

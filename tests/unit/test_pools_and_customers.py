@@ -1,0 +1,100 @@
+"""The dashboard's Pools and Customers tables, Return to pool, and withheld customer names."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from data.models import AllocationEvent, ResellerPool, Subscription
+from services.errors import DomainError, NotFound, PermissionDenied
+from services.grid_query import GridQuery
+from services.reseller_customers import HIDDEN, customer_filter_options, list_customers
+from services.reseller_pools import list_pools, return_to_pool
+from services.resellers import set_customer_visibility
+from tests.factories import two_lars
+
+
+def _world(db):
+    w = two_lars(db)
+    w.rid = w.reseller(w.first, "Alpha", "a@alpha.example")
+    w.sub = w.subscription(w.first, purchased=1000)
+    return w
+
+
+def test_pools_search_filter_sort_and_effective_status(db):
+    w = _world(db)
+    objects = w.subscription(w.first, purchased=100, unit="objects")
+    a = w.pool(w.rid, w.sub, 100, source="Purchased", payment_type="Prepaid")
+    b = w.pool(w.rid, objects, 40, status="Pending acceptance", source="Trial", payment_type="Free")
+    c = w.pool(w.rid, w.sub, 10, expires_at=w.now - timedelta(hours=1))  # past its own date
+    actor = w.actors["analyst@first.example"]
+    page = list_pools(db, actor, w.rid, GridQuery(sort=(("quantity", "desc"),)))
+    assert [r["id"] for r in page.rows] == [a, b, c] and page.total == 3
+    assert {r["id"]: r["status"] for r in page.rows} == {a: "Active", b: "Pending acceptance", c: "Expired"}
+    assert page.rows[1]["quantity"] == "40 objects"
+    assert [r["id"] for r in list_pools(db, actor, w.rid, GridQuery(filters={"status": ("Expired",)})).rows] == [c]
+    assert [r["id"] for r in list_pools(db, actor, w.rid, GridQuery(filters={"source": ("Trial",), "payment_type": ("Free",)})).rows] == [b]
+    assert list_pools(db, actor, w.rid, GridQuery(search="m365 backup")).total == 3
+    assert list_pools(db, actor, w.rid, GridQuery(search="nothing-like-it")).total == 0
+
+
+def test_return_to_pool_gives_pending_seats_back(db):
+    w = _world(db)
+    pending = w.pool(w.rid, w.sub, 60, status="Pending acceptance")
+    active = w.pool(w.rid, w.sub, 40)
+    op = w.actors["operator@first.example"]
+    with pytest.raises(DomainError, match="Only pools in Pending acceptance"):
+        return_to_pool(db, op, w.rid, [pending, active])
+    with pytest.raises(PermissionDenied):
+        return_to_pool(db, w.actors["analyst@first.example"], w.rid, [pending])
+    with db.reading() as s:
+        assert s.get(Subscription, w.sub).allocated_quantity == 100
+    assert return_to_pool(db, op, w.rid, [pending]) == ["M365 Backup"]
+    with db.reading() as s:
+        assert s.get(Subscription, w.sub).allocated_quantity == 40
+        assert s.get(ResellerPool, pending) is None and s.get(ResellerPool, active) is not None
+        deltas = s.scalars(select(AllocationEvent.purchased_delta).where(AllocationEvent.reseller_pool_id == pending)).all()
+        assert sorted(deltas) == [-60, 60]
+
+
+def test_return_to_pool_refuses_other_lars_and_other_resellers(db):
+    w = _world(db)
+    other = w.reseller(w.first, "Beta", "b@beta.example")
+    theirs = w.reseller(w.second, "Theirs", "t@theirs.example")
+    their_sub = w.subscription(w.second, purchased=100)
+    their_pool = w.pool(theirs, their_sub, 10, status="Pending acceptance")
+    other_pool = w.pool(other, w.sub, 10, status="Pending acceptance")
+    op = w.actors["operator@first.example"]
+    with pytest.raises(NotFound):
+        return_to_pool(db, op, w.rid, [their_pool])
+    with pytest.raises(NotFound):
+        return_to_pool(db, op, theirs, [their_pool])
+    with pytest.raises(NotFound):
+        return_to_pool(db, op, w.rid, [other_pool])  # a pool of another reseller of mine
+    with db.reading() as s:
+        assert s.get(ResellerPool, their_pool) and s.get(ResellerPool, other_pool)
+
+
+def test_customers_table_and_withheld_names(db):
+    w = _world(db)
+    p1 = w.pool(w.rid, w.sub, 300)
+    acme, bolt = w.customer("Acme Corp"), w.customer("Bolt Ltd")
+    w.assign(p1, acme, 10)
+    w.assign(p1, bolt, 20)
+    op = w.actors["operator@first.example"]
+    page = list_customers(db, op, w.rid, GridQuery(sort=(("organization_name", "asc"),)))
+    assert [r["organization_name"] for r in page.rows] == ["Acme Corp", "Bolt Ltd"]
+    assert [r["organization_name"] for r in list_customers(db, op, w.rid, GridQuery(search="bolt")).rows] == ["Bolt Ltd"]
+    assert list_customers(db, op, w.rid, GridQuery(filters={"customer": (str(acme),)})).total == 1
+    assert list_customers(db, op, w.rid, GridQuery(filters={"pool": (str(p1),)})).total == 2
+    options = customer_filter_options(db, op, w.rid)
+    assert [c["label"] for c in options["customers"]] == ["Acme Corp", "Bolt Ltd"]
+
+    set_customer_visibility(db, op, w.rid, visible=False)
+    hidden = list_customers(db, op, w.rid, GridQuery(sort=(("organization_name", "asc"),)))
+    assert hidden.total == 2 and {r["organization_name"] for r in hidden.rows} == {HIDDEN}
+    assert {r["quantity"] for r in hidden.rows} == {"10 user seats", "20 user seats"}
+    # A name search or filter would reveal names by matching, so it is not applied.
+    assert list_customers(db, op, w.rid, GridQuery(search="bolt")).total == 2
+    assert list_customers(db, op, w.rid, GridQuery(filters={"customer": (str(acme),)})).total == 2
+    options = customer_filter_options(db, op, w.rid)
+    assert options["customers"] == [] and options["visible"] is False and len(options["pools"]) == 1
