@@ -82,7 +82,7 @@ def http_caller(db: Database):
     query = {"search": SEARCH, "filters": {"status": [STATUS]}}
 
     def call():
-        response = dash_call(client, outputs, [("dir-grid", "getRowsRequest", request)], [("dir-query", "data", query)])
+        response = dash_call(client, outputs, [("dir-grid", "getRowsRequest", request)], [("dir-query", "data", query), ("dir-context", "data", None)])
         assert response.status_code == 200
     return call
 

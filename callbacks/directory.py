@@ -1,119 +1,30 @@
 """Reseller directory callbacks: read the inputs, call one service, shape the outputs."""
 from __future__ import annotations
 
-from dash import ALL, ClientsideFunction, Input, Output, State, ctx, no_update
+from dash import Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import actor, db, notice
+from callbacks.grid_controls import register_grid, require_click
 from components import directory_grid as grid
-from components.grid_toolbar import filter_chips
-from components.server_grid import with_visibility
-from services import preferences, resellers
+from services import resellers
 from services.directory_query import list_directory
-from services.grid_query import GridQuery
 from services.errors import DomainError, ResellersInUse
 
 NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 REFRESH = Output("dir-refresh", "data", allow_duplicate=True)
-FILTER_LABELS = {"status": "Status"}
-
-
-def _sort(request: dict) -> tuple[tuple[str, str], ...]:
-    return tuple((s.get("colId", ""), s.get("sort", "asc")) for s in request.get("sortModel") or [])
 
 
 def _selected_ids(rows) -> list:
     return [r.get("id") for r in rows or [] if isinstance(r, dict)]
 
 
-def _require_click(count) -> None:
-    """Pages insert their components after load, which fires click callbacks with no click."""
-    if not count:
-        raise PreventUpdate
+def _fetch(database, acting, _context, query):
+    return list_directory(database, acting, query)
 
 
 def register(app) -> None:
-    @app.callback(
-        Output("dir-grid", "getRowsResponse"),
-        Output("dir-count", "children"),
-        Output("dir-empty", "hidden"),
-        Input("dir-grid", "getRowsRequest"),
-        State("dir-query", "data"),
-    )
-    def rows(request, query):
-        if not request:
-            raise PreventUpdate
-        query = query or {}
-        page = list_directory(
-            db(),
-            actor(),
-            GridQuery(
-                search=query.get("search", ""),
-                filters=query.get("filters") or {},
-                sort=_sort(request),
-                start=request.get("startRow", 0),
-                end=request.get("endRow", 100),
-            ),
-        )
-        count = f"{page.total:,} reseller{'s' if page.total != 1 else ''}"
-        return {"rowData": page.rows, "rowCount": page.total}, count, page.total > 0
-
-    @app.callback(
-        Output("dir-query", "data", allow_duplicate=True),
-        Input("dir-search", "n_submit"),
-        State("dir-search", "value"),
-        State("dir-query", "data"),
-        prevent_initial_call=True,
-    )
-    def search(_submitted, text, query):
-        _require_click(_submitted)
-        return {**(query or {}), "search": (text or "").strip()}
-
-    @app.callback(
-        Output("dir-query", "data", allow_duplicate=True),
-        Input("dir-filter-apply", "n_clicks"),
-        State({"type": "dir-filter-field", "key": ALL}, "value"),
-        State({"type": "dir-filter-field", "key": ALL}, "id"),
-        State("dir-query", "data"),
-        prevent_initial_call=True,
-    )
-    def apply_filter(_clicked, values, ids, query):
-        _require_click(_clicked)
-        filters = {i["key"]: list(v or []) for i, v in zip(ids, values) if v}
-        return {**(query or {}), "filters": filters}
-
-    @app.callback(
-        Output("dir-query", "data", allow_duplicate=True),
-        Output({"type": "dir-filter-field", "key": ALL}, "value"),
-        Input({"type": "dir-chip-remove", "key": ALL, "value": ALL}, "n_clicks"),
-        State({"type": "dir-filter-field", "key": ALL}, "id"),
-        State("dir-query", "data"),
-        prevent_initial_call=True,
-    )
-    def remove_chip(clicks, field_ids, query):
-        if not ctx.triggered_id or not any(clicks):
-            raise PreventUpdate
-        key, value = ctx.triggered_id["key"], ctx.triggered_id["value"]
-        filters = {k: [v for v in vs if not (k == key and v == value)] for k, vs in (query.get("filters") or {}).items()}
-        filters = {k: vs for k, vs in filters.items() if vs}
-        return {**query, "filters": filters}, [filters.get(i["key"], []) for i in field_ids]
-
-    @app.callback(Output("dir-chips", "children"), Input("dir-query", "data"))
-    def chips(query):
-        conditions = [
-            (key, FILTER_LABELS.get(key, key), value)
-            for key, values in ((query or {}).get("filters") or {}).items()
-            for value in values
-        ]
-        return filter_chips("dir", conditions)
-
-    app.clientside_callback(
-        ClientsideFunction(namespace="grid", function_name="reload"),
-        Input("dir-query", "data"),
-        Input("dir-refresh", "data"),
-        State("dir-grid", "id"),
-        prevent_initial_call=True,
-    )
+    register_grid(app, grid.SPEC, _fetch, grid.FILTER_NAMES)
 
     @app.callback(
         Output("dir-map-open", "disabled"),
@@ -124,21 +35,6 @@ def register(app) -> None:
     def toolbar_state(selected, read_only):
         count = len(selected or [])
         return bool(read_only) or count != 1, bool(read_only) or count == 0
-
-    @app.callback(
-        Output("dir-grid", "columnDefs"),
-        NOTIFY,
-        Input("dir-columns", "value"),
-        prevent_initial_call=True,
-    )
-    def manage_columns(chosen):
-        if not ctx.triggered_id:
-            raise PreventUpdate
-        try:
-            visible = preferences.save_visible_columns(db(), actor(), grid.GRID, chosen, grid.FIELDS)
-        except DomainError as refused:
-            return no_update, notice(refused.message, ok=False)
-        return with_visibility(grid.COLUMNS, visible), no_update
 
     _register_map(app)
     _register_visibility(app)
@@ -158,7 +54,7 @@ def _register_map(app) -> None:
         prevent_initial_call=True,
     )
     def open_map(_clicked, selected):
-        _require_click(_clicked)
+        require_click(_clicked)
         ids = _selected_ids(selected)
         if len(ids) != 1:
             return no_update, no_update, no_update, no_update, no_update, notice("Select one reseller to map.", ok=False)
@@ -194,7 +90,7 @@ def _register_map(app) -> None:
         prevent_initial_call=True,
     )
     def save_map(_clicked, selected, tenant_id, refresh):
-        _require_click(_clicked)
+        require_click(_clicked)
         ids = _selected_ids(selected)
         if not tenant_id:
             return no_update, no_update, notice("Choose the tenant owner and organization name.", ok=False)
@@ -210,7 +106,7 @@ def _register_map(app) -> None:
         prevent_initial_call=True,
     )
     def cancel_map(_clicked):
-        _require_click(_clicked)
+        require_click(_clicked)
         return False
 
 
@@ -247,7 +143,7 @@ def _register_visibility(app) -> None:
         prevent_initial_call=True,
     )
     def decide(_confirm, _cancel, reseller_id, refresh):
-        _require_click(_confirm or _cancel)
+        require_click(_confirm or _cancel)
         if ctx.triggered_id == "dir-visibility-cancel":
             return False, no_update, no_update
         try:
@@ -270,7 +166,7 @@ def _register_delete(app) -> None:
         prevent_initial_call=True,
     )
     def open_delete(_clicked, selected):
-        _require_click(_clicked)
+        require_click(_clicked)
         names = [r.get("organization_name", "") for r in selected or []]
         if not names:
             raise PreventUpdate
@@ -300,7 +196,7 @@ def _register_delete(app) -> None:
         prevent_initial_call=True,
     )
     def delete(_submit, _rest, selected, confirmation, refresh):
-        _require_click(_submit or _rest)
+        require_click(_submit or _rest)
         try:
             deleted = resellers.delete_resellers(
                 db(), actor(), _selected_ids(selected), confirmation,
@@ -320,5 +216,5 @@ def _register_delete(app) -> None:
         prevent_initial_call=True,
     )
     def cancel_delete(_clicked):
-        _require_click(_clicked)
+        require_click(_clicked)
         return False

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import dash_mantine_components as dmc
-from dash import html
 
-GRID = "directory"
+from components.grid_section import GridSpec
+
 COLUMNS = [
     {"field": "organization_name", "headerName": "Organization name", "cellRenderer": "ResellerLink",
      "sortable": True, "minWidth": 170, "flex": 2},
@@ -19,10 +19,18 @@ COLUMNS = [
     {"field": "invited_at", "headerName": "Invited", "sortable": True},
     {"field": "mapped_at", "headerName": "Mapped", "sortable": True},
 ]
-FIELDS = [c["field"] for c in COLUMNS]
-DEFAULT_VISIBLE = [f for f in FIELDS if f not in ("invited_at", "mapped_at")]
-CHOICES = [(c["field"], c["headerName"]) for c in COLUMNS]
+SPEC = GridSpec(
+    prefix="dir",
+    name="directory",
+    columns=COLUMNS,
+    default_visible=[c["field"] for c in COLUMNS if c["field"] not in ("invited_at", "mapped_at")],
+    search_placeholder="Search by tenant owner",
+    noun=("reseller", "resellers"),
+    empty_text="No resellers match. Change the search or remove a filter.",
+)
 STATUSES = ["Invited", "Unmapped", "Mapped"]
+FILTERS = [("status", "Status", STATUSES)]
+FILTER_NAMES = {"status": "Status"}
 
 
 def map_drawer():
@@ -93,9 +101,3 @@ def delete_modal():
         ),
     )
 
-
-def empty_state():
-    return html.Div(id="dir-empty", className="grid-empty", hidden=True, children=[
-        dmc.Text("No resellers match", fw=600),
-        dmc.Text("Change the search or remove a filter to see more resellers.", size="sm", c="dimmed"),
-    ])

@@ -9,10 +9,11 @@ import dash_mantine_components as dmc
 from dash import html
 
 
-def search_box(prefix: str, placeholder: str):
+def search_box(prefix: str, placeholder: str, disabled: bool = False):
     return dmc.TextInput(
         id=f"{prefix}-search",
         placeholder=placeholder,
+        disabled=disabled,
         leftSection=html.Span("⌕", className="search-glyph"),
         w=320,
         n_submit=0,
@@ -21,27 +22,45 @@ def search_box(prefix: str, placeholder: str):
     )
 
 
-def filter_popover(prefix: str, fields: list[tuple[str, str, list[str]]]):
-    """fields: (key, label, options). Each becomes a group of checkboxes inside the Filter popover."""
+def _filter_field(prefix: str, key: str, label: str, options: list):
+    """A few options: checkboxes. Many (customers, pools): a searchable multi-select."""
+    field_id = {"type": f"{prefix}-filter-field", "key": key}
+    if len(options) > 8:
+        return dmc.MultiSelect(id=field_id, label=label, data=options, value=[], searchable=True,
+                               clearable=True, maxDropdownHeight=220, comboboxProps={"withinPortal": False})
+    if not options:
+        return dmc.Stack([dmc.Text(label, size="sm", fw=500),
+                          dmc.Text("No options", size="sm", c="dimmed"),
+                          dmc.CheckboxGroup(id=field_id, value=[], display="none")], gap=2)
+    return dmc.CheckboxGroup(
+        id=field_id,
+        label=label,
+        value=[],
+        children=dmc.Stack(
+            [dmc.Checkbox(label=option_label(o), value=option_value(o)) for o in options], gap=6, mt=6
+        ),
+    )
+
+
+def option_value(option) -> str:
+    return option["value"] if isinstance(option, dict) else option
+
+
+def option_label(option) -> str:
+    return option["label"] if isinstance(option, dict) else option
+
+
+def filter_popover(prefix: str, fields: list[tuple[str, str, list]]):
+    """fields: (key, label, options), options as strings or {value, label} dicts."""
     return dmc.Popover(
         [
             dmc.PopoverTarget(dmc.Button("Filter", id=f"{prefix}-filter-open", variant="default")),
             dmc.PopoverDropdown(
                 dmc.Stack(
-                    [
-                        dmc.CheckboxGroup(
-                            id={"type": f"{prefix}-filter-field", "key": key},
-                            label=label,
-                            value=[],
-                            children=dmc.Stack(
-                                [dmc.Checkbox(label=option, value=option) for option in options], gap=6, mt=6
-                            ),
-                        )
-                        for key, label, options in fields
-                    ]
+                    [_filter_field(prefix, key, label, options) for key, label, options in fields]
                     + [dmc.Button("Filter", id=f"{prefix}-filter-apply", fullWidth=True)],
                     gap="sm",
-                    w=220,
+                    w=260,
                 )
             ),
         ],
@@ -72,11 +91,11 @@ def columns_popover(prefix: str, columns: list[tuple[str, str]], visible: list[s
     )
 
 
-def filter_chips(prefix: str, conditions: list[tuple[str, str, str]]):
-    """conditions: (key, label, value) -> one chip each with a remove (x) button."""
+def filter_chips(prefix: str, conditions: list[tuple[str, str, str, str]]):
+    """conditions: (key, label, value, shown value) -> one chip each with a remove (x) button."""
     return [
         dmc.Badge(
-            [f"{label}: {value}"],
+            [f"{label}: {shown}"],
             variant="light",
             size="lg",
             radius="sm",
@@ -86,19 +105,19 @@ def filter_chips(prefix: str, conditions: list[tuple[str, str, str]]):
                 id={"type": f"{prefix}-chip-remove", "key": key, "value": value},
                 variant="transparent",
                 size="xs",
-                **{"aria-label": f"Remove filter {label}: {value}"},
+                **{"aria-label": f"Remove filter {label}: {shown}"},
             ),
         )
-        for key, label, value in conditions
+        for key, label, value, shown in conditions
     ]
 
 
-def toolbar(prefix: str, search_placeholder: str, actions: list, filters, columns):
+def toolbar(prefix: str, search_placeholder: str, actions: list, filters, columns, search_disabled=False):
     return dmc.Stack(
         [
             dmc.Group(
                 [
-                    search_box(prefix, search_placeholder),
+                    search_box(prefix, search_placeholder, search_disabled),
                     dmc.Group(actions + [filters, columns], gap="xs"),
                 ],
                 justify="space-between",

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 MAX_PAGE = 500
+EXPORT_MAX = 100_000
 
 
 @dataclass(frozen=True)
@@ -14,12 +15,17 @@ class GridQuery:
     sort: tuple[tuple[str, str], ...] = ()
     start: int = 0
     end: int = 100
+    cap: int = MAX_PAGE
 
     def bounds(self) -> tuple[int, int]:
         """(offset, limit), clamped: the browser's numbers are not trusted."""
         start = max(0, int(self.start))
-        end = min(max(start, int(self.end)), start + MAX_PAGE)
+        end = min(max(start, int(self.end)), start + self.cap)
         return start, end - start
+
+    def for_export(self) -> "GridQuery":
+        """Every row the search and filters select, in the same order, up to EXPORT_MAX."""
+        return replace(self, start=0, end=EXPORT_MAX, cap=EXPORT_MAX)
 
     def chosen(self, key: str, allowed=None) -> list[str]:
         values = [str(v) for v in (self.filters or {}).get(key, ()) or ()]

@@ -27,7 +27,7 @@ def _reseller_ids(app, lar_name_prefix=""):
 
 def _rows(client, start=0, end=100, query=None):
     return dash_call(client, ROWS, [("dir-grid", "getRowsRequest", {"startRow": start, "endRow": end, "sortModel": []})],
-                     [("dir-query", "data", query or {"search": "", "filters": {}})])
+                     [("dir-query", "data", query or {"search": "", "filters": {}}), ("dir-context", "data", None)])
 
 
 def test_anonymous_requests_are_refused(app):
@@ -42,7 +42,7 @@ def test_anonymous_requests_are_refused(app):
 def test_a_callback_without_the_csrf_header_is_refused(signed_in):
     client = signed_in("operator@demo.example")
     response = dash_call(client, ROWS, [("dir-grid", "getRowsRequest", {"startRow": 0, "endRow": 10})],
-                         [("dir-query", "data", {})], csrf=False)
+                         [("dir-query", "data", {}), ("dir-context", "data", None)], csrf=False)
     assert response.status_code == 400
 
 

@@ -1,0 +1,166 @@
+"""The callbacks every server-paged grid shares: rows, search, Filter and its chips, reload,
+Manage columns and Export. A page registers them once per grid with a fetch function:
+fetch(db, actor, context, GridQuery) -> GridPage, context being the section's Store."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, no_update
+from dash.exceptions import PreventUpdate
+
+from callbacks.context import actor, db, notice
+from components.grid_section import GridSpec
+from components.grid_toolbar import filter_chips
+from components.server_grid import with_visibility
+from services import exports, preferences
+from services.errors import DomainError
+from services.grid_query import GridQuery
+
+
+def require_click(count) -> None:
+    """Pages insert their components after load, which fires click callbacks with no click."""
+    if not count:
+        raise PreventUpdate
+
+
+def grid_query(query: dict | None, request: dict | None = None) -> GridQuery:
+    query, request = query or {}, request or {}
+    return GridQuery(
+        search=str(query.get("search", "")),
+        filters={k: tuple(v or ()) for k, v in (query.get("filters") or {}).items()},
+        sort=tuple((s.get("colId", ""), s.get("sort", "asc")) for s in request.get("sortModel") or []),
+        start=request.get("startRow", 0),
+        end=request.get("endRow", 100),
+    )
+
+
+def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, str]) -> None:
+    p = spec.prefix
+
+    @app.callback(
+        Output(f"{p}-grid", "getRowsResponse"),
+        Output(f"{p}-count", "children"),
+        Output(f"{p}-empty", "hidden"),
+        Input(f"{p}-grid", "getRowsRequest"),
+        State(f"{p}-query", "data"),
+        State(f"{p}-context", "data"),
+    )
+    def rows(request, query, context):
+        if not request:
+            raise PreventUpdate
+        page = fetch(db(), actor(), context, grid_query(query, request))
+        return {"rowData": page.rows, "rowCount": page.total}, spec.count_label(page.total), page.total > 0
+
+    @app.callback(
+        Output(f"{p}-query", "data", allow_duplicate=True),
+        Input(f"{p}-search", "n_submit"),
+        State(f"{p}-search", "value"),
+        State(f"{p}-query", "data"),
+        prevent_initial_call=True,
+    )
+    def search(submitted, text, query):
+        require_click(submitted)
+        return {**(query or {}), "search": (text or "").strip()}
+
+    @app.callback(
+        Output(f"{p}-query", "data", allow_duplicate=True),
+        Input(f"{p}-filter-apply", "n_clicks"),
+        State({"type": f"{p}-filter-field", "key": ALL}, "value"),
+        State({"type": f"{p}-filter-field", "key": ALL}, "id"),
+        State(f"{p}-query", "data"),
+        prevent_initial_call=True,
+    )
+    def apply_filter(clicked, values, ids, query):
+        require_click(clicked)
+        filters = {i["key"]: [str(v) for v in values_] for i, values_ in zip(ids, values) if values_}
+        return {**(query or {}), "filters": filters}
+
+    @app.callback(
+        Output(f"{p}-query", "data", allow_duplicate=True),
+        Output({"type": f"{p}-filter-field", "key": ALL}, "value"),
+        Input({"type": f"{p}-chip-remove", "key": ALL, "value": ALL}, "n_clicks"),
+        State({"type": f"{p}-filter-field", "key": ALL}, "id"),
+        State(f"{p}-query", "data"),
+        prevent_initial_call=True,
+    )
+    def remove_chip(clicks, field_ids, query):
+        if not ctx.triggered_id or not any(clicks):
+            raise PreventUpdate
+        key, value = ctx.triggered_id["key"], ctx.triggered_id["value"]
+        filters = {k: [v for v in vs if not (k == key and v == value)] for k, vs in (query.get("filters") or {}).items()}
+        filters = {k: vs for k, vs in filters.items() if vs}
+        return {**query, "filters": filters}, [filters.get(i["key"], []) for i in field_ids]
+
+    @app.callback(
+        Output(f"{p}-chips", "children"),
+        Input(f"{p}-query", "data"),
+        State(f"{p}-filter-labels", "data"),
+    )
+    def chips(query, labels):
+        labels = labels or {}
+        conditions = [
+            (key, filter_names.get(key, key), value, (labels.get(key) or {}).get(value, value))
+            for key, values in ((query or {}).get("filters") or {}).items()
+            for value in values
+        ]
+        return filter_chips(p, conditions)
+
+    app.clientside_callback(
+        ClientsideFunction(namespace="grid", function_name="reload"),
+        Input(f"{p}-query", "data"),
+        Input(f"{p}-refresh", "data"),
+        State(f"{p}-grid", "id"),
+        prevent_initial_call=True,
+    )
+
+    @app.callback(
+        Output(f"{p}-grid", "columnDefs"),
+        Output("notify", "sendNotifications", allow_duplicate=True),
+        Input(f"{p}-columns", "value"),
+        prevent_initial_call=True,
+    )
+    def manage_columns(chosen):
+        if not ctx.triggered_id:
+            raise PreventUpdate
+        try:
+            visible = preferences.save_visible_columns(db(), actor(), spec.name, chosen, spec.fields)
+        except DomainError as refused:
+            return no_update, notice(refused.message, ok=False)
+        return with_visibility(spec.columns, visible), no_update
+
+    @app.callback(
+        Output(f"{p}-export-modal", "opened", allow_duplicate=True),
+        Input(f"{p}-export-open", "n_clicks"),
+        Input(f"{p}-export-cancel", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def toggle_export(opened, cancelled):
+        require_click(opened or cancelled)
+        return ctx.triggered_id == f"{p}-export-open"
+
+    @app.callback(
+        Output(f"{p}-download", "data"),
+        Output(f"{p}-export-modal", "opened", allow_duplicate=True),
+        Output("notify", "sendNotifications", allow_duplicate=True),
+        Input(f"{p}-export-download", "n_clicks"),
+        State(f"{p}-export-name", "value"),
+        State(f"{p}-export-format", "value"),
+        State(f"{p}-query", "data"),
+        State(f"{p}-context", "data"),
+        State(f"{p}-grid", "columnDefs"),
+        State(f"{p}-grid", "getRowsRequest"),
+        prevent_initial_call=True,
+    )
+    def export(clicked, name, fmt, query, context, column_defs, last_request):
+        require_click(clicked)
+        fmt = fmt if fmt in exports.FORMATS else "csv"
+        shown = {c.get("field") for c in column_defs or [] if not c.get("hide")}
+        columns = [(f, h) for f, h in spec.choices if f in shown] or spec.choices
+        try:
+            page = fetch(db(), actor(), context, grid_query(query, last_request).for_export())
+        except DomainError as refused:
+            return no_update, no_update, notice(refused.message, ok=False)
+        filename = exports.file_name(name, spec.name, fmt)
+        if fmt == "xlsx":
+            return dcc.send_bytes(exports.to_xlsx(page.rows, columns), filename), False, no_update
+        return dict(content=exports.to_csv(page.rows, columns), filename=filename), False, no_update

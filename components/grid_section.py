@@ -1,0 +1,91 @@
+"""A server-paged grid with everything around it: toolbar, chips, empty state, Export window
+and the stores its callbacks (callbacks/grid_controls.py) work on. Ids start with spec.prefix."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import dash_mantine_components as dmc
+from dash import dcc, html
+
+from components.grid_toolbar import columns_popover, filter_popover, option_label, option_value, toolbar
+from components.server_grid import server_grid, with_visibility
+
+
+@dataclass(frozen=True)
+class GridSpec:
+    prefix: str
+    name: str  # preference key and default export file name
+    columns: list[dict]
+    default_visible: list[str]
+    search_placeholder: str
+    noun: tuple[str, str]  # singular, plural, for the row count
+    empty_text: str
+    height: str = "560px"
+    fields: list[str] = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "fields", [c["field"] for c in self.columns])
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        return [(c["field"], c["headerName"]) for c in self.columns]
+
+    def count_label(self, total: int) -> str:
+        return f"{total:,} {self.noun[0] if total == 1 else self.noun[1]}"
+
+
+def export_modal(spec: GridSpec):
+    p = spec.prefix
+    return dmc.Modal(
+        id=f"{p}-export-modal",
+        title="Export",
+        centered=True,
+        children=dmc.Stack([
+            dmc.Text("Exports the rows that the current search and filters select, with the visible columns.",
+                     size="sm", c="dimmed"),
+            dmc.TextInput(id=f"{p}-export-name", label="File name", value=spec.name),
+            dmc.SegmentedControl(id=f"{p}-export-format", value="csv",
+                                 data=[{"value": "csv", "label": "CSV"}, {"value": "xlsx", "label": "XLSX"}]),
+            dmc.Group([dmc.Button("Cancel", id=f"{p}-export-cancel", variant="default"),
+                       dmc.Button("Download", id=f"{p}-export-download")], justify="flex-end"),
+        ]),
+    )
+
+
+def grid_section(spec: GridSpec, visible: list[str], read_only: bool, actions: list,
+                 filter_fields: list, context=None, search_disabled: bool = False, notice=None):
+    """filter_fields: (key, label, options) with options as strings or {value, label} dicts."""
+    p = spec.prefix
+    labels = {key: {option_value(o): option_label(o) for o in options} for key, _, options in filter_fields}
+    return dmc.Stack(
+        [
+            notice,
+            toolbar(
+                p,
+                spec.search_placeholder,
+                actions + [dmc.Button("Export", id=f"{p}-export-open", variant="default")],
+                filter_popover(p, filter_fields),
+                columns_popover(p, spec.choices, visible),
+                search_disabled=search_disabled,
+            ),
+            dmc.Paper(
+                [
+                    server_grid(f"{p}-grid", with_visibility(spec.columns, visible), read_only=read_only,
+                                height=spec.height),
+                    html.Div(id=f"{p}-empty", className="grid-empty", hidden=True, children=[
+                        dmc.Text("Nothing to show", fw=600),
+                        dmc.Text(spec.empty_text, size="sm", c="dimmed"),
+                    ]),
+                ],
+                withBorder=True, radius="md", className="grid-paper",
+            ),
+            dcc.Store(id=f"{p}-query", data={"search": "", "filters": {}}),
+            dcc.Store(id=f"{p}-refresh", data=0),
+            dcc.Store(id=f"{p}-context", data=context),
+            dcc.Store(id=f"{p}-filter-labels", data=labels),
+            export_modal(spec),
+            dcc.Download(id=f"{p}-download"),
+        ],
+        gap="xs",
+    )
+
