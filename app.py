@@ -11,7 +11,7 @@ import dash_mantine_components as dmc
 from dash import Dash
 from flask import Flask
 
-from callbacks import directory
+from callbacks import directory, reseller
 from components.shell import app_layout
 from config import Settings
 from data.db import Database
@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     app.layout = app_layout
     directory.register(app)
+    reseller.register(app)
     return app
 
 

@@ -21,6 +21,7 @@ class GridSpec:
     noun: tuple[str, str]  # singular, plural, for the row count
     empty_text: str
     height: str = "560px"
+    selectable: bool = True  # rows can be checked for the toolbar's actions
     fields: list[str] = field(init=False)
 
     def __post_init__(self):
@@ -71,7 +72,7 @@ def grid_section(spec: GridSpec, visible: list[str], read_only: bool, actions: l
             dmc.Paper(
                 [
                     server_grid(f"{p}-grid", with_visibility(spec.columns, visible), read_only=read_only,
-                                height=spec.height),
+                                height=spec.height, selectable=spec.selectable),
                     html.Div(id=f"{p}-empty", className="grid-empty", hidden=True, children=[
                         dmc.Text("Nothing to show", fw=600),
                         dmc.Text(spec.empty_text, size="sm", c="dimmed"),

@@ -6,7 +6,8 @@ import dash_ag_grid as dag
 PAGE_SIZE = 50
 
 
-def server_grid(grid_id: str, column_defs: list[dict], read_only: bool = False, height: str = "560px"):
+def server_grid(grid_id: str, column_defs: list[dict], read_only: bool = False, height: str = "560px",
+                selectable: bool = True):
     return dag.AgGrid(
         id=grid_id,
         columnDefs=column_defs,
@@ -19,7 +20,8 @@ def server_grid(grid_id: str, column_defs: list[dict], read_only: bool = False, 
             "paginationPageSizeSelector": False,
             "cacheBlockSize": PAGE_SIZE,
             "maxBlocksInCache": 20,
-            "rowSelection": {"mode": "multiRow", "headerCheckbox": False, "enableClickSelection": False},
+            **({"rowSelection": {"mode": "multiRow", "headerCheckbox": False, "enableClickSelection": False}}
+               if selectable else {}),
             "suppressCellFocus": True,
             "context": {"readOnly": read_only},
         },

@@ -1,0 +1,64 @@
+"""The Available licenses chart: one line per reseller pool, hidden or shown by checkbox."""
+from __future__ import annotations
+
+import html
+
+import dash_mantine_components as dmc
+import plotly.graph_objects as go
+from dash import dcc
+
+HOVER = (
+    "<b>%{fullData.name}</b><br>%{x|%b %-d, %Y}<br>Available: %{y:.1f}%<br>"
+    "Purchased: %{customdata[0]:,} %{customdata[2]}<br>Allocated: %{customdata[1]:,} %{customdata[2]}<extra></extra>"
+)
+
+
+def availability_figure(series: list[dict]) -> go.Figure:
+    figure = go.Figure()
+    for s in series:
+        figure.add_trace(go.Scatter(
+            x=[p["date"] for p in s["points"]],
+            y=[p["available_pct"] for p in s["points"]],
+            customdata=[[p["purchased"], p["allocated"], s["unit"]] for p in s["points"]],
+            # Plotly reads a few HTML tags in names; escaped, a pool name stays text.
+            name=html.escape(s["name"]),
+            mode="lines+markers",
+            hovertemplate=HOVER,
+            meta=s["pool_id"],
+        ))
+    dates = sorted({p["date"] for s in series for p in s["points"]})
+    figure.update_layout(
+        margin={"l": 50, "r": 20, "t": 10, "b": 40}, height=320, showlegend=False,
+        yaxis={"title": "Available", "ticksuffix": "%", "range": [0, 105], "gridcolor": "#eef0f2"},
+        xaxis={"tickmode": "array", "tickvals": dates, "tickformat": "%b %-d", "gridcolor": "#f5f6f7"},
+        plot_bgcolor="white", paper_bgcolor="white", hovermode="closest",
+    )
+    return figure
+
+
+def availability_panel(series: list[dict]):
+    if not series:
+        return dmc.Paper(
+            dmc.Stack([dmc.Title("Available licenses", order=4),
+                       dmc.Text("This reseller has no pooled subscriptions yet, so there is no trend to show.",
+                                c="dimmed", size="sm", id="trend-empty")], gap="xs"),
+            withBorder=True, radius="md", p="md",
+        )
+    return dmc.Paper(
+        dmc.Stack([
+            dmc.Title("Available licenses", order=4),
+            dmc.Text("Share of each pooled subscription still available, on the first day of each of the "
+                     "last six months and today.", size="sm", c="dimmed"),
+            dmc.Grid([
+                dmc.GridCol(dmc.CheckboxGroup(
+                    id="trend-pools",
+                    value=[str(s["pool_id"]) for s in series],
+                    children=dmc.Stack([dmc.Checkbox(label=s["name"], value=str(s["pool_id"]))
+                                        for s in series], gap=6),
+                ), span=3, className="trend-legend"),
+                dmc.GridCol(dcc.Graph(id="trend-graph", figure=availability_figure(series),
+                                      config={"displayModeBar": False}), span=9),
+            ]),
+        ], gap="xs"),
+        withBorder=True, radius="md", p="md",
+    )

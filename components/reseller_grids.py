@@ -1,0 +1,53 @@
+"""The dashboard's Pools and Customers grids."""
+import dash_mantine_components as dmc
+
+from components.grid_section import GridSpec
+
+POOLS = GridSpec(
+    prefix="pools",
+    name="pools",
+    columns=[
+        {"field": "name", "headerName": "Pool name", "sortable": True, "minWidth": 180, "flex": 1},
+        {"field": "service", "headerName": "Service", "sortable": True, "minWidth": 160, "flex": 1},
+        {"field": "source", "headerName": "Source", "sortable": True, "minWidth": 110},
+        {"field": "payment_type", "headerName": "Payment type", "sortable": True, "minWidth": 120},
+        {"field": "quantity", "headerName": "Quantity", "sortable": True, "minWidth": 130},
+        {"field": "allocated", "headerName": "Allocated", "sortable": True, "minWidth": 120},
+        {"field": "status", "headerName": "Status", "cellRenderer": "StatusBadge", "sortable": True, "minWidth": 160},
+        {"field": "expires_at", "headerName": "Expiration", "sortable": True, "minWidth": 110},
+    ],
+    default_visible=["name", "service", "source", "payment_type", "quantity", "allocated", "status", "expires_at"],
+    search_placeholder="Search by pool name",
+    noun=("pool", "pools"),
+    empty_text="No pooled subscriptions match.",
+    height="380px",
+)
+POOL_FILTER_NAMES = {"source": "Source", "payment_type": "Payment type", "status": "Status"}
+
+CUSTOMERS = GridSpec(
+    prefix="customers",
+    name="customers",
+    columns=[
+        {"field": "organization_name", "headerName": "Organization name", "sortable": True, "minWidth": 220, "flex": 2},
+        {"field": "pool", "headerName": "Pool", "sortable": True, "minWidth": 200, "flex": 2},
+        {"field": "quantity", "headerName": "Quantity", "sortable": True, "minWidth": 130},
+        {"field": "assigned_at", "headerName": "Assigned", "sortable": True},
+        {"field": "expires_at", "headerName": "Expiration", "sortable": True},
+    ],
+    default_visible=["organization_name", "pool", "quantity", "assigned_at", "expires_at"],
+    search_placeholder="Search by organization name",
+    noun=("customer", "customers"),
+    empty_text="No customers match.",
+    height="420px",
+    selectable=False,
+)
+CUSTOMER_FILTER_NAMES = {"customer": "Customer", "pool": "Pool"}
+
+
+def pool_actions(can_act: bool):
+    why = "Arrives with the Add pool and Edit pool panels." if can_act else "Your role can view but not change pools."
+    return [
+        dmc.Tooltip(dmc.Button("Add pool", id="pools-add-open", variant="default", disabled=True), label=why),
+        dmc.Tooltip(dmc.Button("Edit", id="pools-edit-open", variant="default", disabled=True), label=why),
+        dmc.Button("Return to pool", id="pools-return", variant="default", disabled=True),
+    ]
