@@ -7,6 +7,8 @@ import dash_mantine_components as dmc
 import plotly.graph_objects as go
 from dash import dcc
 
+# One colour per pool, the same on its line and its checkbox.
+PALETTE = ("#4263eb", "#e8590c", "#2f9e44", "#ae3ec9", "#1098ad", "#f08c00", "#d6336c", "#5c940d", "#495057", "#7048e8")
 HOVER = (
     "<b>%{fullData.name}</b><br>%{x|%b %-d, %Y}<br>Available: %{y:.1f}%<br>"
     "Purchased: %{customdata[0]:,} %{customdata[2]}<br>Allocated: %{customdata[1]:,} %{customdata[2]}<extra></extra>"
@@ -15,7 +17,7 @@ HOVER = (
 
 def availability_figure(series: list[dict]) -> go.Figure:
     figure = go.Figure()
-    for s in series:
+    for i, s in enumerate(series):
         figure.add_trace(go.Scatter(
             x=[p["date"] for p in s["points"]],
             y=[p["available_pct"] for p in s["points"]],
@@ -23,6 +25,7 @@ def availability_figure(series: list[dict]) -> go.Figure:
             # Plotly reads a few HTML tags in names; escaped, a pool name stays text.
             name=html.escape(s["name"]),
             mode="lines+markers",
+            line={"color": PALETTE[i % len(PALETTE)], "width": 2},
             hovertemplate=HOVER,
             meta=s["pool_id"],
         ))
@@ -53,8 +56,9 @@ def availability_panel(series: list[dict]):
                 dmc.GridCol(dmc.CheckboxGroup(
                     id="trend-pools",
                     value=[str(s["pool_id"]) for s in series],
-                    children=dmc.Stack([dmc.Checkbox(label=s["name"], value=str(s["pool_id"]))
-                                        for s in series], gap=6),
+                    children=dmc.Stack([dmc.Checkbox(label=s["name"], value=str(s["pool_id"]),
+                                                     color=PALETTE[i % len(PALETTE)])
+                                        for i, s in enumerate(series)], gap=6),
                 ), span=3, className="trend-legend"),
                 dmc.GridCol(dcc.Graph(id="trend-graph", figure=availability_figure(series),
                                       config={"displayModeBar": False}), span=9),

@@ -31,7 +31,7 @@ def _filter_field(prefix: str, key: str, label: str, options: list):
     if not options:
         return dmc.Stack([dmc.Text(label, size="sm", fw=500),
                           dmc.Text("No options", size="sm", c="dimmed"),
-                          dmc.CheckboxGroup(id=field_id, value=[], display="none")], gap=2)
+                          dmc.CheckboxGroup(id=field_id, value=[], children=[], display="none")], gap=2)
     return dmc.CheckboxGroup(
         id=field_id,
         label=label,

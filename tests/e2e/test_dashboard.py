@@ -1,0 +1,122 @@
+"""The reseller dashboard in headless Chromium: KPIs, chart, Return to pool, filter chips."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from data.models import CustomerAssignment, Reseller, ResellerPool, Subscription
+from services.auth import load_actor
+from services.dashboard import kpis
+from services.units import format_quantities
+from tests.e2e.conftest import shoot, sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def _target(server):
+    """A reseller of the first LAR with a pending pool, several pools and visible customers."""
+    with server["db"].reading() as s:
+        pending = select(ResellerPool.reseller_id).where(ResellerPool.status == "Pending acceptance")
+        with_customers = (select(ResellerPool.reseller_id)
+                          .join(CustomerAssignment, CustomerAssignment.reseller_pool_id == ResellerPool.id))
+        row = s.execute(
+            select(Reseller.id, Reseller.email, Reseller.organization_name)
+            .join(ResellerPool, ResellerPool.reseller_id == Reseller.id)
+            .where(Reseller.lar_id == 1, Reseller.customer_visibility.is_(True),
+                   Reseller.id.in_(pending), Reseller.id.in_(with_customers))
+            .group_by(Reseller.id, Reseller.email, Reseller.organization_name)
+            .having(func.count(ResellerPool.id) >= 2)
+            .order_by(Reseller.id)
+        ).first()
+        pool = s.execute(select(ResellerPool.id, ResellerPool.subscription_id, ResellerPool.quantity)
+                         .where(ResellerPool.reseller_id == row.id, ResellerPool.status == "Pending acceptance")
+                         .order_by(ResellerPool.id)).first()
+    return row, pool
+
+
+def _open_dashboard(page, reseller):
+    sign_in(page)
+    search = page.locator("#dir-search")
+    search.fill(reseller.email)
+    search.press("Enter")
+    expect(page.locator(".ag-row[row-id]")).to_have_count(1)
+    page.locator(".ag-row[row-id] .cell-link").click()
+    page.wait_for_url(re.compile(rf"/resellers/{reseller.id}$"))
+    expect(page.locator("#reseller-name")).to_have_text(reseller.organization_name)
+
+
+def test_kpis_chart_and_return_to_pool(page, server):
+    reseller, pool = _target(server)
+    _open_dashboard(page, reseller)
+    figures = kpis(server["db"], load_actor(server["db"], 2), reseller.id)
+    expect(page.locator("#kpi-pools")).to_have_text(str(figures["pools"]))
+    expect(page.locator("#kpi-customers")).to_have_text(str(figures["customers"]))
+    for card, key in (("total", "total"), ("allocated", "allocated"), ("pending", "pending"), ("expiring", "expiring")):
+        expect(page.locator(f"#kpi-{card}")).to_have_text(format_quantities(figures[key]))
+
+    traces = page.locator("#trend-graph .scatterlayer .trace")
+    lines = traces.count()
+    assert lines >= 2
+    # Plotly's drag layer lies over the points: move the real mouse onto one.
+    box = page.locator("#trend-graph .scatterlayer .trace .points path").last.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tooltip = page.locator("#trend-graph .hoverlayer .hovertext")
+    expect(tooltip).to_contain_text("Available:")
+    expect(tooltip).to_contain_text("Purchased:")
+    expect(tooltip).to_contain_text("Allocated:")
+    shoot(page, "dashboard-hover")
+    page.locator(".trend-legend input[type=checkbox]").first.uncheck()
+    expect(traces).to_have_count(lines - 1)
+    page.locator(".trend-legend input[type=checkbox]").first.check()
+    expect(traces).to_have_count(lines)
+
+    with server["db"].reading() as s:
+        allocated_before = s.get(Subscription, pool.subscription_id).allocated_quantity
+    returned = page.locator("#pools-return")
+    expect(returned).to_be_disabled()
+    page.locator(f'#pools-grid .ag-row[row-id="{pool.id}"] .ag-selection-checkbox input').check()
+    expect(returned).to_be_enabled()
+    returned.click()
+    expect(page.get_by_text(re.compile(r"Returned 1 pool to your subscriptions"))).to_be_visible()
+    expect(page.locator(f'#pools-grid .ag-row[row-id="{pool.id}"]')).to_have_count(0)
+    with server["db"].reading() as s:
+        assert s.get(ResellerPool, pool.id) is None
+        assert s.get(Subscription, pool.subscription_id).allocated_quantity == allocated_before - pool.quantity
+    shoot(page, "dashboard-after-return")
+
+
+def test_filter_chips_of_both_tables(page, server):
+    reseller, _ = _target(server)
+    _open_dashboard(page, reseller)
+    dropdown = page.locator(".mantine-Popover-dropdown")
+
+    page.click("#pools-filter-open")
+    dropdown.get_by_role("checkbox", name="Active", exact=True).check()
+    page.click("#pools-filter-apply")
+    chip = page.locator("#pools-chips .filter-chip", has_text="Status: Active")
+    expect(chip).to_be_visible()
+    expect(page.locator('#pools-grid .ag-row [col-id="status"]').first).to_have_text("Active")
+    statuses = page.locator('#pools-grid .ag-row [col-id="status"]').all_text_contents()
+    assert statuses and set(statuses) == {"Active"}
+    page.get_by_label("Remove filter Status: Active").click()
+    expect(chip).to_have_count(0)
+
+    with server["db"].reading() as s:
+        name = s.execute(select(Subscription.name).join(ResellerPool, ResellerPool.subscription_id == Subscription.id)
+                         .join(CustomerAssignment, CustomerAssignment.reseller_pool_id == ResellerPool.id)
+                         .where(ResellerPool.reseller_id == reseller.id).order_by(ResellerPool.id)).scalar()
+    page.keyboard.press("Escape")
+    page.click("#customers-filter-open")
+    dropdown.get_by_role("checkbox", name=re.compile("^" + re.escape(name))).first.check()
+    page.click("#customers-filter-apply")
+    chip = page.locator("#customers-chips .filter-chip", has_text=f"Pool: {name}")
+    expect(chip).to_be_visible()
+    expect(page.locator('#customers-grid .ag-row [col-id="pool"]').first).to_have_text(name)
+    pools = page.locator('#customers-grid .ag-row [col-id="pool"]').all_text_contents()
+    assert pools and set(pools) == {name}
+    shoot(page, "dashboard-customer-filter")
+    chip.get_by_role("button").click()
+    expect(chip).to_have_count(0)
