@@ -42,18 +42,18 @@ def list_customers(db: Database, actor: Actor, reseller_id, query: GridQuery, no
         pools = _ints(query.chosen("pool"))
         if pools:
             conditions.append(ResellerPool.id.in_(pools))
-        joined = (
-            select(CustomerAssignment.id)
+        counted = select(func.count()).select_from(CustomerAssignment).join(
+            ResellerPool, ResellerPool.id == CustomerAssignment.reseller_pool_id)
+        if visible and query.search.strip():  # the name search is the only condition on tenants
+            counted = counted.join(Tenant, Tenant.id == CustomerAssignment.customer_tenant_id)
+        total = session.scalar(counted.where(*conditions))
+        rows = session.execute(
+            select(CustomerAssignment.id, name.label("organization_name"), Subscription.name.label("pool"),
+                   Subscription.unit, CustomerAssignment.quantity, CustomerAssignment.assigned_at,
+                   ends.label("expires_at"))
             .join(ResellerPool, ResellerPool.id == CustomerAssignment.reseller_pool_id)
             .join(Subscription, Subscription.id == ResellerPool.subscription_id)
             .join(Tenant, Tenant.id == CustomerAssignment.customer_tenant_id)
-        )
-        total = session.scalar(select(func.count()).select_from(joined.where(*conditions).subquery()))
-        rows = session.execute(
-            joined.with_only_columns(CustomerAssignment.id, name.label("organization_name"),
-                                     Subscription.name.label("pool"), Subscription.unit,
-                                     CustomerAssignment.quantity, CustomerAssignment.assigned_at,
-                                     ends.label("expires_at"))
             .where(*conditions)
             .order_by(*order_by(sortable, query.sort, CustomerAssignment.id))
             .offset(offset).limit(limit)
