@@ -36,6 +36,7 @@ chromium:
 
 bench: install
 	$(PY) -m bench.directory
+	$(PY) -m bench.dashboard
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

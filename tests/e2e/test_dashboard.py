@@ -120,3 +120,15 @@ def test_filter_chips_of_both_tables(page, server):
     shoot(page, "dashboard-customer-filter")
     chip.get_by_role("button").click()
     expect(chip).to_have_count(0)
+
+
+def test_analyst_cannot_return_pools(page, server):
+    reseller, pool = _target(server)
+    sign_in(page, "analyst@demo.example")
+    page.goto(f"{page.base_url}/resellers/{reseller.id}")
+    expect(page.locator("#reseller-name")).to_have_text(reseller.organization_name)
+    row = page.locator(f'#pools-grid .ag-row[row-id="{pool.id}"]')
+    if row.count():  # the operator test may have returned this pool already
+        row.locator(".ag-selection-checkbox input").check()
+    expect(page.locator("#pools-return")).to_be_disabled()
+    expect(page.locator("#pools-add-open")).to_be_disabled()
