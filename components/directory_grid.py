@@ -7,17 +7,17 @@ from components.grid_section import GridSpec
 
 COLUMNS = [
     {"field": "organization_name", "headerName": "Organization name", "cellRenderer": "ResellerLink",
-     "sortable": True, "minWidth": 170, "flex": 2},
-    {"field": "email", "headerName": "Tenant owner", "sortable": True, "minWidth": 200, "flex": 2},
-    {"field": "status", "headerName": "Status", "cellRenderer": "StatusBadge", "sortable": True, "minWidth": 125},
-    {"field": "pools", "headerName": "Pools", "minWidth": 80, "maxWidth": 100},
-    {"field": "customers", "headerName": "Customers", "minWidth": 105, "maxWidth": 130},
-    {"field": "total_quantity", "headerName": "Total user seats/objects", "minWidth": 175, "flex": 1},
-    {"field": "allocated_quantity", "headerName": "Allocated", "minWidth": 140, "flex": 1},
+     "sortable": True, "minWidth": 150, "flex": 2},
+    {"field": "email", "headerName": "Tenant owner", "sortable": True, "tooltipField": "email", "minWidth": 180, "flex": 2},
+    {"field": "status", "headerName": "Status", "cellRenderer": "StatusBadge", "sortable": True, "width": 120},
+    {"field": "pools", "headerName": "Pools", "width": 80},
+    {"field": "customers", "headerName": "Customers", "width": 110},
+    {"field": "total_quantity", "headerName": "Total user seats/objects", "tooltipField": "total_quantity", "minWidth": 140, "flex": 1},
+    {"field": "allocated_quantity", "headerName": "Allocated", "tooltipField": "allocated_quantity", "minWidth": 120, "flex": 1},
     {"field": "customer_visibility", "headerName": "View reseller's customers",
-     "cellRenderer": "VisibilityToggle", "minWidth": 190, "headerTooltip": "Whether the reseller lets you see its customers' names"},
-    {"field": "invited_at", "headerName": "Invited", "sortable": True},
-    {"field": "mapped_at", "headerName": "Mapped", "sortable": True},
+     "cellRenderer": "VisibilityToggle", "width": 140, "headerTooltip": "Whether the reseller lets you see its customers' names"},
+    {"field": "invited_at", "headerName": "Invited", "sortable": True, "width": 120},
+    {"field": "mapped_at", "headerName": "Mapped", "sortable": True, "width": 120},
 ]
 SPEC = GridSpec(
     prefix="dir",

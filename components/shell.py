@@ -77,7 +77,7 @@ def app_layout():
                     dmc.AppShellMain(dash.page_container),
                 ],
                 header={"height": 60},
-                navbar={"width": 220, "breakpoint": "sm"},
+                navbar={"width": 200, "breakpoint": "sm"},
                 padding="lg",
             ),
             dcc.Location(id="shell-url", refresh=False),

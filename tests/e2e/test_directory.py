@@ -193,3 +193,23 @@ def test_organization_name_opens_the_reseller_page(page, server):
     expect(page.locator("#reseller-name")).to_have_text(name)
     page.goto(page.base_url + "/resellers/999999")
     expect(page.locator("#not-found")).to_be_visible()
+
+
+def test_export_downloads_the_searched_rows_with_visible_columns(page, server):
+    sign_in(page)
+    keyword = "networks"
+    matching = _one(server, select(func.count()).select_from(Reseller)
+                    .where(Reseller.lar_id == LAR, Reseller.email.contains(keyword)))[0]
+    search(page, keyword)
+    expect(page.locator("#dir-count")).to_have_text(f"{matching} reseller{'s' if matching != 1 else ''}")
+    page.click("#dir-export-open")
+    page.fill("#dir-export-name", "my resellers")
+    shoot(page, "directory-export")
+    with page.expect_download() as download:
+        page.click("#dir-export-download")
+    assert download.value.suggested_filename == "my resellers.csv"
+    lines = open(download.value.path(), encoding="utf-8").read().splitlines()
+    assert lines[0].startswith("Organization name,Tenant owner,Status")
+    assert "Invited" not in lines[0]  # hidden by default
+    assert len(lines) == matching + 1
+    assert all(keyword in line for line in lines[1:])

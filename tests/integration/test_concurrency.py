@@ -1,0 +1,61 @@
+"""Operators racing each other on the same rows, on SQLite and PostgreSQL: one wins, the
+other gets a clear refusal, and the data stays whole."""
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import func, select
+
+from data.models import Reseller, ResellerPool, Subscription
+from services.errors import DomainError
+from services.reseller_pools import return_to_pool
+from services.resellers import map_reseller
+from tests.factories import two_lars
+
+RACERS = 6
+
+
+def _race(calls):
+    """Start every call at once; return (results, errors)."""
+    barrier = threading.Barrier(len(calls))
+    results, errors = [], []
+
+    def run(call):
+        barrier.wait()
+        try:
+            results.append(call())
+        except DomainError as refused:
+            errors.append(refused)
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results, errors
+
+
+def test_one_tenant_is_mapped_once_under_concurrent_operators(db):
+    w = two_lars(db)
+    tenant = w.reseller_tenant("Wanted", "owner@wanted.example")
+    entries = [w.reseller(w.first, f"U{i}", f"u{i}@x.example", status="Unmapped") for i in range(RACERS)]
+    op = w.actors["operator@first.example"]
+    results, errors = _race([lambda rid=rid: map_reseller(db, op, rid, tenant) for rid in entries])
+    assert len(results) == 1 and len(errors) == RACERS - 1
+    assert all("mapped" in e.message for e in errors)
+    with db.reading() as s:
+        assert s.scalar(select(func.count()).select_from(Reseller).where(Reseller.tenant_id == tenant)) == 1
+
+
+def test_a_pool_is_returned_once_under_concurrent_operators(db):
+    w = two_lars(db)
+    rid = w.reseller(w.first, "Alpha", "a@alpha.example")
+    sub = w.subscription(w.first, purchased=500)
+    pool = w.pool(rid, sub, 120, status="Pending acceptance")
+    w.pool(rid, sub, 30)
+    op = w.actors["operator@first.example"]
+    results, errors = _race([lambda: return_to_pool(db, op, rid, [pool]) for _ in range(RACERS)])
+    assert len(results) == 1 and len(errors) == RACERS - 1
+    with db.reading() as s:
+        assert s.get(Subscription, sub).allocated_quantity == 30
+        assert s.get(ResellerPool, pool) is None
