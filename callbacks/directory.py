@@ -5,7 +5,7 @@ from dash import Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import actor, db, notice
-from callbacks.grid_controls import register_grid, require_click
+from callbacks.grid_controls import register_grid, require_click, selected_ids
 from components import directory_grid as grid
 from services import resellers
 from services.directory_query import list_directory
@@ -13,10 +13,6 @@ from services.errors import DomainError, ResellersInUse
 
 NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 REFRESH = Output("dir-refresh", "data", allow_duplicate=True)
-
-
-def _selected_ids(rows) -> list:
-    return [r.get("id") for r in rows or [] if isinstance(r, dict)]
 
 
 def _fetch(database, acting, _context, query):
@@ -55,7 +51,7 @@ def _register_map(app) -> None:
     )
     def open_map(_clicked, selected):
         require_click(_clicked)
-        ids = _selected_ids(selected)
+        ids = selected_ids(selected)
         if len(ids) != 1:
             return no_update, no_update, no_update, no_update, no_update, notice("Select one reseller to map.", ok=False)
         try:
@@ -91,7 +87,7 @@ def _register_map(app) -> None:
     )
     def save_map(_clicked, selected, tenant_id, refresh):
         require_click(_clicked)
-        ids = _selected_ids(selected)
+        ids = selected_ids(selected)
         if not tenant_id:
             return no_update, no_update, notice("Choose the tenant owner and organization name.", ok=False)
         try:
@@ -199,7 +195,7 @@ def _register_delete(app) -> None:
         require_click(_submit or _rest)
         try:
             deleted = resellers.delete_resellers(
-                db(), actor(), _selected_ids(selected), confirmation,
+                db(), actor(), selected_ids(selected), confirmation,
                 delete_the_rest=ctx.triggered_id == "dir-delete-rest",
             )
         except ResellersInUse as refused:

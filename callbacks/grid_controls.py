@@ -23,6 +23,11 @@ def require_click(count) -> None:
         raise PreventUpdate
 
 
+def selected_ids(rows) -> list:
+    """Ids of the grid's selected rows, as the browser sent them (services validate them)."""
+    return [r.get("id") for r in rows or [] if isinstance(r, dict)]
+
+
 def grid_query(query: dict | None, request: dict | None = None) -> GridQuery:
     query, request = query or {}, request or {}
     return GridQuery(

@@ -5,7 +5,7 @@ from dash import Input, Output, Patch, State, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import actor, db, notice
-from callbacks.grid_controls import register_grid, require_click
+from callbacks.grid_controls import register_grid, require_click, selected_ids
 from components import reseller_grids as grids
 from services.errors import DomainError
 from services.reseller_customers import list_customers
@@ -60,7 +60,7 @@ def register(app) -> None:
     def return_selected(clicked, selected, reseller_id, refresh):
         require_click(clicked)
         try:
-            returned = return_to_pool(db(), actor(), reseller_id, [r.get("id") for r in selected or []])
+            returned = return_to_pool(db(), actor(), reseller_id, selected_ids(selected))
         except DomainError as refused:
             return no_update, notice(refused.message, ok=False)
         noun = "pool" if len(returned) == 1 else "pools"

@@ -34,6 +34,13 @@ def select_row(pg, rid: int):
     pg.locator(f'.ag-row[row-id="{rid}"] .ag-selection-checkbox input').check()
 
 
+def find_and_select(pg, email: str, rid: int):
+    """Search the tenant owner so the row is the only one shown, then tick it."""
+    search(pg, email)
+    expect(pg.locator(".ag-row[row-id]")).to_have_count(1)
+    select_row(pg, rid)
+
+
 def test_search_and_status_filter_chips(page, server):
     sign_in(page)
     total = _one(server, select(func.count()).select_from(Reseller).where(Reseller.lar_id == LAR))[0]
@@ -96,15 +103,11 @@ def test_map_an_unmapped_reseller_and_refuse_a_mapped_one(page, server):
                   .where(Reseller.lar_id == LAR, Reseller.status == "Mapped").order_by(Reseller.id))
     sign_in(page)
 
-    search(page, mapped.email)
-    expect(page.locator(".ag-row[row-id]")).to_have_count(1)
-    select_row(page, mapped.id)
+    find_and_select(page, mapped.email, mapped.id)
     page.click("#dir-map-open")
     expect(page.get_by_text(re.compile("only Unmapped resellers can be mapped"))).to_be_visible()
 
-    search(page, unmapped.email)
-    expect(page.locator(".ag-row[row-id]")).to_have_count(1)
-    select_row(page, unmapped.id)
+    find_and_select(page, unmapped.email, unmapped.id)
     page.click("#dir-map-open")
     expect(page.locator("#dir-map-drawer, .mantine-Drawer-content").first).to_be_visible()
     page.locator("#dir-map-owner").click()
@@ -145,9 +148,7 @@ def test_delete_needs_yes_refuses_active_pools_and_deletes_the_rest(page, server
                 .where(Reseller.lar_id == LAR, Reseller.status == "Invited").order_by(Reseller.id))
     sign_in(page)
 
-    search(page, busy.email)
-    expect(page.locator(".ag-row[row-id]")).to_have_count(1)
-    select_row(page, busy.id)
+    find_and_select(page, busy.email, busy.id)
     page.click("#dir-delete-open")
     submit = page.locator("#dir-delete-submit")
     expect(submit).to_be_disabled()
@@ -161,9 +162,7 @@ def test_delete_needs_yes_refuses_active_pools_and_deletes_the_rest(page, server
     page.click("#dir-delete-cancel")
     assert _reseller(server, busy.id) is not None
 
-    search(page, idle.email)
-    expect(page.locator(".ag-row[row-id]")).to_have_count(1)
-    select_row(page, idle.id)
+    find_and_select(page, idle.email, idle.id)
     page.click("#dir-delete-open")
     page.fill("#dir-delete-confirm-text", "Yes")
     page.click("#dir-delete-submit")
@@ -213,3 +212,26 @@ def test_export_downloads_the_searched_rows_with_visible_columns(page, server):
     assert "Invited" not in lines[0]  # hidden by default
     assert len(lines) == matching + 1
     assert all(keyword in line for line in lines[1:])
+
+
+def test_mixed_selection_deletes_the_rest_only_when_confirmed(page, server):
+    with server["db"].reading() as s:
+        active = select(ResellerPool.reseller_id).where(ResellerPool.status == "Active")
+        first_rows = (select(Reseller.id, Reseller.organization_name).where(Reseller.lar_id == LAR)
+                      .order_by(Reseller.id).limit(8).subquery())
+        busy = s.execute(select(first_rows).where(first_rows.c.id.in_(active))).first()
+        idle = s.execute(select(first_rows).where(first_rows.c.id.not_in(select(ResellerPool.reseller_id)))).first()
+    assert busy and idle, "the demo data has both kinds among the first rows"
+    sign_in(page)
+    select_row(page, busy.id)
+    select_row(page, idle.id)
+    page.click("#dir-delete-open")
+    page.fill("#dir-delete-confirm-text", "Yes")
+    page.click("#dir-delete-submit")
+    expect(page.locator("#dir-delete-refusal")).to_contain_text(f"Cannot delete {busy.organization_name}")
+    expect(page.locator("#dir-delete-refusal")).to_contain_text("Nothing was deleted")
+    assert _reseller(server, idle.id) is not None
+    shoot(page, "directory-delete-mixed")
+    page.click("#dir-delete-rest")
+    expect(page.get_by_text(f"Deleted 1 reseller: {idle.organization_name}.")).to_be_visible()
+    assert _reseller(server, idle.id) is None and _reseller(server, busy.id) is not None
