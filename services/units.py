@@ -9,6 +9,8 @@ UNIT_ORDER = ("user seats", "objects", "capacity")
 def format_quantity(unit: str, quantity: int) -> str:
     if unit == "capacity":
         return f"{quantity:,} GB"
+    if quantity == 1:
+        unit = unit[:-1]  # "1 user seat", "1 object"
     return f"{quantity:,} {unit}"
 
 

@@ -27,6 +27,7 @@ def test_units_are_shown_side_by_side_never_summed():
     assert format_quantities({"user seats": 1250, "objects": 40}) == "1,250 user seats · 40 objects"
     assert format_quantities({"capacity": 500}) == "500 GB"
     assert format_quantities({}) == "0"
+    assert format_quantities({"user seats": 1, "objects": 1}) == "1 user seat · 1 object"
 
 
 @given(st.dictionaries(st.sampled_from(["user seats", "objects", "capacity"]), st.integers(1, 10**9)))
