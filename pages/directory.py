@@ -28,7 +28,7 @@ def layout(**_query):
     return dmc.Stack(
         [
             dmc.Stack([dmc.Title("Reseller directory", order=2),
-                       dmc.Text(id="dir-count", size="sm", c="dimmed")], gap=2),
+                       dmc.Text("Loading…", id="dir-count", size="sm", c="dimmed")], gap=2),
             grid_section(spec, visible, read_only, actions, grid.FILTERS, notice=read_only_notice),
             dcc.Store(id="dir-read-only-flag", data=read_only),
             dcc.Store(id="dir-visibility-target"),

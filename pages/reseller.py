@@ -67,14 +67,14 @@ def layout(reseller_id=None, **_query):
             dmc.Text(f"Tenant owner: {reseller['email']}", c="dimmed", size="sm", id="reseller-owner"),
             _kpi_row(kpis(db(), acting, rid)),
             availability_panel(availability_trend(db(), acting, rid)),
-            dmc.Stack([dmc.Title("Pools", order=3), dmc.Text(id="pools-count", size="sm", c="dimmed")], gap=2, mt="md"),
+            dmc.Stack([dmc.Title("Pools", order=3), dmc.Text("Loading…", id="pools-count", size="sm", c="dimmed")], gap=2, mt="md"),
             grid_section(
                 grids.POOLS, pools_visible, not acting.can_act, grids.pool_actions(acting.can_act),
                 [("source", "Source", list(SOURCES)), ("payment_type", "Payment type", list(PAYMENT_TYPES)),
                  ("status", "Status", POOL_STATUSES)],
                 context=rid,
             ),
-            dmc.Stack([dmc.Title("Customers", order=3), dmc.Text(id="customers-count", size="sm", c="dimmed")],
+            dmc.Stack([dmc.Title("Customers", order=3), dmc.Text("Loading…", id="customers-count", size="sm", c="dimmed")],
                       gap=2, mt="md"),
             grid_section(
                 grids.CUSTOMERS, customers_visible, True, [],
