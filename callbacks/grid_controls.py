@@ -122,10 +122,14 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
         Output(f"{p}-grid", "columnDefs"),
         Output("notify", "sendNotifications", allow_duplicate=True),
         Input(f"{p}-columns", "value"),
+        State(f"{p}-grid", "columnDefs"),
         prevent_initial_call=True,
     )
-    def manage_columns(chosen):
-        if not ctx.triggered_id:
+    def manage_columns(chosen, column_defs):
+        shown = [c.get("field") for c in column_defs or [] if not c.get("hide")]
+        # Dash also calls this when the page inserts the grid; re-saving the same choice
+        # would write and make the grid fetch its rows twice.
+        if not ctx.triggered_id or set(chosen or []) == set(shown):
             raise PreventUpdate
         try:
             visible = preferences.save_visible_columns(db(), actor(), spec.name, chosen, spec.fields)
