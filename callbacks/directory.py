@@ -27,6 +27,7 @@ def register(app) -> None:
         Output("dir-delete-open", "disabled"),
         Input("dir-grid", "selectedRows"),
         State("dir-read-only-flag", "data"),
+        prevent_initial_call=True,
     )
     def toolbar_state(selected, read_only):
         count = len(selected or [])
@@ -67,6 +68,7 @@ def _register_map(app) -> None:
         Output("dir-map-org", "value"),
         Input("dir-map-owner", "value"),
         State("dir-map-tenants", "data"),
+        prevent_initial_call=True,
     )
     def organizations_of_owner(owner, tenants):
         options = [
@@ -173,6 +175,7 @@ def _register_delete(app) -> None:
     @app.callback(
         Output("dir-delete-submit", "disabled"),
         Input("dir-delete-confirm-text", "value"),
+        prevent_initial_call=True,
     )
     def confirmation_typed(value):
         return (value or "").strip() != resellers.DELETE_CONFIRMATION

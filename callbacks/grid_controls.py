@@ -49,6 +49,7 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
         Input(f"{p}-grid", "getRowsRequest"),
         State(f"{p}-query", "data"),
         State(f"{p}-context", "data"),
+        prevent_initial_call=True,
     )
     def rows(request, query, context):
         if not request:
@@ -100,6 +101,7 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
         Output(f"{p}-chips", "children"),
         Input(f"{p}-query", "data"),
         State(f"{p}-filter-labels", "data"),
+        prevent_initial_call=True,
     )
     def chips(query, labels):
         labels = labels or {}

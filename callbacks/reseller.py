@@ -43,6 +43,7 @@ def register(app) -> None:
         Output("pools-return", "disabled"),
         Input("pools-grid", "selectedRows"),
         State("reseller-can-act", "data"),
+        prevent_initial_call=True,
     )
     def return_enabled(selected, can_act):
         rows = selected or []

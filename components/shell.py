@@ -38,12 +38,17 @@ def _user_menu():
     )
 
 
+def notifications():
+    """Each page carries its own container: an output outside the page would make Dash
+    run every callback that notifies as soon as the page is inserted."""
+    return dmc.NotificationContainer(id="notify", position="top-right", autoClose=6000)
+
+
 def app_layout():
     """A function, so each page load gets the signed-in user and a fresh CSRF token."""
     return dmc.MantineProvider(
         theme=THEME,
         children=[
-            dmc.NotificationContainer(id="notify", position="top-right", autoClose=6000),
             dmc.AppShell(
                 [
                     dmc.AppShellHeader(

@@ -7,6 +7,7 @@ from flask_login import current_user
 from callbacks.context import db
 from components import directory_grid as grid
 from components.grid_section import grid_section
+from components.shell import notifications
 from services.preferences import visible_columns
 
 dash.register_page(__name__, path="/", redirect_from=["/resellers"], title="Reseller directory")
@@ -31,6 +32,7 @@ def layout(**_query):
                        dmc.Text("Loading…", id="dir-count", size="sm", c="dimmed")], gap=2),
             grid_section(spec, visible, read_only, actions, grid.FILTERS, notice=read_only_notice),
             dcc.Store(id="dir-read-only-flag", data=read_only),
+            notifications(),
             dcc.Store(id="dir-visibility-target"),
             dcc.Store(id="dir-map-tenants"),
             grid.map_drawer(),

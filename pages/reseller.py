@@ -7,6 +7,7 @@ from callbacks.context import actor, db
 from components import reseller_grids as grids
 from components.availability_chart import availability_panel
 from components.grid_section import grid_section
+from components.shell import notifications
 from components.kpi_card import kpi_card
 from components.not_found import not_found
 from services.dashboard import availability_trend, kpis
@@ -44,7 +45,7 @@ def layout(reseller_id=None, **_query):
     try:
         reseller = get_reseller(db(), acting, reseller_id)
     except NotFound:
-        return not_found()
+        return not_found()  # no notifications container: nothing here can notify
     rid = reseller["id"]
     options = customer_filter_options(db(), acting, rid)
     hidden = not options["visible"]
@@ -82,6 +83,7 @@ def layout(reseller_id=None, **_query):
                 context=rid, search_disabled=hidden, notice=hidden_notice,
             ),
             dcc.Store(id="reseller-can-act", data=acting.can_act),
+            notifications(),
         ],
         gap="sm",
     )
