@@ -39,7 +39,6 @@ def create_app(settings: Settings | None = None) -> Dash:
     server.config["SECRET_KEY"] = settings.secret_key
     server.extensions["reseller_db"] = db
     server.extensions["reseller_settings"] = settings
-    init_security(server, production=settings.production)
     init_sign_in(server)
 
     app = Dash(
@@ -54,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         external_stylesheets=dmc.styles.ALL,
     )
     app.layout = app_layout
+    init_security(server, production=settings.production, script_hashes=app.csp_hashes)
     directory.register(app)
     reseller.register(app)
     return app

@@ -58,6 +58,7 @@ def test_kpis_chart_and_return_to_pool(page, server):
         expect(page.locator(f"#kpi-{card}")).to_have_text(format_quantities(figures[key]))
 
     traces = page.locator("#trend-graph .scatterlayer .trace")
+    expect(traces.first).to_be_visible()  # Plotly draws after the page renders
     lines = traces.count()
     assert lines >= 2
     # Plotly's drag layer lies over the points: move the real mouse onto one.

@@ -109,6 +109,9 @@ def test_cookies_and_headers_are_hardened(app):
     assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self' 'sha256-" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'none'" in policy
 
 
 def test_open_redirects_are_not_followed(app):
