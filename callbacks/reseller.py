@@ -7,6 +7,8 @@ from dash.exceptions import PreventUpdate
 from callbacks.context import actor, db, notice
 from callbacks.grid_controls import register_grid, require_click, selected_ids
 from components import reseller_grids as grids
+from components.reseller_figures import figures_section
+from services.dashboard import overview
 from services.errors import DomainError
 from services.reseller_customers import list_customers
 from services.reseller_pools import RETURNABLE, list_pools, return_to_pool
@@ -38,6 +40,15 @@ def register(app) -> None:
         for i, trace in enumerate(figure.get("data", [])):
             patch["data"][i]["visible"] = str(trace.get("meta")) in chosen
         return patch
+
+    @app.callback(
+        Output("reseller-figures", "children"),
+        Input("pools-refresh", "data"),
+        State("pools-context", "data"),
+        prevent_initial_call=True,
+    )
+    def redraw_figures(_refresh, reseller_id):
+        return figures_section(overview(db(), actor(), reseller_id))
 
     @app.callback(
         Output("pools-return", "disabled"),

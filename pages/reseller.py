@@ -1,43 +1,23 @@
 """The reseller detailed dashboard: layout only (callbacks/reseller.py acts on it)."""
 import dash
 import dash_mantine_components as dmc
-from dash import dcc
+from dash import dcc, html
 
 from callbacks.context import actor, db
+from data.models import POOL_STATUSES
 from components import reseller_grids as grids
-from components.availability_chart import availability_panel
 from components.grid_section import grid_section
 from components.shell import notifications
-from components.kpi_card import kpi_card
 from components.not_found import not_found
-from services.dashboard import availability_trend, kpis
+from components.reseller_figures import figures_section
+from services.dashboard import overview
 from services.errors import NotFound
 from services.reseller_customers import customer_filter_options
 from services.reseller_pools import PAYMENT_TYPES, SOURCES
 from services.preferences import visible_columns
 from services.resellers import get_reseller
-from services.units import format_quantities
 
 dash.register_page(__name__, path_template="/resellers/<reseller_id>", title="Reseller dashboard")
-
-POOL_STATUSES = ["Pending acceptance", "Active", "Expired"]
-
-
-def _kpi_row(figures: dict):
-    cards = [
-        ("kpi-pools", "Pools", f"{figures['pools']:,}", "Pooled subscriptions you gave this reseller that have not expired."),
-        ("kpi-customers", "Customers", f"{figures['customers']:,}",
-         "Customers holding an active pooled subscription from this reseller."),
-        ("kpi-total", "Total user seats/objects", format_quantities(figures["total"]),
-         "Quantity of this reseller's unexpired pools, per unit."),
-        ("kpi-allocated", "Allocated user seats/objects", format_quantities(figures["allocated"]),
-         "What the reseller has assigned to its customers from those pools."),
-        ("kpi-pending", "Pending acceptance", format_quantities(figures["pending"]),
-         "Quantity in pools the reseller has not accepted yet."),
-        ("kpi-expiring", "Expiring in 30 days", format_quantities(figures["expiring"]),
-         "Quantity in pools whose expiration falls within the next 30 days."),
-    ]
-    return dmc.SimpleGrid([kpi_card(*c) for c in cards], cols={"base": 2, "md": 3, "xl": 6}, spacing="sm")
 
 
 def layout(reseller_id=None, **_query):
@@ -66,13 +46,13 @@ def layout(reseller_id=None, **_query):
                 gap="sm",
             ),
             dmc.Text(f"Tenant owner: {reseller['email']}", c="dimmed", size="sm", id="reseller-owner"),
-            _kpi_row(kpis(db(), acting, rid)),
-            availability_panel(availability_trend(db(), acting, rid)),
+            html.Div(figures_section(overview(db(), acting, rid)), id="reseller-figures",
+                     className="reseller-figures"),
             dmc.Stack([dmc.Title("Pools", order=3), dmc.Text("Loading…", id="pools-count", size="sm", c="dimmed")], gap=2, mt="md"),
             grid_section(
                 grids.POOLS, pools_visible, not acting.can_act, grids.pool_actions(acting.can_act),
                 [("source", "Source", list(SOURCES)), ("payment_type", "Payment type", list(PAYMENT_TYPES)),
-                 ("status", "Status", POOL_STATUSES)],
+                 ("status", "Status", list(POOL_STATUSES))],
                 context=rid,
             ),
             dmc.Stack([dmc.Title("Customers", order=3), dmc.Text("Loading…", id="customers-count", size="sm", c="dimmed")],

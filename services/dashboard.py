@@ -112,3 +112,9 @@ def availability_trend(db: Database, actor: Actor, reseller_id, now: datetime | 
         label = name if names[name] == 1 else f"{name} #{pool_id}"
         series.append({"pool_id": pool_id, "name": label, "unit": unit, "points": points})
     return series
+
+
+def overview(db: Database, actor: Actor, reseller_id, now: datetime | None = None) -> dict:
+    """The dashboard's figures in one call: KPIs and the availability trend."""
+    now = now or utcnow()
+    return {"kpis": kpis(db, actor, reseller_id, now), "trend": availability_trend(db, actor, reseller_id, now)}

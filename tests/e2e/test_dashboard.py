@@ -86,6 +86,10 @@ def test_kpis_chart_and_return_to_pool(page, server):
     with server["db"].reading() as s:
         assert s.get(ResellerPool, pool.id) is None
         assert s.get(Subscription, pool.subscription_id).allocated_quantity == allocated_before - pool.quantity
+    after = kpis(server["db"], load_actor(server["db"], 2), reseller.id)
+    assert after["pending"] != figures["pending"]
+    expect(page.locator("#kpi-pending")).to_have_text(format_quantities(after["pending"]))
+    expect(traces).to_have_count(lines - 1)  # its line left the chart
     shoot(page, "dashboard-after-return")
 
 
