@@ -70,6 +70,7 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
 
     @app.callback(
         Output(f"{p}-query", "data", allow_duplicate=True),
+        Output(f"{p}-filter-popover", "opened"),
         Input(f"{p}-filter-apply", "n_clicks"),
         State({"type": f"{p}-filter-field", "key": ALL}, "value"),
         State({"type": f"{p}-filter-field", "key": ALL}, "id"),
@@ -79,7 +80,7 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
     def apply_filter(clicked, values, ids, query):
         require_click(clicked)
         filters = {i["key"]: [str(v) for v in values_] for i, values_ in zip(ids, values) if values_}
-        return {**(query or {}), "filters": filters}
+        return {**(query or {}), "filters": filters}, False
 
     @app.callback(
         Output(f"{p}-query", "data", allow_duplicate=True),

@@ -65,6 +65,7 @@ def filter_popover(prefix: str, fields: list[tuple[str, str, list]]):
             ),
         ],
         id=f"{prefix}-filter-popover",
+        keepMounted=True,  # the chosen values stay as they are between openings
         position="bottom-end",
         shadow="md",
         trapFocus=False,

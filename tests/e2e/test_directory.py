@@ -70,6 +70,11 @@ def test_search_and_status_filter_chips(page, server):
     statuses = page.locator('.ag-row [col-id="status"]').all_inner_texts()
     assert statuses and set(statuses) == {"Unmapped"}
     shoot(page, "directory-filter-chip")
+    unmapped_box = page.get_by_role("checkbox", name="Unmapped")
+    expect(unmapped_box).to_be_hidden()  # the popover closed on Filter
+    page.click("#dir-filter-open")
+    expect(unmapped_box).to_be_checked()  # and reopens with the condition ticked
+    page.keyboard.press("Escape")
     page.get_by_label("Remove filter Status: Unmapped").click()
     expect(chip).to_have_count(0)
     expect(page.locator("#dir-count")).to_have_text(f"{total} resellers")
