@@ -5,7 +5,6 @@ entry scopes its pools, customers and ledger (rule 12).
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, select
@@ -14,7 +13,7 @@ from data.db import Database
 from data.models import AllocationEvent, CustomerAssignment, ResellerPool, Subscription
 from services.actor import Actor
 from services.clock import utcnow
-from services.pool_state import effective_expiration, is_live
+from services.pool_state import effective_expiration, is_live, pool_labels
 from services.resellers import own_reseller
 
 EXPIRING_WITHIN = timedelta(days=30)
@@ -94,9 +93,7 @@ def availability_trend(db: Database, actor: Actor, reseller_id, now: datetime | 
                 .group_by(AllocationEvent.reseller_pool_id)
             ).all()
         } if pools else {}
-    names = defaultdict(int)
-    for p in pools:
-        names[p.name] += 1
+    labels = pool_labels((p.id, p.name) for p in pools)
     series = []
     for pool_id, name, unit, expires in pools:
         totals = ledger.get(pool_id, (0,) * (2 * len(dates)))
@@ -109,8 +106,7 @@ def availability_trend(db: Database, actor: Actor, reseller_id, now: datetime | 
                 "date": d.isoformat(), "purchased": purchased, "allocated": allocated,
                 "available_pct": round((purchased - allocated) * 100 / purchased, 1),
             })
-        label = name if names[name] == 1 else f"{name} #{pool_id}"
-        series.append({"pool_id": pool_id, "name": label, "unit": unit, "points": points})
+        series.append({"pool_id": pool_id, "name": labels[pool_id], "unit": unit, "points": points})
     return series
 
 

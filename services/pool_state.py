@@ -6,6 +6,7 @@ pool expires whenever its Subscription does, unless the Subscription is extended
 """
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 
 from sqlalchemy import and_, case, or_
@@ -35,3 +36,11 @@ def is_active(now: datetime):
 def effective_status(now: datetime):
     """The status a user should see: a pool past its effective expiration shows Expired."""
     return case((effective_expiration() <= now, "Expired"), else_=ResellerPool.status)
+
+
+def pool_labels(pools) -> dict[int, str]:
+    """{pool id: label}: a pool is named by its Subscription, with its id only when two
+    pools of the same reseller share that name. pools: (id, subscription name) pairs."""
+    pools = [(pool_id, name) for pool_id, name in pools]
+    counts = Counter(name for _, name in pools)
+    return {pool_id: name if counts[name] == 1 else f"{name} #{pool_id}" for pool_id, name in pools}

@@ -15,7 +15,7 @@ from data.models import CustomerAssignment, ResellerPool, Subscription, Tenant
 from services.actor import Actor
 from services.clock import utcnow
 from services.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
-from services.pool_state import effective_expiration
+from services.pool_state import effective_expiration, pool_labels
 from services.resellers import own_reseller
 from services.units import format_quantity
 
@@ -84,13 +84,11 @@ def customer_filter_options(db: Database, actor: Actor, reseller_id) -> dict:
                 .where(ResellerPool.reseller_id == reseller.id)
                 .order_by(Tenant.organization_name)
             ).all()
-    seen: dict[str, int] = {}
-    for _, pool_name in pools:
-        seen[pool_name] = seen.get(pool_name, 0) + 1
+    labels = pool_labels(pools)
     return {
         "visible": reseller.customer_visibility,
         "customers": [{"value": str(c.id), "label": c.organization_name} for c in customers],
-        "pools": [{"value": str(p.id), "label": p.name if seen[p.name] == 1 else f"{p.name} #{p.id}"} for p in pools],
+        "pools": [{"value": str(pool_id), "label": label} for pool_id, label in labels.items()],
     }
 
 

@@ -98,3 +98,12 @@ def test_customers_table_and_withheld_names(db):
     assert list_customers(db, op, w.rid, GridQuery(filters={"customer": (str(acme),)})).total == 2
     options = customer_filter_options(db, op, w.rid)
     assert options["customers"] == [] and options["visible"] is False and len(options["pools"]) == 1
+
+
+def test_pools_sharing_a_subscription_name_are_told_apart(db):
+    w = _world(db)
+    first = w.pool(w.rid, w.sub, 10)
+    second = w.pool(w.rid, w.sub, 20)
+    options = customer_filter_options(db, w.actors["analyst@first.example"], w.rid)
+    assert options["pools"] == [{"value": str(first), "label": f"M365 Backup #{first}"},
+                                {"value": str(second), "label": f"M365 Backup #{second}"}]
