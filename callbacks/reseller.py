@@ -14,17 +14,10 @@ from services.reseller_customers import list_customers
 from services.reseller_pools import RETURNABLE, list_pools, return_to_pool
 
 
-def _pools(database, acting, reseller_id, query):
-    return list_pools(database, acting, reseller_id, query)
-
-
-def _customers(database, acting, reseller_id, query):
-    return list_customers(database, acting, reseller_id, query)
-
-
 def register(app) -> None:
-    register_grid(app, grids.POOLS, _pools, grids.POOL_FILTER_NAMES)
-    register_grid(app, grids.CUSTOMERS, _customers, grids.CUSTOMER_FILTER_NAMES)
+    # The context Store of both grids holds the reseller id, list_*'s third argument.
+    register_grid(app, grids.POOLS, list_pools, grids.POOL_FILTER_NAMES)
+    register_grid(app, grids.CUSTOMERS, list_customers, grids.CUSTOMER_FILTER_NAMES)
 
     @app.callback(
         Output("trend-graph", "figure"),

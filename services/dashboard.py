@@ -20,29 +20,31 @@ EXPIRING_WITHIN = timedelta(days=30)
 
 
 def kpis(db: Database, actor: Actor, reseller_id, now: datetime | None = None) -> dict:
-    now = now or utcnow()
     with db.reading() as session:
-        reseller = own_reseller(session, actor, reseller_id)
-        live = (ResellerPool.reseller_id == reseller.id, is_live(now))
-        by_unit = session.execute(
-            select(
-                Subscription.unit,
-                func.count(),
-                func.sum(ResellerPool.quantity),
-                func.sum(ResellerPool.assigned_quantity),
-                func.sum(case((ResellerPool.status == "Pending acceptance", ResellerPool.quantity), else_=0)),
-                func.sum(case((effective_expiration() <= now + EXPIRING_WITHIN, ResellerPool.quantity), else_=0)),
-            )
-            .join(Subscription, Subscription.id == ResellerPool.subscription_id)
-            .where(*live)
-            .group_by(Subscription.unit)
-        ).all()
-        customers = session.scalar(
-            select(func.count(func.distinct(CustomerAssignment.customer_tenant_id)))
-            .join(ResellerPool, ResellerPool.id == CustomerAssignment.reseller_pool_id)
-            .join(Subscription, Subscription.id == ResellerPool.subscription_id)
-            .where(*live, (CustomerAssignment.ends_at.is_(None)) | (CustomerAssignment.ends_at > now))
+        return _kpis(session, own_reseller(session, actor, reseller_id).id, now or utcnow())
+
+
+def _kpis(session, reseller_id: int, now: datetime) -> dict:
+    live = (ResellerPool.reseller_id == reseller_id, is_live(now))
+    by_unit = session.execute(
+        select(
+            Subscription.unit,
+            func.count(),
+            func.sum(ResellerPool.quantity),
+            func.sum(ResellerPool.assigned_quantity),
+            func.sum(case((ResellerPool.status == "Pending acceptance", ResellerPool.quantity), else_=0)),
+            func.sum(case((effective_expiration() <= now + EXPIRING_WITHIN, ResellerPool.quantity), else_=0)),
         )
+        .join(Subscription, Subscription.id == ResellerPool.subscription_id)
+        .where(*live)
+        .group_by(Subscription.unit)
+    ).all()
+    customers = session.scalar(
+        select(func.count(func.distinct(CustomerAssignment.customer_tenant_id)))
+        .join(ResellerPool, ResellerPool.id == CustomerAssignment.reseller_pool_id)
+        .join(Subscription, Subscription.id == ResellerPool.subscription_id)
+        .where(*live, (CustomerAssignment.ends_at.is_(None)) | (CustomerAssignment.ends_at > now))
+    )
     figures = {"pools": 0, "customers": customers or 0, "total": {}, "allocated": {}, "pending": {}, "expiring": {}}
     for unit, count, total, allocated, pending, expiring in by_unit:
         figures["pools"] += count
@@ -66,33 +68,35 @@ def trend_dates(today: date) -> list[date]:
 
 
 def availability_trend(db: Database, actor: Actor, reseller_id, now: datetime | None = None) -> list[dict]:
+    with db.reading() as session:
+        return _trend(session, own_reseller(session, actor, reseller_id).id, now or utcnow())
+
+
+def _trend(session, reseller_id: int, now: datetime) -> list[dict]:
     """Per pool, available % = (purchased − allocated) / purchased at each trend date,
     from the allocation ledger. A pool has no point before it existed or once expired."""
-    now = now or utcnow()
     dates = trend_dates(now.date())
     # End of each day: a point counts everything that happened on that day.
     cutoffs = [datetime.combine(d, datetime.min.time()) + timedelta(days=1) for d in dates]
     cutoffs[-1] = now
-    with db.reading() as session:
-        reseller = own_reseller(session, actor, reseller_id)
-        pools = session.execute(
-            select(ResellerPool.id, Subscription.name, Subscription.unit, effective_expiration())
-            .join(Subscription, Subscription.id == ResellerPool.subscription_id)
-            .where(ResellerPool.reseller_id == reseller.id)
-            .order_by(Subscription.name, ResellerPool.id)
+    pools = session.execute(
+        select(ResellerPool.id, Subscription.name, Subscription.unit, effective_expiration())
+        .join(Subscription, Subscription.id == ResellerPool.subscription_id)
+        .where(ResellerPool.reseller_id == reseller_id)
+        .order_by(Subscription.name, ResellerPool.id)
+    ).all()
+    sums = []
+    for cutoff in cutoffs:
+        sums.append(func.sum(case((AllocationEvent.at < cutoff, AllocationEvent.purchased_delta), else_=0)))
+        sums.append(func.sum(case((AllocationEvent.at < cutoff, AllocationEvent.allocated_delta), else_=0)))
+    ledger = {
+        row[0]: row[1:]
+        for row in session.execute(
+            select(AllocationEvent.reseller_pool_id, *sums)
+            .where(AllocationEvent.reseller_pool_id.in_([p.id for p in pools]))
+            .group_by(AllocationEvent.reseller_pool_id)
         ).all()
-        sums = []
-        for cutoff in cutoffs:
-            sums.append(func.sum(case((AllocationEvent.at < cutoff, AllocationEvent.purchased_delta), else_=0)))
-            sums.append(func.sum(case((AllocationEvent.at < cutoff, AllocationEvent.allocated_delta), else_=0)))
-        ledger = {
-            row[0]: row[1:]
-            for row in session.execute(
-                select(AllocationEvent.reseller_pool_id, *sums)
-                .where(AllocationEvent.reseller_pool_id.in_([p.id for p in pools]))
-                .group_by(AllocationEvent.reseller_pool_id)
-            ).all()
-        } if pools else {}
+    } if pools else {}
     labels = pool_labels((p.id, p.name) for p in pools)
     series = []
     for pool_id, name, unit, expires in pools:
@@ -111,6 +115,8 @@ def availability_trend(db: Database, actor: Actor, reseller_id, now: datetime | 
 
 
 def overview(db: Database, actor: Actor, reseller_id, now: datetime | None = None) -> dict:
-    """The dashboard's figures in one call: KPIs and the availability trend."""
+    """The dashboard's figures in one read: KPIs and the availability trend."""
     now = now or utcnow()
-    return {"kpis": kpis(db, actor, reseller_id, now), "trend": availability_trend(db, actor, reseller_id, now)}
+    with db.reading() as session:
+        rid = own_reseller(session, actor, reseller_id).id
+        return {"kpis": _kpis(session, rid, now), "trend": _trend(session, rid, now)}

@@ -4,6 +4,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from sqlalchemy import func
+
 MAX_PAGE = 500
 EXPORT_MAX = 100_000
 
@@ -44,8 +46,6 @@ def search_keywords(text: str) -> list[str]:
 
 def keyword_conditions(column, text: str) -> list:
     """Every keyword must appear; % and _ are literal. Lower-cased on both sides."""
-    from sqlalchemy import func
-
     return [func.lower(column).contains(k, autoescape=True) for k in search_keywords(text)]
 
 

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from data.db import Database
-from data.models import POOL_STATUSES, AllocationEvent, Reseller, ResellerPool, Subscription
+from data.models import POOL_STATUSES, ResellerPool, Subscription
 from services import audit
 from services.actor import Actor, require_acting_role
 from services.clock import utcnow
 from services.errors import DomainError, NotFound
 from services.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
+from services.pool_release import release_pool
 from services.pool_state import effective_expiration, effective_status
 from services.resellers import own_reseller, parse_ids
 from services.units import format_quantity
@@ -68,8 +69,7 @@ def return_to_pool(db: Database, actor: Actor, reseller_id, pool_ids) -> list[st
         pools = session.execute(
             select(ResellerPool, Subscription.name)
             .join(Subscription, Subscription.id == ResellerPool.subscription_id)
-            .join(Reseller, Reseller.id == ResellerPool.reseller_id)
-            .where(ResellerPool.id.in_(ids), Reseller.id == reseller.id, Reseller.lar_id == actor.lar_id)
+            .where(ResellerPool.id.in_(ids), ResellerPool.reseller_id == reseller.id)
             .with_for_update()
         ).all()
         if len(pools) != len(ids):
@@ -79,15 +79,8 @@ def return_to_pool(db: Database, actor: Actor, reseller_id, pool_ids) -> list[st
             raise DomainError(
                 "Only pools in Pending acceptance can be returned to your pool: " + "; ".join(refused) + "."
             )
-        for pool, name in pools:
-            session.execute(
-                update(Subscription)
-                .where(Subscription.id == pool.subscription_id)
-                .values(allocated_quantity=Subscription.allocated_quantity - pool.quantity)
-            )
-            session.add(AllocationEvent(at=now, reseller_pool_id=pool.id, purchased_delta=-pool.quantity,
-                                        allocated_delta=-pool.assigned_quantity, actor_user_id=actor.user_id))
+        for pool, _name in pools:
             audit.record(session, actor, "pool.return", f"pool:{pool.id}", reseller_id=reseller.id,
                          subscription_id=pool.subscription_id, quantity=pool.quantity)
-            session.delete(pool)
+            release_pool(session, actor, pool, now)
         return sorted(name for _, name in pools)

@@ -4,15 +4,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from data.db import Database
-from data.models import AllocationEvent, Reseller, ResellerPool, Subscription, Tenant
+from data.models import Reseller, ResellerPool, Subscription, Tenant
 from services import audit
 from services.actor import Actor, require_acting_role
 from services.clock import utcnow
 from services.errors import DomainError, NotFound, ResellersInUse
+from services.pool_release import release_pool
 from services.pool_state import is_active
 
 MAX_SELECTION = 1000
@@ -186,23 +187,10 @@ def delete_resellers(
 
 
 def _return_pools(session, actor: Actor, reseller: Reseller, now: datetime) -> None:
-    """Give every unexpired pool's seats back to its Subscription before the entry goes
-    (the CHECK constraint refuses a negative allocation, rolling the delete back)."""
+    """Give every unexpired pool's seats back to its Subscription before the entry goes."""
     pools = session.scalars(
         select(ResellerPool).where(ResellerPool.reseller_id == reseller.id, ResellerPool.status != "Expired")
     ).all()
     for pool in pools:
-        session.execute(
-            update(Subscription)
-            .where(Subscription.id == pool.subscription_id)
-            .values(allocated_quantity=Subscription.allocated_quantity - pool.quantity)
-        )
-        session.add(
-            AllocationEvent(
-                at=now, reseller_pool_id=pool.id, purchased_delta=-pool.quantity,
-                allocated_delta=-pool.assigned_quantity, actor_user_id=actor.user_id,
-            )
-        )
-        session.delete(pool)
+        release_pool(session, actor, pool, now)
     session.flush()  # pools first: the reseller's row goes after, in the same transaction
-

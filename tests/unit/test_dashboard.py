@@ -3,7 +3,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from services.dashboard import availability_trend, kpis, trend_dates
+from services.dashboard import availability_trend, kpis, overview, trend_dates
 from services.errors import NotFound
 from services.reseller_pools import return_to_pool
 from tests.factories import two_lars
@@ -74,6 +74,9 @@ def test_trend_follows_the_ledger(db):
     assert [p["date"] for p in series[mid]["points"]] == ["2026-10-01", "2026-11-01", "2026-11-28"]
     assert [p["available_pct"] for p in series[mid]["points"]] == [100.0, 100.0, 75.0]
     assert series[mid]["unit"] == "objects" and series[old]["unit"] == "user seats"
+    analyst = w.actors["analyst@first.example"]
+    assert overview(db, analyst, w.rid, now=NOW) == {
+        "kpis": kpis(db, analyst, w.rid, now=NOW), "trend": availability_trend(db, analyst, w.rid, now=NOW)}
 
 
 def test_trend_stops_at_expiry_and_after_a_return(db):
