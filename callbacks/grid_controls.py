@@ -55,7 +55,7 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
         if not request:
             raise PreventUpdate
         page = fetch(db(), actor(), context, grid_query(query, request))
-        return {"rowData": page.rows, "rowCount": page.total}, spec.count_label(page.total), page.total > 0
+        return {"rowData": page.rows, "rowCount": page.total}, spec.count_label(page.total, page.detail), page.total > 0
 
     @app.callback(
         Output(f"{p}-query", "data", allow_duplicate=True),

@@ -11,7 +11,8 @@ from dash import dcc
 PALETTE = ("#4263eb", "#e8590c", "#2f9e44", "#ae3ec9", "#1098ad", "#f08c00", "#d6336c", "#5c940d", "#495057", "#7048e8")
 HOVER = (
     "<b>%{fullData.name}</b><br>%{x|%b %-d, %Y}<br>Available: %{y:.1f}%<br>"
-    "Purchased: %{customdata[0]:,} %{customdata[2]}<br>Allocated: %{customdata[1]:,} %{customdata[2]}<extra></extra>"
+    "Purchased: %{customdata[0]:,} %{customdata[2]}<br>Allocated: %{customdata[1]:,} %{customdata[2]}"
+    "%{customdata[3]}<extra></extra>"
 )
 
 
@@ -21,7 +22,8 @@ def availability_figure(series: list[dict]) -> go.Figure:
         figure.add_trace(go.Scatter(
             x=[p["date"] for p in s["points"]],
             y=[p["available_pct"] for p in s["points"]],
-            customdata=[[p["purchased"], p["allocated"], s["unit"]] for p in s["points"]],
+            customdata=[[p["purchased"], p["allocated"], s["unit"], "<br><i>Expired</i>" if p["ended"] else ""]
+                        for p in s["points"]],
             # Plotly reads a few HTML tags in names; escaped, a pool name stays text.
             name=html.escape(s["name"]),
             mode="lines+markers",
@@ -29,7 +31,7 @@ def availability_figure(series: list[dict]) -> go.Figure:
             hovertemplate=HOVER,
             meta=s["pool_id"],
         ))
-    dates = sorted({p["date"] for s in series for p in s["points"]})
+    dates = sorted({p["date"] for s in series for p in s["points"] if not p["ended"]})
     figure.update_layout(
         margin={"l": 50, "r": 20, "t": 10, "b": 40}, height=320, showlegend=False,
         yaxis={"title": "Available", "ticksuffix": "%", "range": [0, 105], "gridcolor": "#eef0f2"},

@@ -31,8 +31,9 @@ class GridSpec:
     def choices(self) -> list[tuple[str, str]]:
         return [(c["field"], c["headerName"]) for c in self.columns]
 
-    def count_label(self, total: int) -> str:
-        return f"{total:,} {self.noun[0] if total == 1 else self.noun[1]}"
+    def count_label(self, total: int, detail: str = "") -> str:
+        label = f"{total:,} {self.noun[0] if total == 1 else self.noun[1]}"
+        return f"{label} · {detail}" if detail else label
 
 
 def export_modal(spec: GridSpec):

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, insert, select, text
 from werkzeug.security import generate_password_hash
 
+from data.catalog import PAYMENT_TYPES, SERVICES, SOURCES
 from data.db import Database
 from data.models import (
     AllocationEvent,
@@ -36,26 +37,6 @@ DEMO_USERS = (
     ("analyst@demo.example", "Ana Analyst", "analyst", 1),
     ("admin@other.example", "Oscar Other", "admin", 2),
 )
-# The Add pool list of the product document, each with its one unit.
-SERVICES = (
-    ("Cloud Backup for Microsoft 365", "user seats"),
-    ("Cloud Backup for Microsoft 365 - Power Platform", "user seats"),
-    ("Cloud Management", "user seats"),
-    ("Cloud Archiving", "capacity"),
-    ("Cloud Governance", "user seats"),
-    ("Insights", "user seats"),
-    ("Policies for Microsoft 365", "user seats"),
-    ("Cense", "user seats"),
-    ("Cloud Backup for Google Workspace", "user seats"),
-    ("Cloud Backup for Dynamics 365", "user seats"),
-    ("Cloud Backup for Salesforce®", "objects"),
-    ("Cloud Backup for IaaS + PaaS", "objects"),
-    ("EnPower", "user seats"),
-    ("tyGraph", "user seats"),
-    ("Opus", "user seats"),
-)
-SOURCES = ("Purchased", "Trial", "Not for resale")
-PAYMENT_TYPES = ("Prepaid", "Pay as you go", "Free")
 _ADJECTIVES = (
     "Blue", "Bright", "Cedar", "Coastal", "Crimson", "Delta", "Evergreen", "Falcon", "Granite",
     "Harbor", "Iron", "Juniper", "Keystone", "Lumen", "Maple", "Nimbus", "Northern", "Orchid",
@@ -141,7 +122,7 @@ class _Builder:
 
     def subscriptions(self, lar: int, nearly_exhausted: bool) -> list[dict]:
         subs = []
-        for k, (service, unit) in enumerate(SERVICES):
+        for k, (service, unit, _about) in enumerate(SERVICES):
             expires = self.today + timedelta(days=20 if k == 2 else 200 + 30 * k)
             sub = {
                 "id": self._id("sub"), "lar_id": lar, "service": service,
@@ -185,20 +166,24 @@ class _Builder:
         status = "Active" if roll < 0.75 else ("Pending acceptance" if roll < 0.9 else "Expired")
         quantity = rng.choice((50, 100, 250, 500, 1000))
         expires = None
-        if rng.random() < 0.15:
+        if status == "Expired":  # a pool that ran out: its own date lies in the past
+            expires = created + (self.today - created) * rng.uniform(0.3, 0.9)
+        elif rng.random() < 0.15:
             expires = min(sub["expires_at"], self.today + timedelta(days=rng.randint(2, 28)))
         pid = self._id("pool")
+        accepted = status != "Pending acceptance"
         pool = {
             "id": pid, "reseller_id": reseller_id, "subscription_id": sub["id"],
             "source": sub["source"], "payment_type": rng.choice(PAYMENT_TYPES),
-            "quantity": quantity, "assigned_quantity": 0, "expires_at": expires, "status": status,
-            "created_at": created, "accepted_at": created + timedelta(days=1) if status == "Active" else None,
+            "quantity": quantity, "assigned_quantity": 0, "expires_at": expires,
+            "status": "Active" if accepted else "Pending acceptance", "seats_held": status != "Expired",
+            "version": 1, "created_at": created, "accepted_at": created + timedelta(days=1) if accepted else None,
         }
         self.rows.pools.append(pool)
         initial = quantity if rng.random() < 0.7 else quantity // 2
         self.event(created, pid, initial, 0)
         if initial != quantity:
-            self.event(created + (self.today - created) / 2, pid, quantity - initial, 0)
+            self.event(created + ((expires or self.today) - created) / 2, pid, quantity - initial, 0)
         if status != "Expired":
             sub["allocated_quantity"] += quantity
         if status != "Active":

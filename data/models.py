@@ -23,7 +23,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 TENANT_KINDS = ("large_account_reseller", "reseller", "customer")
 ROLES = ("admin", "operator", "analyst")
 RESELLER_STATUSES = ("Invited", "Unmapped", "Mapped")
+# What a user sees of a pool. Only the first two are stored (whether the reseller accepted it);
+# "Expired" comes from the dates alone (services/pool_state.py).
 POOL_STATUSES = ("Pending acceptance", "Active", "Expired")
+ACCEPTANCE_STATES = ("Pending acceptance", "Active")
 UNITS = ("user seats", "objects", "capacity")
 
 
@@ -114,7 +117,13 @@ class Subscription(Base):
 
 
 class ResellerPool(Base):
-    """A share of a Subscription given to one reseller."""
+    """A share of a Subscription given to one reseller.
+
+    seats_held says whether the quantity is counted in its Subscription's allocated_quantity:
+    true from creation until the pool is returned or found past its effective expiration by
+    the next allocation on that Subscription (services/allocation.py). Ids are never reused
+    (AUTOINCREMENT on SQLite, a sequence on PostgreSQL), so the ledger never mixes two pools.
+    """
 
     __tablename__ = "reseller_pools"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,13 +140,17 @@ class ResellerPool(Base):
     status: Mapped[str] = mapped_column(String(24))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    seats_held: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped by every edit: a save made from an older form is refused, never applied over it.
+    version: Mapped[int] = mapped_column(Integer, default=1)
     __table_args__ = (
-        CheckConstraint(f"status IN {POOL_STATUSES}", name="pool_status"),
+        CheckConstraint(f"status IN {ACCEPTANCE_STATES}", name="pool_acceptance"),
         CheckConstraint("quantity > 0", name="pool_quantity_positive"),
         CheckConstraint(
             "assigned_quantity >= 0 AND assigned_quantity <= quantity",
             name="pool_not_over_assigned",
         ),
+        {"sqlite_autoincrement": True},
     )
 
 

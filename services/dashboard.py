@@ -74,13 +74,15 @@ def availability_trend(db: Database, actor: Actor, reseller_id, now: datetime | 
 
 def _trend(session, reseller_id: int, now: datetime) -> list[dict]:
     """Per pool, available % = (purchased − allocated) / purchased at each trend date,
-    from the allocation ledger. A pool has no point before it existed or once expired."""
+    from the allocation ledger. A pool has no point before it existed; an expired pool's
+    line ends with a point at its expiration, as the ledger stood then."""
     dates = trend_dates(now.date())
     # End of each day: a point counts everything that happened on that day.
     cutoffs = [datetime.combine(d, datetime.min.time()) + timedelta(days=1) for d in dates]
     cutoffs[-1] = now
+    expires = effective_expiration()
     pools = session.execute(
-        select(ResellerPool.id, Subscription.name, Subscription.unit, effective_expiration())
+        select(ResellerPool.id, Subscription.name, Subscription.unit, expires)
         .join(Subscription, Subscription.id == ResellerPool.subscription_id)
         .where(ResellerPool.reseller_id == reseller_id)
         .order_by(Subscription.name, ResellerPool.id)
@@ -89,29 +91,45 @@ def _trend(session, reseller_id: int, now: datetime) -> list[dict]:
     for cutoff in cutoffs:
         sums.append(func.sum(case((AllocationEvent.at < cutoff, AllocationEvent.purchased_delta), else_=0)))
         sums.append(func.sum(case((AllocationEvent.at < cutoff, AllocationEvent.allocated_delta), else_=0)))
+    # ... and as the ledger stood when the pool expired.
+    sums.append(func.sum(case((AllocationEvent.at < expires, AllocationEvent.purchased_delta), else_=0)))
+    sums.append(func.sum(case((AllocationEvent.at < expires, AllocationEvent.allocated_delta), else_=0)))
     ledger = {
         row[0]: row[1:]
         for row in session.execute(
             select(AllocationEvent.reseller_pool_id, *sums)
+            .join(ResellerPool, ResellerPool.id == AllocationEvent.reseller_pool_id)
+            .join(Subscription, Subscription.id == ResellerPool.subscription_id)
             .where(AllocationEvent.reseller_pool_id.in_([p.id for p in pools]))
             .group_by(AllocationEvent.reseller_pool_id)
         ).all()
     } if pools else {}
     labels = pool_labels((p.id, p.name) for p in pools)
+    start = datetime.combine(dates[0], datetime.min.time())
     series = []
-    for pool_id, name, unit, expires in pools:
-        totals = ledger.get(pool_id, (0,) * (2 * len(dates)))
+    for pool_id, name, unit, expires_at in pools:
+        totals = ledger.get(pool_id, (0,) * (2 * len(dates) + 2))
         points = []
         for i, d in enumerate(dates):
-            purchased, allocated = int(totals[2 * i] or 0), int(totals[2 * i + 1] or 0)
-            if purchased <= 0 or expires <= cutoffs[i]:
-                continue
-            points.append({
-                "date": d.isoformat(), "purchased": purchased, "allocated": allocated,
-                "available_pct": round((purchased - allocated) * 100 / purchased, 1),
-            })
+            if expires_at <= cutoffs[i]:
+                break
+            point = _point(d, totals[2 * i], totals[2 * i + 1])
+            if point:
+                points.append(point)
+        if start < expires_at <= now:
+            point = _point(expires_at.date(), totals[-2], totals[-1], ended=True)
+            if point:
+                points.append(point)
         series.append({"pool_id": pool_id, "name": labels[pool_id], "unit": unit, "points": points})
     return series
+
+
+def _point(day: date, purchased, allocated, ended: bool = False) -> dict | None:
+    purchased, allocated = int(purchased or 0), int(allocated or 0)
+    if purchased <= 0:
+        return None
+    return {"date": day.isoformat(), "purchased": purchased, "allocated": allocated, "ended": ended,
+            "available_pct": round((purchased - allocated) * 100 / purchased, 1)}
 
 
 def overview(db: Database, actor: Actor, reseller_id, now: datetime | None = None) -> dict:

@@ -39,3 +39,17 @@ class ResellersInUse(DomainError):
         super().__init__(message)
         self.blocked = blocked
         self.deletable_count = deletable_count
+
+
+class InvalidForm(DomainError):
+    """Some fields of a form are wrong; errors names each one. Nothing was saved.
+
+    errors: {field: message}, or for the Add pool wizard {service: {field: message}}."""
+
+    def __init__(self, errors: dict, message: str = "Nothing was saved: correct the fields marked in red."):
+        super().__init__(message)
+        self.errors = errors
+
+
+class Conflict(DomainError):
+    """Someone else changed the record after this user opened it."""

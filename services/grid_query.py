@@ -38,6 +38,7 @@ class GridQuery:
 class GridPage:
     rows: list[dict] = field(default_factory=list)
     total: int = 0
+    detail: str = ""  # said after the row count, e.g. "2 expired"
 
 
 def search_keywords(text: str) -> list[str]:

@@ -1,8 +1,10 @@
 """When a reseller pool counts as live, in one place for every query.
 
-A pool's effective expiration is its own date ("Specify a time") capped by its
-Subscription's, or the Subscription's ("Same as pooled subscription"): so a
-pool expires whenever its Subscription does, unless the Subscription is extended.
+A pool's effective expiration is its own date ("Specify a time", or the moment of "Expire
+now") capped by its Subscription's, or the Subscription's ("Same as pooled subscription"):
+so a pool expires whenever its Subscription does, unless the Subscription is extended.
+Expiry comes from these dates alone; the stored status only says whether the reseller has
+accepted the pool.
 """
 from __future__ import annotations
 
@@ -12,6 +14,10 @@ from datetime import datetime
 from sqlalchemy import and_, case, or_
 
 from data.models import ResellerPool, Subscription
+
+PENDING = "Pending acceptance"
+ACTIVE = "Active"
+EXPIRED = "Expired"
 
 
 def effective_expiration():
@@ -24,18 +30,29 @@ def effective_expiration():
     )
 
 
+def pool_expires(pool_expires_at: datetime | None, subscription_expires_at: datetime) -> datetime:
+    """effective_expiration() for values in hand."""
+    if pool_expires_at is None or pool_expires_at > subscription_expires_at:
+        return subscription_expires_at
+    return pool_expires_at
+
+
 def is_live(now: datetime):
-    """Pending or active, and not past its effective expiration."""
-    return and_(ResellerPool.status != "Expired", effective_expiration() > now)
+    """Pending or active: not past its effective expiration."""
+    return effective_expiration() > now
 
 
 def is_active(now: datetime):
-    return and_(ResellerPool.status == "Active", effective_expiration() > now)
+    return and_(ResellerPool.status == ACTIVE, effective_expiration() > now)
+
+
+def is_pending(now: datetime):
+    return and_(ResellerPool.status == PENDING, effective_expiration() > now)
 
 
 def effective_status(now: datetime):
-    """The status a user should see: a pool past its effective expiration shows Expired."""
-    return case((effective_expiration() <= now, "Expired"), else_=ResellerPool.status)
+    """The status a user sees: a pool past its effective expiration shows Expired."""
+    return case((effective_expiration() <= now, EXPIRED), else_=ResellerPool.status)
 
 
 def pool_labels(pools) -> dict[int, str]:

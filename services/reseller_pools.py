@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
+from data.catalog import PAYMENT_TYPES, SOURCES
 from data.db import Database
 from data.models import POOL_STATUSES, ResellerPool, Subscription
 from services import audit
@@ -12,14 +13,13 @@ from services.actor import Actor, require_acting_role
 from services.clock import utcnow
 from services.errors import DomainError, NotFound
 from services.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
+from services.allocation import lock_subscriptions
 from services.pool_release import release_pool
-from services.pool_state import effective_expiration, effective_status
+from services.pool_state import EXPIRED, PENDING, effective_expiration, effective_status, pool_expires, pool_labels
 from services.resellers import own_reseller, parse_ids
 from services.units import format_quantity
 
-SOURCES = ("Purchased", "Trial", "Not for resale")
-PAYMENT_TYPES = ("Prepaid", "Pay as you go", "Free")
-RETURNABLE = "Pending acceptance"
+RETURNABLE = PENDING
 
 
 def list_pools(db: Database, actor: Actor, reseller_id, query: GridQuery, now: datetime | None = None) -> GridPage:
@@ -39,8 +39,12 @@ def list_pools(db: Database, actor: Actor, reseller_id, query: GridQuery, now: d
             chosen = query.chosen(key, allowed)
             if chosen:
                 conditions.append(column.in_(chosen))
-        base = select(ResellerPool.id).join(Subscription, Subscription.id == ResellerPool.subscription_id)
-        total = session.scalar(select(func.count()).select_from(base.where(*conditions).subquery()))
+        total, expired = session.execute(
+            select(func.count(), func.coalesce(func.sum(case((status == EXPIRED, 1), else_=0)), 0))
+            .select_from(ResellerPool)
+            .join(Subscription, Subscription.id == ResellerPool.subscription_id)
+            .where(*conditions)
+        ).one()
         rows = session.execute(
             select(ResellerPool.id, Subscription.name, Subscription.service, ResellerPool.source,
                    ResellerPool.payment_type, ResellerPool.quantity, ResellerPool.assigned_quantity,
@@ -50,37 +54,63 @@ def list_pools(db: Database, actor: Actor, reseller_id, query: GridQuery, now: d
             .order_by(*order_by(sortable, query.sort, ResellerPool.id))
             .offset(offset).limit(limit)
         ).all()
-    return GridPage(total=total or 0, rows=[{
+    return GridPage(total=total or 0, detail=f"{expired:,} expired" if expired else "", rows=[{
         "id": r.id, "name": r.name, "service": r.service, "source": r.source, "payment_type": r.payment_type,
         "quantity": format_quantity(r.unit, r.quantity), "allocated": format_quantity(r.unit, r.assigned_quantity),
         "status": r.status, "expires_at": day(r.expires_at),
     } for r in rows])
 
 
+def _pending_pools(session, actor: Actor, reseller, ids: list[int], now: datetime) -> list:
+    """(pool, subscription) for the selected ids; refused whole if any is not pending."""
+    if not ids:
+        raise DomainError("Select at least one pool to return.")
+    rows = session.execute(
+        select(ResellerPool, Subscription)
+        .join(Subscription, Subscription.id == ResellerPool.subscription_id)
+        .where(ResellerPool.id.in_(ids), ResellerPool.reseller_id == reseller.id)
+        .order_by(Subscription.name, ResellerPool.id)
+    ).all()
+    if len(rows) != len(ids):
+        raise NotFound("One or more selected pools were")
+    labels = pool_labels(session.execute(
+        select(ResellerPool.id, Subscription.name)
+        .join(Subscription, Subscription.id == ResellerPool.subscription_id)
+        .where(ResellerPool.reseller_id == reseller.id)
+    ).all())
+    refused = []
+    for pool, sub in rows:
+        shown = EXPIRED if pool_expires(pool.expires_at, sub.expires_at) <= now else pool.status
+        if shown != PENDING:
+            refused.append(f"{labels[pool.id]} is {shown}")
+    if refused:
+        raise DomainError("Only pools in Pending acceptance can be returned to your pool: " + "; ".join(refused) + ".")
+    return [(pool, sub, labels[pool.id]) for pool, sub in rows]
+
+
+def describe_return(db: Database, actor: Actor, reseller_id, pool_ids, now: datetime | None = None) -> list[dict]:
+    """What Return to pool would give back, for its confirmation: pool, quantity, subscription."""
+    require_acting_role(actor)
+    now = now or utcnow()
+    with db.reading() as session:
+        reseller = own_reseller(session, actor, reseller_id)
+        chosen = _pending_pools(session, actor, reseller, parse_ids(pool_ids), now)
+        return [{"pool": label, "quantity": format_quantity(sub.unit, pool.quantity), "subscription": sub.name}
+                for pool, sub, label in chosen]
+
+
 def return_to_pool(db: Database, actor: Actor, reseller_id, pool_ids) -> list[str]:
     """Give pending pools back to the LAR's Subscriptions; refused whole if any is not pending."""
     require_acting_role(actor)
     ids = parse_ids(pool_ids)
-    if not ids:
-        raise DomainError("Select at least one pool to return.")
     now = utcnow()
     with db.unit_of_work() as session:
         reseller = own_reseller(session, actor, reseller_id, lock=True)
-        pools = session.execute(
-            select(ResellerPool, Subscription.name)
-            .join(Subscription, Subscription.id == ResellerPool.subscription_id)
-            .where(ResellerPool.id.in_(ids), ResellerPool.reseller_id == reseller.id)
-            .with_for_update()
-        ).all()
-        if len(pools) != len(ids):
-            raise NotFound("One or more selected pools were")
-        refused = [f"{name} is {pool.status}" for pool, name in pools if pool.status != RETURNABLE]
-        if refused:
-            raise DomainError(
-                "Only pools in Pending acceptance can be returned to your pool: " + "; ".join(refused) + "."
-            )
-        for pool, _name in pools:
+        chosen = _pending_pools(session, actor, reseller, ids, now)
+        lock_subscriptions(session, actor.lar_id, [sub.id for _, sub, _ in chosen])
+        for pool, sub, _label in chosen:
+            session.refresh(pool)  # seats_held as it is now that no reclaim can run beside us
             audit.record(session, actor, "pool.return", f"pool:{pool.id}", reseller_id=reseller.id,
-                         subscription_id=pool.subscription_id, quantity=pool.quantity)
+                         subscription_id=sub.id, quantity=pool.quantity)
             release_pool(session, actor, pool, now)
-        return sorted(name for _, name in pools)
+        return [label for _, _, label in chosen]

@@ -13,6 +13,7 @@ from services import audit
 from services.actor import Actor, require_acting_role
 from services.clock import utcnow
 from services.errors import DomainError, NotFound, ResellersInUse
+from services.allocation import lock_subscriptions
 from services.pool_release import release_pool
 from services.pool_state import is_active
 
@@ -187,10 +188,12 @@ def delete_resellers(
 
 
 def _return_pools(session, actor: Actor, reseller: Reseller, now: datetime) -> None:
-    """Give every unexpired pool's seats back to its Subscription before the entry goes."""
+    """Give the seats of every pool that holds some back to its Subscription before the entry goes."""
     pools = session.scalars(
-        select(ResellerPool).where(ResellerPool.reseller_id == reseller.id, ResellerPool.status != "Expired")
+        select(ResellerPool).where(ResellerPool.reseller_id == reseller.id).order_by(ResellerPool.subscription_id)
     ).all()
+    lock_subscriptions(session, actor.lar_id, [p.subscription_id for p in pools])
     for pool in pools:
+        session.refresh(pool)  # seats_held as it is now that no reclaim can run beside us
         release_pool(session, actor, pool, now)
     session.flush()  # pools first: the reseller's row goes after, in the same transaction

@@ -58,14 +58,19 @@ class World:
     def pool(self, reseller_id: int, subscription_id: int, quantity: int, status: str = "Active",
              assigned: int = 0, expires_at: datetime | None = None, created_at: datetime | None = None,
              source: str = "Purchased", payment_type: str = "Prepaid") -> int:
-        """A reseller pool, its Subscription's allocation and its ledger event at creation."""
+        """A reseller pool, its Subscription's allocation and its ledger event at creation.
+        status "Expired": an accepted pool whose own date has passed, its seats given back."""
         created_at = created_at or self.now - timedelta(days=10)
+        expired = status == "Expired"
+        if expired:
+            status, expires_at = "Active", expires_at or self.now - timedelta(days=1)
         with self.db.unit_of_work() as session:
             pool = ResellerPool(reseller_id=reseller_id, subscription_id=subscription_id, source=source,
                                 payment_type=payment_type, quantity=quantity, assigned_quantity=assigned,
-                                expires_at=expires_at, status=status, created_at=created_at)
+                                expires_at=expires_at, status=status, created_at=created_at,
+                                seats_held=not expired)
             session.add(pool)
-            if status != "Expired":
+            if not expired:
                 sub = session.get(Subscription, subscription_id)
                 sub.allocated_quantity += quantity
             session.flush()

@@ -11,7 +11,7 @@ from services.auth import authenticate
 from services.clock import utcnow
 from services.directory_query import list_directory
 from services.grid_query import GridQuery
-from services.pool_state import effective_expiration
+from services.pool_state import effective_expiration, effective_status
 
 
 def _snapshot(db):
@@ -28,7 +28,8 @@ def test_demo_data_covers_the_cases_and_loads_once(db):
                                   .group_by(Reseller.status)).all())
         assert sum(statuses.values()) == 60 and set(statuses) == {"Invited", "Unmapped", "Mapped"}
         assert s.scalar(select(func.count()).select_from(Reseller).where(Reseller.lar_id == 2)) >= 10
-        pool_statuses = set(s.scalars(select(ResellerPool.status).distinct()).all())
+        pool_statuses = set(s.scalars(select(effective_status(utcnow())).select_from(ResellerPool)
+                                      .join(Subscription, Subscription.id == ResellerPool.subscription_id)).all())
         assert pool_statuses == {"Active", "Pending acceptance", "Expired"}
         visibility = set(s.scalars(select(Reseller.customer_visibility).distinct()).all())
         assert visibility == {True, False}

@@ -70,7 +70,8 @@ def test_trend_follows_the_ledger(db):
     series = {s["pool_id"]: s for s in availability_trend(db, w.actors["analyst@first.example"], w.rid, now=NOW)}
     old_points = {p["date"]: p for p in series[old]["points"]}
     assert [p["available_pct"] for p in series[old]["points"]] == [100.0, 100.0, 75.0, 75.0, 50.0, 50.0, 50.0]
-    assert old_points["2026-10-01"] == {"date": "2026-10-01", "purchased": 100, "allocated": 50, "available_pct": 50.0}
+    assert old_points["2026-10-01"] == {"date": "2026-10-01", "purchased": 100, "allocated": 50, "available_pct": 50.0,
+                                        "ended": False}
     assert [p["date"] for p in series[mid]["points"]] == ["2026-10-01", "2026-11-01", "2026-11-28"]
     assert [p["available_pct"] for p in series[mid]["points"]] == [100.0, 100.0, 75.0]
     assert series[mid]["unit"] == "objects" and series[old]["unit"] == "user seats"
@@ -84,7 +85,9 @@ def test_trend_stops_at_expiry_and_after_a_return(db):
     expired = w.pool(w.rid, w.gone, 50, created_at=datetime(2026, 8, 15))  # Subscription ended Nov 23
     pending = w.pool(w.rid, w.seats, 60, status="Pending acceptance", created_at=datetime(2026, 9, 5))
     series = {s["pool_id"]: s for s in availability_trend(db, w.actors["analyst@first.example"], w.rid, now=NOW)}
-    assert [p["date"] for p in series[expired]["points"]] == ["2026-09-01", "2026-10-01", "2026-11-01"]
+    # The line ends at the expiration itself, marked as the end.
+    assert [p["date"] for p in series[expired]["points"]] == ["2026-09-01", "2026-10-01", "2026-11-01", "2026-11-23"]
+    assert [p["ended"] for p in series[expired]["points"]] == [False, False, False, True]
     assert [p["date"] for p in series[pending]["points"]] == ["2026-10-01", "2026-11-01", "2026-11-28"]
     return_to_pool(db, w.actors["operator@first.example"], w.rid, [pending])
     remaining = {s["pool_id"] for s in availability_trend(db, w.actors["analyst@first.example"], w.rid, now=NOW)}

@@ -48,7 +48,7 @@ def test_return_to_pool_gives_pending_seats_back(db):
         return_to_pool(db, w.actors["analyst@first.example"], w.rid, [pending])
     with db.reading() as s:
         assert s.get(Subscription, w.sub).allocated_quantity == 100
-    assert return_to_pool(db, op, w.rid, [pending]) == ["M365 Backup"]
+    assert return_to_pool(db, op, w.rid, [pending]) == [f"M365 Backup #{pending}"]  # named as in the grid
     with db.reading() as s:
         assert s.get(Subscription, w.sub).allocated_quantity == 40
         assert s.get(ResellerPool, pending) is None and s.get(ResellerPool, active) is not None
