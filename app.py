@@ -11,7 +11,7 @@ import dash_mantine_components as dmc
 from dash import Dash
 from flask import Flask
 
-from callbacks import directory, reseller
+from callbacks import add_pool, directory, edit_pool, reseller
 from components.shell import app_layout
 from config import Settings
 from data.db import Database
@@ -56,6 +56,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     init_security(server, production=settings.production, script_hashes=app.csp_hashes)
     directory.register(app)
     reseller.register(app)
+    add_pool.register(app)
+    edit_pool.register(app)
     return app
 
 

@@ -25,13 +25,35 @@ def register(app) -> None:
     @app.callback(
         Output("dir-map-open", "disabled"),
         Output("dir-delete-open", "disabled"),
+        Output("dir-addpool-open", "disabled"),
+        Output("dir-addpool-why", "label"),
+        Output("dir-addpool-why", "disabled"),
         Input("dir-grid", "selectedRows"),
         State("dir-read-only-flag", "data"),
         prevent_initial_call=True,
     )
     def toolbar_state(selected, read_only):
-        count = len(selected or [])
-        return bool(read_only) or count != 1, bool(read_only) or count == 0
+        rows = [r for r in selected or [] if isinstance(r, dict)]
+        count = len(rows)
+        if read_only:
+            why = grid.READ_ONLY_HINT
+        elif count != 1:
+            why = grid.ADD_POOL_HINT
+        elif rows[0].get("status") != "Mapped":
+            why = grid.MAPPED_ONLY_HINT
+        else:
+            why = ""
+        return bool(read_only) or count != 1, bool(read_only) or count == 0, bool(why), why or grid.ADD_POOL_HINT, not why
+
+    @app.callback(
+        REFRESH,
+        Input("addpool-done", "data"),
+        State("dir-refresh", "data"),
+        prevent_initial_call=True,
+    )
+    def pools_added(done, refresh):
+        require_click(done)
+        return (refresh or 0) + 1
 
     _register_map(app)
     _register_visibility(app)

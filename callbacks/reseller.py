@@ -1,17 +1,16 @@
-"""Reseller dashboard callbacks: the trend checkboxes, the two grids, Return to pool."""
+"""Reseller dashboard callbacks: the trend checkboxes, the two grids, figures that follow the pools."""
 from __future__ import annotations
 
-from dash import Input, Output, Patch, State, no_update
+from dash import Input, Output, Patch, State
 from dash.exceptions import PreventUpdate
 
-from callbacks.context import actor, db, notice
-from callbacks.grid_controls import register_grid, require_click, selected_ids
+from callbacks.context import actor, db
+from callbacks.grid_controls import register_grid, require_click
 from components import reseller_grids as grids
 from components.reseller_figures import figures_section
 from services.dashboard import overview
-from services.errors import DomainError
 from services.reseller_customers import list_customers
-from services.reseller_pools import RETURNABLE, list_pools, return_to_pool
+from services.reseller_pools import list_pools
 
 
 def register(app) -> None:
@@ -44,29 +43,11 @@ def register(app) -> None:
         return figures_section(overview(db(), actor(), reseller_id))
 
     @app.callback(
-        Output("pools-return", "disabled"),
-        Input("pools-grid", "selectedRows"),
-        State("reseller-can-act", "data"),
-        prevent_initial_call=True,
-    )
-    def return_enabled(selected, can_act):
-        rows = selected or []
-        return not (can_act and rows and all(r.get("status") == RETURNABLE for r in rows))
-
-    @app.callback(
         Output("pools-refresh", "data", allow_duplicate=True),
-        Output("notify", "sendNotifications", allow_duplicate=True),
-        Input("pools-return", "n_clicks"),
-        State("pools-grid", "selectedRows"),
-        State("pools-context", "data"),
+        Input("addpool-done", "data"),
         State("pools-refresh", "data"),
         prevent_initial_call=True,
     )
-    def return_selected(clicked, selected, reseller_id, refresh):
-        require_click(clicked)
-        try:
-            returned = return_to_pool(db(), actor(), reseller_id, selected_ids(selected))
-        except DomainError as refused:
-            return no_update, notice(refused.message, ok=False)
-        noun = "pool" if len(returned) == 1 else "pools"
-        return (refresh or 0) + 1, notice(f"Returned {len(returned)} {noun} to your subscriptions: {', '.join(returned)}.")
+    def pools_added(done, refresh):
+        require_click(done)
+        return (refresh or 0) + 1

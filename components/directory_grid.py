@@ -31,6 +31,9 @@ SPEC = GridSpec(
 STATUSES = ["Invited", "Unmapped", "Mapped"]
 FILTERS = [("status", "Status", STATUSES)]
 FILTER_NAMES = {"status": "Status"}
+ADD_POOL_HINT = "Select one mapped reseller to add a pool to."
+MAPPED_ONLY_HINT = "Only mapped resellers can receive pools."
+READ_ONLY_HINT = "Your role can view but not change pools."
 
 
 def map_drawer():

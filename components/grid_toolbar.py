@@ -17,7 +17,9 @@ def search_box(prefix: str, placeholder: str, disabled: bool = False):
         leftSection=html.Span("⌕", className="search-glyph"),
         w=320,
         n_submit=0,
-        debounce=False,
+        # True: the text goes to the server with the Enter that submits it. With False it follows
+        # in a later update, so a quick Enter searched the previous text.
+        debounce=True,
         **{"aria-label": placeholder},
     )
 

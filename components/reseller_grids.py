@@ -1,5 +1,6 @@
 """The dashboard's Pools and Customers grids."""
 import dash_mantine_components as dmc
+from dash import html
 
 from components.grid_section import GridSpec
 
@@ -44,10 +45,18 @@ CUSTOMERS = GridSpec(
 CUSTOMER_FILTER_NAMES = {"customer": "Customer", "pool": "Pool"}
 
 
-def pool_actions(can_act: bool):
-    why = "Arrives with the Add pool and Edit pool panels." if can_act else "Your role can view but not change pools."
+def pool_actions(can_act: bool, mapped: bool):
+    """Add pool (for a mapped reseller), Edit (one selected pool) and Return to pool (pending rows)."""
+    if not can_act:
+        why_not_add = "Your role can view but not change pools."
+    elif not mapped:
+        why_not_add = "Only mapped resellers can receive pools."
+    else:
+        why_not_add = ""
+    add = dmc.Button("Add pool", id="pools-add-open", variant="default", disabled=bool(why_not_add))
     return [
-        dmc.Tooltip(dmc.Button("Add pool", id="pools-add-open", variant="default", disabled=True), label=why),
-        dmc.Tooltip(dmc.Button("Edit", id="pools-edit-open", variant="default", disabled=True), label=why),
+        dmc.Tooltip(html.Span(add, className="tooltip-target"), label=why_not_add or "Add pool",
+                    disabled=not why_not_add),
+        dmc.Button("Edit", id="pools-edit-open", variant="default", disabled=True),
         dmc.Button("Return to pool", id="pools-return", variant="default", disabled=True),
     ]

@@ -1,11 +1,12 @@
 """Reseller directory: layout only (callbacks/directory.py acts on it)."""
 import dash
 import dash_mantine_components as dmc
-from dash import dcc
+from dash import dcc, html
 from flask_login import current_user
 
 from callbacks.context import db
 from components import directory_grid as grid
+from components.add_pool_panel import add_pool_drawer
 from components.grid_section import grid_section
 from components.shell import notifications
 from services.preferences import visible_columns
@@ -19,6 +20,9 @@ def layout(**_query):
     visible = visible_columns(db(), actor, spec.name, spec.fields, spec.default_visible)
     read_only = not actor.can_act
     actions = [
+        dmc.Tooltip(html.Span(dmc.Button("Add pool", id="dir-addpool-open", variant="default", disabled=True),
+                              className="tooltip-target"),
+                    id="dir-addpool-why", label=grid.ADD_POOL_HINT, multiline=True, w=240),
         dmc.Button("Map", id="dir-map-open", variant="default", disabled=True),
         dmc.Button("Delete", id="dir-delete-open", variant="default", color="red", disabled=True),
     ]
@@ -38,6 +42,7 @@ def layout(**_query):
             grid.map_drawer(),
             grid.visibility_modal(),
             grid.delete_modal(),
+            add_pool_drawer(),
         ],
         gap="md",
     )

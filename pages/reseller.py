@@ -4,8 +4,11 @@ import dash_mantine_components as dmc
 from dash import dcc, html
 
 from callbacks.context import actor, db
+from data.catalog import PAYMENT_TYPES, SOURCES
 from data.models import POOL_STATUSES
 from components import reseller_grids as grids
+from components.add_pool_panel import add_pool_drawer
+from components.edit_pool_panel import edit_pool_drawer, return_modal
 from components.grid_section import grid_section
 from components.shell import notifications
 from components.not_found import not_found
@@ -13,7 +16,6 @@ from components.reseller_figures import figures_section
 from services.dashboard import overview
 from services.errors import NotFound
 from services.reseller_customers import customer_filter_options
-from services.reseller_pools import PAYMENT_TYPES, SOURCES
 from services.preferences import visible_columns
 from services.resellers import get_reseller
 
@@ -50,7 +52,7 @@ def layout(reseller_id=None, **_query):
                      className="reseller-figures"),
             dmc.Stack([dmc.Title("Pools", order=3), dmc.Text("Loading…", id="pools-count", size="sm", c="dimmed")], gap=2, mt="md"),
             grid_section(
-                grids.POOLS, pools_visible, not acting.can_act, grids.pool_actions(acting.can_act),
+                grids.POOLS, pools_visible, not acting.can_act, grids.pool_actions(acting.can_act, reseller["status"] == "Mapped"),
                 [("source", "Source", list(SOURCES)), ("payment_type", "Payment type", list(PAYMENT_TYPES)),
                  ("status", "Status", list(POOL_STATUSES))],
                 context=rid,
@@ -64,6 +66,9 @@ def layout(reseller_id=None, **_query):
             ),
             dcc.Store(id="reseller-can-act", data=acting.can_act),
             notifications(),
+            add_pool_drawer(),
+            edit_pool_drawer(),
+            return_modal(),
         ],
         gap="sm",
     )

@@ -76,7 +76,7 @@ def parse_day(value) -> date | None:
 def check_expiration(choice, day_value, facts: SubscriptionFacts | None, now: datetime,
                      errors: dict) -> tuple[str, datetime | None]:
     """(choice, the pool's own expires_at) for a valid choice; adds to errors otherwise."""
-    choice = choice if choice in EXPIRATION_CHOICES else None
+    choice = choice if isinstance(choice, str) and choice in EXPIRATION_CHOICES else None
     if choice is None:
         errors["expiration"] = "Choose when this pool expires."
         return SAME, None

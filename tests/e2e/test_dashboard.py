@@ -81,6 +81,7 @@ def test_kpis_chart_and_return_to_pool(page, server):
     page.locator(f'#pools-grid .ag-row[row-id="{pool.id}"] .ag-selection-checkbox input').check()
     expect(returned).to_be_enabled()
     returned.click()
+    page.click("#pools-return-confirm")  # the confirmation is tested in test_pools.py
     expect(page.get_by_text(re.compile(r"Returned 1 pool to your subscriptions"))).to_be_visible()
     expect(page.locator(f'#pools-grid .ag-row[row-id="{pool.id}"]')).to_have_count(0)
     with server["db"].reading() as s:

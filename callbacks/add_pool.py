@@ -1,0 +1,184 @@
+"""The Add pool panel's callbacks, for the directory and the dashboard: open it for one
+reseller, step through the services, check each service's form as the user types, save."""
+from __future__ import annotations
+
+from dash import ALL, MATCH, Input, Output, State, ctx, no_update
+from dash.exceptions import PreventUpdate
+
+from callbacks.context import actor, db, notice
+from callbacks.grid_controls import require_click, selected_ids
+from components.add_pool_panel import FIELDS, field_id, service_cards, service_forms
+from components.pool_fields import availability_table
+from services.clock import utcnow
+from services.errors import DomainError, InvalidForm
+from services.pool_changes import add_pool_choices, add_pools
+from services.pool_form import check_new_pool
+from services.subscriptions import facts
+from services.units import format_quantity
+
+NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
+OPEN_OUTPUTS = [
+    Output("addpool-drawer", "opened", allow_duplicate=True),
+    Output("addpool-reseller", "data"),
+    Output("addpool-choices", "data"),
+    Output("addpool-subject", "children"),
+    Output("addpool-services", "children"),
+    Output("addpool-services", "value"),
+    Output("addpool-feedback", "data", allow_duplicate=True),
+    Output("addpool-forms", "children", allow_duplicate=True),
+    NOTIFY,
+]
+STATE_MARKS = {"complete": ("✓", "Complete"), "incomplete": ("○", "Incomplete"), "invalid": ("!", "Has errors")}
+
+
+def _open(reseller_id):
+    try:
+        choices = add_pool_choices(db(), actor(), reseller_id)
+    except DomainError as refused:
+        return (no_update,) * 8 + (notice(refused.message, ok=False),)
+    name = choices["reseller"]["organization_name"]
+    return (True, choices["reseller"]["id"], choices, f"Assign pooled subscriptions to {name}.",
+            service_cards(choices["services"]), [], None, [], no_update)
+
+
+def register(app) -> None:
+    @app.callback(*OPEN_OUTPUTS, Input("dir-addpool-open", "n_clicks"), State("dir-grid", "selectedRows"),
+                  prevent_initial_call=True)
+    def open_from_directory(clicked, selected):
+        require_click(clicked)
+        ids = selected_ids(selected)
+        if len(ids) != 1:
+            return (no_update,) * 8 + (notice("Select one reseller to add a pool to.", ok=False),)
+        return _open(ids[0])
+
+    @app.callback(*OPEN_OUTPUTS, Input("pools-add-open", "n_clicks"), State("pools-context", "data"),
+                  prevent_initial_call=True)
+    def open_from_dashboard(clicked, reseller_id):
+        require_click(clicked)
+        return _open(reseller_id)
+
+    @app.callback(Output("addpool-next", "disabled"), Input("addpool-services", "value"), prevent_initial_call=True)
+    def next_enabled(chosen):
+        return not chosen
+
+    @app.callback(
+        Output("addpool-step1", "style"), Output("addpool-step2", "style"),
+        Output("addpool-next", "display"), Output("addpool-back", "display"), Output("addpool-save", "display"),
+        Output("addpool-forms", "children", allow_duplicate=True),
+        Input("addpool-next", "n_clicks"), Input("addpool-back", "n_clicks"), Input("addpool-reseller", "data"),
+        State("addpool-services", "value"), State("addpool-choices", "data"),
+        prevent_initial_call=True,
+    )
+    def step(_next, _back, _reseller, chosen, choices):
+        if ctx.triggered_id != "addpool-next" or not isinstance(chosen, list) or not isinstance(choices, dict):
+            return {}, {"display": "none"}, "inline-block", "none", "none", no_update
+        services = choices.get("services") or []
+        indices = sorted({int(c) for c in chosen if str(c).isdigit() and int(c) < len(services)})
+        if not indices:
+            raise PreventUpdate
+        forms = service_forms(indices, services, utcnow().date())
+        return {"display": "none"}, {}, "none", "inline-block", "inline-block", forms
+
+    @app.callback(Output("addpool-drawer", "opened", allow_duplicate=True), Input("addpool-cancel", "n_clicks"),
+                  prevent_initial_call=True)
+    def cancel(clicked):
+        require_click(clicked)
+        return False
+
+    @app.callback(
+        Output(field_id("details-box", MATCH), "opened"),
+        Input(field_id("details-open", MATCH), "n_clicks"),
+        State(field_id("details-box", MATCH), "opened"),
+        prevent_initial_call=True,
+    )
+    def toggle_details(clicked, opened):
+        require_click(clicked)
+        return not opened
+
+    _register_check(app)
+    _register_save(app)
+
+
+def _service_names(choices) -> list[str]:
+    """The wizard's service names from its store (the browser's copy: add_pools checks them)."""
+    services = choices.get("services") if isinstance(choices, dict) else None
+    return [str(s.get("name", "")) if isinstance(s, dict) else "" for s in services or []]
+
+
+def _subscription(service: dict, sub_id) -> dict | None:
+    return next((s for s in service.get("subscriptions") or [] if str(s.get("id")) == str(sub_id)), None)
+
+
+def _register_check(app) -> None:
+    @app.callback(
+        Output(field_id("sub", MATCH), "error"), Output(field_id("source", MATCH), "error"),
+        Output(field_id("payment", MATCH), "error"), Output(field_id("qty", MATCH), "error"),
+        Output(field_id("qty", MATCH), "description"), Output(field_id("exp", MATCH), "error"),
+        Output(field_id("date", MATCH), "error"), Output(field_id("date", MATCH), "disabled"),
+        Output(field_id("date", MATCH), "maxDate"), Output(field_id("details", MATCH), "children"),
+        Output(field_id("state", MATCH), "children"), Output(field_id("state", MATCH), "className"),
+        Output(field_id("state", MATCH), "title"),
+        *[Input(field_id(name, MATCH), "value") for name in FIELDS],
+        Input("addpool-feedback", "data"),
+        State(field_id("sub", MATCH), "id"), State("addpool-choices", "data"),
+    )
+    def check_service(sub, source, payment, qty, exp, day, feedback, ident, choices):
+        """The service's form as the user fills it in: errors on the fields already touched (all
+        of them once Save was tried), and its mark in the list: complete, incomplete or invalid."""
+        try:
+            service = choices["services"][int(ident["service"])]
+            row = _subscription(service, sub)
+            known = facts(row) if row else None
+        except (KeyError, IndexError, TypeError, ValueError):
+            raise PreventUpdate from None
+        request = {"subscription_id": sub, "source": source, "payment_type": payment, "quantity": qty,
+                   "expiration": exp, "expiration_date": day}
+        errors, _fields = check_new_pool(request, known, utcnow())
+        tried = bool(feedback)
+        touched = {"subscription": sub, "source": source, "payment_type": payment,
+                   "quantity": qty not in (None, ""), "expiration": exp, "expiration_date": day}
+        shown = {k: v for k, v in errors.items() if tried or touched.get(k)}
+        if ctx.triggered_id == "addpool-feedback":
+            shown.update(((feedback or {}).get("errors") or {}).get(service["name"], {}))
+        state = "invalid" if shown else ("incomplete" if errors else "complete")
+        mark, title = STATE_MARKS[state]
+        unit = service["unit"]
+        described = f"Up to {format_quantity(unit, row['available'])} available." if row else "Choose a pool first."
+        return (shown.get("subscription"), shown.get("source"), shown.get("payment_type"), shown.get("quantity"),
+                described, shown.get("expiration"), shown.get("expiration_date"), exp != "date",
+                row["expires_at"][:10] if row else None, availability_table(row), mark, f"form-state {state}", title)
+
+
+def _register_save(app) -> None:
+    @app.callback(
+        Output("addpool-drawer", "opened", allow_duplicate=True),
+        Output("addpool-done", "data"),
+        Output("addpool-feedback", "data", allow_duplicate=True),
+        NOTIFY,
+        Input("addpool-save", "n_clicks"),
+        *[State(field_id(name, ALL), "value") for name in FIELDS],
+        State(field_id("sub", ALL), "id"),
+        State("addpool-reseller", "data"), State("addpool-choices", "data"), State("addpool-done", "data"),
+        prevent_initial_call=True,
+    )
+    def save(clicked, subs, sources, payments, quantities, expirations, days, ids, reseller_id, choices, done):
+        require_click(clicked)
+        names = _service_names(choices)
+        requests = []
+        for values in zip(ids, subs, sources, payments, quantities, expirations, days):
+            ident, sub, source, payment, quantity, expiration, day = values
+            index = ident.get("service") if isinstance(ident, dict) else None
+            name = names[index] if isinstance(index, int) and 0 <= index < len(names) else ""
+            requests.append({"service": name, "subscription_id": sub, "source": source, "payment_type": payment,
+                             "quantity": quantity, "expiration": expiration, "expiration_date": day})
+        try:
+            created = add_pools(db(), actor(), reseller_id, requests)
+        except InvalidForm as refused:
+            which = ", ".join(refused.errors)
+            return no_update, no_update, {"errors": refused.errors, "attempt": clicked}, notice(
+                f"Nothing was saved: correct the fields marked in red ({which}).", ok=False)
+        except DomainError as refused:
+            return no_update, no_update, {"errors": {}, "attempt": clicked}, notice(refused.message, ok=False)
+        shown = "; ".join(f"{c['quantity']} of {c['name']}" for c in created)
+        noun = "pool" if len(created) == 1 else "pools"
+        return False, (done or 0) + 1, None, notice(f"Added {len(created)} {noun}, pending acceptance: {shown}.")

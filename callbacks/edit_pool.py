@@ -1,0 +1,177 @@
+"""The dashboard's pool actions on selected rows: Edit pool and Return to pool (confirmed)."""
+from __future__ import annotations
+
+import dash_mantine_components as dmc
+from dash import Input, Output, State, ctx, no_update
+from dash.exceptions import PreventUpdate
+
+from callbacks.context import actor, db, notice
+from callbacks.grid_controls import require_click, selected_ids
+from components.pool_fields import availability_table
+from services.errors import Conflict, DomainError, InvalidForm
+from services.pool_changes import edit_pool, edit_pool_form
+from services.clock import utcnow
+from services.pool_form import first_allowed_day, unit_label
+from services.reseller_pools import RETURNABLE, describe_return, return_to_pool
+from services.units import format_quantity
+
+NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
+REFRESH = Output("pools-refresh", "data", allow_duplicate=True)
+FIELD_ERRORS = [Output("edit-pool-payment", "error"), Output("edit-pool-qty", "error"),
+                Output("edit-pool-exp", "error"), Output("edit-pool-date", "error")]
+
+
+def register(app) -> None:
+    @app.callback(
+        Output("pools-edit-open", "disabled"),
+        Output("pools-return", "disabled"),
+        Input("pools-grid", "selectedRows"),
+        State("reseller-can-act", "data"),
+        prevent_initial_call=True,
+    )
+    def toolbar_state(selected, can_act):
+        rows = selected or []
+        returnable = bool(rows) and all(r.get("status") == RETURNABLE for r in rows)
+        return not (can_act and len(rows) == 1), not (can_act and returnable)
+
+    _register_edit(app)
+    _register_return(app)
+
+
+def _register_edit(app) -> None:
+    @app.callback(
+        Output("edit-pool-drawer", "opened", allow_duplicate=True),
+        Output("edit-pool-subject", "children"),
+        Output("edit-pool-payment", "value"),
+        Output("edit-pool-payment", "disabled"),
+        Output("edit-pool-payment", "description"),
+        Output("edit-pool-qty", "value"),
+        Output("edit-pool-qty", "label"),
+        Output("edit-pool-qty", "description"),
+        Output("edit-pool-details-open", "children"),
+        Output("edit-pool-details", "children"),
+        Output("edit-pool-exp", "value"),
+        Output("edit-pool-date", "value"),
+        Output("edit-pool-date", "minDate"),
+        Output("edit-pool-date", "maxDate"),
+        Output("edit-pool-form", "data"),
+        *[Output(o.component_id, o.component_property, allow_duplicate=True) for o in FIELD_ERRORS],
+        NOTIFY,
+        Input("pools-edit-open", "n_clicks"),
+        State("pools-grid", "selectedRows"),
+        State("pools-context", "data"),
+        prevent_initial_call=True,
+    )
+    def open_edit(clicked, selected, reseller_id):
+        require_click(clicked)
+        ids = selected_ids(selected)
+        if len(ids) != 1:
+            return (no_update,) * 19 + (notice("Select one pool to edit.", ok=False),)
+        try:
+            form = edit_pool_form(db(), actor(), reseller_id, ids[0])
+        except DomainError as refused:
+            return (no_update,) * 19 + (notice(refused.message, ok=False),)
+        unit, sub = form["unit"], form["subscription"]
+        subject = f"{form['label']} · {form['service']}" + (" · expired" if form["expired"] else "")
+        most = f"{format_quantity(unit, form['max_quantity'])} (what the subscription can supply)"
+        bounds = (f"From {format_quantity(unit, form['min_quantity'])} (already assigned to customers) to {most}."
+                  if form["min_quantity"] > 1 else f"From 1 to {most}.")
+        return (True, subject, form["payment_type"], bool(form["payment_locked"]), form["payment_locked"] or None,
+                form["quantity"], unit_label(unit), bounds, f"View details of available {unit}",
+                availability_table(sub), form["expiration"], form["expiration_date"], first_allowed_day(utcnow()).isoformat(),
+                sub["expires_at"][:10],
+                {"pool_id": form["pool_id"], "version": form["version"], "reseller_id": form["reseller_id"]},
+                None, None, None, None, no_update)
+
+    @app.callback(Output("edit-pool-date", "disabled"), Input("edit-pool-exp", "value"), prevent_initial_call=True)
+    def date_enabled(choice):
+        return choice != "date"
+
+    @app.callback(
+        Output("edit-pool-details-box", "opened"),
+        Input("edit-pool-details-open", "n_clicks"),
+        State("edit-pool-details-box", "opened"),
+        prevent_initial_call=True,
+    )
+    def toggle_details(clicked, opened):
+        require_click(clicked)
+        return not opened
+
+    @app.callback(Output("edit-pool-drawer", "opened", allow_duplicate=True), Input("edit-pool-cancel", "n_clicks"),
+                  prevent_initial_call=True)
+    def cancel(clicked):
+        require_click(clicked)
+        return False
+
+    @app.callback(
+        Output("edit-pool-drawer", "opened", allow_duplicate=True),
+        REFRESH,
+        *[Output(o.component_id, o.component_property, allow_duplicate=True) for o in FIELD_ERRORS],
+        NOTIFY,
+        Input("edit-pool-save", "n_clicks"),
+        State("edit-pool-payment", "value"),
+        State("edit-pool-qty", "value"),
+        State("edit-pool-exp", "value"),
+        State("edit-pool-date", "value"),
+        State("edit-pool-form", "data"),
+        State("pools-refresh", "data"),
+        prevent_initial_call=True,
+    )
+    def save(clicked, payment, quantity, expiration, day, form, refresh):
+        require_click(clicked)
+        if not isinstance(form, dict):
+            raise PreventUpdate
+        changes = {"payment_type": payment, "quantity": quantity, "expiration": expiration, "expiration_date": day}
+        try:
+            saved = edit_pool(db(), actor(), form.get("reseller_id"), form.get("pool_id"), form.get("version"), changes)
+        except InvalidForm as refused:
+            e = refused.errors
+            return (no_update, no_update, e.get("payment_type"), e.get("quantity"), e.get("expiration"),
+                    e.get("expiration_date"), notice(refused.message, ok=False))
+        except (Conflict, DomainError) as refused:
+            return (no_update,) * 6 + (notice(refused.message, ok=False),)
+        state = " It is now expired." if saved["expired"] else ""
+        return (False, (refresh or 0) + 1, None, None, None, None, notice(f"Saved {saved['name']}.{state}"))
+
+
+def _register_return(app) -> None:
+    @app.callback(
+        Output("pools-return-modal", "opened", allow_duplicate=True),
+        Output("pools-return-list", "children"),
+        NOTIFY,
+        Input("pools-return", "n_clicks"),
+        State("pools-grid", "selectedRows"),
+        State("pools-context", "data"),
+        prevent_initial_call=True,
+    )
+    def ask(clicked, selected, reseller_id):
+        require_click(clicked)
+        try:
+            going = describe_return(db(), actor(), reseller_id, selected_ids(selected))
+        except DomainError as refused:
+            return no_update, no_update, notice(refused.message, ok=False)
+        items = [dmc.ListItem(f"{g['quantity']} of {g['pool']} go back to {g['subscription']}") for g in going]
+        return True, items, no_update
+
+    @app.callback(
+        Output("pools-return-modal", "opened", allow_duplicate=True),
+        REFRESH,
+        NOTIFY,
+        Input("pools-return-confirm", "n_clicks"),
+        Input("pools-return-cancel", "n_clicks"),
+        State("pools-grid", "selectedRows"),
+        State("pools-context", "data"),
+        State("pools-refresh", "data"),
+        prevent_initial_call=True,
+    )
+    def decide(confirmed, cancelled, selected, reseller_id, refresh):
+        require_click(confirmed or cancelled)
+        if ctx.triggered_id == "pools-return-cancel":
+            return False, no_update, no_update
+        try:
+            returned = return_to_pool(db(), actor(), reseller_id, selected_ids(selected))
+        except DomainError as refused:
+            return False, no_update, notice(refused.message, ok=False)
+        noun = "pool" if len(returned) == 1 else "pools"
+        return False, (refresh or 0) + 1, notice(
+            f"Returned {len(returned)} {noun} to your subscriptions: {', '.join(returned)}.")

@@ -1,0 +1,111 @@
+"""The Add pool panel: step 1 picks online services by their cards, step 2 ("Subscription
+information") holds one form per chosen service, services on the left, fields on the right.
+Used by the directory and the dashboard alike (callbacks/add_pool.py)."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import dash_mantine_components as dmc
+from dash import dcc, html
+
+from components.pool_fields import details_toggle, expiration_fields
+from data.catalog import PAYMENT_TYPES, SOURCES
+from services.pool_form import unit_label
+from services.units import format_quantity
+
+FIELDS = ("sub", "source", "payment", "qty", "exp", "date")  # per-service field names, in save order
+
+
+def field_id(name: str, service: int) -> dict:
+    return {"type": f"ap-{name}", "service": service}
+
+
+def add_pool_drawer():
+    return dmc.Drawer(
+        id="addpool-drawer",
+        title=dmc.Title("Add pool", order=3),
+        position="right",
+        size=980,
+        padding="lg",
+        children=dmc.Stack([
+            dmc.Text(id="addpool-subject", size="sm", c="dimmed"),
+            html.Div(id="addpool-step1", children=[
+                dmc.Text("Step 1 of 2 · Select online services by clicking their cards.", fw=600, size="sm", mb="xs"),
+                dmc.CheckboxGroup(id="addpool-services", value=[], children=[]),
+            ]),
+            html.Div(id="addpool-step2", style={"display": "none"}, children=[
+                dmc.Text("Step 2 of 2 · Subscription information: select a service on the left and complete "
+                         "its fields on the right.", fw=600, size="sm", mb="xs"),
+                html.Div(id="addpool-forms"),
+            ]),
+            dmc.Group([
+                dmc.Button("Cancel", id="addpool-cancel", variant="default"),
+                dmc.Button("Back", id="addpool-back", variant="default", display="none"),
+                dmc.Button("Next", id="addpool-next", disabled=True),
+                dmc.Button("Save", id="addpool-save", display="none"),
+            ], justify="flex-end", mt="md", className="panel-footer"),
+            dcc.Store(id="addpool-reseller"),
+            dcc.Store(id="addpool-choices"),
+            dcc.Store(id="addpool-feedback"),
+            dcc.Store(id="addpool-done", data=0),
+        ], gap="md"),
+    )
+
+
+def service_cards(services: list[dict]):
+    """Step 1: one selectable card per online service, with its unit and what is free."""
+    cards = []
+    for i, service in enumerate(services):
+        subs = service["subscriptions"]
+        free = sum(s["available"] for s in subs)
+        note = (f"{len(subs)} subscription{'s' if len(subs) != 1 else ''} · "
+                f"{format_quantity(service['unit'], free)} available") if subs else "No unexpired subscription"
+        text = [dmc.Text(service["name"], fw=600, size="sm"),
+                dmc.Text(service["about"], size="xs", c="dimmed") if service["about"] else None,
+                dmc.Text(f"Unit: {service['unit']}", size="xs", c="dimmed"),
+                dmc.Text(note, size="xs", c="dimmed" if subs else "orange")]
+        cards.append(dmc.CheckboxCard(
+            dmc.Group([dmc.CheckboxIndicator(disabled=not subs), dmc.Stack([t for t in text if t], gap=2)],
+                      wrap="nowrap", align="flex-start", gap="sm"),
+            value=str(i), disabled=not subs, withBorder=True, radius="md", p="sm", className="service-card",
+        ))
+    return dmc.SimpleGrid(cards, cols=3, spacing="sm")
+
+
+def service_forms(chosen: list[int], services: list[dict], today: date):
+    """Step 2: a vertical tab per chosen service, its state mark beside the name."""
+    tabs = [dmc.TabsTab(services[i]["name"], value=str(i),
+                        rightSection=html.Span("○", id=field_id("state", i), className="form-state incomplete"))
+            for i in chosen]
+    panels = [dmc.TabsPanel(_service_form(i, services[i], today), value=str(i), pl="lg") for i in chosen]
+    return dmc.Tabs([dmc.TabsList(tabs, w=280), *panels], id="addpool-tabs", orientation="vertical",
+                    value=str(chosen[0]), keepMounted=True, className="addpool-tabs")
+
+
+def _service_form(i: int, service: dict, today: date):
+    def ids(name):
+        return field_id(name, i)
+
+    subs = service["subscriptions"]
+    only = subs[0] if len(subs) == 1 else None
+    unit = service["unit"]
+    options = [{"value": str(s["id"]), "label": f"{s['name']} · {format_quantity(unit, s['available'])} "
+                                                 f"available · expires {s['expires_at'][:10]}"} for s in subs]
+    return dmc.Stack([
+        dmc.Title(service["name"], order=4),
+        dmc.Select(id=ids("sub"), label="Pool", data=options, value=str(only["id"]) if only else None,
+                   placeholder="Choose a pooled subscription", allowDeselect=False, required=True,
+                   comboboxProps={"withinPortal": False}),
+        dmc.Group([
+            dmc.Select(id=ids("source"), label="Source", data=list(SOURCES), value=only["source"] if only else None,
+                       placeholder="Choose a source", required=True, w=240, comboboxProps={"withinPortal": False}),
+            dmc.Select(id=ids("payment"), label="Payment type", data=list(PAYMENT_TYPES), value=None,
+                       placeholder="Choose a payment type", required=True, w=240,
+                       comboboxProps={"withinPortal": False}),
+        ], gap="md", align="flex-start"),
+        dmc.NumberInput(id=ids("qty"), label=unit_label(unit), min=1, allowDecimal=False, allowNegative=False,
+                        thousandSeparator=",", required=True, w=240, placeholder="How many"),
+        details_toggle(ids, unit),
+        expiration_fields(ids, first_day=(today + timedelta(days=1)).isoformat(),
+                          last_day=only["expires_at"][:10] if only else None),
+    ], gap="sm")

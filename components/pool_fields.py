@@ -1,0 +1,59 @@
+"""Fields the Add pool and Edit pool panels share: the subscription expiration choice and the
+"View details of available user seats" block. `ids(name)` gives each field's id, so the wizard
+can use pattern-matching ids (one form per service) and Edit pool plain ones."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import dash_mantine_components as dmc
+
+from services.pool_form import EXPIRATION_CHOICES, SAME
+from services.units import format_quantity
+
+
+def expiration_fields(ids: Callable[[str], object], choice: str = SAME, day: str | None = None,
+                      last_day: str | None = None, first_day: str | None = None):
+    return dmc.Stack([
+        dmc.RadioGroup(
+            dmc.Stack([dmc.Radio(label=label, value=value) for value, label in EXPIRATION_CHOICES.items()],
+                      gap=6, mt=6),
+            id=ids("exp"), label="Subscription expiration date", value=choice,
+        ),
+        dmc.DatePickerInput(
+            id=ids("date"), label="Expiration date", placeholder="Pick a date", value=day,
+            valueFormat="YYYY-MM-DD", minDate=first_day, maxDate=last_day, disabled=choice != "date",
+            clearable=False, w=220, popoverProps={"withinPortal": False},
+            description="No later than the pooled subscription's own expiration.",
+        ),
+        dmc.Text("If you do not extend the pooled subscription, this pool expires when it does.",
+                 size="xs", c="dimmed"),
+    ], gap=6)
+
+
+def details_toggle(ids: Callable[[str], object], unit: str):
+    """The link that opens the availability figures of the chosen subscription."""
+    return dmc.Stack([
+        dmc.Button(f"View details of available {unit}", id=ids("details-open"), variant="subtle",
+                   size="compact-sm", w="fit-content", px=4),
+        dmc.Collapse(dmc.Paper(id=ids("details"), withBorder=True, p="sm", radius="md"),
+                     id=ids("details-box"), opened=False),
+    ], gap=4)
+
+
+def availability_table(row: dict | None):
+    """Purchased, given to resellers, pending acceptance and available for one subscription."""
+    if not row:
+        return dmc.Text("Choose a pool to see what it still has.", size="sm", c="dimmed")
+    unit = row["unit"]
+    lines = [("Purchased", row["purchased"]), ("Given to resellers", row["given"]),
+             ("Pending acceptance", row["pending"]), ("Available", row["available"])]
+    return dmc.Stack([
+        dmc.Text(row["name"], fw=600, size="sm"),
+        dmc.SimpleGrid([
+            dmc.Stack([dmc.Text(label, size="xs", c="dimmed"),
+                       dmc.Text(format_quantity(unit, value), size="sm", fw=600 if label == "Available" else 400,
+                                className="details-" + label.lower().replace(" ", "-"))], gap=0)
+            for label, value in lines
+        ], cols=4, spacing="sm"),
+        dmc.Text(f"The pooled subscription expires on {row['expires_at'][:10]}.", size="xs", c="dimmed"),
+    ], gap=6)
