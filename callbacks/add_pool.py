@@ -2,17 +2,18 @@
 reseller, step through the services, check each service's form as the user types, save."""
 from __future__ import annotations
 
-from dash import ALL, MATCH, Input, Output, State, ctx, no_update
+from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import actor, db, notice
 from callbacks.grid_controls import require_click, selected_ids
-from components.add_pool_panel import FIELDS, field_id, service_cards, service_forms
+from components.add_pool_panel import FIELDS, field_id, pool_options, service_cards, service_forms
 from components.pool_fields import availability_table
 from services.clock import utcnow
 from services.errors import DomainError, InvalidForm
 from services.pool_changes import add_pool_choices, add_pools
-from services.pool_form import check_new_pool
+from data.catalog import SOURCES
+from services.pool_form import check_new_pool, sources_for
 from services.subscriptions import facts
 from services.units import format_quantity
 
@@ -67,16 +68,20 @@ def register(app) -> None:
         Output("addpool-forms", "children", allow_duplicate=True),
         Input("addpool-next", "n_clicks"), Input("addpool-back", "n_clicks"), Input("addpool-reseller", "data"),
         State("addpool-services", "value"), State("addpool-choices", "data"),
+        *[State(field_id(name, ALL), "value") for name in FIELDS], State(field_id("sub", ALL), "id"),
         prevent_initial_call=True,
     )
-    def step(_next, _back, _reseller, chosen, choices):
+    def step(_next, _back, _reseller, chosen, choices, *entered):
         if ctx.triggered_id != "addpool-next" or not isinstance(chosen, list) or not isinstance(choices, dict):
             return {}, {"display": "none"}, "inline-block", "none", "none", no_update
         services = choices.get("services") or []
         indices = sorted({int(c) for c in chosen if str(c).isdigit() and int(c) < len(services)})
         if not indices:
             raise PreventUpdate
-        forms = service_forms(indices, services, utcnow().date())
+        *columns, ids = entered
+        kept = {ident.get("service"): dict(zip(FIELDS, values))
+                for ident, *values in zip(ids, *columns) if isinstance(ident, dict)}
+        forms = service_forms(indices, services, utcnow().date(), kept)
         return {"display": "none"}, {}, "none", "inline-block", "inline-block", forms
 
     @app.callback(Output("addpool-drawer", "opened", allow_duplicate=True), Input("addpool-cancel", "n_clicks"),
@@ -95,8 +100,23 @@ def register(app) -> None:
         require_click(clicked)
         return not opened
 
+    # Keyboard users land on the first service's tab, not at the top of the page.
+    app.clientside_callback(
+        ClientsideFunction(namespace="panels", function_name="focusFirstTab"),
+        Input("addpool-forms", "children"),
+        State("addpool-forms", "id"),
+        prevent_initial_call=True,
+    )
     _register_check(app)
     _register_save(app)
+
+
+def _fresh(reseller_id):
+    """What the subscriptions have now, after a refused save: another operator may have taken seats."""
+    try:
+        return add_pool_choices(db(), actor(), reseller_id)
+    except DomainError:
+        return no_update
 
 
 def _service_names(choices) -> list[str]:
@@ -118,6 +138,7 @@ def _register_check(app) -> None:
         Output(field_id("date", MATCH), "maxDate"), Output(field_id("details", MATCH), "children"),
         Output(field_id("state", MATCH), "children"), Output(field_id("state", MATCH), "className"),
         Output(field_id("state", MATCH), "title"),
+        Output(field_id("sub", MATCH), "data"), Output(field_id("source", MATCH), "data"),
         *[Input(field_id(name, MATCH), "value") for name in FIELDS],
         Input("addpool-feedback", "data"),
         State(field_id("sub", MATCH), "id"), State("addpool-choices", "data"),
@@ -129,7 +150,8 @@ def _register_check(app) -> None:
             service = choices["services"][int(ident["service"])]
             row = _subscription(service, sub)
             known = facts(row) if row else None
-        except (KeyError, IndexError, TypeError, ValueError):
+            options = pool_options(service)
+        except (AttributeError, KeyError, IndexError, TypeError, ValueError):
             raise PreventUpdate from None
         request = {"subscription_id": sub, "source": source, "payment_type": payment, "quantity": qty,
                    "expiration": exp, "expiration_date": day}
@@ -146,7 +168,8 @@ def _register_check(app) -> None:
         described = f"Up to {format_quantity(unit, row['available'])} available." if row else "Choose a pool first."
         return (shown.get("subscription"), shown.get("source"), shown.get("payment_type"), shown.get("quantity"),
                 described, shown.get("expiration"), shown.get("expiration_date"), exp != "date",
-                row["expires_at"][:10] if row else None, availability_table(row), mark, f"form-state {state}", title)
+                row["expires_at"][:10] if row else None, availability_table(row), mark, f"form-state {state}", title,
+                options, list(sources_for(row["source"])) if row else list(SOURCES))
 
 
 def _register_save(app) -> None:
@@ -154,6 +177,7 @@ def _register_save(app) -> None:
         Output("addpool-drawer", "opened", allow_duplicate=True),
         Output("addpool-done", "data"),
         Output("addpool-feedback", "data", allow_duplicate=True),
+        Output("addpool-choices", "data", allow_duplicate=True),
         NOTIFY,
         Input("addpool-save", "n_clicks"),
         *[State(field_id(name, ALL), "value") for name in FIELDS],
@@ -175,10 +199,10 @@ def _register_save(app) -> None:
             created = add_pools(db(), actor(), reseller_id, requests)
         except InvalidForm as refused:
             which = ", ".join(refused.errors)
-            return no_update, no_update, {"errors": refused.errors, "attempt": clicked}, notice(
+            return no_update, no_update, {"errors": refused.errors, "attempt": clicked}, _fresh(reseller_id), notice(
                 f"Nothing was saved: correct the fields marked in red ({which}).", ok=False)
         except DomainError as refused:
-            return no_update, no_update, {"errors": {}, "attempt": clicked}, notice(refused.message, ok=False)
+            return no_update, no_update, {"errors": {}, "attempt": clicked}, no_update, notice(refused.message, ok=False)
         shown = "; ".join(f"{c['quantity']} of {c['name']}" for c in created)
         noun = "pool" if len(created) == 1 else "pools"
-        return False, (done or 0) + 1, None, notice(f"Added {len(created)} {noun}, pending acceptance: {shown}.")
+        return False, (done or 0) + 1, None, no_update, notice(f"Added {len(created)} {noun}, pending acceptance: {shown}.")

@@ -77,7 +77,7 @@ def _register_edit(app) -> None:
         bounds = (f"From {format_quantity(unit, form['min_quantity'])} (already assigned to customers) to {most}."
                   if form["min_quantity"] > 1 else f"From 1 to {most}.")
         return (True, subject, form["payment_type"], bool(form["payment_locked"]), form["payment_locked"] or None,
-                form["quantity"], unit_label(unit), bounds, f"View details of available {unit}",
+                str(form["quantity"]), unit_label(unit), bounds, f"View details of available {unit}",
                 availability_table(sub), form["expiration"], form["expiration_date"], first_allowed_day(utcnow()).isoformat(),
                 sub["expires_at"][:10],
                 {"pool_id": form["pool_id"], "version": form["version"], "reseller_id": form["reseller_id"]},
@@ -150,7 +150,8 @@ def _register_return(app) -> None:
             going = describe_return(db(), actor(), reseller_id, selected_ids(selected))
         except DomainError as refused:
             return no_update, no_update, notice(refused.message, ok=False)
-        items = [dmc.ListItem(f"{g['quantity']} of {g['pool']} go back to {g['subscription']}") for g in going]
+        items = [dmc.ListItem(f"{g['quantity']} of {g['pool']} {'goes' if g['one'] else 'go'} back to {g['subscription']}")
+                 for g in going]
         return True, items, no_update
 
     @app.callback(

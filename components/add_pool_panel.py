@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import dash_mantine_components as dmc
 from dash import dcc, html
 
-from components.pool_fields import details_toggle, expiration_fields
+from components.pool_fields import details_toggle, expiration_fields, quantity_input
 from data.catalog import PAYMENT_TYPES, SOURCES
-from services.pool_form import unit_label
+from services.pool_form import SAME, unit_label
 from services.units import format_quantity
 
 FIELDS = ("sub", "source", "payment", "qty", "exp", "date")  # per-service field names, in save order
@@ -23,6 +23,7 @@ def field_id(name: str, service: int) -> dict:
 def add_pool_drawer():
     return dmc.Drawer(
         id="addpool-drawer",
+        closeButtonProps={"aria-label": "Close"},
         title=dmc.Title("Add pool", order=3),
         position="right",
         size=980,
@@ -72,40 +73,52 @@ def service_cards(services: list[dict]):
     return dmc.SimpleGrid(cards, cols=3, spacing="sm")
 
 
-def service_forms(chosen: list[int], services: list[dict], today: date):
-    """Step 2: a vertical tab per chosen service, its state mark beside the name."""
+def service_forms(chosen: list[int], services: list[dict], today: date, kept: dict[int, dict] | None = None):
+    """Step 2: a vertical tab per chosen service, its state mark beside the name. kept: what the
+    user had entered per service before going Back, {service: {field: value}}."""
+    kept = kept or {}
     tabs = [dmc.TabsTab(services[i]["name"], value=str(i),
                         rightSection=html.Span("○", id=field_id("state", i), className="form-state incomplete"))
             for i in chosen]
-    panels = [dmc.TabsPanel(_service_form(i, services[i], today), value=str(i), pl="lg") for i in chosen]
+    panels = [dmc.TabsPanel(_service_form(i, services[i], today, kept.get(i, {})), value=str(i), pl="lg")
+              for i in chosen]
     return dmc.Tabs([dmc.TabsList(tabs, w=280), *panels], id="addpool-tabs", orientation="vertical",
                     value=str(chosen[0]), keepMounted=True, className="addpool-tabs")
 
 
-def _service_form(i: int, service: dict, today: date):
+def pool_options(service: dict) -> list[dict]:
+    """The Pool choices of one service: its subscriptions, what each has free and when it ends."""
+    unit = service["unit"]
+    return [{"value": str(s["id"]), "label": f"{s['name']} · {format_quantity(unit, s['available'])} "
+                                               f"available · expires {s['expires_at'][:10]}"}
+            for s in service.get("subscriptions") or []]
+
+
+def _service_form(i: int, service: dict, today: date, values: dict):
     def ids(name):
         return field_id(name, i)
 
     subs = service["subscriptions"]
     only = subs[0] if len(subs) == 1 else None
+    chosen = next((s for s in subs if str(s["id"]) == str(values.get("sub"))), only)
     unit = service["unit"]
-    options = [{"value": str(s["id"]), "label": f"{s['name']} · {format_quantity(unit, s['available'])} "
-                                                 f"available · expires {s['expires_at'][:10]}"} for s in subs]
+    options = pool_options(service)
     return dmc.Stack([
         dmc.Title(service["name"], order=4),
-        dmc.Select(id=ids("sub"), label="Pool", data=options, value=str(only["id"]) if only else None,
+        dmc.Select(id=ids("sub"), label="Pool", data=options, value=str(chosen["id"]) if chosen else None,
                    placeholder="Choose a pooled subscription", allowDeselect=False, required=True,
                    comboboxProps={"withinPortal": False}),
         dmc.Group([
-            dmc.Select(id=ids("source"), label="Source", data=list(SOURCES), value=only["source"] if only else None,
+            dmc.Select(id=ids("source"), label="Source", data=list(SOURCES),
+                       value=values.get("source") or (chosen["source"] if chosen else None),
                        placeholder="Choose a source", required=True, w=240, comboboxProps={"withinPortal": False}),
-            dmc.Select(id=ids("payment"), label="Payment type", data=list(PAYMENT_TYPES), value=None,
+            dmc.Select(id=ids("payment"), label="Payment type", data=list(PAYMENT_TYPES), value=values.get("payment"),
                        placeholder="Choose a payment type", required=True, w=240,
                        comboboxProps={"withinPortal": False}),
         ], gap="md", align="flex-start"),
-        dmc.NumberInput(id=ids("qty"), label=unit_label(unit), min=1, allowDecimal=False, allowNegative=False,
-                        thousandSeparator=",", required=True, w=240, placeholder="How many"),
+        quantity_input(ids("qty"), unit_label(unit), values.get("qty"), required=True),
         details_toggle(ids, unit),
-        expiration_fields(ids, first_day=(today + timedelta(days=1)).isoformat(),
-                          last_day=only["expires_at"][:10] if only else None),
+        expiration_fields(ids, choice=values.get("exp") or SAME, day=values.get("date"),
+                          first_day=(today + timedelta(days=1)).isoformat(),
+                          last_day=chosen["expires_at"][:10] if chosen else None),
     ], gap="sm")

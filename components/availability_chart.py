@@ -58,7 +58,7 @@ def availability_panel(series: list[dict]):
                 dmc.GridCol(dmc.CheckboxGroup(
                     id="trend-pools",
                     value=[str(s["pool_id"]) for s in series],
-                    children=dmc.Stack([dmc.Checkbox(label=s["name"], value=str(s["pool_id"]),
+                    children=dmc.Stack([dmc.Checkbox(label=s["name"] + (" (expired)" if s["expired"] else ""), value=str(s["pool_id"]),
                                                      color=PALETTE[i % len(PALETTE)])
                                         for i, s in enumerate(series)], gap=6),
                 ), span=3, className="trend-legend"),

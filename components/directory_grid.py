@@ -39,6 +39,7 @@ READ_ONLY_HINT = "Your role can view but not change pools."
 def map_drawer():
     return dmc.Drawer(
         id="dir-map-drawer",
+        closeButtonProps={"aria-label": "Close"},
         title=dmc.Title("Map", order=3),
         position="right",
         size="md",
@@ -65,6 +66,7 @@ def map_drawer():
 def visibility_modal():
     return dmc.Modal(
         id="dir-visibility-modal",
+        closeButtonProps={"aria-label": "Close"},
         title="Turn off customer visibility?",
         centered=True,
         children=dmc.Stack(
@@ -83,6 +85,7 @@ def visibility_modal():
 def delete_modal():
     return dmc.Modal(
         id="dir-delete-modal",
+        closeButtonProps={"aria-label": "Close"},
         title="Delete resellers",
         centered=True,
         children=dmc.Stack(

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dash_mantine_components as dmc
 from dash import dcc
 
-from components.pool_fields import details_toggle, expiration_fields
+from components.pool_fields import details_toggle, expiration_fields, quantity_input
 from data.catalog import PAYMENT_TYPES
 
 
@@ -15,6 +15,7 @@ def edit_id(name: str) -> str:
 def edit_pool_drawer():
     return dmc.Drawer(
         id="edit-pool-drawer",
+        closeButtonProps={"aria-label": "Close"},
         title=dmc.Title("Edit pool", order=3),
         position="right",
         size=560,
@@ -23,8 +24,7 @@ def edit_pool_drawer():
             dmc.Text(id="edit-pool-subject", size="sm", c="dimmed"),
             dmc.Select(id="edit-pool-payment", label="Payment type", data=list(PAYMENT_TYPES),
                        allowDeselect=False, w=260, comboboxProps={"withinPortal": False}),
-            dmc.NumberInput(id="edit-pool-qty", label="User seats", min=1, allowDecimal=False, allowNegative=False,
-                            thousandSeparator=",", w=260),
+            quantity_input("edit-pool-qty", "User seats"),
             details_toggle(edit_id, "user seats"),
             expiration_fields(edit_id),
             dmc.Group([dmc.Button("Cancel", id="edit-pool-cancel", variant="default"),
@@ -37,6 +37,7 @@ def edit_pool_drawer():
 def return_modal():
     return dmc.Modal(
         id="pools-return-modal",
+        closeButtonProps={"aria-label": "Close"},
         title="Return to pool",
         centered=True,
         size="lg",

@@ -40,6 +40,7 @@ def export_modal(spec: GridSpec):
     p = spec.prefix
     return dmc.Modal(
         id=f"{p}-export-modal",
+        closeButtonProps={"aria-label": "Close"},
         title="Export",
         centered=True,
         children=dmc.Stack([

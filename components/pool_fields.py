@@ -30,6 +30,13 @@ def expiration_fields(ids: Callable[[str], object], choice: str = SAME, day: str
     ], gap=6)
 
 
+def quantity_input(field_id, label: str, value=None, required: bool = False):
+    """A plain text box: what the user typed reaches the checks as typed, so 0, -1, 1.5 or 1e3
+    get a message instead of being silently rounded or clamped by a number widget."""
+    return dmc.TextInput(id=field_id, label=label, value=value, required=required, w=320, placeholder="How many",
+                         inputProps={"inputMode": "numeric"}, autoComplete="off")
+
+
 def details_toggle(ids: Callable[[str], object], unit: str):
     """The link that opens the availability figures of the chosen subscription."""
     return dmc.Stack([

@@ -120,7 +120,8 @@ def _trend(session, reseller_id: int, now: datetime) -> list[dict]:
             point = _point(expires_at.date(), totals[-2], totals[-1], ended=True)
             if point:
                 points.append(point)
-        series.append({"pool_id": pool_id, "name": labels[pool_id], "unit": unit, "points": points})
+        series.append({"pool_id": pool_id, "name": labels[pool_id], "unit": unit, "points": points,
+                       "expired": expires_at <= now})
     return series
 
 

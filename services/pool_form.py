@@ -49,7 +49,7 @@ def whole_number(value) -> int | None:
         value = int(value) if value.is_integer() else None
     elif isinstance(value, str):
         text = value.strip().replace(",", "")
-        value = int(text) if text.isdigit() and len(text) <= 12 else None
+        value = int(text) if text.isascii() and text.isdigit() and len(text) <= 40 else None
     if not isinstance(value, int) or value < 1:
         return None
     return value
@@ -100,8 +100,11 @@ def check_quantity(value, facts: SubscriptionFacts | None, errors: dict, at_leas
                    holds_seats: bool = True) -> int:
     quantity = whole_number(value)
     unit = facts.unit if facts else "user seats"
-    if quantity is None or quantity > MAX_QUANTITY:
-        errors["quantity"] = f"Enter a whole number of {unit}, 1 or more."
+    if quantity is None:
+        errors["quantity"] = f"Enter a whole number of {'GB' if unit == 'capacity' else unit}, 1 or more."
+        return 0
+    if quantity > MAX_QUANTITY:
+        errors["quantity"] = "More than available: no subscription holds that many."
         return 0
     if quantity < at_least:
         errors["quantity"] = (f"At least {format_quantity(unit, at_least)}: the reseller has assigned that many "
@@ -119,6 +122,12 @@ def check_choice(value, allowed, field: str, what: str, errors: dict) -> str:
     return value
 
 
+def sources_for(subscription_source: str) -> tuple[str, ...]:
+    """A purchased subscription may be handed on as any source; a trial or not-for-resale one
+    only as what it is."""
+    return SOURCES if subscription_source == "Purchased" else (subscription_source,)
+
+
 def check_new_pool(request: Mapping, facts: SubscriptionFacts | None, now: datetime) -> tuple[dict, PoolFields | None]:
     """The fields of one service of the Add pool wizard: (errors, fields)."""
     errors: dict[str, str] = {}
@@ -126,7 +135,10 @@ def check_new_pool(request: Mapping, facts: SubscriptionFacts | None, now: datet
         errors["subscription"] = "Choose a pool."
     elif facts.expires_at <= now:
         errors["subscription"] = f"{facts.name} expired on {facts.expires_at.date().isoformat()}: choose another."
-    source = check_choice(request.get("source"), SOURCES, "source", "source", errors)
+    source = check_choice(request.get("source"), sources_for(facts.source) if facts else SOURCES,
+                          "source", "source", errors)
+    if facts is not None and request.get("source") in SOURCES and "source" in errors:
+        errors["source"] = f"A {facts.source} subscription gives {facts.source} pools only."
     payment_type = check_choice(request.get("payment_type"), PAYMENT_TYPES, "payment_type", "payment type", errors)
     choice, expires_at = check_expiration(request.get("expiration"), request.get("expiration_date"), facts, now, errors)
     quantity = check_quantity(request.get("quantity"), facts, errors, holds_seats=choice != NOW)

@@ -95,7 +95,8 @@ def describe_return(db: Database, actor: Actor, reseller_id, pool_ids, now: date
     with db.reading() as session:
         reseller = own_reseller(session, actor, reseller_id)
         chosen = _pending_pools(session, actor, reseller, parse_ids(pool_ids), now)
-        return [{"pool": label, "quantity": format_quantity(sub.unit, pool.quantity), "subscription": sub.name}
+        return [{"pool": label, "quantity": format_quantity(sub.unit, pool.quantity), "one": pool.quantity == 1,
+                 "subscription": sub.name}
                 for pool, sub, label in chosen]
 
 

@@ -258,3 +258,37 @@ def test_analyst_cannot_add_or_edit_pools(page, server):
     expect(page.get_by_role("tooltip")).to_have_text("Your role can view but not change pools.")
     _select_pool(page, active_id)
     expect(page.locator("#pools-edit-open")).to_be_disabled()
+
+
+def test_the_wizard_keeps_what_was_typed_and_names_a_bad_quantity(page, server):
+    reseller = _read(server, select(Reseller).where(Reseller.lar_id == LAR, Reseller.status == "Mapped")
+                     .order_by(Reseller.id.desc()))[0]
+    before = _pool_count(server, reseller.id)
+    sign_in(page)
+    _find(page, reseller.email, reseller.id)
+    page.locator(f'.ag-row[row-id="{reseller.id}"] .ag-selection-checkbox input').check()
+    page.click("#dir-addpool-open")
+    page.locator(".service-card", has_text="Insights").click()
+    page.click("#addpool-next")
+    expect(page.get_by_role("tab", name=re.compile("Insights"))).to_be_focused()  # keyboard lands on the form
+    form = page.locator(".addpool-tabs .mantine-Tabs-panel").nth(0)
+    seats = form.get_by_role("textbox", name="User seats")
+    for typed in ("0", "1.5", "-1", "1e3"):
+        seats.fill(typed)
+        seats.blur()
+        expect(seats).to_have_value(typed)  # never rounded or clamped behind the user's back
+        expect(form.get_by_text("Enter a whole number of user seats, 1 or more.")).to_be_visible()
+    page.click("#addpool-save")
+    expect(page.get_by_text(re.compile("Nothing was saved"))).to_be_visible()
+    assert _pool_count(server, reseller.id) == before
+    seats.fill("7")
+    _choose(page, form, "Payment type", "Pay as you go")
+    page.click("#addpool-back")
+    page.locator(".service-card", has_text="Opus").click()
+    page.click("#addpool-next")
+    expect(page.get_by_role("tab")).to_have_count(2)
+    form = page.locator(".addpool-tabs .mantine-Tabs-panel").nth(0)
+    expect(form.get_by_role("textbox", name="User seats")).to_have_value("7")
+    expect(form.get_by_role("textbox", name="Payment type")).to_have_value("Pay as you go")
+    page.get_by_role("button", name="Close").click()
+    assert _pool_count(server, reseller.id) == before

@@ -13,7 +13,7 @@ from data.models import Reseller, ResellerPool, Subscription
 
 FIELDS = ("sub", "source", "payment", "qty", "exp", "date")
 SAVE_OUTPUTS = [("addpool-drawer", "opened"), ("addpool-done", "data"), ("addpool-feedback", "data"),
-                ("notify", "sendNotifications")]
+                ("addpool-choices", "data"), ("notify", "sendNotifications")]
 
 
 def _db(app):
@@ -161,7 +161,7 @@ def test_the_form_check_ignores_a_garbage_store(signed_in, app):
     outputs = [(f'{{"service":["MATCH"],"type":"ap-{n}"}}', p) for n, p in (
         ("sub", "error"), ("source", "error"), ("payment", "error"), ("qty", "error"), ("qty", "description"),
         ("exp", "error"), ("date", "error"), ("date", "disabled"), ("date", "maxDate"), ("details", "children"),
-        ("state", "children"), ("state", "className"), ("state", "title"))]
+        ("state", "children"), ("state", "className"), ("state", "title"), ("sub", "data"), ("source", "data"))]
     plain = "..%s.." % "...".join(f"{i}.{p}" for i, p in outputs)
     inputs = [{"id": {"service": 0, "type": f"ap-{n}"}, "property": "value", "value": [1]} for n in FIELDS]
     inputs.append({"id": "addpool-feedback", "property": "data", "value": {"errors": "x"}})
@@ -175,3 +175,17 @@ def test_the_form_check_ignores_a_garbage_store(signed_in, app):
         response = client.post("/_dash-update-component", json=body,
                                headers={"X-CSRFToken": client.get_cookie("_csrf_token").value})
         assert response.status_code in (200, 204), response.get_data(as_text=True)
+
+
+def test_another_lars_pools_rows_are_empty_not_an_error(signed_in, app):
+    reseller, _mine, _theirs, _other = _world(app)
+    client = signed_in("admin@other.example")
+    for context in (reseller.id, "x", [1], 10**30):
+        response = _post(client, [("pools-grid", "getRowsResponse"), ("pools-count", "children"),
+                                  ("pools-empty", "hidden")],
+                         [{"id": "pools-grid", "property": "getRowsRequest",
+                           "value": {"startRow": 0, "endRow": 50, "sortModel": []}}],
+                         [{"id": "pools-query", "property": "data", "value": {"search": "", "filters": {}}},
+                          {"id": "pools-context", "property": "data", "value": context}])
+        assert response.status_code == 200
+        assert response.get_json()["response"]["pools-grid"]["getRowsResponse"] == {"rowData": [], "rowCount": 0}
