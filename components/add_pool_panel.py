@@ -23,6 +23,7 @@ def field_id(name: str, service: int) -> dict:
 def add_pool_drawer():
     return dmc.Drawer(
         id="addpool-drawer",
+        closeOnClickOutside=False,  # a stray click must not throw away what was entered
         closeButtonProps={"aria-label": "Close"},
         title=dmc.Title("Add pool", order=3),
         position="right",

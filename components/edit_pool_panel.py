@@ -15,6 +15,7 @@ def edit_id(name: str) -> str:
 def edit_pool_drawer():
     return dmc.Drawer(
         id="edit-pool-drawer",
+        closeOnClickOutside=False,  # a stray click must not throw away what was entered
         closeButtonProps={"aria-label": "Close"},
         title=dmc.Title("Edit pool", order=3),
         position="right",

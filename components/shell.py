@@ -41,7 +41,7 @@ def _user_menu():
 def notifications():
     """Each page carries its own container: an output outside the page would make Dash
     run every callback that notifies as soon as the page is inserted."""
-    return dmc.NotificationContainer(id="notify", position="top-right", autoClose=6000)
+    return dmc.NotificationContainer(id="notify", position="bottom-left", autoClose=6000)
 
 
 def app_layout():
