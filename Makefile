@@ -37,6 +37,7 @@ chromium:
 bench: install
 	$(PY) -m bench.directory
 	$(PY) -m bench.dashboard
+	$(PY) -m bench.allocation
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

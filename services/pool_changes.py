@@ -25,6 +25,7 @@ from services.resellers import own_reseller
 from services.subscriptions import availability, facts
 from services.units import format_quantity
 
+MAX_ROW_ID = 2**31 - 1  # pools and subscriptions have INTEGER ids (int4 on PostgreSQL)
 MAPPED_ONLY = "Only mapped resellers can receive pools."
 CHANGED = "This pool changed since you opened it. Close the panel and open it again to see the changes."
 
@@ -66,7 +67,7 @@ def add_pools(db: Database, actor: Actor, reseller_id, requests: Sequence[Mappin
     services = [str(r.get("service", "")) for r in requests]
     if any(s not in SERVICE_UNITS for s in services) or len(set(services)) != len(services):
         raise DomainError("Choose each service once, from the list.")
-    wanted = {s: whole_number(r.get("subscription_id")) for s, r in zip(services, requests)}
+    wanted = {s: _row_id(r.get("subscription_id")) for s, r in zip(services, requests)}
     with db.unit_of_work() as session:
         reseller = own_reseller(session, actor, reseller_id, lock=True)
         require_mapped(reseller)
@@ -207,8 +208,14 @@ def edit_pool(db: Database, actor: Actor, reseller_id, pool_id, version, changes
         return {"id": pool.id, "name": sub.name, "expired": not live_after}
 
 
+def _row_id(value) -> int | None:
+    """An id as the browser sent it, or None when no row can have it (so no query sees it)."""
+    number = whole_number(value)
+    return number if number is not None and number <= MAX_ROW_ID else None
+
+
 def _pool_of(session, reseller: Reseller, pool_id) -> tuple[ResellerPool, Subscription]:
-    number = whole_number(pool_id)
+    number = _row_id(pool_id)
     row = session.execute(
         select(ResellerPool, Subscription)
         .join(Subscription, Subscription.id == ResellerPool.subscription_id)
