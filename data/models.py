@@ -150,6 +150,8 @@ class ResellerPool(Base):
             "assigned_quantity >= 0 AND assigned_quantity <= quantity",
             name="pool_not_over_assigned",
         ),
+        # The reclaim of expired pools reads only the rows that still hold seats.
+        Index("ix_reseller_pools_held", "subscription_id", "seats_held", "expires_at"),
         {"sqlite_autoincrement": True},
     )
 

@@ -14,9 +14,12 @@ from data.db import Database
 from data.models import AllocationEvent, CustomerAssignment, Reseller, ResellerPool, Subscription
 from services import audit
 from services.actor import Actor, require_acting_role
-from services.allocation import NotEnoughSeats, give_back_seats, lock_subscriptions, reclaim_expired, take_seats
+from services.allocation import (
+    NotEnoughSeats, free_quantity, give_back_seats, lock_subscriptions, reclaim_expired, take_seats,
+)
 from services.clock import utcnow
 from services.errors import Conflict, DomainError, InvalidForm, NotFound
+from services.ids import row_id
 from services.pool_form import (
     NOW, ON_DATE, SAME, check_choice, check_expiration, check_new_pool, check_quantity, whole_number,
 )
@@ -25,7 +28,6 @@ from services.resellers import own_reseller
 from services.subscriptions import availability, facts
 from services.units import format_quantity
 
-MAX_ROW_ID = 2**31 - 1  # pools and subscriptions have INTEGER ids (int4 on PostgreSQL)
 MAPPED_ONLY = "Only mapped resellers can receive pools."
 CHANGED = "This pool changed since you opened it. Close the panel and open it again to see the changes."
 
@@ -67,14 +69,15 @@ def add_pools(db: Database, actor: Actor, reseller_id, requests: Sequence[Mappin
     services = [str(r.get("service", "")) for r in requests]
     if any(s not in SERVICE_UNITS for s in services) or len(set(services)) != len(services):
         raise DomainError("Choose each service once, from the list.")
-    wanted = {s: _row_id(r.get("subscription_id")) for s, r in zip(services, requests)}
+    wanted = {s: row_id(r.get("subscription_id")) for s, r in zip(services, requests)}
     with db.unit_of_work() as session:
         reseller = own_reseller(session, actor, reseller_id, lock=True)
         require_mapped(reseller)
         subs = lock_subscriptions(session, actor.lar_id, [i for i in wanted.values() if i])
         for sub in subs.values():
             reclaim_expired(session, sub, now)
-        free = {row["id"]: row["available"] for row in availability(session, actor.lar_id, now, ids=list(subs))}
+        # After the reclaim the counter holds exactly the live pools: no need to sum them.
+        free = {sub_id: free_quantity(session, sub_id) for sub_id in subs}
         errors, accepted = {}, []
         for service, request in zip(services, requests):
             sub = subs.get(wanted[service])
@@ -173,7 +176,7 @@ def edit_pool(db: Database, actor: Actor, reseller_id, pool_id, version, changes
         session.refresh(pool)
         errors: dict[str, str] = {}
         held = pool.quantity if pool.seats_held else 0
-        known = facts(_row(sub), available=sub.purchased_quantity - _allocated(session, sub.id) + held)
+        known = facts(_row(sub), available=free_quantity(session, sub.id) + held)
         payment_type = check_choice(changes.get("payment_type"), PAYMENT_TYPES, "payment_type", "payment type", errors)
         if payment_type and payment_type != pool.payment_type and _assigned(session, pool.id, now):
             errors["payment_type"] = ("The payment type cannot change: the reseller has assigned this pool "
@@ -208,14 +211,8 @@ def edit_pool(db: Database, actor: Actor, reseller_id, pool_id, version, changes
         return {"id": pool.id, "name": sub.name, "expired": not live_after}
 
 
-def _row_id(value) -> int | None:
-    """An id as the browser sent it, or None when no row can have it (so no query sees it)."""
-    number = whole_number(value)
-    return number if number is not None and number <= MAX_ROW_ID else None
-
-
 def _pool_of(session, reseller: Reseller, pool_id) -> tuple[ResellerPool, Subscription]:
-    number = _row_id(pool_id)
+    number = row_id(pool_id)
     row = session.execute(
         select(ResellerPool, Subscription)
         .join(Subscription, Subscription.id == ResellerPool.subscription_id)
@@ -224,10 +221,6 @@ def _pool_of(session, reseller: Reseller, pool_id) -> tuple[ResellerPool, Subscr
     if row is None:
         raise NotFound("Pool")
     return row[0], row[1]
-
-
-def _allocated(session, subscription_id: int) -> int:
-    return session.scalar(select(Subscription.allocated_quantity).where(Subscription.id == subscription_id))
 
 
 def _assigned(session, pool_id: int, now: datetime) -> int:

@@ -141,7 +141,9 @@ def check_new_pool(request: Mapping, facts: SubscriptionFacts | None, now: datet
         errors["source"] = f"A {facts.source} subscription gives {facts.source} pools only."
     payment_type = check_choice(request.get("payment_type"), PAYMENT_TYPES, "payment_type", "payment type", errors)
     choice, expires_at = check_expiration(request.get("expiration"), request.get("expiration_date"), facts, now, errors)
-    quantity = check_quantity(request.get("quantity"), facts, errors, holds_seats=choice != NOW)
+    # What an expired or missing subscription has free says nothing: its own message says it all.
+    usable = facts if "subscription" not in errors else None
+    quantity = check_quantity(request.get("quantity"), usable, errors, holds_seats=choice != NOW)
     if errors:
         return errors, None
     return errors, PoolFields(source, payment_type, quantity, choice, expires_at)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -11,14 +10,14 @@ from data.db import Database
 from data.models import Reseller, ResellerPool, Subscription, Tenant
 from services import audit
 from services.actor import Actor, require_acting_role
+from services.allocation import lock_subscriptions
 from services.clock import utcnow
 from services.errors import DomainError, NotFound, ResellersInUse
-from services.allocation import lock_subscriptions
+from services.ids import row_id
 from services.pool_release import release_pool
 from services.pool_state import is_active
 
 MAX_SELECTION = 1000
-MAX_ID = 2**63 - 1  # the largest BIGINT; larger numbers name no row
 DELETE_CONFIRMATION = "Yes"
 
 
@@ -34,11 +33,10 @@ def parse_ids(raw: Iterable) -> list[int]:
 
 
 def _database_id(value) -> int:
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 19:
-        value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
+    number = row_id(value)
+    if number is None:
         raise NotFound("Reseller")
-    return value
+    return number
 
 
 def own_reseller(session, actor: Actor, reseller_id, lock: bool = False) -> Reseller:
@@ -182,23 +180,20 @@ def delete_resellers(
         deletable = [r for r in resellers if r.id not in active_ids]
         if blocked and (not delete_the_rest or not deletable):
             raise ResellersInUse(blocked, len(deletable))
+        pools = session.scalars(
+            select(ResellerPool).where(ResellerPool.reseller_id.in_([r.id for r in deletable]))
+            .order_by(ResellerPool.subscription_id)
+        ).all()
+        # All their subscriptions at once, in id order: the lock order of every other write.
+        lock_subscriptions(session, actor.lar_id, [p.subscription_id for p in pools])
+        for pool in pools:
+            session.refresh(pool)  # seats_held as it is now that no reclaim can run beside us
+            release_pool(session, actor, pool, now)
+        session.flush()  # pools first: the reseller rows go after, in the same transaction
         for reseller in deletable:
-            _return_pools(session, actor, reseller, now)
             audit.record(
                 session, actor, "reseller.delete", f"reseller:{reseller.id}",
                 organization_name=reseller.organization_name, email=reseller.email,
             )
             session.delete(reseller)
         return [r.organization_name for r in deletable]
-
-
-def _return_pools(session, actor: Actor, reseller: Reseller, now: datetime) -> None:
-    """Give the seats of every pool that holds some back to its Subscription before the entry goes."""
-    pools = session.scalars(
-        select(ResellerPool).where(ResellerPool.reseller_id == reseller.id).order_by(ResellerPool.subscription_id)
-    ).all()
-    lock_subscriptions(session, actor.lar_id, [p.subscription_id for p in pools])
-    for pool in pools:
-        session.refresh(pool)  # seats_held as it is now that no reclaim can run beside us
-        release_pool(session, actor, pool, now)
-    session.flush()  # pools first: the reseller's row goes after, in the same transaction

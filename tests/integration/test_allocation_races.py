@@ -17,6 +17,7 @@ from services.actor import Actor
 from services.errors import Conflict, DomainError, InvalidForm
 from services.pool_changes import add_pools, edit_pool, edit_pool_form
 from services.reseller_pools import return_to_pool
+from services.resellers import delete_resellers
 from tests.factories import two_lars
 
 M365 = "Cloud Backup for Microsoft 365"
@@ -246,3 +247,23 @@ def test_mixed_adds_edits_and_returns_keep_the_count(db):
                           .where(ResellerPool.subscription_id == w.sub)).all()
     assert sub.allocated_quantity == sum(q for q, held in pools if held) <= sub.purchased_quantity
     _check_whole(db, w.sub, sub.allocated_quantity)
+
+
+def test_deleting_resellers_while_returning_pools_never_deadlocks(db):
+    """Delete takes its resellers' subscriptions in id order, as every other write does: with
+    the first reseller's pool on the second subscription it used to lock them the other way round."""
+    w = two_lars(db)
+    op = w.actors["operator@first.example"]
+    first, second = w.subscription(w.first, purchased=1000), w.subscription(w.first, purchased=1000)
+    for round_ in range(6):
+        a = w.reseller(w.first, f"A{round_}", f"a{round_}@x.example")
+        b = w.reseller(w.first, f"B{round_}", f"b{round_}@x.example")
+        c = w.reseller(w.first, f"C{round_}", f"c{round_}@x.example")
+        w.pool(a, second, 5, status="Pending acceptance")
+        w.pool(b, first, 5, status="Pending acceptance")
+        returned = [w.pool(c, first, 5, status="Pending acceptance"), w.pool(c, second, 5, status="Pending acceptance")]
+        calls = [lambda: delete_resellers(db, op, [a, b], "Yes"), lambda: return_to_pool(db, op, c, returned)]
+        outcomes = _in_threads(lambda i: [calls[i]()], count=2)
+        assert len(outcomes) == 2
+    for sub in (first, second):
+        _check_whole(db, sub, 0)

@@ -60,6 +60,7 @@ def upgrade() -> None:
     with op.batch_alter_table("reseller_pools", **batch) as pools:
         pools.drop_constraint("pool_status", type_="check")
         pools.create_check_constraint("pool_acceptance", "status IN ('Pending acceptance', 'Active')")
+    op.create_index("ix_reseller_pools_held", "reseller_pools", ["subscription_id", "seats_held", "expires_at"])
     highest = "(SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM reseller_pools " \
               "UNION ALL SELECT MAX(reseller_pool_id) FROM allocation_events) AS ids)"
     if sqlite:
@@ -70,6 +71,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_reseller_pools_held", table_name="reseller_pools")
     with op.batch_alter_table("reseller_pools") as pools:
         pools.drop_constraint("pool_acceptance", type_="check")
         pools.create_check_constraint("pool_status", "status IN ('Pending acceptance', 'Active', 'Expired')")
