@@ -83,9 +83,10 @@ def heavy_reseller(db) -> int:
 
 def raw_parts(rid: int, now) -> dict[str, tuple[str, dict]]:
     """The same work as each service, as one hand-written SQL statement (or two) each."""
-    live = ("rp.reseller_id = :rid AND rp.status <> 'Expired' AND (CASE WHEN rp.expires_at IS NULL OR "
+    live = ("rp.reseller_id = :rid AND (CASE WHEN rp.expires_at IS NULL OR "
             "rp.expires_at > s.expires_at THEN s.expires_at ELSE rp.expires_at END) > :now")
     params = {"rid": rid, "now": now, "soon": now + timedelta(days=30)}
+    expires = "(CASE WHEN rp.expires_at IS NULL OR rp.expires_at > s.expires_at THEN s.expires_at ELSE rp.expires_at END)"
     sums = ", ".join(f"SUM(CASE WHEN e.at < :d{i} THEN e.purchased_delta ELSE 0 END), "
                      f"SUM(CASE WHEN e.at < :d{i} THEN e.allocated_delta ELSE 0 END)" for i in range(7))
     dates = {f"d{i}": now for i in range(7)}
@@ -100,10 +101,13 @@ def raw_parts(rid: int, now) -> dict[str, tuple[str, dict]]:
                   f"""SELECT COUNT(DISTINCT ca.customer_tenant_id) FROM customer_assignments ca
             JOIN reseller_pools rp ON rp.id = ca.reseller_pool_id JOIN subscriptions s ON s.id = rp.subscription_id
             WHERE {live} AND (ca.ends_at IS NULL OR ca.ends_at > :now)"""], params),
-        "trend": ([f"""SELECT e.reseller_pool_id, {sums} FROM allocation_events e
-            WHERE e.reseller_pool_id IN (SELECT id FROM reseller_pools WHERE reseller_id = :rid)
-            GROUP BY e.reseller_pool_id"""], {"rid": rid, **dates}),
-        "pools page": (["""SELECT COUNT(*) FROM reseller_pools WHERE reseller_id = :rid""",
+        "trend": ([f"""SELECT e.reseller_pool_id, {sums},
+            SUM(CASE WHEN e.at < {expires} THEN e.purchased_delta ELSE 0 END),
+            SUM(CASE WHEN e.at < {expires} THEN e.allocated_delta ELSE 0 END) FROM allocation_events e
+            JOIN reseller_pools rp ON rp.id = e.reseller_pool_id JOIN subscriptions s ON s.id = rp.subscription_id
+            WHERE rp.reseller_id = :rid GROUP BY e.reseller_pool_id"""], {"rid": rid, **dates}),
+        "pools page": ([f"""SELECT COUNT(*), SUM(CASE WHEN {expires} <= :now THEN 1 ELSE 0 END)
+            FROM reseller_pools rp JOIN subscriptions s ON s.id = rp.subscription_id WHERE rp.reseller_id = :rid""",
                         """SELECT rp.id, s.name, s.service, rp.source, rp.payment_type, rp.quantity,
             rp.assigned_quantity, rp.status, s.expires_at FROM reseller_pools rp
             JOIN subscriptions s ON s.id = rp.subscription_id

@@ -35,7 +35,7 @@ WITH page AS (
 ), live AS (
   SELECT rp.id, rp.reseller_id, s.unit, rp.quantity, rp.assigned_quantity
   FROM reseller_pools rp JOIN subscriptions s ON s.id = rp.subscription_id
-  WHERE rp.reseller_id IN (SELECT id FROM page) AND rp.status <> 'Expired'
+  WHERE rp.reseller_id IN (SELECT id FROM page)
     AND (CASE WHEN rp.expires_at IS NULL OR rp.expires_at > s.expires_at THEN s.expires_at ELSE rp.expires_at END) > :now
 )
 SELECT p.*, (SELECT COUNT(*) FROM resellers WHERE lar_id = :lar AND email LIKE :kw AND status = :status) AS total,

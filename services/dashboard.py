@@ -82,7 +82,7 @@ def _trend(session, reseller_id: int, now: datetime) -> list[dict]:
     cutoffs[-1] = now
     expires = effective_expiration()
     pools = session.execute(
-        select(ResellerPool.id, Subscription.name, Subscription.unit, expires)
+        select(ResellerPool.id, Subscription.name, Subscription.unit, expires, ResellerPool.created_at)
         .join(Subscription, Subscription.id == ResellerPool.subscription_id)
         .where(ResellerPool.reseller_id == reseller_id)
         .order_by(Subscription.name, ResellerPool.id)
@@ -104,10 +104,10 @@ def _trend(session, reseller_id: int, now: datetime) -> list[dict]:
             .group_by(AllocationEvent.reseller_pool_id)
         ).all()
     } if pools else {}
-    labels = pool_labels((p.id, p.name) for p in pools)
+    labels = pool_labels((p.id, p.name, p.created_at) for p in pools)
     start = datetime.combine(dates[0], datetime.min.time())
     series = []
-    for pool_id, name, unit, expires_at in pools:
+    for pool_id, name, unit, expires_at, _created in pools:
         totals = ledger.get(pool_id, (0,) * (2 * len(dates) + 2))
         points = []
         for i, d in enumerate(dates):

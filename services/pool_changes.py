@@ -23,7 +23,7 @@ from services.ids import row_id
 from services.pool_form import (
     NOW, ON_DATE, SAME, check_choice, check_expiration, check_new_pool, check_quantity, whole_number,
 )
-from services.pool_state import pool_expires, pool_labels
+from services.pool_state import pool_expires, reseller_pool_labels
 from services.resellers import own_reseller
 from services.subscriptions import availability, facts
 from services.units import format_quantity
@@ -131,11 +131,7 @@ def edit_pool_form(db: Database, actor: Actor, reseller_id, pool_id, now: dateti
         reseller = own_reseller(session, actor, reseller_id)
         pool, sub = _pool_of(session, reseller, pool_id)
         [details] = availability(session, actor.lar_id, now, ids=[sub.id], unexpired_only=False)
-        names = session.execute(
-            select(ResellerPool.id, Subscription.name)
-            .join(Subscription, Subscription.id == ResellerPool.subscription_id)
-            .where(ResellerPool.reseller_id == reseller.id)
-        ).all()
+        label = reseller_pool_labels(session, reseller.id)[pool.id]
         in_use = _assigned(session, pool.id, now)
     live = pool_expires(pool.expires_at, sub.expires_at) > now
     own = pool.quantity if live else 0
@@ -147,7 +143,7 @@ def edit_pool_form(db: Database, actor: Actor, reseller_id, pool_id, now: dateti
         choice, day = ON_DATE, pool.expires_at.date().isoformat()
     return {
         "pool_id": pool.id, "version": pool.version, "reseller_id": reseller.id,
-        "label": pool_labels(names)[pool.id], "service": sub.service, "unit": sub.unit,
+        "label": label, "service": sub.service, "unit": sub.unit,
         "subscription": details, "payment_type": pool.payment_type,
         "payment_locked": (f"Locked: the reseller has assigned this pool to {in_use} customer"
                            f"{'s' if in_use != 1 else ''}.") if in_use else "",

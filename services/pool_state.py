@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
-from sqlalchemy import and_, case, or_
+from sqlalchemy import and_, case, or_, select
 
 from data.models import ResellerPool, Subscription
 
@@ -56,8 +56,31 @@ def effective_status(now: datetime):
 
 
 def pool_labels(pools) -> dict[int, str]:
-    """{pool id: label}: a pool is named by its Subscription, with its id only when two
-    pools of the same reseller share that name. pools: (id, subscription name) pairs."""
-    pools = [(pool_id, name) for pool_id, name in pools]
-    counts = Counter(name for _, name in pools)
-    return {pool_id: name if counts[name] == 1 else f"{name} #{pool_id}" for pool_id, name in pools}
+    """{pool id: label} for one reseller's pools, given as (id, subscription name, created at).
+
+    A pool is named by its Subscription. Two pools of one subscription are told apart by the
+    day each was added, and two added the same day by their order that day: words a user can
+    check against the grid, never an internal id."""
+    pools = sorted(((pool_id, name, created) for pool_id, name, created in pools), key=lambda p: p[0])
+    by_name = Counter(name for _, name, _ in pools)
+    by_day = Counter((name, created.date()) for _, name, created in pools)
+    seen: Counter = Counter()
+    labels = {}
+    for pool_id, name, created in pools:
+        label = name
+        if by_name[name] > 1:
+            label = f"{name} · added {created.date().isoformat()}"
+            if by_day[(name, created.date())] > 1:
+                seen[(name, created.date())] += 1
+                label += f" ({seen[(name, created.date())]})"
+        labels[pool_id] = label
+    return labels
+
+
+def reseller_pool_labels(session, reseller_id: int) -> dict[int, str]:
+    """pool_labels() of every pool of one directory entry."""
+    return pool_labels(session.execute(
+        select(ResellerPool.id, Subscription.name, ResellerPool.created_at)
+        .join(Subscription, Subscription.id == ResellerPool.subscription_id)
+        .where(ResellerPool.reseller_id == reseller_id)
+    ).all())

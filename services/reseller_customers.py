@@ -15,7 +15,7 @@ from data.models import CustomerAssignment, ResellerPool, Subscription, Tenant
 from services.actor import Actor
 from services.clock import utcnow
 from services.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
-from services.pool_state import effective_expiration, pool_labels
+from services.pool_state import effective_expiration, reseller_pool_labels
 from services.resellers import own_reseller
 from services.units import format_quantity
 
@@ -69,12 +69,7 @@ def customer_filter_options(db: Database, actor: Actor, reseller_id) -> dict:
     """Options of the Customers table's Filter: customers (withheld when hidden) and pools."""
     with db.reading() as session:
         reseller = own_reseller(session, actor, reseller_id)
-        pools = session.execute(
-            select(ResellerPool.id, Subscription.name)
-            .join(Subscription, Subscription.id == ResellerPool.subscription_id)
-            .where(ResellerPool.reseller_id == reseller.id)
-            .order_by(Subscription.name, ResellerPool.id)
-        ).all()
+        labels = reseller_pool_labels(session, reseller.id)
         customers = []
         if reseller.customer_visibility:
             customers = session.execute(
@@ -84,11 +79,11 @@ def customer_filter_options(db: Database, actor: Actor, reseller_id) -> dict:
                 .where(ResellerPool.reseller_id == reseller.id)
                 .order_by(Tenant.organization_name)
             ).all()
-    labels = pool_labels(pools)
     return {
         "visible": reseller.customer_visibility,
         "customers": [{"value": str(c.id), "label": c.organization_name} for c in customers],
-        "pools": [{"value": str(pool_id), "label": label} for pool_id, label in labels.items()],
+        "pools": [{"value": str(pool_id), "label": label}
+                  for pool_id, label in sorted(labels.items(), key=lambda item: (item[1], item[0]))],
     }
 
 

@@ -10,12 +10,14 @@ from data.db import Database
 from data.models import POOL_STATUSES, ResellerPool, Subscription
 from services import audit
 from services.actor import Actor, require_acting_role
+from services.allocation import lock_subscriptions
 from services.clock import utcnow
 from services.errors import DomainError, NotFound
 from services.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
-from services.allocation import lock_subscriptions
 from services.pool_release import release_pool
-from services.pool_state import EXPIRED, PENDING, effective_expiration, effective_status, pool_expires, pool_labels
+from services.pool_state import (
+    EXPIRED, PENDING, effective_expiration, effective_status, pool_expires, reseller_pool_labels,
+)
 from services.resellers import own_reseller, parse_ids
 from services.units import format_quantity
 
@@ -73,11 +75,7 @@ def _pending_pools(session, actor: Actor, reseller, ids: list[int], now: datetim
     ).all()
     if len(rows) != len(ids):
         raise NotFound("One or more selected pools were")
-    labels = pool_labels(session.execute(
-        select(ResellerPool.id, Subscription.name)
-        .join(Subscription, Subscription.id == ResellerPool.subscription_id)
-        .where(ResellerPool.reseller_id == reseller.id)
-    ).all())
+    labels = reseller_pool_labels(session, reseller.id)
     refused = []
     for pool, sub in rows:
         shown = EXPIRED if pool_expires(pool.expires_at, sub.expires_at) <= now else pool.status

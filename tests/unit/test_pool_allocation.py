@@ -527,7 +527,8 @@ def test_return_to_pool_only_pending_and_gives_the_quantity_back(db):
             describe_return(db, w.op, w.rid, refused)
     assert _allocated(db, w.seats) == 55
     assert describe_return(db, w.op, w.rid, [pending["id"]]) == [
-        {"pool": f"M365 Backup #{pending['id']}", "quantity": "35 user seats", "one": False,
+        {"pool": f"M365 Backup · added {_pool(db, pending['id']).created_at.date().isoformat()}",
+         "quantity": "35 user seats", "one": False,
          "subscription": "M365 Backup"}]
     return_to_pool(db, w.op, w.rid, [pending["id"]])
     assert _pool(db, pending["id"]) is None
