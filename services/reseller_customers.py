@@ -48,7 +48,7 @@ def list_customers(db: Database, actor: Actor, reseller_id, query: GridQuery, no
             counted = counted.join(Tenant, Tenant.id == CustomerAssignment.customer_tenant_id)
         total = session.scalar(counted.where(*conditions))
         rows = session.execute(
-            select(CustomerAssignment.id, name.label("organization_name"), Subscription.name.label("pool"),
+            select(CustomerAssignment.id, name.label("organization_name"), ResellerPool.id.label("pool_id"),
                    Subscription.unit, CustomerAssignment.quantity, CustomerAssignment.assigned_at,
                    ends.label("expires_at"))
             .join(ResellerPool, ResellerPool.id == CustomerAssignment.reseller_pool_id)
@@ -58,8 +58,9 @@ def list_customers(db: Database, actor: Actor, reseller_id, query: GridQuery, no
             .order_by(*order_by(sortable, query.sort, CustomerAssignment.id))
             .offset(offset).limit(limit)
         ).all()
+        labels = reseller_pool_labels(session, reseller.id) if rows else {}
     return GridPage(total=total or 0, rows=[{
-        "id": r.id, "organization_name": r.organization_name, "pool": r.pool,
+        "id": r.id, "organization_name": r.organization_name, "pool": labels[r.pool_id],
         "quantity": format_quantity(r.unit, r.quantity), "assigned_at": day(r.assigned_at),
         "expires_at": day(r.expires_at),
     } for r in rows])

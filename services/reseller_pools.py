@@ -56,8 +56,9 @@ def list_pools(db: Database, actor: Actor, reseller_id, query: GridQuery, now: d
             .order_by(*order_by(sortable, query.sort, ResellerPool.id))
             .offset(offset).limit(limit)
         ).all()
+        labels = reseller_pool_labels(session, reseller.id) if rows else {}
     return GridPage(total=total or 0, detail=f"{expired:,} expired" if expired else "", rows=[{
-        "id": r.id, "name": r.name, "service": r.service, "source": r.source, "payment_type": r.payment_type,
+        "id": r.id, "name": labels[r.id], "service": r.service, "source": r.source, "payment_type": r.payment_type,
         "quantity": format_quantity(r.unit, r.quantity), "allocated": format_quantity(r.unit, r.assigned_quantity),
         "status": r.status, "expires_at": day(r.expires_at),
     } for r in rows])
