@@ -11,7 +11,7 @@ import dash_mantine_components as dmc
 from dash import Dash
 from flask import Flask
 
-from callbacks import add_pool, directory, edit_pool, reseller
+from callbacks import add_pool, directory, edit_pool, panels, reseller
 from components.shell import app_layout
 from config import Settings
 from data.db import Database
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     reseller.register(app)
     add_pool.register(app)
     edit_pool.register(app)
+    panels.register(app)
     return app
 
 

@@ -7,6 +7,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.context import actor, db, notice
 from callbacks.grid_controls import require_click, selected_ids
+from callbacks.panels import close_on
 from components.add_pool_panel import FIELDS, field_id, pool_options, service_cards, service_forms
 from components.pool_fields import availability_table
 from services.clock import utcnow
@@ -84,21 +85,7 @@ def register(app) -> None:
         forms = service_forms(indices, services, utcnow().date(), kept)
         return {"display": "none"}, {}, "none", "inline-block", "inline-block", forms
 
-    @app.callback(Output("addpool-drawer", "opened", allow_duplicate=True), Input("addpool-cancel", "n_clicks"),
-                  prevent_initial_call=True)
-    def cancel(clicked):
-        require_click(clicked)
-        return False
-
-    @app.callback(
-        Output(field_id("details-box", MATCH), "opened"),
-        Input(field_id("details-open", MATCH), "n_clicks"),
-        State(field_id("details-box", MATCH), "opened"),
-        prevent_initial_call=True,
-    )
-    def toggle_details(clicked, opened):
-        require_click(clicked)
-        return not opened
+    close_on(app, "addpool-drawer", "addpool-cancel")
 
     # Keyboard users land on the first service's tab, not at the top of the page.
     app.clientside_callback(

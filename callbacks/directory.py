@@ -5,7 +5,8 @@ from dash import Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import actor, db, notice
-from callbacks.grid_controls import register_grid, require_click, selected_ids
+from callbacks.grid_controls import bump_refresh, register_grid, require_click, selected_ids
+from callbacks.panels import close_on
 from components import directory_grid as grid
 from services import resellers
 from services.directory_query import list_directory
@@ -45,15 +46,7 @@ def register(app) -> None:
             why = ""
         return bool(read_only) or count != 1, bool(read_only) or count == 0, bool(why), why or grid.ADD_POOL_HINT, not why
 
-    @app.callback(
-        REFRESH,
-        Input("addpool-done", "data"),
-        State("dir-refresh", "data"),
-        prevent_initial_call=True,
-    )
-    def pools_added(done, refresh):
-        require_click(done)
-        return (refresh or 0) + 1
+    bump_refresh(app, grid.SPEC, Input("addpool-done", "data"))  # a pool added from this page
 
     _register_map(app)
     _register_visibility(app)
@@ -120,14 +113,7 @@ def _register_map(app) -> None:
             return no_update, no_update, notice(refused.message, ok=False)
         return False, (refresh or 0) + 1, notice(f"{mapped['organization_name']} is now Mapped.")
 
-    @app.callback(
-        Output("dir-map-drawer", "opened", allow_duplicate=True),
-        Input("dir-map-cancel", "n_clicks"),
-        prevent_initial_call=True,
-    )
-    def cancel_map(_clicked):
-        require_click(_clicked)
-        return False
+    close_on(app, "dir-map-drawer", "dir-map-cancel")
 
 
 def _register_visibility(app) -> None:
@@ -231,11 +217,4 @@ def _register_delete(app) -> None:
         message = f"Deleted {len(deleted)} reseller{'s' if len(deleted) != 1 else ''}: {', '.join(deleted)}."
         return False, "", "none", "none", (refresh or 0) + 1, notice(message)
 
-    @app.callback(
-        Output("dir-delete-modal", "opened", allow_duplicate=True),
-        Input("dir-delete-cancel", "n_clicks"),
-        prevent_initial_call=True,
-    )
-    def cancel_delete(_clicked):
-        require_click(_clicked)
-        return False
+    close_on(app, "dir-delete-modal", "dir-delete-cancel")

@@ -7,7 +7,8 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.context import actor, db, notice
 from callbacks.grid_controls import require_click, selected_ids
-from components.pool_fields import availability_table
+from callbacks.panels import close_on
+from components.pool_fields import EDIT_FORM, availability_table, details_id
 from services.errors import Conflict, DomainError, InvalidForm
 from services.pool_changes import edit_pool, edit_pool_form
 from services.clock import utcnow
@@ -48,7 +49,7 @@ def _register_edit(app) -> None:
         Output("edit-pool-qty", "value"),
         Output("edit-pool-qty", "label"),
         Output("edit-pool-qty", "description"),
-        Output("edit-pool-details-open", "children"),
+        Output(details_id("-open", EDIT_FORM), "children"),
         Output("edit-pool-details", "children"),
         Output("edit-pool-exp", "value"),
         Output("edit-pool-date", "value"),
@@ -87,21 +88,7 @@ def _register_edit(app) -> None:
     def date_enabled(choice):
         return choice != "date"
 
-    @app.callback(
-        Output("edit-pool-details-box", "opened"),
-        Input("edit-pool-details-open", "n_clicks"),
-        State("edit-pool-details-box", "opened"),
-        prevent_initial_call=True,
-    )
-    def toggle_details(clicked, opened):
-        require_click(clicked)
-        return not opened
-
-    @app.callback(Output("edit-pool-drawer", "opened", allow_duplicate=True), Input("edit-pool-cancel", "n_clicks"),
-                  prevent_initial_call=True)
-    def cancel(clicked):
-        require_click(clicked)
-        return False
+    close_on(app, "edit-pool-drawer", "edit-pool-cancel")
 
     @app.callback(
         Output("edit-pool-drawer", "opened", allow_duplicate=True),

@@ -39,6 +39,17 @@ def grid_query(query: dict | None, request: dict | None = None) -> GridQuery:
     )
 
 
+def bump_refresh(app, spec: GridSpec, trigger: Input) -> None:
+    """Reload the grid's rows (and what follows its refresh counter) whenever trigger changes."""
+    p = spec.prefix
+
+    @app.callback(Output(f"{p}-refresh", "data", allow_duplicate=True), trigger, State(f"{p}-refresh", "data"),
+                  prevent_initial_call=True)
+    def bump(changed, refresh):
+        require_click(changed)
+        return (refresh or 0) + 1
+
+
 def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, str]) -> None:
     p = spec.prefix
 

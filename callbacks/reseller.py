@@ -5,7 +5,7 @@ from dash import Input, Output, Patch, State
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import actor, db
-from callbacks.grid_controls import register_grid, require_click
+from callbacks.grid_controls import bump_refresh, register_grid
 from components import reseller_grids as grids
 from components.reseller_figures import figures_section
 from services.dashboard import overview
@@ -42,12 +42,4 @@ def register(app) -> None:
     def redraw_figures(_refresh, reseller_id):
         return figures_section(overview(db(), actor(), reseller_id))
 
-    @app.callback(
-        Output("pools-refresh", "data", allow_duplicate=True),
-        Input("addpool-done", "data"),
-        State("pools-refresh", "data"),
-        prevent_initial_call=True,
-    )
-    def pools_added(done, refresh):
-        require_click(done)
-        return (refresh or 0) + 1
+    bump_refresh(app, grids.POOLS, Input("addpool-done", "data"))  # a pool added from this page

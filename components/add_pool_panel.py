@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import dash_mantine_components as dmc
 from dash import dcc, html
 
+from components.panels import side_panel
 from components.pool_fields import details_toggle, expiration_fields, quantity_input
 from data.catalog import PAYMENT_TYPES, SOURCES
 from services.pool_form import SAME, unit_label
@@ -21,37 +22,28 @@ def field_id(name: str, service: int) -> dict:
 
 
 def add_pool_drawer():
-    return dmc.Drawer(
-        id="addpool-drawer",
-        closeOnClickOutside=False,  # a stray click must not throw away what was entered
-        closeButtonProps={"aria-label": "Close"},
-        title=dmc.Title("Add pool", order=3),
-        position="right",
-        size=980,
-        padding="lg",
-        children=dmc.Stack([
-            dmc.Text(id="addpool-subject", size="sm", c="dimmed"),
-            html.Div(id="addpool-step1", children=[
-                dmc.Text("Step 1 of 2 · Select online services by clicking their cards.", fw=600, size="sm", mb="xs"),
-                dmc.CheckboxGroup(id="addpool-services", value=[], children=[]),
-            ]),
-            html.Div(id="addpool-step2", style={"display": "none"}, children=[
-                dmc.Text("Step 2 of 2 · Subscription information: select a service on the left and complete "
-                         "its fields on the right.", fw=600, size="sm", mb="xs"),
-                html.Div(id="addpool-forms"),
-            ]),
-            dmc.Group([
-                dmc.Button("Cancel", id="addpool-cancel", variant="default"),
-                dmc.Button("Back", id="addpool-back", variant="default", display="none"),
-                dmc.Button("Next", id="addpool-next", disabled=True),
-                dmc.Button("Save", id="addpool-save", display="none"),
-            ], justify="flex-end", mt="md", className="panel-footer"),
-            dcc.Store(id="addpool-reseller"),
-            dcc.Store(id="addpool-choices"),
-            dcc.Store(id="addpool-feedback"),
-            dcc.Store(id="addpool-done", data=0),
-        ], gap="md"),
-    )
+    return side_panel("addpool-drawer", "Add pool", size=980, keep_on_outside_click=True, children=dmc.Stack([
+        dmc.Text(id="addpool-subject", size="sm", c="dimmed"),
+        html.Div(id="addpool-step1", children=[
+            dmc.Text("Step 1 of 2 · Select online services by clicking their cards.", fw=600, size="sm", mb="xs"),
+            dmc.CheckboxGroup(id="addpool-services", value=[], children=[]),
+        ]),
+        html.Div(id="addpool-step2", style={"display": "none"}, children=[
+            dmc.Text("Step 2 of 2 · Subscription information: select a service on the left and complete "
+                     "its fields on the right.", fw=600, size="sm", mb="xs"),
+            html.Div(id="addpool-forms"),
+        ]),
+        dmc.Group([
+            dmc.Button("Cancel", id="addpool-cancel", variant="default"),
+            dmc.Button("Back", id="addpool-back", variant="default", display="none"),
+            dmc.Button("Next", id="addpool-next", disabled=True),
+            dmc.Button("Save", id="addpool-save", display="none"),
+        ], justify="flex-end", mt="md", className="panel-footer"),
+        dcc.Store(id="addpool-reseller"),
+        dcc.Store(id="addpool-choices"),
+        dcc.Store(id="addpool-feedback"),
+        dcc.Store(id="addpool-done", data=0),
+    ], gap="md"))
 
 
 def service_cards(services: list[dict]):
@@ -118,7 +110,7 @@ def _service_form(i: int, service: dict, today: date, values: dict):
                        comboboxProps={"withinPortal": False}),
         ], gap="md", align="flex-start"),
         quantity_input(ids("qty"), unit_label(unit), values.get("qty"), required=True),
-        details_toggle(ids, unit),
+        details_toggle(i, unit, ids("details")),
         expiration_fields(ids, choice=values.get("exp") or SAME, day=values.get("date"),
                           first_day=(today + timedelta(days=1)).isoformat(),
                           last_day=chosen["expires_at"][:10] if chosen else None),

@@ -4,6 +4,7 @@ from __future__ import annotations
 import dash_mantine_components as dmc
 
 from components.grid_section import GridSpec
+from components.panels import modal, side_panel
 
 COLUMNS = [
     {"field": "organization_name", "headerName": "Organization name", "cellRenderer": "ResellerLink",
@@ -37,13 +38,8 @@ READ_ONLY_HINT = "Your role can view but not change pools."
 
 
 def map_drawer():
-    return dmc.Drawer(
-        id="dir-map-drawer",
-        closeButtonProps={"aria-label": "Close"},
-        title=dmc.Title("Map", order=3),
-        position="right",
-        size="md",
-        padding="lg",
+    return side_panel(
+        "dir-map-drawer", "Map", size="md",
         children=dmc.Stack(
             [
                 dmc.Text(id="dir-map-subject", size="sm", c="dimmed"),
@@ -64,11 +60,8 @@ def map_drawer():
 
 
 def visibility_modal():
-    return dmc.Modal(
-        id="dir-visibility-modal",
-        closeButtonProps={"aria-label": "Close"},
-        title="Turn off customer visibility?",
-        centered=True,
+    return modal(
+        "dir-visibility-modal", "Turn off customer visibility?",
         children=dmc.Stack(
             [
                 dmc.Text(id="dir-visibility-text", size="sm"),
@@ -83,11 +76,8 @@ def visibility_modal():
 
 
 def delete_modal():
-    return dmc.Modal(
-        id="dir-delete-modal",
-        closeButtonProps={"aria-label": "Close"},
-        title="Delete resellers",
-        centered=True,
+    return modal(
+        "dir-delete-modal", "Delete resellers",
         children=dmc.Stack(
             [
                 dmc.Text(id="dir-delete-text", size="sm"),

@@ -8,6 +8,7 @@ import dash_mantine_components as dmc
 from dash import dcc, html
 
 from components.grid_toolbar import columns_popover, filter_popover, option_label, option_value, toolbar
+from components.panels import modal
 from components.server_grid import server_grid, with_visibility
 
 
@@ -38,11 +39,8 @@ class GridSpec:
 
 def export_modal(spec: GridSpec):
     p = spec.prefix
-    return dmc.Modal(
-        id=f"{p}-export-modal",
-        closeButtonProps={"aria-label": "Close"},
-        title="Export",
-        centered=True,
+    return modal(
+        f"{p}-export-modal", "Export",
         children=dmc.Stack([
             dmc.Text("Exports the rows that the current search and filters select, with the visible columns.",
                      size="sm", c="dimmed"),

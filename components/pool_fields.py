@@ -1,6 +1,6 @@
 """Fields the Add pool and Edit pool panels share: the subscription expiration choice and the
-"View details of available user seats" block. `ids(name)` gives each field's id, so the wizard
-can use pattern-matching ids (one form per service) and Edit pool plain ones."""
+"View details of available user seats" block. `ids(name)` gives each expiration field's id, so the
+wizard can use pattern-matching ids (one form per service) and Edit pool plain ones."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -37,13 +37,23 @@ def quantity_input(field_id, label: str, value=None, required: bool = False):
                          inputProps={"inputMode": "numeric"}, autoComplete="off")
 
 
-def details_toggle(ids: Callable[[str], object], unit: str):
-    """The link that opens the availability figures of the chosen subscription."""
+EDIT_FORM = "edit"  # the details block's key in Edit pool; the wizard's are its service numbers
+
+
+def details_id(part: str, form) -> dict:
+    """Ids of the "View details" block: one toggle callback serves every form (callbacks/panels.py)."""
+    return {"type": f"pool-details{part}", "service": form}
+
+
+def details_toggle(form, unit: str, content_id):
+    """The button that opens the availability figures of the chosen subscription. content_id: the
+    Paper its form's callbacks fill (each form its own: a pattern id must match all of a
+    callback's outputs, and the wizard's check has no Edit pool counterpart)."""
     return dmc.Stack([
-        dmc.Button(f"View details of available {unit}", id=ids("details-open"), variant="subtle",
+        dmc.Button(f"View details of available {unit}", id=details_id("-open", form), variant="subtle",
                    size="compact-sm", w="fit-content", px=4),
-        dmc.Collapse(dmc.Paper(id=ids("details"), withBorder=True, p="sm", radius="md"),
-                     id=ids("details-box"), opened=False),
+        dmc.Collapse(dmc.Paper(id=content_id, withBorder=True, p="sm", radius="md"),
+                     id=details_id("-box", form), opened=False),
     ], gap=4)
 
 
