@@ -1,0 +1,83 @@
+"""Migration 0003 on a database that already holds pools, on SQLite and PostgreSQL: stored
+'Expired' becomes dates, customer rows survive the SQLite table rebuild, and the next pool id
+lies above every id the pools table or the ledger has seen."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+import psycopg
+import pytest
+from alembic import command
+from sqlalchemy import Boolean, DateTime, create_engine, text
+
+from data.migrate import alembic_config
+from tests.conftest import PG_DSN, postgres_answers
+
+NOW = datetime.utcnow().replace(microsecond=0)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    not postgres_answers(), reason="PostgreSQL does not answer on 127.0.0.1:5432"))])
+def url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'old.db'}"
+        return
+    schema = f"mig_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_DSN, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
+    with psycopg.connect(PG_DSN, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def _fill_at_0002(conn):
+    day = NOW - timedelta(days=30)
+    conn.execute(text("INSERT INTO tenants (id, kind, organization_name, owner_email, created_at) VALUES "
+                      "(1, 'large_account_reseller', 'L', 'l@l.example', :d), (2, 'customer', 'C', 'c@c.example', :d)"),
+                 {"d": day})
+    conn.execute(text("INSERT INTO resellers (id, lar_id, organization_name, email, status, customer_visibility) "
+                      "VALUES (1, 1, 'R', 'r@r.example', 'Mapped', true)"))
+    conn.execute(text("INSERT INTO subscriptions (id, lar_id, service, name, source, unit, purchased_quantity, "
+                      "allocated_quantity, starts_at, expires_at) VALUES (1, 1, 'Insights', 'S', 'Purchased', "
+                      "'user seats', 100, 30, :d, :e)"), {"d": day, "e": NOW + timedelta(days=200)})
+    pools = [(1, 30, "Active", None, day), (2, 20, "Expired", NOW + timedelta(days=50), day),
+             (3, 10, "Expired", None, None)]
+    for pid, qty, status, expires, accepted in pools:
+        conn.execute(text("INSERT INTO reseller_pools (id, reseller_id, subscription_id, source, payment_type, "
+                          "quantity, assigned_quantity, expires_at, status, created_at, accepted_at) VALUES "
+                          "(:id, 1, 1, 'Purchased', 'Prepaid', :q, 0, :x, :s, :d, :a)"),
+                     {"id": pid, "q": qty, "x": expires, "s": status, "d": day, "a": accepted})
+    conn.execute(text("INSERT INTO customer_assignments (reseller_pool_id, customer_tenant_id, quantity, assigned_at) "
+                      "VALUES (1, 2, 5, :d)"), {"d": day})
+    conn.execute(text("UPDATE reseller_pools SET assigned_quantity = 5 WHERE id = 1"))
+    # Pool 7 was returned and deleted before the upgrade: only the ledger remembers it.
+    conn.execute(text("INSERT INTO allocation_events (at, reseller_pool_id, purchased_delta, allocated_delta) "
+                      "VALUES (:d, 1, 30, 0), (:d, 7, 15, 0), (:d, 7, -15, 0)"), {"d": day})
+
+
+def test_0003_turns_stored_expiry_into_dates_and_never_reuses_a_pool_id(url):
+    command.upgrade(alembic_config(url), "0002")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        _fill_at_0002(conn)
+    command.upgrade(alembic_config(url), "head")
+    with engine.begin() as conn:
+        rows = {r.id: r for r in conn.execute(text(
+            "SELECT id, status, seats_held, expires_at, version FROM reseller_pools ORDER BY id")
+            .columns(expires_at=DateTime, seats_held=Boolean))}
+        assert rows[1].status == "Active" and rows[1].seats_held and rows[1].expires_at is None
+        # Stored 'Expired' became an acceptance state and a date that has passed.
+        assert rows[2].status == "Active" and not rows[2].seats_held and rows[2].expires_at <= datetime.utcnow()
+        assert rows[3].status == "Pending acceptance" and not rows[3].seats_held and rows[3].expires_at is not None
+        assert {r.version for r in rows.values()} == {1}
+        assert conn.execute(text("SELECT count(*) FROM customer_assignments")).scalar() == 1
+        conn.execute(text("INSERT INTO reseller_pools (reseller_id, subscription_id, source, payment_type, quantity, "
+                          "assigned_quantity, status, created_at) VALUES (1, 1, 'Purchased', 'Prepaid', 1, 0, "
+                          "'Pending acceptance', :d)"), {"d": NOW})
+        new_id = conn.execute(text("SELECT max(id) FROM reseller_pools")).scalar()
+        assert new_id > 7  # above the deleted pool the ledger remembers
+        with pytest.raises(Exception):  # the stored status no longer takes 'Expired'
+            with conn.begin_nested():
+                conn.execute(text("UPDATE reseller_pools SET status = 'Expired' WHERE id = 1"))
+    engine.dispose()
