@@ -28,6 +28,7 @@ RESELLER_STATUSES = ("Invited", "Unmapped", "Mapped")
 POOL_STATUSES = ("Pending acceptance", "Active", "Expired")
 ACCEPTANCE_STATES = ("Pending acceptance", "Active")
 UNITS = ("user seats", "objects", "capacity")
+EMAIL_STATUSES = ("Queued", "Sent", "Failed")
 
 
 class Base(DeclarativeBase):
@@ -201,15 +202,29 @@ class Invitation(Base):
 
 
 class OutgoingEmail(Base):
+    """The outbox: a message is stored here in the transaction that wants it sent, then
+    delivered (services/outbox.py). A delivery claims it for a while (locked_until), so two
+    processes never send it at once; a failure is retried at next_attempt_at."""
+
     __tablename__ = "outgoing_emails"
     id: Mapped[int] = mapped_column(primary_key=True)
     to: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # What the message is about, e.g. "invitation:12": the UI shows a record's messages.
+    about: Mapped[str | None] = mapped_column(String(64), index=True)
+    __table_args__ = (
+        CheckConstraint(f"status IN {EMAIL_STATUSES}", name="email_status"),
+        Index("ix_outgoing_emails_due", "status", "next_attempt_at"),
+    )
 
 
 class AuditEvent(Base):

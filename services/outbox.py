@@ -1,0 +1,100 @@
+"""The outbox: every message is stored first (in the transaction that wants it sent), then
+delivered, then marked. Nothing is lost while the mail server is down: a failed attempt is
+retried with growing pauses until it goes through or MAX_ATTEMPTS is reached.
+
+Several processes may deliver at once: each claims a batch by setting locked_until in one
+guarded UPDATE (rows still unclaimed or whose claim lapsed), so a message is handed to the
+mail server by one process at a time. A process that dies after the server took a message but
+before marking it sends it again once the claim lapses: delivery is at least once, and the
+stable Message-ID lets a receiver drop the copy.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+
+from data.db import Database
+from data.models import OutgoingEmail
+from services.clock import utcnow
+from services.mail_transport import build_message
+
+log = logging.getLogger("reseller_console.outbox")
+MAX_ATTEMPTS = 8
+CLAIM = timedelta(minutes=2)
+BATCH = 50
+
+
+def retry_pause(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, 4 min ... capped at one hour."""
+    return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
+
+
+def queue_email(session, to: str, subject: str, text: str, html: str | None = None, about: str | None = None,
+                now: datetime | None = None) -> OutgoingEmail:
+    now = now or utcnow()
+    email = OutgoingEmail(to=to, subject=subject[:300], body=text, html_body=html, status="Queued", attempts=0,
+                          created_at=now, next_attempt_at=now, about=about)
+    session.add(email)
+    session.flush()
+    return email
+
+
+def _claim(db: Database, now: datetime, limit: int) -> list[OutgoingEmail]:
+    due = and_(OutgoingEmail.status == "Queued", OutgoingEmail.next_attempt_at <= now,
+               or_(OutgoingEmail.locked_until.is_(None), OutgoingEmail.locked_until < now))
+    with db.unit_of_work() as session:
+        ids = session.scalars(
+            select(OutgoingEmail.id).where(due).order_by(OutgoingEmail.next_attempt_at, OutgoingEmail.id)
+            .limit(limit).with_for_update(skip_locked=True)
+        ).all()
+        if not ids:
+            return []
+        # The guard repeats the condition: a row another process claimed meanwhile is not taken.
+        claimed = session.scalars(
+            update(OutgoingEmail).where(OutgoingEmail.id.in_(ids), due)
+            .values(locked_until=now + CLAIM, attempts=OutgoingEmail.attempts + 1)
+            .returning(OutgoingEmail)
+            .execution_options(synchronize_session=False)
+        ).all()
+        session.expunge_all()
+        return claimed
+
+
+def _mark(db: Database, email: OutgoingEmail, error: str | None, now: datetime) -> None:
+    with db.unit_of_work() as session:
+        values = {"locked_until": None}
+        if error is None:
+            values.update(status="Sent", sent_at=now, last_error=None)
+        elif email.attempts >= MAX_ATTEMPTS:
+            values.update(status="Failed", last_error=error)
+        else:
+            values.update(last_error=error, next_attempt_at=now + retry_pause(email.attempts))
+        session.execute(update(OutgoingEmail).where(OutgoingEmail.id == email.id).values(**values))
+
+
+def deliver_due(db: Database, transport, now: datetime | None = None, limit: int = BATCH) -> dict:
+    """Send what is due now; returns {"sent": n, "failed": n}. Safe to run in any number of
+    processes at once."""
+    now = now or utcnow()
+    counts = {"sent": 0, "failed": 0}
+    for email in _claim(db, now, limit):
+        try:
+            transport.send(build_message(email.to, email.subject, email.body, email.html_body, email.id))
+        except Exception as error:  # noqa: BLE001 - any failure of the mail server is retried
+            log.warning("email %s to %s not sent (attempt %s): %s", email.id, email.to, email.attempts, error)
+            _mark(db, email, f"{type(error).__name__}: {error}"[:500], now)
+            counts["failed"] += 1
+        else:
+            _mark(db, email, None, utcnow())
+            counts["sent"] += 1
+    return counts
+
+
+def resend(db: Database, email_id: int, now: datetime | None = None) -> None:
+    """Queue a Failed (or Sent) message again, at once."""
+    now = now or utcnow()
+    with db.unit_of_work() as session:
+        session.execute(update(OutgoingEmail).where(OutgoingEmail.id == email_id).values(
+            status="Queued", next_attempt_at=now, locked_until=None, attempts=0))

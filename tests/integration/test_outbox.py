@@ -1,0 +1,157 @@
+"""The outbox against a real SMTP server (aiosmtpd on a free port), on SQLite and PostgreSQL:
+messages arrive once, wait while the server is down, and go when it is back."""
+from __future__ import annotations
+
+import socket
+import threading
+from datetime import timedelta
+from email import message_from_bytes
+from email.policy import default
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from data.models import OutgoingEmail
+from services.clock import utcnow
+from services.mail_transport import FolderTransport, SmtpTransport
+from services.outbox import MAX_ATTEMPTS, deliver_due, queue_email, resend
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=default)))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A real SMTP server on one port that can go down and come back (a new controller each time)."""
+
+    def __init__(self):
+        self.port = _free_port()
+        self.inbox = Inbox()
+        self.controller = None
+
+    def start(self):
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp():
+    server = Server()
+    server.start()
+    yield server, server.inbox, f"smtp://127.0.0.1:{server.port}"
+    server.stop()
+
+
+def _queue(db, n=1, to="owner@reseller.example"):
+    with db.unit_of_work() as session:
+        return [queue_email(session, to, f"Invitation {i}", f"Hello {i}: https://x.example/s/tok{i}",
+                            f"<p>Hello {i}</p>", about=f"invitation:{i}").id for i in range(n)]
+
+
+def _email(db, email_id) -> OutgoingEmail:
+    with db.reading() as s:
+        return s.get(OutgoingEmail, email_id)
+
+
+def test_a_message_arrives_with_its_recipient_text_and_html(db, smtp):
+    _controller, inbox, url = smtp
+    [email_id] = _queue(db)
+    assert deliver_due(db, SmtpTransport(url)) == {"sent": 1, "failed": 0}
+    [(recipients, message)] = inbox.messages
+    assert recipients == ["owner@reseller.example"] and message["Subject"] == "Invitation 0"
+    assert message["Message-ID"] == f"<outbox-{email_id}@reseller-console.example>"
+    assert "https://x.example/s/tok0" in message.get_body(("plain",)).get_content()
+    assert "<p>Hello 0</p>" in message.get_body(("html",)).get_content()
+    sent = _email(db, email_id)
+    assert sent.status == "Sent" and sent.sent_at and sent.attempts == 1 and sent.locked_until is None
+    assert deliver_due(db, SmtpTransport(url)) == {"sent": 0, "failed": 0}  # never twice
+    assert len(inbox.messages) == 1
+
+
+def test_with_the_server_down_nothing_is_lost_and_it_goes_when_back(db, smtp):
+    controller, inbox, url = smtp
+    controller.stop()
+    [email_id] = _queue(db)
+    now = utcnow()
+    assert deliver_due(db, SmtpTransport(url), now=now) == {"sent": 0, "failed": 1}
+    waiting = _email(db, email_id)
+    assert waiting.status == "Queued" and waiting.last_error and waiting.next_attempt_at > now
+    assert deliver_due(db, SmtpTransport(url), now=now) == {"sent": 0, "failed": 0}  # not due yet
+    controller.start()
+    later = waiting.next_attempt_at + timedelta(seconds=1)
+    assert deliver_due(db, SmtpTransport(url), now=later) == {"sent": 1, "failed": 0}
+    assert len(inbox.messages) == 1 and _email(db, email_id).status == "Sent"
+
+
+def test_after_the_last_attempt_it_is_failed_and_resend_queues_it_again(db, smtp):
+    controller, inbox, url = smtp
+    controller.stop()
+    [email_id] = _queue(db)
+    now = utcnow()
+    for _ in range(MAX_ATTEMPTS):
+        deliver_due(db, SmtpTransport(url), now=now)
+        now = _email(db, email_id).next_attempt_at + timedelta(seconds=1)
+    failed = _email(db, email_id)
+    assert failed.status == "Failed" and failed.attempts == MAX_ATTEMPTS and "Error" in failed.last_error
+    controller.start()
+    resend(db, email_id)
+    assert deliver_due(db, SmtpTransport(url)) == {"sent": 1, "failed": 0}
+    assert _email(db, email_id).status == "Sent" and len(inbox.messages) == 1
+
+
+def test_several_deliverers_at_once_send_each_message_once(db, smtp):
+    _controller, inbox, url = smtp
+    ids = _queue(db, n=40)
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def deliverer():
+        barrier.wait()
+        try:
+            while deliver_due(db, SmtpTransport(url), limit=5)["sent"]:
+                pass
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=deliverer) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    subjects = sorted(m["Subject"] for _, m in inbox.messages)
+    assert subjects == sorted(f"Invitation {i}" for i in range(40))  # each once
+    with db.reading() as s:
+        assert set(s.scalars(select(OutgoingEmail.status).where(OutgoingEmail.id.in_(ids))).all()) == {"Sent"}
+
+
+def test_without_smtp_messages_become_eml_files(db, tmp_path):
+    [email_id] = _queue(db)
+    assert deliver_due(db, FolderTransport(tmp_path / "outbox")) == {"sent": 1, "failed": 0}
+    written = tmp_path / "outbox" / f"outbox-{email_id}.eml"
+    message = message_from_bytes(written.read_bytes(), policy=default)
+    assert message["To"] == "owner@reseller.example" and "tok0" in message.get_body(("plain",)).get_content()
+
+
+def test_a_bad_smtp_url_is_refused_with_its_shape():
+    with pytest.raises(ValueError, match="smtp://host:25"):
+        SmtpTransport("http://example.com")
