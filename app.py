@@ -5,21 +5,26 @@
 from __future__ import annotations
 
 import logging
+import sys
+import threading
 from pathlib import Path
 
 import dash_mantine_components as dmc
 from dash import Dash
 from flask import Flask
 
-from callbacks import add_pool, directory, edit_pool, panels, reseller
+from callbacks import add_pool, directory, edit_pool, invite, panels, reseller
 from components.shell import app_layout
 from config import Settings
 from data.db import Database
 from data.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from data.migrate import upgrade
 from services.auth import has_demo_users
+from services.mail_transport import transport_for
+from services.outbox import deliver_due, run_delivery_loop
 from web.security import init_security
 from web.sign_in import init_sign_in
+from web.sign_up import init_sign_up
 
 ROOT = Path(__file__).parent
 log = logging.getLogger("reseller_console")
@@ -39,7 +44,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     server.config["SECRET_KEY"] = settings.secret_key
     server.extensions["reseller_db"] = db
     server.extensions["reseller_settings"] = settings
+    server.extensions["mail_transport"] = transport_for(settings.smtp_url, settings.instance / "outbox")
     init_sign_in(server)
+    init_sign_up(server)
 
     app = Dash(
         __name__,
@@ -59,6 +66,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     add_pool.register(app)
     edit_pool.register(app)
     panels.register(app)
+    invite.register(app)
     return app
 
 
@@ -66,8 +74,13 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env()
     app = create_app(settings)
-    if not settings.production and has_demo_users(app.server.extensions["reseller_db"]):
+    db, transport = app.server.extensions["reseller_db"], app.server.extensions["mail_transport"]
+    if sys.argv[1:] == ["send-emails"]:  # for cron: deliver what is due, once
+        print(deliver_due(db, transport))
+        return
+    if not settings.production and has_demo_users(db):
         print("Demo sign-in (password %s): %s" % (DEMO_PASSWORD, ", ".join(u[0] for u in DEMO_USERS)))
+    threading.Thread(target=run_delivery_loop, args=(db, transport), name="outbox", daemon=True).start()
     print(f"Reseller Console on http://127.0.0.1:{settings.port}/")
     app.run(host="127.0.0.1", port=settings.port, debug=False)
 

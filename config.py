@@ -34,6 +34,7 @@ class Settings:
     secret_key: str
     port: int = 8050
     smtp_url: str | None = None
+    base_url: str | None = None  # links in emails; unset: the address the inviting user's browser used
     demo_data: bool = True
     production: bool = False
     instance: Path = INSTANCE
@@ -50,6 +51,7 @@ class Settings:
             secret_key=_secret_key(instance),
             port=int(os.environ.get("PORT", "8050")),
             smtp_url=os.environ.get("SMTP_URL") or None,
+            base_url=os.environ.get("BASE_URL") or None,
             demo_data=_flag(os.environ.get("DEMO_DATA"), url.startswith("sqlite")),
             production=production,
             instance=instance,

@@ -1,7 +1,7 @@
 """What every callback needs from the request: the database and the acting user."""
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 from flask_login import current_user
 
 from data.db import Database
@@ -18,6 +18,15 @@ def actor() -> Actor:
     if not current_user.is_authenticated:
         raise PermissionDenied("Sign in first.")
     return current_user.actor
+
+
+def mail_transport():
+    return current_app.extensions["mail_transport"]
+
+
+def base_url() -> str:
+    """Where links in emails point: BASE_URL, else the address this user's browser used."""
+    return current_app.extensions["reseller_settings"].base_url or request.host_url
 
 
 def notice(message: str, ok: bool = True) -> list[dict]:

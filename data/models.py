@@ -29,6 +29,7 @@ POOL_STATUSES = ("Pending acceptance", "Active", "Expired")
 ACCEPTANCE_STATES = ("Pending acceptance", "Active")
 UNITS = ("user seats", "objects", "capacity")
 EMAIL_STATUSES = ("Queued", "Sent", "Failed")
+INVITATION_STATUSES = ("Sent", "Accepted")  # "Expired" comes from expires_at
 
 
 class Base(DeclarativeBase):
@@ -190,15 +191,25 @@ class AllocationEvent(Base):
 
 
 class Invitation(Base):
+    """An invitation a LAR sent for one directory entry. The link's token is stored only as
+    its SHA-256 (token_hash); it works once, until expires_at. Shown as Expired from then on."""
+
     __tablename__ = "invitations"
     id: Mapped[int] = mapped_column(primary_key=True)
     lar_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    reseller_id: Mapped[int | None] = mapped_column(ForeignKey("resellers.id", ondelete="CASCADE"), index=True)
+    # The registered tenant invited (found by the lookup); NULL for a sign-up invitation.
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id"))
     email: Mapped[str] = mapped_column(String(254))
     organization_name: Mapped[str] = mapped_column(String(200))
-    token: Mapped[str] = mapped_column(String(64), unique=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 hex of the link's token
     status: Mapped[str] = mapped_column(String(16))
     batch: Mapped[str | None] = mapped_column(String(64))
     sent_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    invited_by_user_id: Mapped[int | None] = mapped_column(Integer)
+    __table_args__ = (CheckConstraint(f"status IN {INVITATION_STATUSES}", name="invitation_status"),)
 
 
 class OutgoingEmail(Base):

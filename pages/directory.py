@@ -7,6 +7,7 @@ from flask_login import current_user
 from callbacks.context import db
 from components import directory_grid as grid
 from components.add_pool_panel import add_pool_drawer
+from components.invite_panel import invite_button, single_invite_panel
 from components.grid_section import grid_section
 from components.shell import notifications
 from services.preferences import visible_columns
@@ -32,8 +33,11 @@ def layout(**_query):
     )
     return dmc.Stack(
         [
-            dmc.Stack([dmc.Title("Reseller directory", order=2),
-                       dmc.Text("Loading…", id="dir-count", size="sm", c="dimmed")], gap=2),
+            dmc.Group([
+                dmc.Stack([dmc.Title("Reseller directory", order=2),
+                           dmc.Text("Loading…", id="dir-count", size="sm", c="dimmed")], gap=2),
+                invite_button(read_only),
+            ], justify="space-between", align="flex-start"),
             grid_section(spec, visible, read_only, actions, grid.FILTERS, notice=read_only_notice),
             dcc.Store(id="dir-read-only-flag", data=read_only),
             notifications(),
@@ -43,6 +47,7 @@ def layout(**_query):
             grid.visibility_modal(),
             grid.delete_modal(),
             add_pool_drawer(),
+            single_invite_panel(),
         ],
         gap="md",
     )

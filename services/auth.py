@@ -10,7 +10,7 @@ from data.db import Database
 from data.models import SignInThrottle, Tenant, User
 from services.actor import Actor
 from services.clock import utcnow
-from services.errors import SignInFailed
+from services.errors import NotAConsoleUser, SignInFailed
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -40,13 +40,17 @@ def authenticate(db: Database, email: str, password: str, now: datetime | None =
             )
         user = session.scalars(select(User).where(User.email == email)).first()
         ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
-        actor = _actor_for(session, user) if ok and user and user.active else None
-        if actor is None:
+        signed_in = ok and user is not None and user.active
+        actor = _actor_for(session, user) if signed_in else None
+        if not signed_in:
             _count_failure(session, throttle, email, now)
         elif throttle:
             session.delete(throttle)
-    if actor is None:
+        organization = session.get(Tenant, user.tenant_id).organization_name if signed_in and not actor else ""
+    if not signed_in:
         raise SignInFailed(FAILED_MESSAGE)
+    if actor is None:
+        raise NotAConsoleUser(organization)
     return actor
 
 

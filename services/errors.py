@@ -24,6 +24,15 @@ class SignInFailed(DomainError):
     pass
 
 
+class NotAConsoleUser(DomainError):
+    """Right password, but the user belongs to a reseller, not a large account reseller: the
+    console has nothing for it yet (its own portal is a later issue)."""
+
+    def __init__(self, organization_name: str):
+        super().__init__(f"{organization_name} is registered as a reseller.")
+        self.organization_name = organization_name
+
+
 class ResellersInUse(DomainError):
     """Some selected resellers cannot be deleted; the rest could be."""
 

@@ -11,6 +11,7 @@ stable Message-ID lets a receiver drop the copy.
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
@@ -98,3 +99,22 @@ def resend(db: Database, email_id: int, now: datetime | None = None) -> None:
     with db.unit_of_work() as session:
         session.execute(update(OutgoingEmail).where(OutgoingEmail.id == email_id).values(
             status="Queued", next_attempt_at=now, locked_until=None, attempts=0))
+
+
+def deliver_in_background(db: Database, transport) -> None:
+    """Send what is due without keeping the user waiting (the outbox keeps it if this fails)."""
+    threading.Thread(target=_deliver_quietly, args=(db, transport), name="outbox-now", daemon=True).start()
+
+
+def _deliver_quietly(db: Database, transport) -> None:
+    try:
+        deliver_due(db, transport)
+    except Exception:  # noqa: BLE001 - the periodic run or `send-emails` tries again
+        log.exception("outbox delivery failed")
+
+
+def run_delivery_loop(db: Database, transport, every_s: float = 30.0, stop: threading.Event | None = None) -> None:
+    """Retries in a serving process: what failed goes out once it is due and the server is back."""
+    stop = stop or threading.Event()
+    while not stop.wait(every_s):
+        _deliver_quietly(db, transport)

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
 PUBLIC_PATHS = ("/login", "/healthz")
+PUBLIC_PREFIXES = ("/sign-up/",)  # the invitation link: its token is the credential
 # Dash's code-running endpoints and its assets: answered 401, never redirected.
 API_PREFIXES = ("/_dash", "/_reload", "/_favicon", "/assets/", "/download/", "/upload/")
 CSRF_COOKIE = "_csrf_token"  # the cookie Dash's renderer copies into X-CSRFToken
@@ -53,7 +54,7 @@ def init_security(server: Flask, production: bool, script_hashes=lambda: ()) -> 
     # Registered before CSRFProtect's own hook, so an anonymous POST gets 401, not 400.
     @server.before_request
     def require_sign_in():
-        if request.path in PUBLIC_PATHS or current_user.is_authenticated:
+        if request.path in PUBLIC_PATHS or request.path.startswith(PUBLIC_PREFIXES) or current_user.is_authenticated:
             return None
         if request.method != "GET" or request.path.startswith(API_PREFIXES):
             return jsonify(error="Sign in first."), 401

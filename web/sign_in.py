@@ -8,7 +8,7 @@ from flask_login import LoginManager, UserMixin, login_user, logout_user
 
 from services.actor import Actor
 from services.auth import authenticate, load_actor
-from services.errors import SignInFailed
+from services.errors import NotAConsoleUser, SignInFailed
 
 bp = Blueprint("sign_in", __name__)
 login_manager = LoginManager()
@@ -51,6 +51,10 @@ def login():
         email = request.form.get("email", "")
         try:
             actor = authenticate(_db(), email, request.form.get("password", ""))
+        except NotAConsoleUser as reseller:
+            return render_template("welcome.html", heading=f"Welcome, {reseller.organization_name}",
+                                   message="Your organization is registered as a reseller in Elements.",
+                                   lar_name=None)
         except SignInFailed as refused:
             error = refused.message
         else:

@@ -49,7 +49,7 @@ def server(tmp_path_factory):
                 raise RuntimeError((instance / "server.log").read_text())
             time.sleep(0.3)
     db = Database(f"sqlite:///{instance / 'reseller-console.db'}")
-    yield {"url": url, "db": db}
+    yield {"url": url, "db": db, "instance": instance}
     db.dispose()
     proc.terminate()
     proc.wait(10)

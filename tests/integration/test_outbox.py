@@ -2,63 +2,19 @@
 messages arrive once, wait while the server is down, and go when it is back."""
 from __future__ import annotations
 
-import socket
 import threading
 from datetime import timedelta
 from email import message_from_bytes
 from email.policy import default
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from data.models import OutgoingEmail
 from services.clock import utcnow
 from services.mail_transport import FolderTransport, SmtpTransport
 from services.outbox import MAX_ATTEMPTS, deliver_due, queue_email, resend
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=default)))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """A real SMTP server on one port that can go down and come back (a new controller each time)."""
-
-    def __init__(self):
-        self.port = _free_port()
-        self.inbox = Inbox()
-        self.controller = None
-
-    def start(self):
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self):
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-
-@pytest.fixture
-def smtp():
-    server = Server()
-    server.start()
-    yield server, server.inbox, f"smtp://127.0.0.1:{server.port}"
-    server.stop()
+from tests.smtp_server import smtp  # noqa: F401 - the fixture
 
 
 def _queue(db, n=1, to="owner@reseller.example"):

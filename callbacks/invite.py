@@ -1,0 +1,89 @@
+"""Single invite: search the registered resellers, then Invite one or Send email to sign up."""
+from __future__ import annotations
+
+from dash import Input, Output, State, ctx, no_update
+
+from callbacks.context import actor, base_url, db, mail_transport, notice
+from callbacks.grid_controls import require_click
+from callbacks.panels import close_on
+from components.invite_panel import found_options
+from services.errors import DomainError, InvalidForm
+from services.ids import row_id
+from services.invitations import find_resellers, invite_by_email, invite_tenant
+from services.outbox import deliver_in_background
+
+NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
+
+
+def register(app) -> None:
+    @app.callback(
+        Output("invite-drawer", "opened", allow_duplicate=True),
+        Output("invite-email", "value"), Output("invite-org", "value"), Output("invite-email", "error"),
+        Output("invite-summary", "children", allow_duplicate=True), Output("invite-options", "children"),
+        Output("invite-choice", "value", allow_duplicate=True),
+        Output("invite-invite", "display", allow_duplicate=True), Output("invite-send", "display", allow_duplicate=True),
+        Input("invite-single", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def open_single(clicked):
+        require_click(clicked)
+        return True, "", "", None, "", [], None, "none", "none"
+
+    close_on(app, "invite-drawer", "invite-cancel")
+
+    @app.callback(
+        Output("invite-summary", "children", allow_duplicate=True), Output("invite-options", "children",
+                                                                            allow_duplicate=True),
+        Output("invite-choice", "value", allow_duplicate=True), Output("invite-email", "error", allow_duplicate=True),
+        Output("invite-invite", "display", allow_duplicate=True), Output("invite-send", "display", allow_duplicate=True),
+        Output("invite-searched", "data"), NOTIFY,
+        Input("invite-search", "n_clicks"), Input("invite-email", "n_submit"),
+        State("invite-email", "value"), State("invite-org", "value"),
+        prevent_initial_call=True,
+    )
+    def search(clicked, submitted, email, organization):
+        require_click(clicked or submitted)
+        try:
+            result = find_resellers(db(), actor(), email, organization)
+        except InvalidForm as refused:
+            return "", [], None, refused.errors.get("email"), "none", "none", None, no_update
+        except DomainError as refused:
+            return refused.message, [], None, None, "none", "none", None, notice(refused.message, ok=False)
+        searched = {"email": result["email"], "organization_name": result["organization_name"]}
+        if result["found"]:
+            count = len(result["found"])
+            summary = (f"{count} registered reseller{'s' if count != 1 else ''} found by "
+                       f"{result['matched_by']}. Choose one and click Invite.")
+            return summary, found_options(result["found"]), None, None, "inline-block", "none", searched, no_update
+        if result["already_invited"]:
+            summary = f"{result['email']} is already in your directory ({result['already_invited']})."
+            return summary, [], None, None, "none", "none", None, no_update
+        summary = (f"No registered reseller matches {result['email']}. Click Send email to invite them to sign up "
+                   "for Elements.")
+        return summary, [], None, None, "none", "inline-block", searched, no_update
+
+    @app.callback(Output("invite-invite", "disabled"), Input("invite-choice", "value"), prevent_initial_call=True)
+    def invite_enabled(choice):
+        return not choice
+
+    @app.callback(
+        Output("invite-drawer", "opened", allow_duplicate=True),
+        Output("dir-refresh", "data", allow_duplicate=True), NOTIFY,
+        Input("invite-invite", "n_clicks"), Input("invite-send", "n_clicks"),
+        State("invite-choice", "value"), State("invite-searched", "data"), State("dir-refresh", "data"),
+        prevent_initial_call=True,
+    )
+    def send(invite_clicked, send_clicked, choice, searched, refresh):
+        require_click(invite_clicked or send_clicked)
+        searched = searched if isinstance(searched, dict) else {}
+        try:
+            if ctx.triggered_id == "invite-invite":
+                invited = invite_tenant(db(), actor(), row_id(choice), base_url())
+            else:
+                invited = invite_by_email(db(), actor(), searched.get("email"), searched.get("organization_name"),
+                                          base_url())
+        except DomainError as refused:
+            return no_update, no_update, notice(refused.message, ok=False)
+        deliver_in_background(db(), mail_transport())
+        return False, (refresh or 0) + 1, notice(
+            f"Invited {invited['organization_name']}: an invitation email is on its way to {invited['email']}.")

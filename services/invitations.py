@@ -1,0 +1,224 @@
+"""Invite new reseller (rules 2 and 3): the single-invite lookup, Invite (a registered tenant)
+and Send email (a sign-up link), the invitation details with Resend. Every invitation is a
+directory entry in status Invited plus an email through the outbox, in one transaction."""
+from __future__ import annotations
+
+import hashlib
+import html
+import secrets
+from datetime import datetime, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import String, cast, func, literal, select
+from sqlalchemy.exc import IntegrityError
+
+from data.db import Database
+from data.models import Invitation, OutgoingEmail, Reseller, Tenant
+from services import audit
+from services.actor import Actor, require_acting_role
+from services.clock import utcnow
+from services.errors import DomainError, InvalidForm
+from services.outbox import queue_email
+from services.resellers import own_reseller
+
+LINK_LIFETIME = timedelta(days=14)
+LAR_REFUSED = "You cannot invite another large account reseller."
+
+
+def normal_email(raw) -> str:
+    """A deliverable-looking address, lower-cased; InvalidForm {"email": …} otherwise."""
+    if not isinstance(raw, str) or not raw.strip():
+        raise InvalidForm({"email": "Enter the reseller's email address."}, "Enter the reseller's email address.")
+    try:
+        checked = validate_email(raw.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise InvalidForm({"email": f"Not a valid email address: {error}"}, f"Not a valid email address: {error}") \
+            from None
+    return checked.normalized.lower()
+
+
+def _name_key(name: str) -> str:
+    """Organization names match whatever their letter case and spaces."""
+    return "".join((name or "").split()).lower()
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _owned_by(session, email: str, kind: str) -> list[Tenant]:
+    return session.scalars(select(Tenant).where(func.lower(Tenant.owner_email) == email, Tenant.kind == kind)
+                           .order_by(Tenant.organization_name, Tenant.id)).all()
+
+
+def _refuse_non_resellers(session, email: str) -> None:
+    if _owned_by(session, email, "large_account_reseller"):
+        raise DomainError(LAR_REFUSED)
+
+
+def _in_directory(session, actor: Actor, email: str, tenant_ids=()) -> dict:
+    """This LAR's entries for these tenants or this email: {tenant id or email: organization name}."""
+    rows = session.execute(
+        select(Reseller.tenant_id, func.lower(Reseller.email), Reseller.organization_name)
+        .where(Reseller.lar_id == actor.lar_id,
+               (Reseller.tenant_id.in_(list(tenant_ids))) | (func.lower(Reseller.email) == email))
+    ).all()
+    found = {}
+    for tenant_id, entry_email, name in rows:
+        if tenant_id is not None:
+            found[tenant_id] = name
+        found[entry_email] = name
+    return found
+
+
+def find_resellers(db: Database, actor: Actor, email, organization_name: str = "") -> dict:
+    """Rule 3: the reseller tenant whose owner is this email; if none, reseller tenants whose
+    owner's domain is the email's and whose organization name matches the one given."""
+    require_acting_role(actor)
+    email = normal_email(email)
+    name = str(organization_name or "").strip()[:200]
+    with db.reading() as session:
+        _refuse_non_resellers(session, email)
+        found = _owned_by(session, email, "reseller")
+        matched_by = "email"
+        if not found and name:
+            domain = email.rsplit("@", 1)[1]
+            same_domain = session.scalars(
+                select(Tenant).where(Tenant.kind == "reseller", func.lower(Tenant.owner_email).endswith("@" + domain))
+                .order_by(Tenant.organization_name, Tenant.id)
+            ).all()
+            found = [t for t in same_domain if _name_key(t.organization_name) == _name_key(name)]
+            matched_by = "domain and organization name"
+        if not found and _owned_by(session, email, "customer"):
+            raise DomainError(f"{email} owns a customer tenant: only resellers can be invited.")
+        directory = _in_directory(session, actor, email, [t.id for t in found])
+    return {
+        "email": email, "organization_name": name, "matched_by": matched_by if found else "",
+        "already_invited": directory.get(email, "") if not found else "",
+        "found": [{"tenant_id": t.id, "organization_name": t.organization_name, "owner_email": t.owner_email,
+                   "in_directory": t.id in directory or t.owner_email.lower() in directory} for t in found],
+    }
+
+
+def _lar_name(session, actor: Actor) -> str:
+    return session.get(Tenant, actor.lar_id).organization_name
+
+
+def _invite(session, actor: Actor, entry: Reseller, tenant: Tenant | None, base_url: str, now: datetime) -> str:
+    """The invitation and its email for an entry (flushed); returns the link."""
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(lar_id=actor.lar_id, reseller_id=entry.id, tenant_id=tenant.id if tenant else None,
+                            email=entry.email, organization_name=entry.organization_name, token=token_hash(token),
+                            status="Sent", sent_at=now, expires_at=now + LINK_LIFETIME,
+                            invited_by_user_id=actor.user_id)
+    session.add(invitation)
+    session.flush()
+    link = f"{base_url.rstrip('/')}/sign-up/{token}"
+    lar = _lar_name(session, actor)
+    subject, text, html_body = invitation_message(lar, entry.organization_name, link, invitation.expires_at,
+                                                  registered=tenant is not None)
+    queue_email(session, entry.email, subject, text, html_body, about=f"invitation:{invitation.id}", now=now)
+    return link
+
+
+def invitation_message(lar: str, organization: str, link: str, expires: datetime, registered: bool):
+    """(subject, text, html) of an invitation; every name is escaped in the HTML."""
+    action = "accept the invitation" if registered else "sign up for Elements and join"
+    subject = f"{lar} invites {organization} to its reseller directory"
+    until = expires.strftime("%Y-%m-%d %H:%M UTC")
+    text = (f"Hello,\n\n{lar} invites {organization} to become one of its resellers in Elements.\n\n"
+            f"Open this link to {action}:\n{link}\n\nThe link works once and expires on {until}.\n")
+    h = html.escape
+    html_body = (f"<p>Hello,</p><p><strong>{h(lar)}</strong> invites <strong>{h(organization)}</strong> to become "
+                 f"one of its resellers in Elements.</p><p><a href=\"{h(link)}\">Open the invitation</a> to "
+                 f"{action}.</p><p>The link works once and expires on {h(until)}.</p>")
+    return subject, text, html_body
+
+
+def invite_tenant(db: Database, actor: Actor, tenant_id, base_url: str, now: datetime | None = None) -> dict:
+    """Invite: an Invited entry linked to a registered reseller tenant, and an email to its owner."""
+    require_acting_role(actor)
+    now = now or utcnow()
+    try:
+        with db.unit_of_work() as session:
+            tenant = session.get(Tenant, tenant_id) if isinstance(tenant_id, int) else None
+            if tenant is None or tenant.kind == "customer":
+                raise DomainError("Choose a registered reseller from the search results.")
+            if tenant.kind == "large_account_reseller":
+                raise DomainError(LAR_REFUSED)
+            holder = _in_directory(session, actor, tenant.owner_email.lower(), [tenant.id])
+            if holder:
+                raise DomainError(f"{tenant.organization_name} is already in your directory.")
+            entry = Reseller(lar_id=actor.lar_id, tenant_id=tenant.id, organization_name=tenant.organization_name,
+                             email=tenant.owner_email.lower(), status="Invited", customer_visibility=True,
+                             invited_at=now)
+            session.add(entry)
+            session.flush()
+            _invite(session, actor, entry, tenant, base_url, now)
+            audit.record(session, actor, "reseller.invite", f"reseller:{entry.id}", tenant_id=tenant.id,
+                         email=entry.email)
+            return {"id": entry.id, "organization_name": entry.organization_name, "email": entry.email}
+    except IntegrityError:
+        raise DomainError("That reseller was just added to your directory by someone else.") from None
+
+
+def invite_by_email(db: Database, actor: Actor, email, organization_name: str, base_url: str,
+                    now: datetime | None = None) -> dict:
+    """Send email: an Invited entry without a tenant, and a sign-up link to the address."""
+    require_acting_role(actor)
+    now = now or utcnow()
+    email = normal_email(email)
+    name = str(organization_name or "").strip()[:200] or email.rsplit("@", 1)[1]
+    with db.unit_of_work() as session:
+        _refuse_non_resellers(session, email)
+        if _owned_by(session, email, "customer"):
+            raise DomainError(f"{email} owns a customer tenant: only resellers can be invited.")
+        if _owned_by(session, email, "reseller"):
+            raise DomainError(f"{email} is registered in Elements: search for it and choose Invite.")
+        holder = _in_directory(session, actor, email)
+        if holder:
+            raise DomainError(f"{email} is already in your directory ({holder[email]}).")
+        entry = Reseller(lar_id=actor.lar_id, tenant_id=None, organization_name=name, email=email,
+                         status="Invited", customer_visibility=True, invited_at=now)
+        session.add(entry)
+        session.flush()
+        _invite(session, actor, entry, None, base_url, now)
+        audit.record(session, actor, "reseller.invite", f"reseller:{entry.id}", email=email, sign_up=True)
+        return {"id": entry.id, "organization_name": entry.organization_name, "email": entry.email}
+
+
+def invitation_details(db: Database, actor: Actor, reseller_id, now: datetime | None = None) -> list[dict]:
+    """The entry's invitations, newest first, each with the delivery of its email."""
+    now = now or utcnow()
+    with db.reading() as session:
+        entry = own_reseller(session, actor, reseller_id)
+        rows = session.execute(
+            select(Invitation, OutgoingEmail)
+            .outerjoin(OutgoingEmail, OutgoingEmail.about == literal("invitation:").concat(cast(Invitation.id, String)))
+            .where(Invitation.reseller_id == entry.id)
+            .order_by(Invitation.sent_at.desc(), Invitation.id.desc())
+        ).all()
+    return [{
+        "id": inv.id, "email": inv.email, "sent_at": inv.sent_at, "expires_at": inv.expires_at,
+        "status": "Accepted" if inv.status == "Accepted" else ("Expired" if inv.expires_at <= now else "Sent"),
+        "delivery": mail.status if mail else "", "attempts": mail.attempts if mail else 0,
+        "error": (mail.last_error or "") if mail else "", "delivered_at": mail.sent_at if mail else None,
+    } for inv, mail in rows]
+
+
+def resend_invitation(db: Database, actor: Actor, reseller_id, base_url: str, now: datetime | None = None) -> dict:
+    """A fresh link (the older ones stop working) and a new email, for an entry still Invited."""
+    require_acting_role(actor)
+    now = now or utcnow()
+    with db.unit_of_work() as session:
+        entry = own_reseller(session, actor, reseller_id, lock=True)
+        if entry.status != "Invited":
+            raise DomainError(f"{entry.organization_name} is {entry.status}: there is no invitation to resend.")
+        older = session.scalars(select(Invitation).where(Invitation.reseller_id == entry.id,
+                                                         Invitation.status == "Sent")).all()
+        for invitation in older:
+            invitation.expires_at = min(invitation.expires_at or now, now)
+        tenant = session.get(Tenant, entry.tenant_id) if entry.tenant_id else None
+        _invite(session, actor, entry, tenant, base_url, now)
+        audit.record(session, actor, "reseller.invite_resend", f"reseller:{entry.id}", email=entry.email)
+        return {"id": entry.id, "organization_name": entry.organization_name, "email": entry.email}

@@ -1,0 +1,110 @@
+"""The invitation link: an invited reseller registers its organization (or, already
+registered, accepts), and its entry in the LAR's directory follows at once.
+
+A link works once and until it expires; an expired, used or unknown link changes nothing."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from data.db import Database
+from data.models import Invitation, Reseller, Tenant, User
+from services.auth import hash_password
+from services.clock import utcnow
+from services.errors import DomainError, InvalidForm
+from services.invitations import token_hash
+
+MIN_PASSWORD = 12
+
+
+class LinkUnusable(DomainError):
+    """The link is unknown, used or expired: the page says which, and nothing changes."""
+
+
+@dataclass(frozen=True)
+class OpenInvitation:
+    lar_name: str
+    organization_name: str
+    email: str
+    registered: bool  # an existing tenant accepts; otherwise the reseller signs up
+    expires_at: datetime
+
+
+def _usable(session, token: str, now: datetime, lock: bool = False) -> Invitation:
+    if not isinstance(token, str) or not 20 <= len(token) <= 100:
+        raise LinkUnusable("This invitation link is not valid. Ask the reseller who invited you for a new one.")
+    stmt = select(Invitation).where(Invitation.token == token_hash(token))
+    invitation = session.scalars(stmt.with_for_update() if lock else stmt).first()
+    if invitation is None or invitation.reseller_id is None:
+        raise LinkUnusable("This invitation link is not valid. Ask the reseller who invited you for a new one.")
+    if invitation.status == "Accepted":
+        raise LinkUnusable("This invitation link has already been used. Sign in instead.")
+    if invitation.expires_at is None or invitation.expires_at <= now:
+        raise LinkUnusable("This invitation link has expired. Ask the reseller who invited you to send it again.")
+    return invitation
+
+
+def open_invitation(db: Database, token: str, now: datetime | None = None) -> OpenInvitation:
+    now = now or utcnow()
+    with db.reading() as session:
+        invitation = _usable(session, token, now)
+        lar = session.get(Tenant, invitation.lar_id)
+        return OpenInvitation(lar.organization_name, invitation.organization_name, invitation.email,
+                              invitation.tenant_id is not None, invitation.expires_at)
+
+
+def _use(session, invitation: Invitation, now: datetime) -> None:
+    """Single use, even for two tabs at once: only one UPDATE finds it still Sent."""
+    used = session.execute(update(Invitation).where(Invitation.id == invitation.id, Invitation.status == "Sent")
+                           .values(status="Accepted", accepted_at=now)).rowcount
+    if used != 1:
+        raise LinkUnusable("This invitation link has already been used. Sign in instead.")
+
+
+def accept_invitation(db: Database, token: str, now: datetime | None = None) -> str:
+    """A registered tenant accepts: its entry becomes Mapped. Returns the LAR's name."""
+    now = now or utcnow()
+    with db.unit_of_work() as session:
+        invitation = _usable(session, token, now, lock=True)
+        if invitation.tenant_id is None:
+            raise LinkUnusable("This invitation asks you to sign up first.")
+        _use(session, invitation, now)
+        entry = session.get(Reseller, invitation.reseller_id)
+        entry.status, entry.mapped_at = "Mapped", now
+        return session.get(Tenant, invitation.lar_id).organization_name
+
+
+def register_from_invitation(db: Database, token: str, organization_name, password, repeated,
+                             now: datetime | None = None) -> str:
+    """A new reseller signs up: its tenant and owner account are created and its entry
+    becomes Unmapped (the LAR then maps it to the new tenant). Returns the LAR's name."""
+    now = now or utcnow()
+    name = str(organization_name or "").strip()[:200]
+    errors = {}
+    if not name:
+        errors["organization_name"] = "Enter your organization's name."
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        errors["password"] = f"Choose a password of at least {MIN_PASSWORD} characters."
+    elif password != repeated:
+        errors["repeated"] = "The two passwords differ."
+    # scrypt takes a while: never inside the write transaction, where it would hold the lock.
+    hashed = hash_password(password) if not errors else ""
+    with db.unit_of_work() as session:
+        invitation = _usable(session, token, now, lock=True)
+        if invitation.tenant_id is not None:
+            raise LinkUnusable("Your organization is registered already: accept the invitation instead.")
+        if session.scalars(select(User.id).where(User.email == invitation.email)).first() is not None:
+            raise LinkUnusable(f"{invitation.email} has an account already. Sign in, then ask for a new invitation.")
+        if errors:
+            raise InvalidForm(errors, "Correct the fields marked in red.")
+        _use(session, invitation, now)
+        tenant = Tenant(kind="reseller", organization_name=name, owner_email=invitation.email, created_at=now)
+        session.add(tenant)
+        session.flush()
+        session.add(User(email=invitation.email, name=name, password_hash=hashed,
+                         tenant_id=tenant.id, role="admin", active=True, is_demo=False))
+        entry = session.get(Reseller, invitation.reseller_id)
+        entry.status, entry.organization_name = "Unmapped", name
+        return session.get(Tenant, invitation.lar_id).organization_name

@@ -1,0 +1,107 @@
+"""Invite new reseller in headless Chromium: found and Invite, not found and Send email, and the
+emailed link ending with the reseller in the directory as Unmapped."""
+from __future__ import annotations
+
+import re
+import time
+from email import message_from_bytes
+from email.policy import default
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from data.models import Reseller, Tenant
+from tests.e2e.conftest import shoot, sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def _open_single_invite(page):
+    page.click("#invite-open")
+    page.get_by_role("menuitem", name="Single invite").click()
+    expect(page.locator("#invite-email")).to_be_visible()
+
+
+def _emailed_link(server, to: str) -> str:
+    """The link in the newest .eml written for `to` (no SMTP_URL: the outbox folder)."""
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        for path in sorted((server["instance"] / "outbox").glob("*.eml"), reverse=True):
+            message = message_from_bytes(path.read_bytes(), policy=default)
+            if message["To"] == to:
+                return re.search(r"http\S+/sign-up/\S+", message.get_body(("plain",)).get_content()).group(0)
+        time.sleep(0.2)
+    raise AssertionError(f"no email to {to}")
+
+
+def test_a_registered_reseller_is_found_and_invited(page, server):
+    with server["db"].reading() as s:
+        taken = select(Reseller.tenant_id).where(Reseller.lar_id == 1, Reseller.tenant_id.is_not(None))
+        tenant = s.scalars(select(Tenant).where(Tenant.kind == "reseller", Tenant.id.not_in(taken))
+                           .order_by(Tenant.id)).first()
+    sign_in(page)
+    _open_single_invite(page)
+    page.fill("#invite-email", tenant.owner_email.upper())
+    page.click("#invite-search")
+    expect(page.locator("#invite-summary")).to_contain_text("1 registered reseller found by email")
+    invite = page.locator("#invite-invite")
+    expect(invite).to_be_disabled()
+    page.get_by_text(tenant.organization_name, exact=True).click()
+    expect(invite).to_be_enabled()
+    shoot(page, "invite-found")
+    invite.click()
+    expect(page.get_by_text(re.compile(rf"Invited {re.escape(tenant.organization_name)}"))).to_be_visible()
+    with server["db"].reading() as s:
+        entry = s.scalars(select(Reseller).where(Reseller.lar_id == 1, Reseller.tenant_id == tenant.id)).one()
+        assert entry.status == "Invited"
+    assert _emailed_link(server, tenant.owner_email.lower())
+    page.fill("#dir-search", tenant.owner_email)
+    page.press("#dir-search", "Enter")
+    expect(page.locator(f'.ag-row[row-id="{entry.id}"] [col-id="status"]')).to_have_text("Invited")
+
+    _open_single_invite(page)  # the same reseller again: shown as already in the directory
+    page.fill("#invite-email", tenant.owner_email)
+    page.click("#invite-search")
+    expect(page.get_by_text("In your directory")).to_be_visible()
+    expect(page.locator("#invite-invite")).to_be_disabled()
+
+
+def test_an_unknown_address_gets_a_sign_up_email_and_lands_unmapped(page, server, browser):
+    sign_in(page)
+    _open_single_invite(page)
+    page.fill("#invite-email", "not-an-email")
+    page.click("#invite-search")
+    expect(page.get_by_text(re.compile("Not a valid email address"))).to_be_visible()
+    page.fill("#invite-email", "founder@brand-new-reseller.example")
+    page.fill("#invite-org", "Brand New Reseller")
+    page.click("#invite-search")
+    expect(page.locator("#invite-summary")).to_contain_text("No registered reseller matches")
+    shoot(page, "invite-not-found")
+    page.click("#invite-send")
+    expect(page.get_by_text(re.compile("Invited Brand New Reseller"))).to_be_visible()
+    link = _emailed_link(server, "founder@brand-new-reseller.example")
+
+    visitor = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+    visitor.goto(link)
+    expect(visitor.get_by_role("heading", name="Sign up for Elements")).to_be_visible()
+    visitor.fill("#organization_name", "Brand New Reseller GmbH")
+    visitor.fill("#password", "a-good-long-password")
+    visitor.fill("#repeated", "a-good-long-password")
+    visitor.get_by_role("button", name="Sign up").click()
+    expect(visitor.get_by_role("heading", name="Welcome, Brand New Reseller GmbH")).to_be_visible()
+    shoot(visitor, "sign-up-done")
+    visitor.context.close()
+
+    page.fill("#dir-search", "founder@brand-new-reseller.example")
+    page.press("#dir-search", "Enter")
+    row = page.locator(".ag-row[row-id]")
+    expect(row).to_have_count(1)
+    expect(row.locator('[col-id="status"]')).to_have_text("Unmapped")
+    expect(row.locator('[col-id="organization_name"]')).to_have_text("Brand New Reseller GmbH")
+    shoot(page, "invite-unmapped-in-directory")
+
+
+def test_the_analyst_cannot_invite(page):
+    sign_in(page, "analyst@demo.example")
+    expect(page.locator("#invite-open")).to_be_disabled()

@@ -1,0 +1,65 @@
+"""Invite new reseller end to end over HTTP with a real SMTP server: the email arrives with the
+right recipient and link, the link's page works without signing in, and the entry follows."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from data.models import Reseller
+from services.auth import load_actor
+from services.invitations import invite_by_email
+from services.mail_transport import SmtpTransport
+from services.outbox import deliver_due
+from tests.integration.conftest import sign_in
+from tests.smtp_server import smtp  # noqa: F401 - the fixture
+
+
+def _db(app):
+    return app.server.extensions["reseller_db"]
+
+
+def _csrf(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_the_invitation_arrives_and_its_link_signs_the_reseller_up(app, smtp):
+    _server, inbox, url = smtp
+    db = _db(app)
+    invited = invite_by_email(db, load_actor(db, 2), "owner@arrives.example", "Arrives Ltd", "https://console.test")
+    assert deliver_due(db, SmtpTransport(url))["sent"] >= 1
+    [(recipients, message)] = [m for m in inbox.messages if m[0] == ["owner@arrives.example"]]
+    text = message.get_body(("plain",)).get_content()
+    assert "Northwind Cloud Partners" in text and "expires on" in text
+    link = re.search(r"https://console\.test(/sign-up/\S+)", text).group(1)
+    assert f'href="https://console.test{link}"' in message.get_body(("html",)).get_content()
+
+    anonymous = app.server.test_client()
+    page = anonymous.get(link)
+    assert page.status_code == 200 and "Sign up for Elements" in page.get_data(as_text=True)
+    form = {"organization_name": "Arrives Limited", "password": "a-good-long-password",
+            "repeated": "a-good-long-password"}
+    assert anonymous.post(link, data=form).status_code == 400  # no CSRF token: refused
+    done = anonymous.post(link, data={**form, "csrf_token": _csrf(page.get_data(as_text=True))})
+    assert done.status_code == 200 and "Welcome, Arrives Limited" in done.get_data(as_text=True)
+    with db.reading() as s:
+        entry = s.get(Reseller, invited["id"])
+        assert entry.status == "Unmapped" and entry.organization_name == "Arrives Limited"
+    again = anonymous.get(link)
+    assert again.status_code == 410 and "already been used" in again.get_data(as_text=True)
+    # The new owner signs in to a page of its own and gets no session for the console.
+    welcome = sign_in(anonymous, "owner@arrives.example", "a-good-long-password")
+    assert welcome.status_code == 200 and "registered as a reseller" in welcome.get_data(as_text=True)
+    assert anonymous.get("/").status_code == 302
+    assert anonymous.get("/_dash-layout").status_code == 401
+
+
+def test_unknown_links_show_a_page_and_change_nothing(app):
+    client = app.server.test_client()
+    with _db(app).reading() as s:
+        before = s.scalars(select(Reseller.status).order_by(Reseller.id)).all()
+    for path in ("/sign-up/" + "x" * 43, "/sign-up/short", "/sign-up/%00%00" + "a" * 30):
+        response = client.get(path)
+        assert response.status_code == 410 and "not valid" in response.get_data(as_text=True)
+    with _db(app).reading() as s:
+        assert s.scalars(select(Reseller.status).order_by(Reseller.id)).all() == before

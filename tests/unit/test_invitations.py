@@ -1,0 +1,198 @@
+"""Single invite (rules 2 and 3) and the invitation link, on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from data.models import AuditEvent, Invitation, OutgoingEmail, Reseller, Tenant, User
+from services.auth import authenticate
+from services.errors import DomainError, InvalidForm, NotAConsoleUser, PermissionDenied
+from services.invitations import (
+    LAR_REFUSED, find_resellers, invitation_details, invite_by_email, invite_tenant, resend_invitation, token_hash,
+)
+from services.sign_up import LinkUnusable, accept_invitation, open_invitation, register_from_invitation
+from tests.factories import two_lars
+
+BASE = "https://console.example"
+
+
+def _world(db):
+    w = two_lars(db)
+    w.op = w.actors["operator@first.example"]
+    w.exact = w.reseller_tenant("Acme Resale", "boss@acme.example")
+    w.same_domain = w.reseller_tenant("ACME  resale", "someone@acme.example")  # other owner, same org
+    w.other_org = w.reseller_tenant("Acme Holdings", "ceo@acme.example")
+    w.customer_owner = w.add(Tenant(kind="customer", organization_name="Cust", owner_email="it@cust.example",
+                                    created_at=w.now)).id
+    return w
+
+
+def _link(db, email_to: str) -> str:
+    with db.reading() as s:
+        body = s.scalars(select(OutgoingEmail.body).where(OutgoingEmail.to == email_to)
+                         .order_by(OutgoingEmail.id.desc())).first()
+    return re.search(r"https://\S+", body).group(0)
+
+
+def _token(link: str) -> str:
+    return link.rsplit("/", 1)[1]
+
+
+def test_lookup_by_owner_email_first(db):
+    w = _world(db)
+    result = find_resellers(db, w.op, "  Boss@ACME.example ", "Anything")
+    assert [t["tenant_id"] for t in result["found"]] == [w.exact] and result["matched_by"] == "email"
+    assert result["found"][0]["in_directory"] is False
+
+
+def test_lookup_then_by_domain_and_organization_name_ignoring_case_and_spaces(db):
+    w = _world(db)
+    result = find_resellers(db, w.op, "new.person@acme.example", "acme Resale")
+    assert {t["tenant_id"] for t in result["found"]} == {w.exact, w.same_domain}
+    assert result["matched_by"] == "domain and organization name"
+    assert find_resellers(db, w.op, "new.person@acme.example", "")["found"] == []  # the name is needed
+    assert find_resellers(db, w.op, "new.person@other.example", "Acme Resale")["found"] == []
+
+
+def test_lookup_refuses_lars_customers_and_bad_addresses(db):
+    w = _world(db)
+    with pytest.raises(DomainError, match=LAR_REFUSED):
+        find_resellers(db, w.op, "owner@second.example")  # the second LAR's owner
+    with pytest.raises(DomainError, match="customer tenant"):
+        find_resellers(db, w.op, "it@cust.example")
+    for bad in ("", "not-an-email", "a@b", ["x@y.example"], None, "x" * 300 + "@y.example"):
+        with pytest.raises(InvalidForm) as refused:
+            find_resellers(db, w.op, bad)
+        assert "email" in refused.value.errors
+    with pytest.raises(PermissionDenied):
+        find_resellers(db, w.actors["analyst@first.example"], "boss@acme.example")
+
+
+def test_invite_a_found_tenant_makes_an_invited_entry_and_queues_its_email(db):
+    w = _world(db)
+    invited = invite_tenant(db, w.op, w.exact, BASE)
+    with db.reading() as s:
+        entry = s.get(Reseller, invited["id"])
+        assert (entry.lar_id, entry.tenant_id, entry.status, entry.email) == (w.first, w.exact, "Invited",
+                                                                             "boss@acme.example")
+        invitation = s.scalars(select(Invitation).where(Invitation.reseller_id == entry.id)).one()
+        mail = s.scalars(select(OutgoingEmail).where(OutgoingEmail.to == "boss@acme.example")).one()
+        assert mail.status == "Queued" and mail.about == f"invitation:{invitation.id}"
+        assert "First" in mail.subject and "Acme Resale" in mail.subject
+        assert s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "reseller.invite")) == 1
+    link = _link(db, "boss@acme.example")
+    assert link.startswith(BASE + "/sign-up/")
+    # Only the token's hash is stored.
+    assert invitation.token == token_hash(_token(link)) and _token(link) not in invitation.token
+    assert find_resellers(db, w.op, "boss@acme.example")["found"][0]["in_directory"] is True
+    with pytest.raises(DomainError, match="already in your directory"):
+        invite_tenant(db, w.op, w.exact, BASE)
+
+
+def test_invite_refuses_lars_customers_and_unknown_tenants(db):
+    w = _world(db)
+    for tenant_id, message in ((w.second, LAR_REFUSED), (w.customer_owner, "Choose a registered reseller"),
+                               (999_999, "Choose a registered reseller"), ("1", "Choose a registered reseller")):
+        with pytest.raises(DomainError, match=message):
+            invite_tenant(db, w.op, tenant_id, BASE)
+    with db.reading() as s:
+        assert s.scalar(select(func.count()).select_from(Reseller)) == 0
+
+
+def test_send_email_invites_an_unregistered_address_once(db):
+    w = _world(db)
+    invited = invite_by_email(db, w.op, "New@Fresh.example", "Fresh Co", BASE)
+    assert invited["email"] == "new@fresh.example" and invited["organization_name"] == "Fresh Co"
+    with db.reading() as s:
+        entry = s.get(Reseller, invited["id"])
+        assert entry.tenant_id is None and entry.status == "Invited"
+    with pytest.raises(DomainError, match="already in your directory"):
+        invite_by_email(db, w.op, "new@fresh.example", "", BASE)
+    assert find_resellers(db, w.op, "new@fresh.example")["already_invited"] == "Fresh Co"
+    with pytest.raises(DomainError, match="registered in Elements"):
+        invite_by_email(db, w.op, "boss@acme.example", "", BASE)
+    with pytest.raises(DomainError, match=LAR_REFUSED):
+        invite_by_email(db, w.op, "owner@first.example", "", BASE)
+    # Another LAR may invite the same address into its own directory (rule 12).
+    other = w.actors["admin@second.example"]
+    assert invite_by_email(db, other, "new@fresh.example", "Fresh Co", BASE)["id"] != invited["id"]
+
+
+def test_sign_up_link_registers_a_tenant_and_the_entry_becomes_unmapped(db):
+    w = _world(db)
+    invited = invite_by_email(db, w.op, "new@fresh.example", "Fresh Co", BASE)
+    token = _token(_link(db, "new@fresh.example"))
+    opened = open_invitation(db, token)
+    assert (opened.lar_name, opened.email, opened.registered) == ("First", "new@fresh.example", False)
+    with pytest.raises(InvalidForm) as refused:
+        register_from_invitation(db, token, " ", "short", "short")
+    assert set(refused.value.errors) == {"organization_name", "password"}
+    with pytest.raises(InvalidForm) as refused:
+        register_from_invitation(db, token, "Fresh Co", "long-enough-pass", "long-enough-pasS")
+    assert set(refused.value.errors) == {"repeated"}
+    assert register_from_invitation(db, token, " Fresh Company ", "long-enough-pass", "long-enough-pass") == "First"
+    with db.reading() as s:
+        entry = s.get(Reseller, invited["id"])
+        assert entry.status == "Unmapped" and entry.organization_name == "Fresh Company" and entry.tenant_id is None
+        tenant = s.scalars(select(Tenant).where(Tenant.owner_email == "new@fresh.example")).one()
+        assert tenant.kind == "reseller" and tenant.organization_name == "Fresh Company"
+        assert s.scalars(select(User).where(User.email == "new@fresh.example")).one().tenant_id == tenant.id
+    with pytest.raises(LinkUnusable, match="already been used"):
+        register_from_invitation(db, token, "Again", "long-enough-pass", "long-enough-pass")
+    with pytest.raises(LinkUnusable, match="already been used"):
+        open_invitation(db, token)
+    # The reseller's owner signs in to a page of its own, never the LAR's console.
+    with pytest.raises(NotAConsoleUser):
+        authenticate(db, "new@fresh.example", "long-enough-pass")
+
+
+def test_a_registered_tenant_accepts_and_the_entry_becomes_mapped(db):
+    w = _world(db)
+    invited = invite_tenant(db, w.op, w.exact, BASE)
+    token = _token(_link(db, "boss@acme.example"))
+    assert open_invitation(db, token).registered is True
+    with pytest.raises(LinkUnusable, match="accept the invitation instead"):
+        register_from_invitation(db, token, "X", "long-enough-pass", "long-enough-pass")
+    assert accept_invitation(db, token) == "First"
+    with db.reading() as s:
+        entry = s.get(Reseller, invited["id"])
+        assert entry.status == "Mapped" and entry.mapped_at is not None and entry.tenant_id == w.exact
+    with pytest.raises(LinkUnusable):
+        accept_invitation(db, token)
+
+
+def test_expired_unknown_and_replaced_links_change_nothing(db):
+    w = _world(db)
+    invited = invite_by_email(db, w.op, "new@fresh.example", "Fresh Co", BASE)
+    token = _token(_link(db, "new@fresh.example"))
+    with pytest.raises(LinkUnusable, match="expired"):
+        open_invitation(db, token, now=w.now + timedelta(days=15))
+    for bad in ("x" * 43, "short", "", None, ["a"]):
+        with pytest.raises(LinkUnusable, match="not valid"):
+            open_invitation(db, bad)
+    resend_invitation(db, w.op, invited["id"], BASE)
+    fresh = _token(_link(db, "new@fresh.example"))
+    assert fresh != token
+    with pytest.raises(LinkUnusable, match="expired"):
+        open_invitation(db, token)  # the older link stopped working
+    assert open_invitation(db, fresh).email == "new@fresh.example"
+    details = invitation_details(db, w.op, invited["id"])
+    assert [d["status"] for d in details] == ["Sent", "Expired"]
+    assert [d["delivery"] for d in details] == ["Queued", "Queued"]
+    with db.reading() as s:
+        assert s.get(Reseller, invited["id"]).status == "Invited"
+
+
+def test_resend_is_only_for_invited_entries_of_ones_own_lar(db):
+    w = _world(db)
+    mapped = w.reseller(w.first, "Mapped One", "m@m.example")
+    with pytest.raises(DomainError, match="no invitation to resend"):
+        resend_invitation(db, w.op, mapped, BASE)
+    theirs = w.reseller(w.second, "Theirs", "t@t.example", status="Invited")
+    with pytest.raises(DomainError, match="not found"):
+        resend_invitation(db, w.op, theirs, BASE)
+    with pytest.raises(DomainError, match="not found"):
+        invitation_details(db, w.op, theirs)
