@@ -6,10 +6,13 @@ from dash import Input, Output, State, ctx, no_update
 from callbacks.context import actor, base_url, db, mail_transport, notice
 from callbacks.grid_controls import require_click
 from callbacks.panels import close_on
+from components.invitation_section import invitation_section
 from components.invite_panel import found_options
 from services.errors import DomainError, InvalidForm
 from services.ids import row_id
-from services.invitations import find_resellers, invite_by_email, invite_tenant
+from services.invitations import (
+    find_resellers, invitation_details, invite_by_email, invite_tenant, resend_invitation,
+)
 from services.outbox import deliver_in_background
 
 NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
@@ -30,6 +33,7 @@ def register(app) -> None:
         return True, "", "", None, "", [], None, "none", "none"
 
     close_on(app, "invite-drawer", "invite-cancel")
+    register_resend(app)
 
     @app.callback(
         Output("invite-summary", "children", allow_duplicate=True), Output("invite-options", "children",
@@ -87,3 +91,21 @@ def register(app) -> None:
         deliver_in_background(db(), mail_transport())
         return False, (refresh or 0) + 1, notice(
             f"Invited {invited['organization_name']}: an invitation email is on its way to {invited['email']}.")
+
+
+def register_resend(app) -> None:
+    @app.callback(
+        Output("invitation-box", "children"), NOTIFY,
+        Input("invitation-resend", "n_clicks"),
+        State("pools-context", "data"),
+        prevent_initial_call=True,
+    )
+    def resend(clicked, reseller_id):
+        require_click(clicked)
+        try:
+            sent = resend_invitation(db(), actor(), reseller_id, base_url())
+            details = invitation_details(db(), actor(), reseller_id)
+        except DomainError as refused:
+            return no_update, notice(refused.message, ok=False)
+        deliver_in_background(db(), mail_transport())
+        return invitation_section(details, True), notice(f"A new invitation link is on its way to {sent['email']}.")

@@ -10,11 +10,13 @@ from components import reseller_grids as grids
 from components.add_pool_panel import add_pool_drawer
 from components.edit_pool_panel import edit_pool_drawer, return_modal
 from components.grid_section import grid_section
+from components.invitation_section import invitation_section
 from components.shell import notifications
 from components.not_found import not_found
 from components.reseller_figures import figures_section
 from services.dashboard import overview
 from services.errors import NotFound
+from services.invitations import invitation_details
 from services.reseller_customers import customer_filter_options
 from services.preferences import visible_columns
 from services.resellers import get_reseller
@@ -48,6 +50,8 @@ def layout(reseller_id=None, **_query):
                 gap="sm",
             ),
             dmc.Text(f"Tenant owner: {reseller['email']}", c="dimmed", size="sm", id="reseller-owner"),
+            html.Div(invitation_section(invitation_details(db(), acting, rid), acting.can_act),
+                     id="invitation-box") if reseller["status"] == "Invited" else None,
             html.Div(figures_section(overview(db(), acting, rid)), id="reseller-figures",
                      className="reseller-figures"),
             dmc.Stack([dmc.Title("Pools", order=3), dmc.Text("Loading…", id="pools-count", size="sm", c="dimmed")], gap=2, mt="md"),

@@ -105,3 +105,27 @@ def test_an_unknown_address_gets_a_sign_up_email_and_lands_unmapped(page, server
 def test_the_analyst_cannot_invite(page):
     sign_in(page, "analyst@demo.example")
     expect(page.locator("#invite-open")).to_be_disabled()
+
+
+def test_the_invitation_details_show_delivery_and_resend_sends_a_new_link(page, server):
+    sign_in(page)
+    _open_single_invite(page)
+    page.fill("#invite-email", "second@resend-me.example")
+    page.click("#invite-search")
+    page.click("#invite-send")
+    expect(page.get_by_text(re.compile("Invited resend-me.example"))).to_be_visible()
+    first_link = _emailed_link(server, "second@resend-me.example")
+    with server["db"].reading() as s:
+        entry = s.scalars(select(Reseller).where(Reseller.email == "second@resend-me.example")).one()
+    page.goto(f"{page.base_url}/resellers/{entry.id}")
+    section = page.locator("#invitation-section")
+    expect(section).to_contain_text("Delivered")  # no SMTP_URL here: the .eml file was written
+    page.click("#invitation-resend")
+    expect(page.get_by_text(re.compile("A new invitation link is on its way"))).to_be_visible()
+    expect(section.locator("tbody tr")).to_have_count(2)
+    expect(section.locator("tbody tr").nth(1)).to_contain_text("Expired")
+    shoot(page, "invitation-details")
+    deadline = time.time() + 15
+    while _emailed_link(server, "second@resend-me.example") == first_link and time.time() < deadline:
+        time.sleep(0.2)
+    assert _emailed_link(server, "second@resend-me.example") != first_link
