@@ -37,7 +37,7 @@ def normal_email(raw) -> str:
     return checked.normalized.lower()
 
 
-def _name_key(name: str) -> str:
+def name_key(name: str) -> str:
     """Organization names match whatever their letter case and spaces."""
     return "".join((name or "").split()).lower()
 
@@ -87,7 +87,7 @@ def find_resellers(db: Database, actor: Actor, email, organization_name: str = "
                 select(Tenant).where(Tenant.kind == "reseller", func.lower(Tenant.owner_email).endswith("@" + domain))
                 .order_by(Tenant.organization_name, Tenant.id)
             ).all()
-            found = [t for t in same_domain if _name_key(t.organization_name) == _name_key(name)]
+            found = [t for t in same_domain if name_key(t.organization_name) == name_key(name)]
             matched_by = "domain and organization name"
         if not found and _owned_by(session, email, "customer"):
             raise DomainError(f"{email} owns a customer tenant: only resellers can be invited.")
@@ -104,13 +104,14 @@ def _lar_name(session, actor: Actor) -> str:
     return session.get(Tenant, actor.lar_id).organization_name
 
 
-def _invite(session, actor: Actor, entry: Reseller, tenant: Tenant | None, base_url: str, now: datetime) -> str:
+def write_invitation(session, actor: Actor, entry: Reseller, tenant: Tenant | None, base_url: str, now: datetime,
+            batch: str | None = None) -> str:
     """The invitation and its email for an entry (flushed); returns the link."""
     token = secrets.token_urlsafe(32)
     invitation = Invitation(lar_id=actor.lar_id, reseller_id=entry.id, tenant_id=tenant.id if tenant else None,
                             email=entry.email, organization_name=entry.organization_name, token=token_hash(token),
                             status="Sent", sent_at=now, expires_at=now + LINK_LIFETIME,
-                            invited_by_user_id=actor.user_id)
+                            invited_by_user_id=actor.user_id, batch=batch)
     session.add(invitation)
     session.flush()
     link = f"{base_url.rstrip('/')}/sign-up/{token}"
@@ -154,7 +155,7 @@ def invite_tenant(db: Database, actor: Actor, tenant_id, base_url: str, now: dat
                              invited_at=now)
             session.add(entry)
             session.flush()
-            _invite(session, actor, entry, tenant, base_url, now)
+            write_invitation(session, actor, entry, tenant, base_url, now)
             audit.record(session, actor, "reseller.invite", f"reseller:{entry.id}", tenant_id=tenant.id,
                          email=entry.email)
             return {"id": entry.id, "organization_name": entry.organization_name, "email": entry.email}
@@ -182,7 +183,7 @@ def invite_by_email(db: Database, actor: Actor, email, organization_name: str, b
                          status="Invited", customer_visibility=True, invited_at=now)
         session.add(entry)
         session.flush()
-        _invite(session, actor, entry, None, base_url, now)
+        write_invitation(session, actor, entry, None, base_url, now)
         audit.record(session, actor, "reseller.invite", f"reseller:{entry.id}", email=email, sign_up=True)
         return {"id": entry.id, "organization_name": entry.organization_name, "email": entry.email}
 
@@ -219,6 +220,6 @@ def resend_invitation(db: Database, actor: Actor, reseller_id, base_url: str, no
         for invitation in older:
             invitation.expires_at = min(invitation.expires_at or now, now)
         tenant = session.get(Tenant, entry.tenant_id) if entry.tenant_id else None
-        _invite(session, actor, entry, tenant, base_url, now)
+        write_invitation(session, actor, entry, tenant, base_url, now)
         audit.record(session, actor, "reseller.invite_resend", f"reseller:{entry.id}", email=entry.email)
         return {"id": entry.id, "organization_name": entry.organization_name, "email": entry.email}

@@ -1,0 +1,166 @@
+"""Batch invite: files as spreadsheet programs write them, one per kind of bad input, the
+preview's verdict per row, and inviting (twice) on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from data.models import Invitation, OutgoingEmail, Reseller, Tenant
+from services.batch_file import MAX_ROWS, BadFile, SheetRow, read_rows, template_csv, template_xlsx
+from services.batch_invite import PROBLEM, SKIPPED, WILL_EMAIL, WILL_INVITE, check_rows, invite_rows, outcome_csv
+from services.errors import PermissionDenied
+from tests.factories import two_lars
+
+HEADER = ("Organization name", "Email address")
+
+
+def _xlsx(rows, extra_sheet=False, trailing_empty=0, formula=None) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(row)
+    for _ in range(trailing_empty):
+        sheet.append(["", ""])
+    if formula:
+        sheet["A3"] = formula
+    if extra_sheet:
+        book.create_sheet("Notes").append(["not", "read"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_the_templates_read_back_as_their_example_row():
+    for name, content in (("t.xlsx", template_xlsx()), ("t.csv", template_csv())):
+        [row] = read_rows(name, content)
+        assert (row.number, row.organization_name, row.email) == (2, "Example Reseller Ltd", "owner@example-reseller.com")
+
+
+@pytest.mark.parametrize("content", [
+    "Organization name,Email address\r\nCafé Zürich,a@cafe.example\r\n".encode("utf-8-sig"),
+    "Organization name,Email address\nCafé Zürich,a@cafe.example\n".encode("utf-8"),
+    "Organization name;Email address\r\nCafé Zürich;a@cafe.example\r\n".encode("cp1252"),
+    "Organization name\tEmail address\nCafé Zürich\ta@cafe.example\n".encode("utf-8"),
+    " organization  NAME ,EMAIL address\nCafé Zürich,a@cafe.example\n,\n,\n".encode("utf-8"),
+])
+def test_csv_as_excel_and_libreoffice_write_it(content):
+    assert read_rows("r.csv", content) == [SheetRow(2, "Café Zürich", "a@cafe.example")]
+
+
+def test_xlsx_with_an_extra_sheet_and_trailing_empty_rows():
+    rows = read_rows("r.xlsx", _xlsx([("A Co", "a@a.example"), ("", ""), ("B Co", "b@b.example")],
+                                     extra_sheet=True, trailing_empty=30))
+    assert rows == [SheetRow(2, "A Co", "a@a.example"), SheetRow(4, "B Co", "b@b.example")]  # numbered as Excel does
+
+
+def _zip_bomb() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (60 * 1024 * 1024))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name,content,message", [
+    ("e.csv", b"", "empty"),
+    ("e.csv", b"Organization name,Email address\n", "no rows"),
+    ("w.csv", b"Name,Mail\nA,a@a.example\n", "needs the columns"),
+    ("b.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not text"),
+    ("f.csv", b"Organization name,Email address\n=HYPERLINK(\"x\"),a@a.example\n", "formula"),
+    ("f.xlsx", None, "formula"),
+    ("z.xlsx", b"PK\x03\x04 not really a zip", "not a spreadsheet"),
+    ("bomb.xlsx", "bomb", "unpacks"),
+    ("big.csv", b"x" * (2 * 1024 * 1024 + 1), "larger than"),
+    ("many.csv", ("Organization name,Email address\n" + "A,a@a.example\n" * (MAX_ROWS + 1)).encode(), "more than"),
+])
+def test_bad_files_get_one_clear_message(name, content, message):
+    if content is None:
+        content = _xlsx([("A Co", "a@a.example"), ("B Co", "b@b.example")], formula="=1+1")
+    elif content == "bomb":
+        content = _zip_bomb()
+    with pytest.raises(BadFile, match=message):
+        read_rows(name, content)
+
+
+def _world(db):
+    w = two_lars(db)
+    w.op = w.actors["operator@first.example"]
+    w.registered = w.reseller_tenant("Known Resale", "owner@known.example")
+    w.by_domain = w.reseller_tenant("Domain  Match", "boss@matched.example")
+    w.reseller(w.first, "Here Already", "here@already.example", status="Invited")
+    w.add(Tenant(kind="customer", organization_name="Cust", owner_email="it@cust.example", created_at=w.now))
+    return w
+
+
+ROWS = [
+    SheetRow(2, "Known", "Owner@Known.example"),
+    SheetRow(3, "New One", "new@one.example"),
+    SheetRow(4, "Dup", "new@one.example"),
+    SheetRow(5, "Bad", "not-an-email"),
+    SheetRow(6, "Here", "here@already.example"),
+    SheetRow(7, "LAR", "owner@second.example"),
+    SheetRow(8, "Cust", "it@cust.example"),
+    SheetRow(9, "domain match", "someone@matched.example"),
+]
+
+
+def test_the_preview_says_what_happens_to_each_row(db):
+    w = _world(db)
+    checks = {c.number: c for c in check_rows(db, w.op, ROWS, email_unregistered=True)}
+    assert checks[2].verdict == WILL_INVITE and checks[2].tenant_id == w.registered
+    assert checks[3].verdict == WILL_EMAIL
+    assert (checks[4].verdict, checks[4].detail) == (PROBLEM, "Duplicate of row 3")
+    assert checks[5].verdict == PROBLEM and checks[5].detail.startswith("Bad email address")
+    assert checks[6].detail == "Already in your directory"
+    assert checks[7].detail.startswith("A large account reseller")
+    assert checks[8].detail.startswith("A customer tenant")
+    assert checks[9].verdict == WILL_INVITE and checks[9].tenant_id == w.by_domain
+    off = {c.number: c for c in check_rows(db, w.op, ROWS, email_unregistered=False)}
+    assert off[3].verdict == SKIPPED and off[2].verdict == WILL_INVITE
+    with pytest.raises(PermissionDenied):
+        check_rows(db, w.actors["analyst@first.example"], ROWS, True)
+
+
+def test_inviting_the_valid_rows_and_the_same_file_again_invites_no_one_twice(db):
+    w = _world(db)
+    checks = check_rows(db, w.op, ROWS, email_unregistered=True)
+    seen = []
+    outcome = {c.number: c for c in invite_rows(db, w.op, checks, "https://c.example", progress=lambda d, t: seen.append((d, t)))}
+    assert [n for n, c in outcome.items() if c.verdict == "Invited"] == [2, 3, 9]
+    assert seen[-1] == (3, 3)
+    with db.reading() as s:
+        assert s.scalar(select(func.count()).select_from(Invitation)) == 3
+        assert s.scalar(select(func.count()).select_from(OutgoingEmail)) == 3
+        assert len(set(s.scalars(select(Invitation.batch)).all())) == 1
+        statuses = dict(s.execute(select(func.lower(Reseller.email), Reseller.status)
+                                  .where(Reseller.lar_id == w.first)).all())
+        assert statuses["owner@known.example"] == statuses["new@one.example"] == "Invited"
+    # The same rows again, checked before the first run committed: nobody is invited twice.
+    again = invite_rows(db, w.op, checks, "https://c.example")
+    assert not [c for c in again if c.verdict == "Invited"]
+    with db.reading() as s:
+        assert s.scalar(select(func.count()).select_from(Invitation)) == 3
+    text = outcome_csv(list(outcome.values()))
+    assert text.splitlines()[0] == "Row,Organization name,Email address,Outcome,Detail" and "Duplicate of row 3" in text
+
+
+def test_cancel_stops_between_chunks_and_keeps_what_was_committed(db, monkeypatch):
+    w = _world(db)
+    monkeypatch.setattr("services.batch_invite.CHUNK", 2)
+    rows = [SheetRow(n, f"Org {n}", f"r{n}@many.example") for n in range(2, 9)]
+    checks = check_rows(db, w.op, rows, email_unregistered=True)
+    calls = {"n": 0}
+
+    def cancelled():
+        calls["n"] += 1
+        return calls["n"] > 2  # after two chunks
+
+    outcome = invite_rows(db, w.op, checks, "https://c.example", cancelled=cancelled)
+    assert [c.verdict for c in outcome] == ["Invited"] * 4 + [SKIPPED] * 3
+    with db.reading() as s:
+        assert s.scalar(select(func.count()).select_from(Invitation)) == 4
