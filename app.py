@@ -13,7 +13,7 @@ import dash_mantine_components as dmc
 from dash import Dash
 from flask import Flask
 
-from callbacks import add_pool, directory, edit_pool, invite, panels, reseller
+from callbacks import add_pool, batch_invite, directory, edit_pool, invite, panels, reseller
 from components.shell import app_layout
 from config import Settings
 from data.db import Database
@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     edit_pool.register(app)
     panels.register(app)
     invite.register(app)
+    batch_invite.register(app)
     return app
 
 

@@ -13,6 +13,7 @@ def invite_button(read_only: bool):
         dmc.MenuTarget(dmc.Button("Invite new reseller", id="invite-open", disabled=read_only)),
         dmc.MenuDropdown([
             dmc.MenuItem("Single invite", id="invite-single"),
+            dmc.MenuItem("Batch invite", id="invite-batch"),
         ]),
     ], position="bottom-end", withArrow=True)
 

@@ -7,6 +7,7 @@ from flask_login import current_user
 from callbacks.context import db
 from components import directory_grid as grid
 from components.add_pool_panel import add_pool_drawer
+from components.batch_invite_panel import batch_invite_panel
 from components.invite_panel import invite_button, single_invite_panel
 from components.grid_section import grid_section
 from components.shell import notifications
@@ -48,6 +49,7 @@ def layout(**_query):
             grid.delete_modal(),
             add_pool_drawer(),
             single_invite_panel(),
+            batch_invite_panel(),
         ],
         gap="md",
     )

@@ -49,6 +49,8 @@ def init_security(server: Flask, production: bool, script_hashes=lambda: ()) -> 
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
         WTF_CSRF_SSL_STRICT=production,
         PROPAGATE_EXCEPTIONS=False,
+        # The largest request is a Batch invite upload: 2 MB, base64 in a callback body.
+        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
     )
 
     # Registered before CSRFProtect's own hook, so an anonymous POST gets 401, not 400.

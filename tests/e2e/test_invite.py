@@ -129,3 +129,44 @@ def test_the_invitation_details_show_delivery_and_resend_sends_a_new_link(page, 
     while _emailed_link(server, "second@resend-me.example") == first_link and time.time() < deadline:
         time.sleep(0.2)
     assert _emailed_link(server, "second@resend-me.example") != first_link
+
+
+def test_a_batch_with_good_and_bad_rows_previews_then_invites(page, server, tmp_path):
+    with server["db"].reading() as s:
+        taken = select(Reseller.tenant_id).where(Reseller.lar_id == 1, Reseller.tenant_id.is_not(None))
+        tenant = s.scalars(select(Tenant).where(Tenant.kind == "reseller", Tenant.id.not_in(taken))
+                           .order_by(Tenant.id.desc())).first()
+        present = s.scalars(select(Reseller).where(Reseller.lar_id == 1).order_by(Reseller.id)).first()
+    upload = tmp_path / "resellers.csv"
+    upload.write_bytes(("Organization name;Email address\r\n"
+                        f"{tenant.organization_name};{tenant.owner_email}\r\n"
+                        "Zürich Neu AG;kontakt@zuerich-neu.example\r\n"
+                        "Twice;kontakt@zuerich-neu.example\r\n"
+                        "Broken;not-an-email\r\n"
+                        f"Present;{present.email}\r\n").encode("cp1252"))
+    sign_in(page)
+    page.click("#invite-open")
+    page.get_by_role("menuitem", name="Batch invite").click()
+    with page.expect_download() as template:
+        page.click("#batch-template-xlsx")
+    assert template.value.suggested_filename == "batch-invite-template.xlsx"
+    page.set_input_files("#batch-upload input[type=file]", str(upload))
+    expect(page.locator("#batch-summary")).to_have_text("5 rows: 1 can be invited, 4 will not be (see Check).")
+    grid = page.locator("#batch-grid")
+    expect(grid.locator('.ag-row[row-index="1"] [col-id="verdict"]')).to_have_text("Skipped")
+    expect(grid.locator('.ag-row[row-index="2"] [col-id="detail"]')).to_have_text("Duplicate of row 3")
+    expect(grid.locator('.ag-row[row-index="1"] [col-id="organization_name"]')).to_have_text("Zürich Neu AG")
+    page.get_by_label("Send an invitation email to accounts not registered in Elements").check()
+    expect(page.locator("#batch-summary")).to_have_text("5 rows: 2 can be invited, 3 will not be (see Check).")
+    shoot(page, "batch-preview")
+    page.click("#batch-invite")
+    expect(page.locator("#batch-summary")).to_have_text("Invited 2 of 5 rows. Download the outcome for every row.")
+    with page.expect_download() as outcome:
+        page.click("#batch-outcome")
+    text = open(outcome.value.path(), encoding="utf-8").read()
+    assert "Invited" in text and "Duplicate of row 3" in text and text.startswith("Row,Organization name")
+    assert _emailed_link(server, "kontakt@zuerich-neu.example")
+    with server["db"].reading() as s:
+        statuses = {e: st for e, st in s.execute(select(Reseller.email, Reseller.status).where(Reseller.lar_id == 1))}
+    assert statuses["kontakt@zuerich-neu.example"] == "Invited" and statuses[tenant.owner_email.lower()] == "Invited"
+    shoot(page, "batch-outcome")

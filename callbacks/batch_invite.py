@@ -1,0 +1,127 @@
+"""Batch invite: template downloads, reading the upload into a preview, Invite, the outcome."""
+from __future__ import annotations
+
+import base64
+import binascii
+
+from dash import Input, Output, State, ctx, dcc, no_update
+
+from callbacks.context import actor, base_url, db, mail_transport, notice
+from callbacks.grid_controls import require_click
+from callbacks.panels import close_on
+from services.batch_file import BadFile, SheetRow, read_rows, template_csv, template_xlsx
+from services.batch_invite import RowCheck, check_rows, invite_rows, outcome_csv, require_rows
+from services.errors import DomainError
+from services.outbox import deliver_in_background
+
+NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
+
+
+def _summary(checks) -> str:
+    valid = sum(1 for c in checks if c.valid)
+    problems = len(checks) - valid
+    return (f"{len(checks):,} row{'s' if len(checks) != 1 else ''}: {valid:,} can be invited"
+            + (f", {problems:,} will not be (see Check)" if problems else "") + ".")
+
+
+def _rows_from(store) -> list[SheetRow]:
+    """The rows as the browser holds them: only their text is taken, and every row is checked again."""
+    rows = []
+    for item in store if isinstance(store, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("row"), int):
+            rows.append(SheetRow(item["row"], str(item.get("organization_name", ""))[:200],
+                                 str(item.get("email", ""))[:254]))
+    return rows[:5000]
+
+
+def register(app) -> None:
+    @app.callback(
+        Output("batch-drawer", "opened", allow_duplicate=True), Output("batch-rows", "data", allow_duplicate=True),
+        Output("batch-grid", "rowData", allow_duplicate=True), Output("batch-summary", "children", allow_duplicate=True),
+        Output("batch-error", "display", allow_duplicate=True), Output("batch-file-name", "children"),
+        Output("batch-outcome", "display", allow_duplicate=True), Output("batch-invite", "disabled", allow_duplicate=True),
+        Output("batch-progress", "display", allow_duplicate=True),
+        Input("invite-batch", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def open_batch(clicked):
+        require_click(clicked)
+        return True, None, [], "", "none", "", "none", True, "none"
+
+    close_on(app, "batch-drawer", "batch-close")
+
+    @app.callback(Output("batch-download", "data", allow_duplicate=True),
+                  Input("batch-template-xlsx", "n_clicks"), Input("batch-template-csv", "n_clicks"),
+                  prevent_initial_call=True)
+    def template(xlsx, csv_):
+        require_click(xlsx or csv_)
+        if ctx.triggered_id == "batch-template-xlsx":
+            return dcc.send_bytes(template_xlsx(), "batch-invite-template.xlsx")
+        return dcc.send_bytes(template_csv(), "batch-invite-template.csv")
+
+    @app.callback(
+        Output("batch-rows", "data", allow_duplicate=True), Output("batch-grid", "rowData", allow_duplicate=True),
+        Output("batch-summary", "children", allow_duplicate=True), Output("batch-error", "children"),
+        Output("batch-error", "display", allow_duplicate=True), Output("batch-invite", "disabled", allow_duplicate=True),
+        Output("batch-outcome", "display", allow_duplicate=True), Output("batch-file-name", "children",
+                                                                         allow_duplicate=True),
+        Input("batch-upload", "contents"), Input("batch-email-unregistered", "checked"),
+        State("batch-upload", "filename"), State("batch-rows", "data"),
+        prevent_initial_call=True,
+    )
+    def preview(contents, email_unregistered, filename, held):
+        try:
+            if ctx.triggered_id == "batch-upload":
+                rows = read_rows(str(filename or ""), _decode(contents))
+            else:
+                rows = _rows_from(held)
+                if not rows:
+                    return (no_update,) * 8
+            checks = check_rows(db(), actor(), rows, bool(email_unregistered))
+        except DomainError as refused:
+            return None, [], "", refused.message, "block", True, "none", str(filename or "")[:120]
+        stored = [{"row": r.number, "organization_name": r.organization_name, "email": r.email} for r in rows]
+        return (stored, [c.as_dict() for c in checks], _summary(checks), "", "none",
+                not any(c.valid for c in checks), "none", str(filename or "")[:120])
+
+    @app.callback(
+        Output("batch-grid", "rowData", allow_duplicate=True), Output("batch-summary", "children", allow_duplicate=True),
+        Output("batch-outcome-rows", "data"), Output("batch-outcome", "display", allow_duplicate=True),
+        Output("batch-invite", "disabled", allow_duplicate=True), Output("dir-refresh", "data", allow_duplicate=True),
+        NOTIFY,
+        Input("batch-invite", "n_clicks"),
+        State("batch-rows", "data"), State("batch-email-unregistered", "checked"), State("dir-refresh", "data"),
+        prevent_initial_call=True,
+    )
+    def invite(clicked, held, email_unregistered, refresh):
+        require_click(clicked)
+        try:
+            checks = check_rows(db(), actor(), _rows_from(held), bool(email_unregistered))
+            require_rows(checks)
+            outcome = invite_rows(db(), actor(), checks, base_url())
+        except DomainError as refused:
+            return (no_update,) * 6 + (notice(refused.message, ok=False),)
+        deliver_in_background(db(), mail_transport())
+        invited = sum(1 for c in outcome if c.verdict == "Invited")
+        summary = f"Invited {invited:,} of {len(outcome):,} rows. Download the outcome for every row."
+        return ([c.as_dict() for c in outcome], summary, [c.as_dict() for c in outcome], "inline-block", True,
+                (refresh or 0) + 1, notice(f"Invited {invited:,} reseller{'s' if invited != 1 else ''}."))
+
+    @app.callback(Output("batch-download", "data", allow_duplicate=True), Input("batch-outcome", "n_clicks"),
+                  State("batch-outcome-rows", "data"), prevent_initial_call=True)
+    def download_outcome(clicked, rows):
+        require_click(clicked)
+        checks = [RowCheck(int(r.get("row", 0)), str(r.get("organization_name", "")), str(r.get("email", "")),
+                           str(r.get("verdict", "")), str(r.get("detail", "")))
+                  for r in rows or [] if isinstance(r, dict) and str(r.get("row", "")).isdigit()]
+        return {"content": outcome_csv(checks), "filename": "batch-invite-outcome.csv"}
+
+
+def _decode(contents) -> bytes:
+    """dcc.Upload's data URL to bytes."""
+    if not isinstance(contents, str) or "," not in contents:
+        raise BadFile("Choose a file to upload.")
+    try:
+        return base64.b64decode(contents.split(",", 1)[1], validate=True)
+    except (binascii.Error, ValueError):
+        raise BadFile("The upload arrived damaged. Try again.") from None
