@@ -87,13 +87,11 @@ def register(app) -> None:
 
     close_on(app, "addpool-drawer", "addpool-cancel")
 
-    # Keyboard users land on the first service's tab, not at the top of the page.
-    app.clientside_callback(
-        ClientsideFunction(namespace="panels", function_name="focusFirstTab"),
-        Input("addpool-forms", "children"),
-        State("addpool-forms", "id"),
-        prevent_initial_call=True,
-    )
+    # The keyboard lands on the first card (on opening, after Back) or the first service's tab (after Next).
+    for function, trigger, prop in (("focusFirstTab", "addpool-forms", "children"),
+                                    ("focusFirstCard", "addpool-step1", "style")):
+        app.clientside_callback(ClientsideFunction(namespace="panels", function_name=function),
+                                Input(trigger, prop), State(trigger, "id"), prevent_initial_call=True)
     _register_check(app)
     _register_save(app)
 
@@ -190,6 +188,8 @@ def _register_save(app) -> None:
                 f"Nothing was saved: correct the fields marked in red ({which}).", ok=False)
         except DomainError as refused:
             return no_update, no_update, {"errors": {}, "attempt": clicked}, no_update, notice(refused.message, ok=False)
-        shown = "; ".join(f"{c['quantity']} of {c['name']}" for c in created)
+        shown = "; ".join(f"{c['quantity']} of {c['name']}"
+                          + (" (expired at once, as chosen)" if c["expired"] else " (pending acceptance)")
+                          for c in created)
         noun = "pool" if len(created) == 1 else "pools"
-        return False, (done or 0) + 1, None, no_update, notice(f"Added {len(created)} {noun}, pending acceptance: {shown}.")
+        return False, (done or 0) + 1, None, no_update, notice(f"Added {len(created)} {noun}: {shown}.")

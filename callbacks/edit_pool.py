@@ -9,6 +9,7 @@ from callbacks.context import actor, db, notice
 from callbacks.grid_controls import require_click, selected_ids
 from callbacks.panels import close_on
 from components.pool_fields import EDIT_FORM, availability_table, details_id
+from components.reseller_grids import RETURN_HINT, return_hint
 from services.errors import Conflict, DomainError, InvalidForm
 from services.pool_changes import edit_pool, edit_pool_form
 from services.clock import utcnow
@@ -26,14 +27,17 @@ def register(app) -> None:
     @app.callback(
         Output("pools-edit-open", "disabled"),
         Output("pools-return", "disabled"),
+        Output("pools-return-why", "label"),
+        Output("pools-return-why", "disabled"),
         Input("pools-grid", "selectedRows"),
         State("reseller-can-act", "data"),
         prevent_initial_call=True,
     )
     def toolbar_state(selected, can_act):
-        rows = selected or []
+        rows = [r for r in selected or [] if isinstance(r, dict)]
         returnable = bool(rows) and all(r.get("status") == RETURNABLE for r in rows)
-        return not (can_act and len(rows) == 1), not (can_act and returnable)
+        why = return_hint(can_act, rows, returnable)
+        return not (can_act and len(rows) == 1), not (can_act and returnable), why or RETURN_HINT, not why
 
     _register_edit(app)
     _register_return(app)
@@ -75,8 +79,13 @@ def _register_edit(app) -> None:
         unit, sub = form["unit"], form["subscription"]
         subject = f"{form['label']} · {form['service']}" + (" · expired" if form["expired"] else "")
         most = f"{format_quantity(unit, form['max_quantity'])} (what the subscription can supply)"
-        bounds = (f"From {format_quantity(unit, form['min_quantity'])} (already assigned to customers) to {most}."
-                  if form["min_quantity"] > 1 else f"From 1 to {most}.")
+        if form["max_quantity"] < form["min_quantity"]:
+            bounds = (f"The subscription has no {unit} free to bring this pool back; its quantity can change "
+                      "while it stays expired.")
+        elif form["min_quantity"] > 1:
+            bounds = f"From {format_quantity(unit, form['min_quantity'])} (already assigned to customers) to {most}."
+        else:
+            bounds = f"From 1 to {most}."
         return (True, subject, form["payment_type"], bool(form["payment_locked"]), form["payment_locked"] or None,
                 str(form["quantity"]), unit_label(unit), bounds, f"View details of available {unit}",
                 availability_table(sub), form["expiration"], form["expiration_date"], first_allowed_day(utcnow()).isoformat(),
@@ -125,6 +134,7 @@ def _register_return(app) -> None:
     @app.callback(
         Output("pools-return-modal", "opened", allow_duplicate=True),
         Output("pools-return-list", "children"),
+        Output("pools-return-text", "children"),
         NOTIFY,
         Input("pools-return", "n_clicks"),
         State("pools-grid", "selectedRows"),
@@ -136,10 +146,13 @@ def _register_return(app) -> None:
         try:
             going = describe_return(db(), actor(), reseller_id, selected_ids(selected))
         except DomainError as refused:
-            return no_update, no_update, notice(refused.message, ok=False)
+            return no_update, no_update, no_update, notice(refused.message, ok=False)
+        text = ("This pool goes back to your pooled subscription. The reseller has not accepted it yet."
+                if len(going) == 1 else
+                "These pools go back to your pooled subscriptions. The reseller has not accepted them yet.")
         items = [dmc.ListItem(f"{g['quantity']} of {g['pool']} {'goes' if g['one'] else 'go'} back to {g['subscription']}")
                  for g in going]
-        return True, items, no_update
+        return True, items, text, no_update
 
     @app.callback(
         Output("pools-return-modal", "opened", allow_duplicate=True),

@@ -9,6 +9,12 @@ from dash import dcc
 
 # One colour per pool, the same on its line and its checkbox.
 PALETTE = ("#4263eb", "#e8590c", "#2f9e44", "#ae3ec9", "#1098ad", "#f08c00", "#d6336c", "#5c940d", "#495057", "#7048e8")
+def pool_colours(series: list[dict]) -> dict[int, str]:
+    """Colours by order of creation (pool id): a newer pool never changes an older one's colour,
+    and a reseller's pools differ while there are fewer than ten."""
+    return {pool_id: PALETTE[i % len(PALETTE)] for i, pool_id in enumerate(sorted(s["pool_id"] for s in series))}
+
+
 HOVER = (
     "<b>%{fullData.name}</b><br>%{x|%b %-d, %Y}<br>Available: %{y:.1f}%<br>"
     "Purchased: %{customdata[0]:,} %{customdata[2]}<br>Allocated: %{customdata[1]:,} %{customdata[2]}"
@@ -18,7 +24,8 @@ HOVER = (
 
 def availability_figure(series: list[dict]) -> go.Figure:
     figure = go.Figure()
-    for i, s in enumerate(series):
+    colours = pool_colours(series)
+    for s in series:
         figure.add_trace(go.Scatter(
             x=[p["date"] for p in s["points"]],
             y=[p["available_pct"] for p in s["points"]],
@@ -27,7 +34,7 @@ def availability_figure(series: list[dict]) -> go.Figure:
             # Plotly reads a few HTML tags in names; escaped, a pool name stays text.
             name=html.escape(s["name"]),
             mode="lines+markers",
-            line={"color": PALETTE[i % len(PALETTE)], "width": 2},
+            line={"color": colours[s["pool_id"]], "width": 2},
             hovertemplate=HOVER,
             meta=s["pool_id"],
         ))
@@ -42,6 +49,7 @@ def availability_figure(series: list[dict]) -> go.Figure:
 
 
 def availability_panel(series: list[dict]):
+    colours = pool_colours(series)
     if not series:
         return dmc.Paper(
             dmc.Stack([dmc.Title("Available licenses", order=4),
@@ -58,9 +66,9 @@ def availability_panel(series: list[dict]):
                 dmc.GridCol(dmc.CheckboxGroup(
                     id="trend-pools",
                     value=[str(s["pool_id"]) for s in series],
-                    children=dmc.Stack([dmc.Checkbox(label=s["name"] + (" (expired)" if s["expired"] else ""), value=str(s["pool_id"]),
-                                                     color=PALETTE[i % len(PALETTE)])
-                                        for i, s in enumerate(series)], gap=6),
+                    children=dmc.Stack([dmc.Checkbox(label=s["name"] + (" (expired)" if s["expired"] else ""),
+                                                     value=str(s["pool_id"]), color=colours[s["pool_id"]])
+                                        for s in series], gap=6),
                 ), span=3, className="trend-legend"),
                 dmc.GridCol(dcc.Graph(id="trend-graph", figure=availability_figure(series),
                                       config={"displayModeBar": False}), span=9),

@@ -29,8 +29,7 @@ def edit_pool_drawer():
 
 def return_modal():
     return modal("pools-return-modal", "Return to pool", size="lg", children=dmc.Stack([
-        dmc.Text("These pools go back to your pooled subscriptions. The reseller has not accepted them yet.",
-                 size="sm"),
+        dmc.Text(id="pools-return-text", size="sm"),
         dmc.List(id="pools-return-list", size="sm", spacing=4),
         dmc.Group([dmc.Button("Cancel", id="pools-return-cancel", variant="default"),
                    dmc.Button("Return to pool", id="pools-return-confirm", color="orange")],

@@ -60,5 +60,21 @@ def pool_actions(can_act: bool, mapped: bool):
         dmc.Tooltip(html.Span(add, className="tooltip-target"), label=why_not_add or "Add pool",
                     disabled=not why_not_add),
         dmc.Button("Edit", id="pools-edit-open", variant="default", disabled=True),
-        dmc.Button("Return to pool", id="pools-return", variant="default", disabled=True),
+        dmc.Tooltip(html.Span(dmc.Button("Return to pool", id="pools-return", variant="default", disabled=True),
+                              className="tooltip-target"),
+                    id="pools-return-why", label=return_hint(can_act, [], False) or RETURN_HINT, multiline=True, w=260),
     ]
+
+
+RETURN_HINT = "Select pools in Pending acceptance to return them to your subscriptions."
+
+
+def return_hint(can_act: bool, rows: list[dict], returnable: bool) -> str:
+    """Why Return to pool is disabled, or "" when it is not."""
+    if not can_act:
+        return "Your role can view but not change pools."
+    if not rows:
+        return RETURN_HINT
+    if not returnable:
+        return "Only pools in Pending acceptance can be returned: the reseller has accepted, or it expired."
+    return ""

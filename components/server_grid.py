@@ -24,6 +24,7 @@ def server_grid(grid_id: str, column_defs: list[dict], read_only: bool = False, 
             **({"rowSelection": {"mode": "multiRow", "headerCheckbox": False, "enableClickSelection": False}}
                if selectable else {}),
             "suppressCellFocus": True,
+            "tooltipShowDelay": 300,
             "context": {"readOnly": read_only},
         },
         style={"height": height, "width": "100%"},

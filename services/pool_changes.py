@@ -113,9 +113,10 @@ def add_pools(db: Database, actor: Actor, reseller_id, requests: Sequence[Mappin
                          subscription_id=sub.id, service=service, quantity=fields.quantity, source=fields.source,
                          payment_type=fields.payment_type, expiration=fields.expiration,
                          expires_at=fields.expires_at)
-            created.append({"id": pool.id, "name": sub.name, "service": service,
+            created.append({"id": pool.id, "service": service, "expired": fields.expiration == NOW,
                             "quantity": format_quantity(sub.unit, fields.quantity)})
-        return created
+        labels = reseller_pool_labels(session, reseller.id)
+        return [{**c, "name": labels[c["id"]]} for c in created]
 
 
 def _row(sub: Subscription) -> dict:
@@ -204,7 +205,7 @@ def edit_pool(db: Database, actor: Actor, reseller_id, pool_id, version, changes
         audit.record(session, actor, "pool.edit", f"pool:{pool.id}", reseller_id=reseller.id,
                      expiration=choice, before={k: v for k, v in before.items() if after[k] != v},
                      after={k: v for k, v in after.items() if before[k] != v})
-        return {"id": pool.id, "name": sub.name, "expired": not live_after}
+        return {"id": pool.id, "name": reseller_pool_labels(session, reseller.id)[pool.id], "expired": not live_after}
 
 
 def _pool_of(session, reseller: Reseller, pool_id) -> tuple[ResellerPool, Subscription]:

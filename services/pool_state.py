@@ -59,20 +59,20 @@ def pool_labels(pools) -> dict[int, str]:
     """{pool id: label} for one reseller's pools, given as (id, subscription name, created at).
 
     A pool is named by its Subscription. Two pools of one subscription are told apart by the
-    day each was added, and two added the same day by their order that day: words a user can
-    check against the grid, never an internal id."""
-    pools = sorted(((pool_id, name, created) for pool_id, name, created in pools), key=lambda p: p[0])
+    day each was added, and two added the same day by the time (UTC): words a user can check
+    against the grid, never an internal id or a counter."""
+    pools = [(pool_id, name, created) for pool_id, name, created in pools]
     by_name = Counter(name for _, name, _ in pools)
     by_day = Counter((name, created.date()) for _, name, created in pools)
-    seen: Counter = Counter()
+    by_minute = Counter((name, created.replace(second=0, microsecond=0)) for _, name, created in pools)
     labels = {}
     for pool_id, name, created in pools:
         label = name
         if by_name[name] > 1:
-            label = f"{name} · added {created.date().isoformat()}"
+            label = f"{name} · added {created:%Y-%m-%d}"
             if by_day[(name, created.date())] > 1:
-                seen[(name, created.date())] += 1
-                label += f" ({seen[(name, created.date())]})"
+                same_minute = by_minute[(name, created.replace(second=0, microsecond=0))] > 1
+                label += f" {created:%H:%M:%S}" if same_minute else f" {created:%H:%M}"
         labels[pool_id] = label
     return labels
 

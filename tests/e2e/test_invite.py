@@ -134,7 +134,9 @@ def test_the_invitation_details_show_delivery_and_resend_sends_a_new_link(page, 
 def test_a_batch_with_good_and_bad_rows_previews_then_invites(page, server, tmp_path):
     with server["db"].reading() as s:
         taken = select(Reseller.tenant_id).where(Reseller.lar_id == 1, Reseller.tenant_id.is_not(None))
-        tenant = s.scalars(select(Tenant).where(Tenant.kind == "reseller", Tenant.id.not_in(taken))
+        emails = select(Reseller.email).where(Reseller.lar_id == 1)
+        tenant = s.scalars(select(Tenant).where(Tenant.kind == "reseller", Tenant.id.not_in(taken),
+                                                Tenant.owner_email.not_in(emails))
                            .order_by(Tenant.id.desc())).first()
         present = s.scalars(select(Reseller).where(Reseller.lar_id == 1).order_by(Reseller.id)).first()
     upload = tmp_path / "resellers.csv"

@@ -120,7 +120,7 @@ def test_add_pool_for_two_services_refuses_over_allocation_then_saves(page, serv
     expect(archive_tab.locator(".form-state")).to_have_class(re.compile("complete"))
     shoot(page, "addpool-ready")
     page.click("#addpool-save")
-    expect(page.get_by_text(re.compile(r"Added 2 pools, pending acceptance"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Added 2 pools: .*\(pending acceptance\)"))).to_be_visible()
     expect(page.locator("#addpool-drawer")).to_have_count(0)
 
     with server["db"].reading() as s:

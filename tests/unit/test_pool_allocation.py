@@ -527,7 +527,7 @@ def test_return_to_pool_only_pending_and_gives_the_quantity_back(db):
             describe_return(db, w.op, w.rid, refused)
     assert _allocated(db, w.seats) == 55
     assert describe_return(db, w.op, w.rid, [pending["id"]]) == [
-        {"pool": f"M365 Backup · added {_pool(db, pending['id']).created_at.date().isoformat()}",
+        {"pool": f"M365 Backup · added {_pool(db, pending['id']).created_at:%Y-%m-%d}",
          "quantity": "35 user seats", "one": False,
          "subscription": "M365 Backup"}]
     return_to_pool(db, w.op, w.rid, [pending["id"]])

@@ -48,8 +48,8 @@ def test_return_to_pool_gives_pending_seats_back(db):
         return_to_pool(db, w.actors["analyst@first.example"], w.rid, [pending])
     with db.reading() as s:
         assert s.get(Subscription, w.sub).allocated_quantity == 100
-    added = (w.now - timedelta(days=10)).date().isoformat()  # the factory's creation day: both pools share it
-    assert return_to_pool(db, op, w.rid, [pending]) == [f"M365 Backup · added {added} (1)"]
+    added = w.now - timedelta(days=10)  # the factory's creation time: both pools share it to the second
+    assert return_to_pool(db, op, w.rid, [pending]) == [f"M365 Backup · added {added:%Y-%m-%d %H:%M:%S}"]
     with db.reading() as s:
         assert s.get(Subscription, w.sub).allocated_quantity == 40
         assert s.get(ResellerPool, pending) is None and s.get(ResellerPool, active) is not None
@@ -103,12 +103,13 @@ def test_customers_table_and_withheld_names(db):
 
 def test_pools_sharing_a_subscription_name_are_told_apart(db):
     w = _world(db)
+    day = (w.now - timedelta(days=3)).replace(hour=9, minute=0, second=0, microsecond=0)
     first = w.pool(w.rid, w.sub, 10, created_at=w.now - timedelta(days=30))
-    second = w.pool(w.rid, w.sub, 20, created_at=w.now - timedelta(days=3))
-    third = w.pool(w.rid, w.sub, 30, created_at=w.now - timedelta(days=3))
+    second = w.pool(w.rid, w.sub, 20, created_at=day)
+    third = w.pool(w.rid, w.sub, 30, created_at=day + timedelta(hours=5, minutes=30))
     options = customer_filter_options(db, w.actors["analyst@first.example"], w.rid)
-    early, late = ((w.now - timedelta(days=d)).date().isoformat() for d in (30, 3))
+    early = (w.now - timedelta(days=30)).date().isoformat()
     assert {o["value"]: o["label"] for o in options["pools"]} == {
-        str(first): f"M365 Backup · added {early}", str(second): f"M365 Backup · added {late} (1)",
-        str(third): f"M365 Backup · added {late} (2)"}
+        str(first): f"M365 Backup · added {early}", str(second): f"M365 Backup · added {day:%Y-%m-%d} 09:00",
+        str(third): f"M365 Backup · added {day:%Y-%m-%d} 14:30"}
     assert [o["value"] for o in options["pools"]] == [str(first), str(second), str(third)]  # by label
