@@ -21,7 +21,7 @@ from services.batch_file import SheetRow
 from services.clock import utcnow
 from services.errors import DomainError
 from services.exports import neutralise
-from services.invitations import name_key, write_invitation
+from services.invitations import invitation_email, lar_name, name_key, new_invitation
 
 CHUNK = 250
 WILL_INVITE, WILL_EMAIL, SKIPPED, PROBLEM = "Will invite", "Will email a sign-up link", "Skipped", "Problem"
@@ -130,31 +130,48 @@ def invite_rows(db: Database, actor: Actor, checks: list[RowCheck], base_url: st
                 outcome[c.number] = replace(c, verdict=SKIPPED, detail="Cancelled before it was invited")
             break
         with db.unit_of_work() as session:
-            for c in todo[start:start + CHUNK]:
-                outcome[c.number] = _invite_one(session, actor, c, base_url, batch, now or utcnow())
+            for c in _invite_chunk(session, actor, todo[start:start + CHUNK], base_url, batch, now or utcnow()):
+                outcome[c.number] = c
         done += len(todo[start:start + CHUNK])
         if progress:
             progress(done, len(todo))
     return [outcome[c.number] for c in checks]
 
 
-def _invite_one(session, actor: Actor, check: RowCheck, base_url: str, batch: str, now: datetime) -> RowCheck:
-    taken = session.scalars(select(Reseller.id).where(
+def _invite_chunk(session, actor: Actor, chunk: list[RowCheck], base_url: str, batch: str,
+                  now: datetime) -> list[RowCheck]:
+    """One transaction: each kind of row written in one batched INSERT. Rows checked again here:
+    what another run committed meanwhile is not invited twice."""
+    emails = [c.email for c in chunk]
+    tenant_ids = [c.tenant_id for c in chunk if c.tenant_id]
+    present = session.execute(select(Reseller.tenant_id, func.lower(Reseller.email)).where(
         Reseller.lar_id == actor.lar_id,
-        (func.lower(Reseller.email) == check.email) | (Reseller.tenant_id == check.tenant_id)
-        if check.tenant_id else func.lower(Reseller.email) == check.email)).first()
-    if taken is not None:
-        return replace(check, verdict=PROBLEM, detail="Already in your directory")
-    tenant = session.get(Tenant, check.tenant_id) if check.tenant_id else None
-    name = (tenant.organization_name if tenant else check.organization_name) or check.email.rsplit("@", 1)[1]
-    entry = Reseller(lar_id=actor.lar_id, tenant_id=tenant.id if tenant else None, organization_name=name[:200],
-                     email=(tenant.owner_email.lower() if tenant else check.email), status="Invited",
-                     customer_visibility=True, invited_at=now)
-    session.add(entry)
+        func.lower(Reseller.email).in_(emails) | Reseller.tenant_id.in_(tenant_ids))).all()
+    taken = {t for t, _ in present if t is not None} | {e for _, e in present}
+    tenants = {t.id: t for t in session.scalars(select(Tenant).where(Tenant.id.in_(tenant_ids)))} if tenant_ids else {}
+    results, invited = [], []
+    for c in chunk:
+        tenant = tenants.get(c.tenant_id)
+        if c.email in taken or (tenant is not None and (tenant.id in taken or tenant.owner_email.lower() in taken)):
+            results.append(replace(c, verdict=PROBLEM, detail="Already in your directory"))
+            continue
+        name = (tenant.organization_name if tenant else c.organization_name) or c.email.rsplit("@", 1)[1]
+        entry = Reseller(lar_id=actor.lar_id, tenant_id=tenant.id if tenant else None, organization_name=name[:200],
+                         email=tenant.owner_email.lower() if tenant else c.email, status="Invited",
+                         customer_visibility=True, invited_at=now)
+        taken |= {entry.email, *([tenant.id] if tenant else [])}
+        invited.append((c, entry, tenant))
+        results.append(replace(c, verdict="Invited", detail="Invitation email queued"))
+    session.add_all([entry for _, entry, _ in invited])
     session.flush()
-    write_invitation(session, actor, entry, tenant, base_url, now, batch=batch)
-    audit.record(session, actor, "reseller.invite", f"reseller:{entry.id}", email=entry.email, batch=batch)
-    return replace(check, verdict="Invited", detail="Invitation email queued")
+    letters = [(new_invitation(actor, entry, tenant, now, batch), entry) for _, entry, tenant in invited]
+    session.add_all([invitation for (invitation, _token), _entry in letters])
+    session.flush()
+    lar = lar_name(session, actor)
+    session.add_all([invitation_email(lar, invitation, token, base_url, now) for (invitation, token), _ in letters])
+    for _, entry, _ in invited:
+        audit.record(session, actor, "reseller.invite", f"reseller:{entry.id}", email=entry.email, batch=batch)
+    return results
 
 
 def outcome_csv(checks: list[RowCheck]) -> str:

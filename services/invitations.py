@@ -18,7 +18,7 @@ from services import audit
 from services.actor import Actor, require_acting_role
 from services.clock import utcnow
 from services.errors import DomainError, InvalidForm
-from services.outbox import queue_email
+from services.outbox import new_email
 from services.resellers import own_reseller
 
 LINK_LIFETIME = timedelta(days=14)
@@ -100,26 +100,35 @@ def find_resellers(db: Database, actor: Actor, email, organization_name: str = "
     }
 
 
-def _lar_name(session, actor: Actor) -> str:
+def lar_name(session, actor: Actor) -> str:
     return session.get(Tenant, actor.lar_id).organization_name
 
 
-def write_invitation(session, actor: Actor, entry: Reseller, tenant: Tenant | None, base_url: str, now: datetime,
-            batch: str | None = None) -> str:
-    """The invitation and its email for an entry (flushed); returns the link."""
+def new_invitation(actor: Actor, entry: Reseller, tenant: Tenant | None, now: datetime,
+                   batch: str | None = None) -> tuple[Invitation, str]:
+    """An invitation for a flushed entry, and the token of its link (stored only as a hash)."""
     token = secrets.token_urlsafe(32)
-    invitation = Invitation(lar_id=actor.lar_id, reseller_id=entry.id, tenant_id=tenant.id if tenant else None,
-                            email=entry.email, organization_name=entry.organization_name, token=token_hash(token),
-                            status="Sent", sent_at=now, expires_at=now + LINK_LIFETIME,
-                            invited_by_user_id=actor.user_id, batch=batch)
+    return Invitation(lar_id=actor.lar_id, reseller_id=entry.id, tenant_id=tenant.id if tenant else None,
+                      email=entry.email, organization_name=entry.organization_name, token=token_hash(token),
+                      status="Sent", sent_at=now, expires_at=now + LINK_LIFETIME, invited_by_user_id=actor.user_id,
+                      batch=batch), token
+
+
+def invitation_email(lar: str, invitation: Invitation, token: str, base_url: str, now: datetime):
+    """The outbox message of a flushed invitation."""
+    link = f"{base_url.rstrip('/')}/sign-up/{token}"
+    subject, text, html_body = invitation_message(lar, invitation.organization_name, link, invitation.expires_at,
+                                                  registered=invitation.tenant_id is not None)
+    return new_email(invitation.email, subject, text, html_body, about=f"invitation:{invitation.id}", now=now)
+
+
+def write_invitation(session, actor: Actor, entry: Reseller, tenant: Tenant | None, base_url: str, now: datetime,
+                     batch: str | None = None) -> None:
+    """The invitation and its queued email for one flushed entry."""
+    invitation, token = new_invitation(actor, entry, tenant, now, batch)
     session.add(invitation)
     session.flush()
-    link = f"{base_url.rstrip('/')}/sign-up/{token}"
-    lar = _lar_name(session, actor)
-    subject, text, html_body = invitation_message(lar, entry.organization_name, link, invitation.expires_at,
-                                                  registered=tenant is not None)
-    queue_email(session, entry.email, subject, text, html_body, about=f"invitation:{invitation.id}", now=now)
-    return link
+    session.add(invitation_email(lar_name(session, actor), invitation, token, base_url, now))
 
 
 def invitation_message(lar: str, organization: str, link: str, expires: datetime, registered: bool):

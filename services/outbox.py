@@ -32,11 +32,17 @@ def retry_pause(attempts: int) -> timedelta:
     return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
 
 
+def new_email(to: str, subject: str, text: str, html: str | None = None, about: str | None = None,
+              now: datetime | None = None) -> OutgoingEmail:
+    """A message ready to be added to the caller's transaction (which then owns sending it)."""
+    now = now or utcnow()
+    return OutgoingEmail(to=to, subject=subject[:300], body=text, html_body=html, status="Queued", attempts=0,
+                         created_at=now, next_attempt_at=now, about=about)
+
+
 def queue_email(session, to: str, subject: str, text: str, html: str | None = None, about: str | None = None,
                 now: datetime | None = None) -> OutgoingEmail:
-    now = now or utcnow()
-    email = OutgoingEmail(to=to, subject=subject[:300], body=text, html_body=html, status="Queued", attempts=0,
-                          created_at=now, next_attempt_at=now, about=about)
+    email = new_email(to, subject, text, html, about, now)
     session.add(email)
     session.flush()
     return email
