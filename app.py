@@ -13,7 +13,7 @@ import dash_mantine_components as dmc
 from dash import Dash
 from flask import Flask
 
-from callbacks import add_pool, batch_invite, directory, edit_pool, invite, panels, reseller
+from callbacks import add_pool, batch_invite, directory, edit_pool, invite, jobs, panels, reseller
 from components.shell import app_layout
 from config import Settings
 from data.db import Database
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         external_stylesheets=dmc.styles.ALL,
     )
     app.layout = app_layout
+    jobs.configure(settings, server.extensions["mail_transport"])
     init_security(server, production=settings.production, script_hashes=app.csp_hashes)
     directory.register(app)
     reseller.register(app)

@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+import uuid
 
 from dash import Input, Output, State, ctx, dcc, no_update
+from dash.exceptions import PreventUpdate
 
-from callbacks.context import actor, base_url, db, mail_transport, notice
+from callbacks import jobs
+from callbacks.context import actor, base_url, db, notice
 from callbacks.grid_controls import require_click
 from callbacks.panels import close_on
 from services.batch_file import BadFile, SheetRow, read_rows, template_csv, template_xlsx
 from services.batch_invite import RowCheck, check_rows, invite_rows, outcome_csv, require_rows
 from services.errors import DomainError
-from services.outbox import deliver_in_background
 
 NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 
@@ -85,27 +87,67 @@ def register(app) -> None:
                 not any(c.valid for c in checks), "none", str(filename or "")[:120])
 
     @app.callback(
-        Output("batch-grid", "rowData", allow_duplicate=True), Output("batch-summary", "children", allow_duplicate=True),
-        Output("batch-outcome-rows", "data"), Output("batch-outcome", "display", allow_duplicate=True),
-        Output("batch-invite", "disabled", allow_duplicate=True), Output("dir-refresh", "data", allow_duplicate=True),
-        NOTIFY,
+        Output("batch-ticket", "data"), Output("batch-summary", "children", allow_duplicate=True), NOTIFY,
         Input("batch-invite", "n_clicks"),
-        State("batch-rows", "data"), State("batch-email-unregistered", "checked"), State("dir-refresh", "data"),
+        State("batch-rows", "data"), State("batch-email-unregistered", "checked"),
         prevent_initial_call=True,
     )
-    def invite(clicked, held, email_unregistered, refresh):
+    def start(clicked, held, email_unregistered):
+        """Checked here, with the signed-in user; the job then runs from a ticket only this server can sign."""
         require_click(clicked)
+        rows = _rows_from(held)
         try:
-            checks = check_rows(db(), actor(), _rows_from(held), bool(email_unregistered))
-            require_rows(checks)
-            outcome = invite_rows(db(), actor(), checks, base_url())
+            require_rows(check_rows(db(), actor(), rows, bool(email_unregistered)))
         except DomainError as refused:
-            return (no_update,) * 6 + (notice(refused.message, ok=False),)
-        deliver_in_background(db(), mail_transport())
+            return no_update, no_update, notice(refused.message, ok=False)
+        ticket = jobs.sign({"user": actor().user_id, "rows": held, "email": bool(email_unregistered),
+                            "base_url": base_url(), "batch": uuid.uuid4().hex})
+        return ticket, f"Inviting {sum(1 for _ in rows):,} rows…", no_update
+
+    @app.callback(
+        Output("batch-grid", "rowData", allow_duplicate=True), Output("batch-summary", "children", allow_duplicate=True),
+        Output("batch-outcome-rows", "data"), Output("batch-outcome", "display", allow_duplicate=True),
+        Output("dir-refresh", "data", allow_duplicate=True), NOTIFY,
+        Input("batch-ticket", "data"), State("dir-refresh", "data"),
+        background=True, manager=jobs.manager(),
+        running=[(Output("batch-invite", "disabled"), True, True), (Output("batch-upload", "disabled"), True, False),
+                 (Output("batch-stop", "display"), "inline-block", "none"),
+                 (Output("batch-progress", "display"), "block", "none")],
+        progress=[Output("batch-progress", "value")], progress_default=[0],
+        cancel=[Input("batch-stop", "n_clicks")],
+        prevent_initial_call=True,
+    )
+    def run(set_progress, ticket, refresh):
+        """In a worker process: the rows of a ticket this server signed, as the user who asked."""
+        if not ticket:
+            raise PreventUpdate
+        job = jobs.open_ticket(ticket)
+        if job is None:
+            return (no_update,) * 5 + (notice("This batch expired before it started. Click Invite again.", ok=False),)
+        try:
+            database, acting = jobs.context(job["user"])
+        except DomainError as refused:
+            return (no_update,) * 5 + (notice(refused.message, ok=False),)
+        try:
+            checks = check_rows(database, acting, _rows_from(job["rows"]), job["email"])
+            outcome = invite_rows(database, acting, checks, job["base_url"], batch=job["batch"],
+                                  progress=lambda done, total: set_progress([round(100 * done / max(total, 1))]))
+            jobs.deliver(database)
+        except DomainError as refused:
+            return (no_update,) * 5 + (notice(refused.message, ok=False),)
+        finally:
+            database.dispose()
         invited = sum(1 for c in outcome if c.verdict == "Invited")
         summary = f"Invited {invited:,} of {len(outcome):,} rows. Download the outcome for every row."
-        return ([c.as_dict() for c in outcome], summary, [c.as_dict() for c in outcome], "inline-block", True,
+        return ([c.as_dict() for c in outcome], summary, [c.as_dict() for c in outcome], "inline-block",
                 (refresh or 0) + 1, notice(f"Invited {invited:,} reseller{'s' if invited != 1 else ''}."))
+
+    @app.callback(Output("batch-summary", "children", allow_duplicate=True), Input("batch-stop", "n_clicks"),
+                  prevent_initial_call=True)
+    def stopped(clicked):
+        require_click(clicked)
+        return ("Stopped. Rows invited before you stopped stay invited; upload the same file to see which "
+                "(they show as Already in your directory).")
 
     @app.callback(Output("batch-download", "data", allow_duplicate=True), Input("batch-outcome", "n_clicks"),
                   State("batch-outcome-rows", "data"), prevent_initial_call=True)

@@ -53,6 +53,7 @@ def batch_invite_panel():
             dmc.Button("Invite", id="batch-invite", disabled=True),
         ], justify="flex-end"),
         dcc.Store(id="batch-rows"),
+        dcc.Store(id="batch-ticket"),
         dcc.Store(id="batch-outcome-rows"),
         dcc.Download(id="batch-download"),
     ], gap="sm"))

@@ -116,11 +116,12 @@ def check_rows(db: Database, actor: Actor, rows: list[SheetRow], email_unregiste
 
 def invite_rows(db: Database, actor: Actor, checks: list[RowCheck], base_url: str,
                 progress: Callable[[int, int], None] | None = None,
-                cancelled: Callable[[], bool] | None = None, now: datetime | None = None) -> list[RowCheck]:
+                cancelled: Callable[[], bool] | None = None, now: datetime | None = None,
+                batch: str | None = None) -> list[RowCheck]:
     """Invite the valid rows, CHUNK rows a transaction. Each row is checked again inside its
     transaction, so a file sent twice (or two operators at once) invites no one twice."""
     require_acting_role(actor)
-    batch = uuid.uuid4().hex
+    batch = batch or uuid.uuid4().hex
     todo = [c for c in checks if c.valid]
     outcome = {c.number: c for c in checks}
     done = 0

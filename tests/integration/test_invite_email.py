@@ -63,3 +63,15 @@ def test_unknown_links_show_a_page_and_change_nothing(app):
         assert response.status_code == 410 and "not valid" in response.get_data(as_text=True)
     with _db(app).reading() as s:
         assert s.scalars(select(Reseller.status).order_by(Reseller.id)).all() == before
+
+
+def test_a_background_job_runs_only_from_a_ticket_this_server_signed(app):
+    from callbacks import jobs
+    ticket = jobs.sign({"user": 2, "rows": [], "email": True, "base_url": "https://x", "batch": "b"})
+    assert jobs.open_ticket(ticket)["user"] == 2
+    forged = ticket[:-4] + ("AAAA" if not ticket.endswith("AAAA") else "BBBB")
+    assert jobs.open_ticket(forged) is None
+    assert jobs.open_ticket(["not", "a", "ticket"]) is None
+    database, acting = jobs.context(2)
+    assert acting.email == "operator@demo.example" and acting.lar_id == 1
+    database.dispose()

@@ -1,0 +1,54 @@
+"""Long work as Dash background callbacks (DESIGN.md): a diskcache manager by default, so any
+worker process can report a job's progress. A job runs in a process of its own, without the
+request: it gets what it needs from a ticket this server signed (who asked, and what) and from
+the settings configured here at start-up, never from the browser."""
+from __future__ import annotations
+
+import diskcache
+from dash import DiskcacheManager
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from data.db import Database
+from services.auth import load_actor
+from services.errors import PermissionDenied
+from services.outbox import deliver_due
+
+TICKET_MAX_AGE_S = 600
+_config: dict = {}
+
+
+def configure(settings, transport) -> None:
+    _config.update(settings=settings, transport=transport,
+                   signer=URLSafeTimedSerializer(settings.secret_key, salt="background-job"),
+                   manager=DiskcacheManager(diskcache.Cache(str(settings.instance / "jobs"))))
+
+
+def manager():
+    return _config["manager"]
+
+
+def sign(job: dict) -> str:
+    return _config["signer"].dumps(job)
+
+
+def open_ticket(ticket) -> dict | None:
+    try:
+        return _config["signer"].loads(str(ticket), max_age=TICKET_MAX_AGE_S)
+    except BadSignature:
+        return None
+
+
+def context(user_id: int):
+    """A database of the job's own (a new process must not share the server's connections) and
+    the user who asked, read again: a user disabled meanwhile starts nothing."""
+    database = Database(_config["settings"].database_url)
+    acting = load_actor(database, user_id)
+    if acting is None:
+        database.dispose()
+        raise PermissionDenied("Your account can no longer do this.")
+    return database, acting
+
+
+def deliver(database: Database) -> None:
+    """Send the job's emails now (the serving processes' retry loop covers a failure)."""
+    deliver_due(database, _config["transport"])
