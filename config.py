@@ -35,6 +35,7 @@ class Settings:
     port: int = 8050
     smtp_url: str | None = None
     base_url: str | None = None  # links in emails; unset: the address the inviting user's browser used
+    redis_url: str | None = None  # background jobs on Celery + Redis; unset: diskcache in the instance folder
     demo_data: bool = True
     production: bool = False
     instance: Path = INSTANCE
@@ -52,6 +53,7 @@ class Settings:
             port=int(os.environ.get("PORT", "8050")),
             smtp_url=os.environ.get("SMTP_URL") or None,
             base_url=os.environ.get("BASE_URL") or None,
+            redis_url=os.environ.get("REDIS_URL") or None,
             demo_data=_flag(os.environ.get("DEMO_DATA"), url.startswith("sqlite")),
             production=production,
             instance=instance,

@@ -1,11 +1,12 @@
 """Long work as Dash background callbacks (DESIGN.md): a diskcache manager by default, so any
-worker process can report a job's progress. A job runs in a process of its own, without the
+worker process can report a job's progress; with REDIS_URL set, Celery on Redis, the jobs
+running in `celery -A worker:celery_app worker` (worker.py) on any host. A job runs in a process of its own, without the
 request: it gets what it needs from a ticket this server signed (who asked, and what) and from
 the settings configured here at start-up, never from the browser."""
 from __future__ import annotations
 
 import diskcache
-from dash import DiskcacheManager
+from dash import CeleryManager, DiskcacheManager
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from data.db import Database
@@ -19,12 +20,25 @@ _config: dict = {}
 
 def configure(settings, transport) -> None:
     _config.update(settings=settings, transport=transport,
-                   signer=URLSafeTimedSerializer(settings.secret_key, salt="background-job"),
-                   manager=DiskcacheManager(diskcache.Cache(str(settings.instance / "jobs"))))
+                   signer=URLSafeTimedSerializer(settings.secret_key, salt="background-job"))
+    if settings.redis_url:
+        from celery import Celery  # only where Redis is used
+
+        celery = Celery("reseller_console", broker=settings.redis_url, backend=settings.redis_url)
+        _config.update(celery=celery, manager=CeleryManager(celery))
+    else:
+        _config.update(celery=None, manager=DiskcacheManager(diskcache.Cache(str(settings.instance / "jobs"))))
 
 
 def manager():
     return _config["manager"]
+
+
+def celery_app():
+    """The Celery application the background callbacks were registered on (REDIS_URL set)."""
+    if _config.get("celery") is None:
+        raise SystemExit("The Celery worker needs REDIS_URL, e.g. redis://127.0.0.1:6379/0.")
+    return _config["celery"]
 
 
 def sign(job: dict) -> str:

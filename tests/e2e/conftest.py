@@ -30,14 +30,19 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(request, tmp_path_factory):
+    """python app.py on demo data. A test module may set SERVER_ENV (more environment) and
+    CELERY_WORKER = True (a real Celery worker beside it, started once the app is up)."""
     instance = tmp_path_factory.mktemp("e2e-instance")
     port = _free_port()
     env = {**os.environ, "INSTANCE_PATH": str(instance), "PORT": str(port), "DEMO_DATA": "1",
            "APP_ENV": "development"}
     env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    env.update(getattr(request.module, "SERVER_ENV", {}))
     log = open(instance / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    processes = [subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log,
+                                  stderr=subprocess.STDOUT)]
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -45,14 +50,19 @@ def server(tmp_path_factory):
             urllib.request.urlopen(url + "/healthz", timeout=1)
             break
         except OSError:
-            if proc.poll() is not None:
+            if processes[0].poll() is not None:
                 raise RuntimeError((instance / "server.log").read_text())
             time.sleep(0.3)
+    if getattr(request.module, "CELERY_WORKER", False):
+        processes.append(subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "worker:celery_app", "worker", "--pool=solo", "--loglevel=warning"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
     db = Database(f"sqlite:///{instance / 'reseller-console.db'}")
     yield {"url": url, "db": db, "instance": instance}
     db.dispose()
-    proc.terminate()
-    proc.wait(10)
+    for proc in processes:
+        proc.terminate()
+        proc.wait(10)
     log.close()
 
 
