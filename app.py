@@ -21,7 +21,7 @@ from data.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from data.migrate import upgrade
 from services.auth import has_demo_users
 from services.mail_transport import transport_for
-from services.outbox import deliver_due, run_delivery_loop
+from services.outbox import deliver_all_due, run_delivery_loop
 from web.security import init_security
 from web.sign_in import init_sign_in
 from web.sign_up import init_sign_up
@@ -78,7 +78,7 @@ def main() -> None:
     app = create_app(settings)
     db, transport = app.server.extensions["reseller_db"], app.server.extensions["mail_transport"]
     if sys.argv[1:] == ["send-emails"]:  # for cron: deliver what is due, once
-        print(deliver_due(db, transport))
+        print(deliver_all_due(db, transport))
         return
     if not settings.production and has_demo_users(db):
         print("Demo sign-in (password %s): %s" % (DEMO_PASSWORD, ", ".join(u[0] for u in DEMO_USERS)))

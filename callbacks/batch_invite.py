@@ -13,7 +13,7 @@ from callbacks.context import actor, base_url, db, notice
 from callbacks.grid_controls import require_click
 from callbacks.panels import close_on
 from services.batch_file import BadFile, SheetRow, read_rows, template_csv, template_xlsx
-from services.batch_invite import RowCheck, check_rows, invite_rows, outcome_csv, require_rows
+from services.batch_invite import RowCheck, check_rows, invite_rows, outcome_csv, require_rows, stopped_outcome
 from services.errors import DomainError
 
 NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
@@ -113,7 +113,8 @@ def register(app) -> None:
         running=[(Output("batch-invite", "disabled"), True, True), (Output("batch-upload", "disabled"), True, False),
                  (Output("batch-stop", "display"), "inline-block", "none"),
                  (Output("batch-progress", "display"), "block", "none")],
-        progress=[Output("batch-progress", "value")], progress_default=[0],
+        progress=[Output("batch-progress", "value"), Output("batch-settled", "data")],
+        progress_default=[0, None],
         cancel=[Input("batch-stop", "n_clicks")],
         prevent_initial_call=True,
     )
@@ -131,7 +132,8 @@ def register(app) -> None:
         try:
             checks = check_rows(database, acting, _rows_from(job["rows"]), job["email"])
             outcome = invite_rows(database, acting, checks, job["base_url"], batch=job["batch"],
-                                  progress=lambda done, total: set_progress([round(100 * done / max(total, 1))]))
+                                  progress=lambda done, total, settled: set_progress(
+                                      [round(100 * done / max(total, 1)), [c.as_dict() for c in settled]]))
             jobs.deliver(database)
         except DomainError as refused:
             return (no_update,) * 5 + (notice(refused.message, ok=False),)
@@ -142,21 +144,36 @@ def register(app) -> None:
         return ([c.as_dict() for c in outcome], summary, [c.as_dict() for c in outcome], "inline-block",
                 (refresh or 0) + 1, notice(f"Invited {invited:,} reseller{'s' if invited != 1 else ''}."))
 
-    @app.callback(Output("batch-summary", "children", allow_duplicate=True), Input("batch-stop", "n_clicks"),
-                  prevent_initial_call=True)
-    def stopped(clicked):
+    @app.callback(
+        Output("batch-grid", "rowData", allow_duplicate=True), Output("batch-summary", "children", allow_duplicate=True),
+        Output("batch-outcome-rows", "data", allow_duplicate=True),
+        Output("batch-outcome", "display", allow_duplicate=True), Output("dir-refresh", "data", allow_duplicate=True),
+        Input("batch-stop", "n_clicks"),
+        State("batch-rows", "data"), State("batch-settled", "data"), State("dir-refresh", "data"),
+        prevent_initial_call=True,
+    )
+    def stopped(clicked, held, settled, refresh):
+        """What the job had committed when it was stopped, as its last progress report said."""
         require_click(clicked)
-        return ("Stopped. Rows invited before you stopped stay invited; upload the same file to see which "
-                "(they show as Already in your directory).")
+        outcome = stopped_outcome(_rows_from(held), _checks_from(settled))
+        invited = sum(1 for c in outcome if c.verdict == "Invited")
+        summary = (f"Stopped: {invited:,} of {len(outcome):,} rows were invited and stay invited. "
+                   "Download the outcome for every row.")
+        rows = [c.as_dict() for c in outcome]
+        return rows, summary, rows, "inline-block", (refresh or 0) + 1
 
     @app.callback(Output("batch-download", "data", allow_duplicate=True), Input("batch-outcome", "n_clicks"),
                   State("batch-outcome-rows", "data"), prevent_initial_call=True)
     def download_outcome(clicked, rows):
         require_click(clicked)
-        checks = [RowCheck(int(r.get("row", 0)), str(r.get("organization_name", "")), str(r.get("email", "")),
-                           str(r.get("verdict", "")), str(r.get("detail", "")))
-                  for r in rows or [] if isinstance(r, dict) and str(r.get("row", "")).isdigit()]
-        return {"content": outcome_csv(checks), "filename": "batch-invite-outcome.csv"}
+        return {"content": outcome_csv(_checks_from(rows)), "filename": "batch-invite-outcome.csv"}
+
+
+def _checks_from(rows) -> list[RowCheck]:
+    """Outcome rows the browser holds, for display and download only."""
+    return [RowCheck(int(r["row"]), str(r.get("organization_name", "")), str(r.get("email", "")),
+                     str(r.get("verdict", "")), str(r.get("detail", "")))
+            for r in rows if isinstance(r, dict) and isinstance(r.get("row"), int)] if isinstance(rows, list) else []
 
 
 def _decode(contents) -> bytes:

@@ -54,6 +54,10 @@ def register(app) -> None:
         except DomainError as refused:
             return refused.message, [], None, None, "none", "none", None, notice(refused.message, ok=False)
         searched = {"email": result["email"], "organization_name": result["organization_name"]}
+        if result["found"] and all(t["in_directory"] for t in result["found"]):
+            names = ", ".join(t["organization_name"] for t in result["found"])
+            summary = f"Already in your directory: {names}. There is no one to invite."
+            return summary, found_options(result["found"]), None, None, "none", "none", None, no_update
         if result["found"]:
             count = len(result["found"])
             summary = (f"{count} registered reseller{'s' if count != 1 else ''} found by "
@@ -82,7 +86,8 @@ def register(app) -> None:
         searched = searched if isinstance(searched, dict) else {}
         try:
             if ctx.triggered_id == "invite-invite":
-                invited = invite_tenant(db(), actor(), row_id(choice), base_url())
+                invited = invite_tenant(db(), actor(), row_id(choice), searched.get("email"),
+                                        searched.get("organization_name"), base_url())
             else:
                 invited = invite_by_email(db(), actor(), searched.get("email"), searched.get("organization_name"),
                                           base_url())

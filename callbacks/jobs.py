@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from data.db import Database
 from services.auth import load_actor
 from services.errors import PermissionDenied
-from services.outbox import deliver_due
+from services.outbox import deliver_all_due
 
 TICKET_MAX_AGE_S = 600
 _config: dict = {}
@@ -65,4 +65,4 @@ def context(user_id: int):
 
 def deliver(database: Database) -> None:
     """Send the job's emails now (the serving processes' retry loop covers a failure)."""
-    deliver_due(database, _config["transport"])
+    deliver_all_due(database, _config["transport"])

@@ -15,7 +15,9 @@ COLUMNS = [
      "tooltipField": "organization_name"},
     {"field": "email", "headerName": "Email address", "flex": 1, "minWidth": 200, "tooltipField": "email"},
     {"field": "verdict", "headerName": "Check", "width": 200},
-    {"field": "detail", "headerName": "Detail", "flex": 1, "minWidth": 220, "tooltipField": "detail"},
+    {"field": "detail", "headerName": "Detail", "flex": 1, "minWidth": 260, "tooltipField": "detail",
+     "wrapText": True, "autoHeight": True, "cellStyle": {"lineHeight": "1.4", "paddingTop": "8px",
+                                                          "paddingBottom": "8px"}},
 ]
 
 
@@ -43,7 +45,7 @@ def batch_invite_panel():
                    defaultColDef={"resizable": True, "sortable": True},
                    dashGridOptions={"pagination": True, "paginationPageSize": 50,
                                     "paginationPageSizeSelector": False, "tooltipShowDelay": 300,
-                                    "localeText": {"noRowsToShow": "Upload a file to see its rows here."}},
+                                    "localeText": {"noRowsToShow": "Upload a file to see its rows here"}},
                    style={"height": "360px", "width": "100%"}),
         dmc.Progress(id="batch-progress", value=0, size="lg", display="none"),
         dmc.Group([
@@ -54,6 +56,7 @@ def batch_invite_panel():
         ], justify="flex-end"),
         dcc.Store(id="batch-rows"),
         dcc.Store(id="batch-ticket"),
+        dcc.Store(id="batch-settled"),
         dcc.Store(id="batch-outcome-rows"),
         dcc.Download(id="batch-download"),
     ], gap="sm"))

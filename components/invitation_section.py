@@ -21,10 +21,11 @@ def _delivery(item: dict) -> str:
 
 
 def invitation_section(details: list[dict], can_act: bool):
-    rows = [html.Tr([html.Td(_when(i["sent_at"])), html.Td(i["email"]), html.Td(i["status"]),
+    link_state = {"Sent": "Not used yet", "Accepted": "Used", "Expired": "Expired"}
+    rows = [html.Tr([html.Td(_when(i["sent_at"])), html.Td(i["email"]), html.Td(link_state.get(i["status"], "")),
                      html.Td(_when(i["expires_at"])), html.Td(_delivery(i), className="invitation-delivery")])
             for i in details]
-    table = dmc.Table([html.Thead(html.Tr([html.Th(h) for h in ("Sent", "To", "Link", "Link expires", "Email")])),
+    table = dmc.Table([html.Thead(html.Tr([html.Th(h) for h in ("Invited", "To", "Link", "Link expires", "Email")])),
                        html.Tbody(rows)], striped=True, withTableBorder=True, fz="sm") if rows else \
         dmc.Text("No invitation email was sent from the console for this entry yet.", size="sm", c="dimmed")
     return dmc.Paper(dmc.Stack([

@@ -14,12 +14,14 @@ from openpyxl import Workbook, load_workbook
 from services.errors import DomainError
 
 COLUMNS = ("Organization name", "Email address")
-EXAMPLE = ("Example Reseller Ltd", "owner@example-reseller.com")
+EXAMPLE = ("Example Reseller Ltd", "owner@example-reseller.example")  # .example: never a real address
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_UNZIPPED = 40 * 1024 * 1024  # an XLSX that inflates past this is refused unread (a zip bomb)
 LIMITS = f"XLSX or CSV, up to {MAX_ROWS:,} rows and {MAX_BYTES // (1024 * 1024)} MB"
-FORMULA_STARTS = ("=", "+", "@")
+# A spreadsheet formula. Text starting with +, - or @ is kept as text (exports neutralise it):
+# "+1@plus.example" is an email address.
+FORMULA_STARTS = ("=",)
 
 
 class BadFile(DomainError):

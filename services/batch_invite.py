@@ -73,6 +73,7 @@ def check_rows(db: Database, actor: Actor, rows: list[SheetRow], email_unregiste
                                   .where(Reseller.lar_id == actor.lar_id)).all()
     in_directory = {t for t, _ in entries if t is not None} | {e for _, e in entries}
     first_seen: dict[str, int] = {}
+    tenant_rows: dict[int, int] = {}  # a registered reseller reached by two rows is invited once
     checks = []
     for row in rows:
         email, why = emails[row.number]
@@ -90,7 +91,11 @@ def check_rows(db: Database, actor: Actor, rows: list[SheetRow], email_unregiste
             checks.append(replace(check, detail="A large account reseller: cannot be invited"))
         elif email in in_directory or any(t.id in in_directory for t in resellers):
             checks.append(replace(check, detail="Already in your directory"))
+        elif resellers and resellers[0].id in tenant_rows:
+            checks.append(replace(check, detail=f"Duplicate of row {tenant_rows[resellers[0].id]} "
+                                                f"(the same registered reseller)"))
         elif resellers:
+            tenant_rows[resellers[0].id] = row.number
             checks.append(replace(check, verdict=WILL_INVITE, detail=f"Registered: {resellers[0].organization_name}",
                                   tenant_id=resellers[0].id))
         elif "customer" in kinds:
@@ -98,8 +103,14 @@ def check_rows(db: Database, actor: Actor, rows: list[SheetRow], email_unregiste
         else:
             matches = by_domain.get((email.rsplit("@", 1)[1], name_key(row.organization_name)), []) \
                 if row.organization_name else []
-            matches = [m for m in matches if m not in in_directory]
-            if len(matches) == 1:
+            if matches and all(m in in_directory for m in matches):
+                checks.append(replace(check, detail="Already in your directory (the registered reseller of this "
+                                                    "domain and name)"))
+            elif len(matches) == 1 and matches[0] in tenant_rows:
+                checks.append(replace(check, detail=f"Duplicate of row {tenant_rows[matches[0]]} "
+                                                    f"(the same registered reseller)"))
+            elif len(matches) == 1:
+                tenant_rows[matches[0]] = row.number
                 checks.append(replace(check, verdict=WILL_INVITE, detail="Registered (by domain and name)",
                                       tenant_id=matches[0]))
             elif len(matches) > 1:
@@ -115,11 +126,12 @@ def check_rows(db: Database, actor: Actor, rows: list[SheetRow], email_unregiste
 
 
 def invite_rows(db: Database, actor: Actor, checks: list[RowCheck], base_url: str,
-                progress: Callable[[int, int], None] | None = None,
+                progress: Callable[[int, int, list[RowCheck]], None] | None = None,
                 cancelled: Callable[[], bool] | None = None, now: datetime | None = None,
                 batch: str | None = None) -> list[RowCheck]:
     """Invite the valid rows, CHUNK rows a transaction. Each row is checked again inside its
-    transaction, so a file sent twice (or two operators at once) invites no one twice."""
+    transaction, so a file sent twice (or two operators at once) invites no one twice.
+    progress(done, total, settled): after each committed chunk, with the rows settled so far."""
     require_acting_role(actor)
     batch = batch or uuid.uuid4().hex
     todo = [c for c in checks if c.valid]
@@ -131,11 +143,12 @@ def invite_rows(db: Database, actor: Actor, checks: list[RowCheck], base_url: st
                 outcome[c.number] = replace(c, verdict=SKIPPED, detail="Cancelled before it was invited")
             break
         with db.unit_of_work() as session:
-            for c in _invite_chunk(session, actor, todo[start:start + CHUNK], base_url, batch, now or utcnow()):
-                outcome[c.number] = c
-        done += len(todo[start:start + CHUNK])
+            settled = _invite_chunk(session, actor, todo[start:start + CHUNK], base_url, batch, now or utcnow())
+        for c in settled:
+            outcome[c.number] = c
+        done += len(settled)
         if progress:
-            progress(done, len(todo))
+            progress(done, len(todo), [c for c in outcome.values() if not c.valid])
     return [outcome[c.number] for c in checks]
 
 
@@ -173,6 +186,14 @@ def _invite_chunk(session, actor: Actor, chunk: list[RowCheck], base_url: str, b
     for _, entry, _ in invited:
         audit.record(session, actor, "reseller.invite", f"reseller:{entry.id}", email=entry.email, batch=batch)
     return results
+
+
+def stopped_outcome(rows: list[SheetRow], settled: list[RowCheck]) -> list[RowCheck]:
+    """After Stop: the rows the job had settled (its committed chunks and the refused rows), the
+    others not invited."""
+    known = {c.number: c for c in settled}
+    return [known.get(r.number) or RowCheck(r.number, r.organization_name, r.email, SKIPPED,
+                                            "Not invited: stopped before this row was reached") for r in rows]
 
 
 def outcome_csv(checks: list[RowCheck]) -> str:

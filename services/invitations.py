@@ -71,29 +71,35 @@ def _in_directory(session, actor: Actor, email: str, tenant_ids=()) -> dict:
     return found
 
 
-def find_resellers(db: Database, actor: Actor, email, organization_name: str = "") -> dict:
+def _lookup(session, email: str, name: str) -> tuple[list[Tenant], str]:
     """Rule 3: the reseller tenant whose owner is this email; if none, reseller tenants whose
     owner's domain is the email's and whose organization name matches the one given."""
+    found = _owned_by(session, email, "reseller")
+    if found:
+        return found, "email"
+    if not name:
+        return [], ""
+    domain = email.rsplit("@", 1)[1]
+    same_domain = session.scalars(
+        select(Tenant).where(Tenant.kind == "reseller", func.lower(Tenant.owner_email).endswith("@" + domain))
+        .order_by(Tenant.organization_name, Tenant.id)
+    ).all()
+    found = [t for t in same_domain if name_key(t.organization_name) == name_key(name)]
+    return found, "domain and organization name" if found else ""
+
+
+def find_resellers(db: Database, actor: Actor, email, organization_name: str = "") -> dict:
     require_acting_role(actor)
     email = normal_email(email)
     name = str(organization_name or "").strip()[:200]
     with db.reading() as session:
         _refuse_non_resellers(session, email)
-        found = _owned_by(session, email, "reseller")
-        matched_by = "email"
-        if not found and name:
-            domain = email.rsplit("@", 1)[1]
-            same_domain = session.scalars(
-                select(Tenant).where(Tenant.kind == "reseller", func.lower(Tenant.owner_email).endswith("@" + domain))
-                .order_by(Tenant.organization_name, Tenant.id)
-            ).all()
-            found = [t for t in same_domain if name_key(t.organization_name) == name_key(name)]
-            matched_by = "domain and organization name"
+        found, matched_by = _lookup(session, email, name)
         if not found and _owned_by(session, email, "customer"):
             raise DomainError(f"{email} owns a customer tenant: only resellers can be invited.")
         directory = _in_directory(session, actor, email, [t.id for t in found])
     return {
-        "email": email, "organization_name": name, "matched_by": matched_by if found else "",
+        "email": email, "organization_name": name, "matched_by": matched_by,
         "already_invited": directory.get(email, "") if not found else "",
         "found": [{"tenant_id": t.id, "organization_name": t.organization_name, "owner_email": t.owner_email,
                    "in_directory": t.id in directory or t.owner_email.lower() in directory} for t in found],
@@ -133,11 +139,12 @@ def write_invitation(session, actor: Actor, entry: Reseller, tenant: Tenant | No
 
 def invitation_message(lar: str, organization: str, link: str, expires: datetime, registered: bool):
     """(subject, text, html) of an invitation; every name is escaped in the HTML."""
-    action = "accept the invitation" if registered else "sign up for Elements and join"
+    action = "accept it" if registered else "sign up for Elements and join"
     subject = f"{lar} invites {organization} to its reseller directory"
     until = expires.strftime("%Y-%m-%d %H:%M UTC")
     text = (f"Hello,\n\n{lar} invites {organization} to become one of its resellers in Elements.\n\n"
-            f"Open this link to {action}:\n{link}\n\nThe link works once and expires on {until}.\n")
+            f"Open this link to {'accept the invitation' if registered else action}:\n{link}\n\n"
+            f"The link works once and expires on {until}.\n")
     h = html.escape
     html_body = (f"<p>Hello,</p><p><strong>{h(lar)}</strong> invites <strong>{h(organization)}</strong> to become "
                  f"one of its resellers in Elements.</p><p><a href=\"{h(link)}\">Open the invitation</a> to "
@@ -145,17 +152,22 @@ def invitation_message(lar: str, organization: str, link: str, expires: datetime
     return subject, text, html_body
 
 
-def invite_tenant(db: Database, actor: Actor, tenant_id, base_url: str, now: datetime | None = None) -> dict:
-    """Invite: an Invited entry linked to a registered reseller tenant, and an email to its owner."""
+def invite_tenant(db: Database, actor: Actor, tenant_id, email, organization_name: str, base_url: str,
+                  now: datetime | None = None) -> dict:
+    """Invite: an Invited entry linked to a registered reseller tenant, and an email to its owner.
+    The tenant must be one the search for this email (and name) finds: an id alone reveals and
+    invites nothing."""
     require_acting_role(actor)
     now = now or utcnow()
+    email = normal_email(email)
+    name = str(organization_name or "").strip()[:200]
     try:
         with db.unit_of_work() as session:
-            tenant = session.get(Tenant, tenant_id) if isinstance(tenant_id, int) else None
-            if tenant is None or tenant.kind == "customer":
+            _refuse_non_resellers(session, email)
+            found, _matched_by = _lookup(session, email, name)
+            tenant = next((t for t in found if t.id == tenant_id), None) if isinstance(tenant_id, int) else None
+            if tenant is None:
                 raise DomainError("Choose a registered reseller from the search results.")
-            if tenant.kind == "large_account_reseller":
-                raise DomainError(LAR_REFUSED)
             holder = _in_directory(session, actor, tenant.owner_email.lower(), [tenant.id])
             if holder:
                 raise DomainError(f"{tenant.organization_name} is already in your directory.")

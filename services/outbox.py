@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
@@ -112,9 +113,21 @@ def deliver_in_background(db: Database, transport) -> None:
     threading.Thread(target=_deliver_quietly, args=(db, transport), name="outbox-now", daemon=True).start()
 
 
+def deliver_all_due(db: Database, transport, max_seconds: float = 120.0) -> dict:
+    """Batches of deliver_due until nothing is due (a batch invite queues thousands) or time is up."""
+    totals = {"sent": 0, "failed": 0}
+    began = time.monotonic()
+    while time.monotonic() - began < max_seconds:
+        counts = deliver_due(db, transport)
+        totals = {k: totals[k] + counts[k] for k in totals}
+        if counts["sent"] + counts["failed"] < BATCH:
+            break
+    return totals
+
+
 def _deliver_quietly(db: Database, transport) -> None:
     try:
-        deliver_due(db, transport)
+        deliver_all_due(db, transport)
     except Exception:  # noqa: BLE001 - the periodic run or `send-emails` tries again
         log.exception("outbox delivery failed")
 

@@ -81,10 +81,12 @@ def register_from_invitation(db: Database, token: str, organization_name, passwo
     """A new reseller signs up: its tenant and owner account are created and its entry
     becomes Unmapped (the LAR then maps it to the new tenant). Returns the LAR's name."""
     now = now or utcnow()
-    name = str(organization_name or "").strip()[:200]
+    name = str(organization_name or "").strip()
     errors = {}
     if not name:
         errors["organization_name"] = "Enter your organization's name."
+    elif len(name) > 200:
+        errors["organization_name"] = "Use at most 200 characters for the organization's name."
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
         errors["password"] = f"Choose a password of at least {MIN_PASSWORD} characters."
     elif password != repeated:

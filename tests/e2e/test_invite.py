@@ -63,8 +63,10 @@ def test_a_registered_reseller_is_found_and_invited(page, server):
     _open_single_invite(page)  # the same reseller again: shown as already in the directory
     page.fill("#invite-email", tenant.owner_email)
     page.click("#invite-search")
-    expect(page.get_by_text("In your directory")).to_be_visible()
-    expect(page.locator("#invite-invite")).to_be_disabled()
+    expect(page.locator("#invite-summary")).to_have_text(
+        f"Already in your directory: {tenant.organization_name}. There is no one to invite.")
+    expect(page.get_by_text("In your directory", exact=True)).to_be_visible()
+    expect(page.locator("#invite-invite")).to_be_hidden()
 
 
 def test_an_unknown_address_gets_a_sign_up_email_and_lands_unmapped(page, server, browser):

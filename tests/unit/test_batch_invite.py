@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 
 from data.models import Invitation, OutgoingEmail, Reseller, Tenant
 from services.batch_file import MAX_ROWS, BadFile, SheetRow, read_rows, template_csv, template_xlsx
-from services.batch_invite import PROBLEM, SKIPPED, WILL_EMAIL, WILL_INVITE, check_rows, invite_rows, outcome_csv
+from services.batch_invite import (
+    PROBLEM, SKIPPED, WILL_EMAIL, WILL_INVITE, check_rows, invite_rows, outcome_csv, stopped_outcome,
+)
 from services.errors import PermissionDenied
 from tests.factories import two_lars
 
@@ -38,7 +40,7 @@ def _xlsx(rows, extra_sheet=False, trailing_empty=0, formula=None) -> bytes:
 def test_the_templates_read_back_as_their_example_row():
     for name, content in (("t.xlsx", template_xlsx()), ("t.csv", template_csv())):
         [row] = read_rows(name, content)
-        assert (row.number, row.organization_name, row.email) == (2, "Example Reseller Ltd", "owner@example-reseller.com")
+        assert (row.number, row.organization_name, row.email) == (2, "Example Reseller Ltd", "owner@example-reseller.example")
 
 
 @pytest.mark.parametrize("content", [
@@ -130,9 +132,9 @@ def test_inviting_the_valid_rows_and_the_same_file_again_invites_no_one_twice(db
     w = _world(db)
     checks = check_rows(db, w.op, ROWS, email_unregistered=True)
     seen = []
-    outcome = {c.number: c for c in invite_rows(db, w.op, checks, "https://c.example", progress=lambda d, t: seen.append((d, t)))}
+    outcome = {c.number: c for c in invite_rows(db, w.op, checks, "https://c.example", progress=lambda d, t, settled: seen.append((d, t, len(settled))))}
     assert [n for n, c in outcome.items() if c.verdict == "Invited"] == [2, 3, 9]
-    assert seen[-1] == (3, 3)
+    assert seen[-1] == (3, 3, len(ROWS))  # every row settled: three invited, five refused
     with db.reading() as s:
         assert s.scalar(select(func.count()).select_from(Invitation)) == 3
         assert s.scalar(select(func.count()).select_from(OutgoingEmail)) == 3
@@ -164,3 +166,40 @@ def test_cancel_stops_between_chunks_and_keeps_what_was_committed(db, monkeypatc
     assert [c.verdict for c in outcome] == ["Invited"] * 4 + [SKIPPED] * 3
     with db.reading() as s:
         assert s.scalar(select(func.count()).select_from(Invitation)) == 4
+
+
+def test_one_registered_reseller_reached_twice_and_a_rerun_after_a_domain_match(db):
+    w = _world(db)
+    rows = [SheetRow(2, "Domain Match", "x@matched.example"),      # found by domain and name
+            SheetRow(3, "Whatever", "boss@matched.example"),       # the same tenant, by its owner
+            SheetRow(4, "Plus", "+1@plus.example")]                # text starting with +: an address, kept
+    checks = {c.number: c for c in check_rows(db, w.op, rows, email_unregistered=True)}
+    assert checks[2].verdict == WILL_INVITE and checks[2].tenant_id == w.by_domain
+    assert (checks[3].verdict, checks[3].detail) == (PROBLEM, "Duplicate of row 2 (the same registered reseller)")
+    assert checks[4].verdict == WILL_EMAIL
+    invite_rows(db, w.op, list(checks.values()), "https://c.example")
+    again = {c.number: c for c in check_rows(db, w.op, rows, email_unregistered=True)}
+    assert again[2].verdict == PROBLEM and again[2].detail.startswith("Already in your directory")
+    assert again[3].detail == "Already in your directory" and again[4].detail == "Already in your directory"
+    with db.reading() as s:
+        assert s.scalar(select(func.count()).select_from(Reseller).where(Reseller.tenant_id == w.by_domain)) == 1
+
+
+def test_plus_and_at_cells_are_text_but_equals_is_a_formula():
+    rows = read_rows("p.csv", b"Organization name,Email address\n@Co,+1@plus.example\n-2+3,a@a.example\n")
+    assert [(r.organization_name, r.email) for r in rows] == [("@Co", "+1@plus.example"), ("-2+3", "a@a.example")]
+    with pytest.raises(BadFile, match="formula"):
+        read_rows("f.csv", b"Organization name,Email address\n=1+1,a@a.example\n")
+
+
+def test_after_stop_every_row_has_an_outcome(db, monkeypatch):
+    w = _world(db)
+    monkeypatch.setattr("services.batch_invite.CHUNK", 2)
+    rows = [SheetRow(n, f"Org {n}", f"r{n}@stop.example") for n in range(2, 8)] + [SheetRow(8, "Bad", "bad")]
+    reports = []
+    checks = check_rows(db, w.op, rows, email_unregistered=True)
+    invite_rows(db, w.op, checks, "https://c.example", progress=lambda d, t, settled: reports.append(settled),
+                cancelled=lambda: len(reports) >= 1)  # stopped after the first chunk
+    outcome = stopped_outcome(rows, reports[-1])
+    assert [c.verdict for c in outcome] == ["Invited", "Invited"] + [SKIPPED] * 4 + [PROBLEM]
+    assert outcome[2].detail == "Not invited: stopped before this row was reached"

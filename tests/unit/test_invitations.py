@@ -73,7 +73,7 @@ def test_lookup_refuses_lars_customers_and_bad_addresses(db):
 
 def test_invite_a_found_tenant_makes_an_invited_entry_and_queues_its_email(db):
     w = _world(db)
-    invited = invite_tenant(db, w.op, w.exact, BASE)
+    invited = invite_tenant(db, w.op, w.exact, "boss@acme.example", "", BASE)
     with db.reading() as s:
         entry = s.get(Reseller, invited["id"])
         assert (entry.lar_id, entry.tenant_id, entry.status, entry.email) == (w.first, w.exact, "Invited",
@@ -89,15 +89,22 @@ def test_invite_a_found_tenant_makes_an_invited_entry_and_queues_its_email(db):
     assert invitation.token == token_hash(_token(link)) and _token(link) not in invitation.token
     assert find_resellers(db, w.op, "boss@acme.example")["found"][0]["in_directory"] is True
     with pytest.raises(DomainError, match="already in your directory"):
-        invite_tenant(db, w.op, w.exact, BASE)
+        invite_tenant(db, w.op, w.exact, "boss@acme.example", "", BASE)
 
 
 def test_invite_refuses_lars_customers_and_unknown_tenants(db):
     w = _world(db)
-    for tenant_id, message in ((w.second, LAR_REFUSED), (w.customer_owner, "Choose a registered reseller"),
-                               (999_999, "Choose a registered reseller"), ("1", "Choose a registered reseller")):
+    for tenant_id, email, message in (
+        (w.second, "owner@second.example", LAR_REFUSED),
+        (w.customer_owner, "it@cust.example", "Choose a registered reseller"),
+        (999_999, "boss@acme.example", "Choose a registered reseller"),
+        ("1", "boss@acme.example", "Choose a registered reseller"),
+        # An id the search for this address does not find: neither invited nor revealed.
+        (w.other_org, "boss@acme.example", "Choose a registered reseller"),
+        (w.exact, "forge@forge.example", "Choose a registered reseller"),
+    ):
         with pytest.raises(DomainError, match=message):
-            invite_tenant(db, w.op, tenant_id, BASE)
+            invite_tenant(db, w.op, tenant_id, email, "", BASE)
     with db.reading() as s:
         assert s.scalar(select(func.count()).select_from(Reseller)) == 0
 
@@ -133,6 +140,9 @@ def test_sign_up_link_registers_a_tenant_and_the_entry_becomes_unmapped(db):
     with pytest.raises(InvalidForm) as refused:
         register_from_invitation(db, token, "Fresh Co", "long-enough-pass", "long-enough-pasS")
     assert set(refused.value.errors) == {"repeated"}
+    with pytest.raises(InvalidForm) as refused:  # refused, never cut silently
+        register_from_invitation(db, token, "F" * 201, "long-enough-pass", "long-enough-pass")
+    assert "200 characters" in refused.value.errors["organization_name"]
     assert register_from_invitation(db, token, " Fresh Company ", "long-enough-pass", "long-enough-pass") == "First"
     with db.reading() as s:
         entry = s.get(Reseller, invited["id"])
@@ -151,15 +161,15 @@ def test_sign_up_link_registers_a_tenant_and_the_entry_becomes_unmapped(db):
 
 def test_a_registered_tenant_accepts_and_the_entry_becomes_mapped(db):
     w = _world(db)
-    invited = invite_tenant(db, w.op, w.exact, BASE)
-    token = _token(_link(db, "boss@acme.example"))
+    invited = invite_tenant(db, w.op, w.same_domain, "new.person@acme.example", "acme resale", BASE)
+    token = _token(_link(db, "someone@acme.example"))
     assert open_invitation(db, token).registered is True
     with pytest.raises(LinkUnusable, match="accept the invitation instead"):
         register_from_invitation(db, token, "X", "long-enough-pass", "long-enough-pass")
     assert accept_invitation(db, token) == "First"
     with db.reading() as s:
         entry = s.get(Reseller, invited["id"])
-        assert entry.status == "Mapped" and entry.mapped_at is not None and entry.tenant_id == w.exact
+        assert entry.status == "Mapped" and entry.mapped_at is not None and entry.tenant_id == w.same_domain
     with pytest.raises(LinkUnusable):
         accept_invitation(db, token)
 
