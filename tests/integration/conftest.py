@@ -7,6 +7,7 @@ import pytest
 
 from app import create_app
 from config import Settings
+from tests.smtp_server import smtp  # noqa: F401 - a real SMTP server fixture for this folder
 
 
 @pytest.fixture(scope="session")

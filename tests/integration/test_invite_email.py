@@ -12,7 +12,6 @@ from services.invitations import invite_by_email
 from services.mail_transport import SmtpTransport
 from services.outbox import deliver_due
 from tests.integration.conftest import sign_in
-from tests.smtp_server import smtp  # noqa: F401 - the fixture
 
 
 def _db(app):

@@ -14,7 +14,6 @@ from data.models import OutgoingEmail
 from services.clock import utcnow
 from services.mail_transport import FolderTransport, SmtpTransport
 from services.outbox import MAX_ATTEMPTS, deliver_due, queue_email, resend
-from tests.smtp_server import smtp  # noqa: F401 - the fixture
 
 
 def _queue(db, n=1, to="owner@reseller.example"):
