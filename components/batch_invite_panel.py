@@ -51,7 +51,7 @@ def batch_invite_panel():
         dmc.Group([
             dmc.Button("Close", id="batch-close", variant="default"),
             dmc.Button("Download outcome (CSV)", id="batch-outcome", variant="default", display="none"),
-            dmc.Button("Stop", id="batch-stop", color="red", variant="outline", display="none"),
+            dmc.Button("Cancel", id="batch-stop", color="red", variant="outline", display="none"),
             dmc.Button("Invite", id="batch-invite", disabled=True),
         ], justify="flex-end"),
         dcc.Store(id="batch-rows"),

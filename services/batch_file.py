@@ -86,11 +86,11 @@ def _read_xlsx(content: bytes) -> pd.DataFrame:
     if sheet.max_row and sheet.max_row > MAX_ROWS + 1 and _non_empty_past(sheet, MAX_ROWS + 2):
         raise BadFile(f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files.")
     book.close()
-    if not values:
+    if not any(any(v.strip() for v in row) for row in values):
         raise BadFile("The spreadsheet is empty. Fill in the template and upload it again.")
-    width = max(len(v) for v in values)
-    values = [v + [""] * (width - len(v)) for v in values]
-    return pd.DataFrame(values[1:], columns=[str(h) for h in values[0]], dtype=str)
+    # Checked for formulas and size above; pandas reads the first sheet's values.
+    return pd.read_excel(io.BytesIO(content), sheet_name=0, engine="openpyxl", dtype=str, keep_default_na=False,
+                         nrows=MAX_ROWS + 1)
 
 
 def _non_empty_past(sheet, first_row: int) -> bool:
