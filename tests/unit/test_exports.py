@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from services.exports import FORMULA_STARTS, file_name, neutralise, to_csv, to_xlsx
+from services.exports import FORMULA_STARTS, file_name, looks_like_formula, neutralise, to_csv, to_xlsx
 
 COLUMNS = [("name", "Organization name"), ("qty", "Quantity")]
 NASTY = ["=HYPERLINK(\"http://evil\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "plain", "1,250 user seats"]
@@ -25,13 +25,26 @@ def test_formula_cells_are_strings_in_xlsx():
     sheet = book.active
     cells = [row[0] for row in sheet.iter_rows(min_row=2)]
     assert all(c.data_type == "s" for c in cells)
-    assert all(not str(c.value).startswith(FORMULA_STARTS) for c in cells)
+    # Shown as typed: text cells, no apostrophe in the value, quotePrefix where it looks like a formula.
+    assert [c.value for c in cells] == [n.replace("\r", "\n") for n in NASTY]  # XML keeps a CR as a LF
+    assert all(c.quotePrefix for c in cells if looks_like_formula(c.value))
     assert [c.value for c in sheet[1]] == ["Organization name", "Quantity"]
 
 
 @given(st.text())
 def test_no_exported_string_starts_like_a_formula(value):
     assert not str(neutralise(value)).startswith(FORMULA_STARTS)
+
+
+def test_a_line_break_before_a_formula_is_caught():
+    for value in ("\n=1+1", " \r\n=cmd|' /C calc'!A0", "  +1", "\t@SUM(A1)"):
+        assert neutralise(value) == "'" + value
+
+
+def test_reserved_device_names_are_not_file_names():
+    for name in ("con", "NUL", "com1", "Lpt9.csv", "aux.xlsx"):
+        assert file_name(name, "pools", "csv").lower() in ("pools.csv",)
+    assert file_name("console", "pools", "csv") == "console.csv"
 
 
 def test_file_names_are_never_paths():
