@@ -12,6 +12,7 @@ from pathlib import Path
 import dash_mantine_components as dmc
 from dash import Dash
 from flask import Flask
+from werkzeug.serving import WSGIRequestHandler
 
 from callbacks import add_pool, batch_invite, directory, edit_pool, invite, jobs, panels, reseller
 from components.shell import app_layout
@@ -83,6 +84,8 @@ def main() -> None:
     if not settings.production and has_demo_users(db):
         print("Demo sign-in (password %s): %s" % (DEMO_PASSWORD, ", ".join(u[0] for u in DEMO_USERS)))
     threading.Thread(target=run_delivery_loop, args=(db, transport), name="outbox", daemon=True).start()
+    # No server name and version in responses (the Server header tells an attacker what to try).
+    WSGIRequestHandler.server_version, WSGIRequestHandler.sys_version = "reseller-console", ""
     print(f"Reseller Console on http://127.0.0.1:{settings.port}/")
     app.run(host="127.0.0.1", port=settings.port, debug=False)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).parent
 INSTANCE = ROOT / "instance"
+MIN_SECRET_BYTES = 32
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -45,6 +46,9 @@ class Settings:
         production = os.environ.get("APP_ENV", "development") == "production"
         if production and not os.environ.get("SECRET_KEY"):
             raise SystemExit("APP_ENV=production needs SECRET_KEY to be set.")
+        if production and len(os.environ["SECRET_KEY"].encode()) < MIN_SECRET_BYTES:
+            raise SystemExit(f"APP_ENV=production needs a SECRET_KEY of at least {MIN_SECRET_BYTES} bytes "
+                             "(for example: python -c 'import secrets; print(secrets.token_hex(32))').")
         instance = Path(os.environ.get("INSTANCE_PATH", INSTANCE))
         url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'reseller-console.db'}"
         return cls(

@@ -13,6 +13,8 @@ PUBLIC_PATHS = ("/login", "/healthz")
 PUBLIC_PREFIXES = ("/sign-up/",)  # the invitation link: its token is the credential
 # Dash's code-running endpoints and its assets: answered 401, never redirected.
 API_PREFIXES = ("/_dash", "/_reload", "/_favicon", "/assets/", "/download/", "/upload/")
+# Code and styles, the same for everyone: the only responses a browser or proxy may keep.
+CACHEABLE_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon")
 CSRF_COOKIE = "_csrf_token"  # the cookie Dash's renderer copies into X-CSRFToken
 
 csrf = CSRFProtect()
@@ -73,6 +75,11 @@ def init_security(server: Flask, production: bool, script_hashes=lambda: ()) -> 
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if not request.path.startswith(CACHEABLE_PREFIXES):
+            # Pages, callback answers and downloads carry one LAR's data: never kept anywhere.
+            response.headers["Cache-Control"] = "no-store"
+        if production:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if "CONTENT_SECURITY_POLICY" not in server.config:
             server.config["CONTENT_SECURITY_POLICY"] = content_security_policy(script_hashes())
         response.headers.setdefault("Content-Security-Policy", server.config["CONTENT_SECURITY_POLICY"])

@@ -240,3 +240,11 @@ def test_mixed_selection_deletes_the_rest_only_when_confirmed(page, server):
     page.click("#dir-delete-rest")
     expect(page.get_by_text(f"Deleted 1 reseller: {idle.organization_name}.")).to_be_visible()
     assert _reseller(server, idle.id) is None and _reseller(server, busy.id) is not None
+
+
+def test_responses_name_no_server_software_and_are_not_cached(server):
+    import urllib.request
+    with urllib.request.urlopen(server["url"] + "/login") as response:
+        banner = response.headers.get("Server", "")
+        assert "Werkzeug" not in banner and "Python" not in banner
+        assert response.headers["Cache-Control"] == "no-store"

@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -10,6 +14,7 @@ from config import Settings
 from data.models import Reseller
 from tests.integration.conftest import dash_call, sign_in
 
+ROOT = Path(__file__).resolve().parents[2]
 ROWS = [("dir-grid", "getRowsResponse"), ("dir-count", "children"), ("dir-empty", "hidden")]
 DELETE_OUT = [("dir-delete-modal", "opened"), ("dir-delete-refusal", "children"), ("dir-delete-refusal", "display"),
               ("dir-delete-rest", "display"), ("dir-refresh", "data"), ("notify", "sendNotifications")]
@@ -112,6 +117,34 @@ def test_cookies_and_headers_are_hardened(app):
     policy = response.headers["Content-Security-Policy"]
     assert "script-src 'self' 'sha256-" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
     assert "frame-ancestors 'none'" in policy
+    assert "Strict-Transport-Security" not in response.headers  # only in production (HTTPS)
+
+
+def test_tenant_data_is_never_cached(signed_in):
+    client = signed_in("operator@demo.example")
+    page = client.get("/")
+    rows = _rows(client)
+    assert page.headers["Cache-Control"] == "no-store" and rows.headers["Cache-Control"] == "no-store"
+    assert client.get("/login").headers["Cache-Control"] == "no-store"
+    asset = client.get("/assets/app.css")
+    assert asset.status_code == 200 and asset.headers.get("Cache-Control") != "no-store"
+
+
+def test_production_sends_hsts_and_refuses_a_short_secret(tmp_path, monkeypatch, app):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 31)
+    with pytest.raises(SystemExit, match="at least 32 bytes"):
+        Settings.from_env()
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    assert Settings.from_env().production
+    # A process of its own: Dash registers its pages on the first app of a process.
+    script = ("from app import create_app; from config import Settings; "
+              "app = create_app(Settings.from_env()); "
+              "print(app.server.test_client().get('/login').headers.get('Strict-Transport-Security'))")
+    env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": "x" * 32, "DEMO_DATA": "0",
+           "INSTANCE_PATH": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'production.db'}"}
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip().splitlines()[-1] == "max-age=31536000; includeSubDomains", out.stderr[-2000:]
 
 
 def test_open_redirects_are_not_followed(app):
