@@ -1,9 +1,12 @@
 """Sign-in: hashed passwords, one message for every failure, lock-out after repeats."""
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import case, delete, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from data.db import Database
@@ -13,8 +16,11 @@ from services.clock import utcnow
 from services.errors import NotAConsoleUser, SignInFailed
 
 MAX_FAILURES = 5
+MAX_CLIENT_FAILURES = 50  # one address trying many emails
 FAILURE_WINDOW = timedelta(minutes=15)
 LOCK_FOR = timedelta(minutes=15)
+FORGET_AFTER = timedelta(days=1)  # throttle rows older than this (and not locking) are pruned
+CLIENT_PREFIX = "client:"
 FAILED_MESSAGE = "Email or password is incorrect."
 # Checked against when the email is unknown, so both paths cost one hash.
 _DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt")
@@ -28,43 +34,62 @@ def _normal(email: str) -> str:
     return (email or "").strip().lower()[:254]
 
 
-def authenticate(db: Database, email: str, password: str, now: datetime | None = None) -> Actor:
+def authenticate(db: Database, email: str, password: str, now: datetime | None = None,
+                 client: str | None = None) -> Actor:
+    """Check a sign-in. The password hash is checked outside any transaction (scrypt takes a
+    while and must not hold the write lock); a failure is counted by one atomic upsert, per
+    email (known or not) and per client address, so parallel attempts all count."""
     now = now or utcnow()
     email = _normal(email)
-    with db.unit_of_work() as session:
-        throttle = session.get(SignInThrottle, email)
-        if throttle and throttle.locked_until and throttle.locked_until > now:
-            minutes = max(1, int((throttle.locked_until - now).total_seconds() // 60) + 1)
-            raise SignInFailed(
-                f"Too many failed sign-ins. Try again in {minutes} minute{'s' if minutes > 1 else ''}."
-            )
+    keys = [email] + ([CLIENT_PREFIX + client[:200]] if client else [])
+    with db.reading() as session:
+        locks = session.execute(select(SignInThrottle.email, SignInThrottle.locked_until)
+                                .where(SignInThrottle.email.in_(keys))).all()
         user = session.scalars(select(User).where(User.email == email)).first()
-        ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
-        signed_in = ok and user is not None and user.active
-        actor = _actor_for(session, user) if signed_in else None
-        if not signed_in:
-            _count_failure(session, throttle, email, now)
-        elif throttle:
-            session.delete(throttle)
-        organization = session.get(Tenant, user.tenant_id).organization_name if signed_in and not actor else ""
-    if not signed_in:
+        tenant = session.get(Tenant, user.tenant_id) if user else None
+    locked_until = max((until for key, until in locks if until and until > now), default=None)
+    if locked_until:
+        _refuse_locked(locked_until, now)
+    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
+    if not (ok and user is not None and user.active):
+        with db.unit_of_work() as session:
+            locked = [_count_failure(session, key, now, limit) for key, limit in
+                      zip(keys, (MAX_FAILURES, MAX_CLIENT_FAILURES))]
+            session.execute(delete(SignInThrottle).where(
+                SignInThrottle.last_failure_at < now - FORGET_AFTER,
+                or_(SignInThrottle.locked_until.is_(None), SignInThrottle.locked_until < now)))
+        if any(locked):
+            _refuse_locked(max(u for u in locked if u), now)
         raise SignInFailed(FAILED_MESSAGE)
-    if actor is None:
-        raise NotAConsoleUser(organization)
-    return actor
+    if any(key == email for key, _until in locks):  # earlier failures of this email are forgiven
+        with db.unit_of_work() as session:
+            session.execute(delete(SignInThrottle).where(SignInThrottle.email == email))
+    if tenant is None or tenant.kind != "large_account_reseller":
+        raise NotAConsoleUser(tenant.organization_name if tenant else "")
+    return Actor(user_id=user.id, lar_id=tenant.id, role=user.role, email=user.email)
 
 
-def _count_failure(session, throttle: SignInThrottle | None, email: str, now: datetime) -> None:
-    if throttle is None:
-        throttle = SignInThrottle(email=email, failures=0)
-        session.add(throttle)
-    if throttle.last_failure_at is None or now - throttle.last_failure_at > FAILURE_WINDOW:
-        throttle.failures = 0
-    throttle.failures += 1
-    throttle.last_failure_at = now
-    if throttle.failures >= MAX_FAILURES:
-        throttle.locked_until = now + LOCK_FOR
-        throttle.failures = 0
+def _refuse_locked(until: datetime, now: datetime) -> None:
+    minutes = max(1, math.ceil((until - now).total_seconds() / 60))
+    raise SignInFailed(f"Too many failed sign-ins. Try again in {minutes} minute{'s' if minutes > 1 else ''}.")
+
+
+def _count_failure(session, key: str, now: datetime, limit: int) -> datetime | None:
+    """One more failure for key, atomically (INSERT … ON CONFLICT DO UPDATE on both databases);
+    returns the lock's end when this failure reached the limit."""
+    t = SignInThrottle.__table__.c
+    fresh = or_(t.last_failure_at.is_(None), t.last_failure_at < now - FAILURE_WINDOW)
+    counted = case((fresh, 1), else_=t.failures + 1)
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(SignInThrottle).values(email=key, failures=1, last_failure_at=now, locked_until=None)
+    statement = statement.on_conflict_do_update(index_elements=["email"], set_={
+        "failures": case((counted >= limit, 0), else_=counted),
+        "locked_until": case((counted >= limit, now + LOCK_FOR), else_=t.locked_until),
+        "last_failure_at": now,
+    }).returning(SignInThrottle.locked_until)
+    until = session.execute(statement).scalar()
+    return until if until and until > now else None
 
 
 def _actor_for(session, user: User) -> Actor | None:

@@ -50,7 +50,7 @@ def login():
     if request.method == "POST":
         email = request.form.get("email", "")
         try:
-            actor = authenticate(_db(), email, request.form.get("password", ""))
+            actor = authenticate(_db(), email, request.form.get("password", ""), client=request.remote_addr)
         except NotAConsoleUser as reseller:
             return render_template("welcome.html", heading=f"Welcome, {reseller.organization_name}",
                                    message="Your organization is registered as a reseller in Elements.",

@@ -59,3 +59,19 @@ def test_a_pool_is_returned_once_under_concurrent_operators(db):
     with db.reading() as s:
         assert s.get(Subscription, sub).allocated_quantity == 30
         assert s.get(ResellerPool, pool) is None
+
+
+def test_parallel_wrong_passwords_all_count_and_lock_the_email(db):
+    from services.auth import authenticate
+    from services.errors import SignInFailed
+    w = two_lars(db)
+    for email in ("operator@first.example", "brand-new@first.example"):  # a known and an unknown email
+        results, errors = _race([lambda: authenticate(db, email, "wrong") for _ in range(12)])
+        assert not results and len(errors) == 12 and all(isinstance(e, SignInFailed) for e in errors)
+        # Every attempt was counted (no lost update, no duplicate-key error): the email is locked.
+        try:
+            authenticate(db, email, "s3cret-pass")
+        except SignInFailed as refused:
+            assert "Too many" in refused.message
+        else:
+            raise AssertionError(f"{email} was not locked after 12 parallel failures")

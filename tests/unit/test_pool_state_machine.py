@@ -365,7 +365,8 @@ def test_allocation_state_machine(db):
     AllocationMachine.seen = Counter()
     try:
         run_state_machine_as_test(AllocationMachine, settings=settings(
-            max_examples=25 if db.is_sqlite else 10, stateful_step_count=15, deadline=None))
+            max_examples=25 if db.is_sqlite else 10, stateful_step_count=15, deadline=None,
+            derandomize=True))  # the same examples every run: the coverage check below cannot flake
         seen = AllocationMachine.seen
         # The run did something of each kind (a machine whose steps all no-op proves nothing).
         assert seen["add"] and seen["add refused"] and seen["edit"] + seen["edit expired"], seen

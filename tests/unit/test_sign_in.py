@@ -25,9 +25,11 @@ def test_a_failure_does_not_tell_whether_the_email_exists(db):
 
 def test_repeated_failures_lock_the_email_for_a_while(db):
     w = two_lars(db)
-    for _ in range(MAX_FAILURES):
+    for _ in range(MAX_FAILURES - 1):
         with pytest.raises(SignInFailed, match="incorrect"):
             authenticate(db, "operator@first.example", "nope", now=w.now)
+    with pytest.raises(SignInFailed, match="Too many failed sign-ins. Try again in 15 minutes"):
+        authenticate(db, "operator@first.example", "nope", now=w.now)  # the failure that locks says so
     with pytest.raises(SignInFailed, match="Too many failed sign-ins"):
         authenticate(db, "operator@first.example", "s3cret-pass", now=w.now + timedelta(minutes=1))
     later = w.now + timedelta(minutes=16)
@@ -49,3 +51,29 @@ def test_inactive_users_cannot_sign_in_and_lose_their_session(db):
     with pytest.raises(SignInFailed):
         authenticate(db, "gone@first.example", "s3cret-pass")
     assert load_actor(db, gone.user_id) is None
+
+
+def test_one_address_trying_many_emails_is_locked_too(db):
+    from services.auth import MAX_CLIENT_FAILURES
+    w = two_lars(db)
+    for i in range(MAX_CLIENT_FAILURES - 1):
+        with pytest.raises(SignInFailed, match="incorrect"):
+            authenticate(db, f"guess{i}@first.example", "x", now=w.now, client="203.0.113.9")
+    with pytest.raises(SignInFailed, match="Too many"):
+        authenticate(db, "guess-last@first.example", "x", now=w.now, client="203.0.113.9")
+    with pytest.raises(SignInFailed, match="Too many"):  # even the right password, from there
+        authenticate(db, "operator@first.example", "s3cret-pass", now=w.now, client="203.0.113.9")
+    assert authenticate(db, "operator@first.example", "s3cret-pass", now=w.now, client="198.51.100.1")
+
+
+def test_old_throttle_rows_are_pruned(db):
+    from sqlalchemy import func, select
+
+    from data.models import SignInThrottle
+    w = two_lars(db)
+    with pytest.raises(SignInFailed):
+        authenticate(db, "old@first.example", "x", now=w.now - timedelta(days=3))
+    with pytest.raises(SignInFailed):
+        authenticate(db, "new@first.example", "x", now=w.now)
+    with db.reading() as s:
+        assert s.scalars(select(SignInThrottle.email)).all() == ["new@first.example"]
