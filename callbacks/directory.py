@@ -186,7 +186,7 @@ def _register_delete(app) -> None:
         prevent_initial_call=True,
     )
     def confirmation_typed(value):
-        return (value or "").strip() != resellers.DELETE_CONFIRMATION
+        return not resellers.confirms_deletion(value)
 
     @app.callback(
         Output("dir-delete-modal", "opened", allow_duplicate=True),

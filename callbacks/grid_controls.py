@@ -14,7 +14,7 @@ from components.grid_toolbar import filter_chips
 from components.server_grid import with_visibility
 from services import exports, preferences
 from services.errors import DomainError
-from services.grid_query import GridQuery
+from services.grid_query import MAX_CHOICES, MAX_SEARCH, GridQuery, clean_text
 
 
 def require_click(count) -> None:
@@ -29,14 +29,25 @@ def selected_ids(rows) -> list:
 
 
 def grid_query(query: dict | None, request: dict | None = None) -> GridQuery:
-    query, request = query or {}, request or {}
+    """The grid's question as the browser sent it, made well-formed here, in one place: only a
+    forged request sends other shapes, and it gets an ordinary answer instead of an error."""
+    query = query if isinstance(query, dict) else {}
+    request = request if isinstance(request, dict) else {}
+    filters = query.get("filters") if isinstance(query.get("filters"), dict) else {}
+    sort_model = request.get("sortModel") if isinstance(request.get("sortModel"), list) else []
     return GridQuery(
-        search=str(query.get("search", "")),
-        filters={k: tuple(v or ()) for k, v in (query.get("filters") or {}).items()},
-        sort=tuple((s.get("colId", ""), s.get("sort", "asc")) for s in request.get("sortModel") or []),
-        start=request.get("startRow", 0),
-        end=request.get("endRow", 100),
+        search=clean_text(query.get("search"), MAX_SEARCH),
+        filters={str(k): tuple(clean_text(v, 200) for v in values[:MAX_CHOICES])
+                 for k, values in list(filters.items())[:20] if isinstance(values, list)},
+        sort=tuple((str(s.get("colId", "")), "desc" if s.get("sort") == "desc" else "asc")
+                   for s in sort_model[:5] if isinstance(s, dict)),
+        start=_row_number(request.get("startRow"), 0),
+        end=_row_number(request.get("endRow"), 100),
     )
+
+
+def _row_number(value, default: int) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10**9 else default
 
 
 def bump_refresh(app, spec: GridSpec, trigger: Input) -> None:

@@ -27,7 +27,8 @@ def neutralise(value):
 
 def file_name(requested: str | None, default: str, fmt: str) -> str:
     """Letters, digits, dot, dash, underscore and space only; never a path."""
-    stem = re.sub(r"[^\w .-]+", "", (requested or "").strip()).strip(" .")[:100] or default
+    requested = requested if isinstance(requested, str) else ""
+    stem = re.sub(r"[^\w .-]+", "", requested.strip()).strip(" .")[:100] or default
     stem = re.sub(rf"\.{fmt}$", "", stem, flags=re.IGNORECASE)
     if stem.split(".")[0].strip().lower() in RESERVED_NAMES:
         stem = default

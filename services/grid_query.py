@@ -8,6 +8,8 @@ from sqlalchemy import func
 
 MAX_PAGE = 500
 EXPORT_MAX = 100_000
+MAX_SEARCH = 200  # characters: a longer search is no search anyone types
+MAX_CHOICES = 1000  # values of one filter
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,14 @@ class GridPage:
     rows: list[dict] = field(default_factory=list)
     total: int = 0
     detail: str = ""  # said after the row count, e.g. "2 expired"
+
+
+def clean_text(value, limit: int) -> str:
+    """Text from the browser as a database can take it: a string, no NUL or lone surrogate
+    (PostgreSQL refuses both), at most limit characters."""
+    if not isinstance(value, str):
+        return "" if value is None or isinstance(value, (list, dict, bool)) else str(value)[:limit]
+    return value[:limit].replace("\x00", "").encode("utf-8", "ignore").decode("utf-8")
 
 
 def search_keywords(text: str) -> list[str]:

@@ -39,6 +39,11 @@ def _database_id(value) -> int:
     return number
 
 
+def confirms_deletion(typed) -> bool:
+    """Rule 9: the user typed Yes, in any letter case."""
+    return isinstance(typed, str) and typed.strip().lower() == DELETE_CONFIRMATION.lower()
+
+
 def own_reseller(session, actor: Actor, reseller_id, lock: bool = False) -> Reseller:
     [rid] = parse_ids([reseller_id])
     stmt = select(Reseller).where(Reseller.id == rid, Reseller.lar_id == actor.lar_id)
@@ -154,7 +159,7 @@ def delete_resellers(
     confirmed deleting the others. Pending pools go back to their Subscriptions.
     """
     require_acting_role(actor)
-    if (confirmation or "").strip() != DELETE_CONFIRMATION:
+    if not confirms_deletion(confirmation):
         raise DomainError("Type Yes in the box to confirm the deletion.")
     ids = parse_ids(reseller_ids)
     if not ids:

@@ -176,3 +176,22 @@ def test_production_refuses_demo_users_and_a_missing_secret(tmp_path, monkeypatc
     with pytest.raises(SystemExit, match="demo users"):
         create_app(Settings(database_url=demo_url, secret_key="x", demo_data=False, production=True,
                             instance=tmp_path))
+
+
+@pytest.mark.parametrize("request_, query", [
+    ({"startRow": "a", "endRow": 10}, None),
+    ({"startRow": None, "endRow": [1]}, None),
+    ({"startRow": 0, "endRow": 10, "sortModel": ["email"]}, None),
+    ({"startRow": 0, "endRow": 10, "sortModel": [{"colId": ["x"], "sort": {"a": 1}}]}, None),
+    ({"startRow": 0, "endRow": 10}, {"search": "x" * 1_000_000, "filters": {}}),
+    ({"startRow": 0, "endRow": 10}, {"search": "a\x00b\ud800c", "filters": {}}),
+    ({"startRow": 0, "endRow": 10}, {"search": ["a"], "filters": ["status"]}),
+    ({"startRow": 0, "endRow": 10}, {"search": "", "filters": {"status": "Mapped"}}),
+    ("not a request", "not a query"),
+])
+def test_malformed_grid_requests_get_an_answer_not_an_error(signed_in, request_, query):
+    client = signed_in("operator@demo.example")
+    response = dash_call(client, ROWS, [("dir-grid", "getRowsRequest", request_)],
+                         [("dir-query", "data", query), ("dir-context", "data", None)])
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert "rowCount" in response.get_json()["response"]["dir-grid"]["getRowsResponse"]

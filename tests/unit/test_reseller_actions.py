@@ -135,18 +135,20 @@ def test_visibility_turns_off_once_and_never_back_on(db):
 
 # --- Delete ----------------------------------------------------------------
 
-def test_delete_needs_the_word_yes(db):
+def test_delete_needs_the_word_yes_in_any_letter_case(db):
     w = two_lars(db)
     rid = w.reseller(w.first, "Alpha", "a@alpha.example")
+    beta = w.reseller(w.first, "Beta", "b@beta.example")
     op = w.actors["operator@first.example"]
-    for typed in ("", "yes", "Y", "No", None):
+    for typed in ("", "Y", "No", "yess", None, ["Yes"], {"Yes": 1}):
         with pytest.raises(DomainError, match="Type Yes"):
             resellers.delete_resellers(db, op, [rid], typed)
     assert _reseller(db, rid) is not None
+    assert resellers.delete_resellers(db, op, [beta], " yES ") == ["Beta"]  # rule 9: any letter case
     assert resellers.delete_resellers(db, op, [rid], "Yes") == ["Alpha"]
     assert _reseller(db, rid) is None
-    [event] = _audit(db, "reseller.delete")
-    assert json.loads(event.details)["organization_name"] == "Alpha"
+    events = _audit(db, "reseller.delete")
+    assert [json.loads(e.details)["organization_name"] for e in events] == ["Beta", "Alpha"]
 
 
 def test_resellers_with_active_pools_are_never_deleted(db):
