@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import dash_mantine_components as dmc
 from dash import Dash
 from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.serving import WSGIRequestHandler
 
 from callbacks import add_pool, batch_invite, directory, edit_pool, invite, jobs, panels, reseller
@@ -73,10 +75,21 @@ def create_app(settings: Settings | None = None) -> Dash:
     return app
 
 
+def _start() -> tuple[Settings, Dash]:
+    """Settings and app, or one line saying which path is unusable and what to do."""
+    instance = os.environ.get("INSTANCE_PATH", "instance")
+    try:
+        settings = Settings.from_env()
+        return settings, create_app(settings)
+    except (OSError, SQLAlchemyError) as error:
+        reason = getattr(error, "orig", None) or error
+        raise SystemExit(f"Cannot start: {reason}. Check that INSTANCE_PATH ({instance}) is a writable folder "
+                         "and DATABASE_URL points at a database this process may write.") from None
+
+
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = Settings.from_env()
-    app = create_app(settings)
+    settings, app = _start()
     db, transport = app.server.extensions["reseller_db"], app.server.extensions["mail_transport"]
     if sys.argv[1:] == ["send-emails"]:  # for cron: deliver what is due, once
         print(deliver_all_due(db, transport))

@@ -1,16 +1,19 @@
 """Sign-in and sign-out pages (plain Flask: nothing of the Dash app loads before sign-in)."""
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlparse
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import LoginManager, UserMixin, login_user, logout_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from services.actor import Actor
 from services.auth import authenticate, load_actor
 from services.errors import NotAConsoleUser, SignInFailed
 
 bp = Blueprint("sign_in", __name__)
+log = logging.getLogger(__name__)
 login_manager = LoginManager()
 
 
@@ -57,6 +60,11 @@ def login():
                                    lar_name=None)
         except SignInFailed as refused:
             error = refused.message
+        except SQLAlchemyError as fault:
+            # Failures could not be counted: refuse rather than let guesses through uncounted.
+            log.warning("sign-in refused, the database cannot be written: %s", getattr(fault, "orig", fault))
+            return render_template("login.html", email=email,
+                                   error="Signing in is unavailable right now. Try again in a few minutes."), 503
         else:
             login_user(SessionUser(actor))
             return redirect(_safe_next(request.args.get("next")))
@@ -72,6 +80,10 @@ def logout():
 
 @bp.route("/healthz")
 def healthz():
+    """Up, and able to write: a database that cannot take writes is reported, not hidden."""
+    problem = _db().writable()
+    if problem:
+        return {"ok": False, "database": f"not writable: {problem}"}, 503
     return {"ok": True}
 
 
