@@ -18,7 +18,6 @@ from datetime import datetime
 from sqlalchemy import or_, select, update
 
 from data.models import ResellerPool, Subscription
-from services.units import format_quantity
 
 
 class NotEnoughSeats(Exception):
@@ -95,7 +94,3 @@ def give_back_seats(session, subscription_id: int, quantity: int) -> None:
         .execution_options(synchronize_session=False)
     )
 
-
-def not_enough_message(subscription: Subscription, available: int) -> str:
-    return (f"More than available: {format_quantity(subscription.unit, available)} "
-            f"{'is' if available == 1 else 'are'} free in {subscription.name}.")

@@ -21,11 +21,12 @@ from services.clock import utcnow
 from services.errors import Conflict, DomainError, InvalidForm, NotFound
 from services.ids import row_id
 from services.pool_form import (
-    NOW, ON_DATE, SAME, check_choice, check_expiration, check_new_pool, check_quantity, whole_number,
+    NOW, ON_DATE, SAME, check_choice, check_expiration, check_new_pool, check_quantity, more_than_available,
+    whole_number,
 )
 from services.pool_state import pool_expires, reseller_pool_labels
 from services.resellers import own_reseller
-from services.subscriptions import availability, facts
+from services.subscriptions import availability, subscription_facts
 from services.units import format_quantity
 
 MAPPED_ONLY = "Only mapped resellers can receive pools."
@@ -83,7 +84,7 @@ def add_pools(db: Database, actor: Actor, reseller_id, requests: Sequence[Mappin
             sub = subs.get(wanted[service])
             if sub is not None and sub.service != service:
                 sub = None  # another service's subscription: as good as none
-            known = facts(_row(sub), free.get(sub.id, 0)) if sub is not None else None
+            known = subscription_facts(sub, free.get(sub.id, 0)) if sub is not None else None
             field_errors, fields = check_new_pool(request, known, now)
             if field_errors:
                 errors[service] = field_errors
@@ -96,9 +97,8 @@ def add_pools(db: Database, actor: Actor, reseller_id, requests: Sequence[Mappin
             try:
                 take_seats(session, sub, fields.quantity if fields.expiration != NOW else 0, now)
             except NotEnoughSeats as short:
-                raise InvalidForm({service: {"quantity": (
-                    f"More than available: only {format_quantity(sub.unit, short.available)} can come from "
-                    f"{sub.name}.")}}) from None
+                raise InvalidForm({service: {"quantity": more_than_available(sub.unit, short.available, sub.name)}}) \
+                    from None
             pool = ResellerPool(
                 reseller_id=reseller.id, subscription_id=sub.id, source=fields.source,
                 payment_type=fields.payment_type, quantity=fields.quantity, assigned_quantity=0,
@@ -117,11 +117,6 @@ def add_pools(db: Database, actor: Actor, reseller_id, requests: Sequence[Mappin
                             "quantity": format_quantity(sub.unit, fields.quantity)})
         labels = reseller_pool_labels(session, reseller.id)
         return [{**c, "name": labels[c["id"]]} for c in created]
-
-
-def _row(sub: Subscription) -> dict:
-    return {"id": sub.id, "service": sub.service, "name": sub.name, "unit": sub.unit, "source": sub.source,
-            "expires_at": sub.expires_at.isoformat(), "available": 0}
 
 
 def edit_pool_form(db: Database, actor: Actor, reseller_id, pool_id, now: datetime | None = None) -> dict:
@@ -173,7 +168,7 @@ def edit_pool(db: Database, actor: Actor, reseller_id, pool_id, version, changes
         session.refresh(pool)
         errors: dict[str, str] = {}
         held = pool.quantity if pool.seats_held else 0
-        known = facts(_row(sub), available=free_quantity(session, sub.id) + held)
+        known = subscription_facts(sub, free_quantity(session, sub.id) + held)
         payment_type = check_choice(changes.get("payment_type"), PAYMENT_TYPES, "payment_type", "payment type", errors)
         if payment_type and payment_type != pool.payment_type and _assigned(session, pool.id, now):
             errors["payment_type"] = ("The payment type cannot change: the reseller has assigned this pool "
@@ -193,8 +188,7 @@ def edit_pool(db: Database, actor: Actor, reseller_id, pool_id, version, changes
             elif need < held:
                 give_back_seats(session, sub.id, held - need)
         except NotEnoughSeats as short:
-            raise InvalidForm({"quantity": f"More than available: only "
-                               f"{format_quantity(sub.unit, short.available + held)} can come from {sub.name}."}) from None
+            raise InvalidForm({"quantity": more_than_available(sub.unit, short.available + held, sub.name)}) from None
         if quantity != pool.quantity:
             session.add(AllocationEvent(at=now, reseller_pool_id=pool.id, purchased_delta=quantity - pool.quantity,
                                         allocated_delta=0, actor_user_id=actor.user_id))

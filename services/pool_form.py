@@ -110,9 +110,13 @@ def check_quantity(value, facts: SubscriptionFacts | None, errors: dict, at_leas
         errors["quantity"] = (f"At least {format_quantity(unit, at_least)}: the reseller has assigned that many "
                               "to its customers.")
     elif facts is not None and holds_seats and quantity > facts.available:
-        errors["quantity"] = (f"More than available: only {format_quantity(unit, max(0, facts.available))} "
-                              f"can come from {facts.name}.")
+        errors["quantity"] = more_than_available(unit, facts.available, facts.name)
     return quantity
+
+
+def more_than_available(unit: str, available: int, subscription_name: str) -> str:
+    """The one wording of an over-allocation, whether the form or the guarded UPDATE found it."""
+    return f"More than available: only {format_quantity(unit, max(0, available))} can come from {subscription_name}."
 
 
 def check_choice(value, allowed, field: str, what: str, errors: dict) -> str:

@@ -41,6 +41,12 @@ def availability(session, lar_id: int, now: datetime, ids=None, unexpired_only: 
     } for r in rows]
 
 
+def subscription_facts(sub: Subscription, available: int) -> SubscriptionFacts:
+    """SubscriptionFacts of a Subscription row in hand (locked for a write)."""
+    return SubscriptionFacts(id=sub.id, service=sub.service, name=sub.name, unit=sub.unit, source=sub.source,
+                             expires_at=sub.expires_at, available=available)
+
+
 def facts(row: dict, available: int | None = None) -> SubscriptionFacts:
     """SubscriptionFacts from an availability() row (or the same dict back from the browser's
     store; only shown to the user there, the save re-reads the database)."""
