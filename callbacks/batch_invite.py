@@ -12,7 +12,7 @@ from callbacks import jobs
 from callbacks.context import actor, base_url, db, notice
 from callbacks.grid_controls import require_click
 from callbacks.panels import close_on
-from services.batch_file import BadFile, SheetRow, read_rows, template_csv, template_xlsx
+from services.batch_file import MAX_ROWS, BadFile, SheetRow, read_rows, template_csv, template_xlsx
 from services.batch_invite import RowCheck, check_rows, invite_rows, outcome_csv, require_rows, stopped_outcome
 from services.errors import DomainError
 
@@ -33,7 +33,7 @@ def _rows_from(store) -> list[SheetRow]:
         if isinstance(item, dict) and isinstance(item.get("row"), int):
             rows.append(SheetRow(item["row"], str(item.get("organization_name", ""))[:200],
                                  str(item.get("email", ""))[:254]))
-    return rows[:5000]
+    return rows[:MAX_ROWS]
 
 
 def register(app) -> None:

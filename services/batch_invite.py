@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
 from data.db import Database
@@ -21,7 +20,7 @@ from services.batch_file import SheetRow
 from services.clock import utcnow
 from services.errors import DomainError
 from services.exports import neutralise
-from services.invitations import invitation_email, lar_name, name_key, new_invitation
+from services.invitations import check_email, invitation_email, lar_name, name_key, new_invitation
 
 CHUNK = 250
 WILL_INVITE, WILL_EMAIL, SKIPPED, PROBLEM = "Will invite", "Will email a sign-up link", "Skipped", "Problem"
@@ -45,17 +44,10 @@ class RowCheck:
                 "verdict": self.verdict, "detail": self.detail, "tenant_id": self.tenant_id}
 
 
-def _email(raw: str) -> tuple[str | None, str]:
-    try:
-        return validate_email(raw, check_deliverability=False).normalized.lower(), ""
-    except EmailNotValidError as error:
-        return None, str(error)
-
-
 def check_rows(db: Database, actor: Actor, rows: list[SheetRow], email_unregistered: bool) -> list[RowCheck]:
     """Rules 2 and 3 for every row at once: a few queries, whatever the number of rows."""
     require_acting_role(actor)
-    emails = {row.number: _email(row.email) for row in rows}
+    emails = {row.number: check_email(row.email) for row in rows}
     wanted = sorted({e for e, _ in emails.values() if e})
     domains = {e.rsplit("@", 1)[1] for e in wanted}
     with db.reading() as session:

@@ -25,16 +25,22 @@ LINK_LIFETIME = timedelta(days=14)
 LAR_REFUSED = "You cannot invite another large account reseller."
 
 
+def check_email(raw: str) -> tuple[str | None, str]:
+    """(the address lower-cased, "") when it looks deliverable (no DNS asked), else (None, why)."""
+    try:
+        return validate_email(raw.strip(), check_deliverability=False).normalized.lower(), ""
+    except EmailNotValidError as error:
+        return None, str(error)
+
+
 def normal_email(raw) -> str:
     """A deliverable-looking address, lower-cased; InvalidForm {"email": …} otherwise."""
     if not isinstance(raw, str) or not raw.strip():
         raise InvalidForm({"email": "Enter the reseller's email address."}, "Enter the reseller's email address.")
-    try:
-        checked = validate_email(raw.strip(), check_deliverability=False)
-    except EmailNotValidError as error:
-        raise InvalidForm({"email": f"Not a valid email address: {error}"}, f"Not a valid email address: {error}") \
-            from None
-    return checked.normalized.lower()
+    email, why = check_email(raw)
+    if email is None:
+        raise InvalidForm({"email": f"Not a valid email address: {why}"}, f"Not a valid email address: {why}")
+    return email
 
 
 def name_key(name: str) -> str:
