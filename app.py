@@ -16,7 +16,7 @@ from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.serving import WSGIRequestHandler
 
-from callbacks import add_pool, batch_invite, directory, edit_pool, invite, jobs, panels, reseller
+from callbacks import add_pool, batch_invite, directory, edit_pool, invite, jobs, panels, reseller, users
 from components.shell import app_layout
 from config import Settings
 from data.db import Database
@@ -25,6 +25,7 @@ from data.migrate import upgrade
 from services.auth import has_demo_users
 from services.mail_transport import transport_for
 from services.outbox import deliver_all_due, run_delivery_loop
+from web.account import init_account
 from web.security import init_security
 from web.sign_in import init_sign_in
 from web.sign_up import init_sign_up
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     server.extensions["mail_transport"] = transport_for(settings.smtp_url, settings.instance / "outbox")
     init_sign_in(server)
     init_sign_up(server)
+    init_account(server)
 
     app = Dash(
         __name__,
@@ -72,6 +74,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     panels.register(app)
     invite.register(app)
     batch_invite.register(app)
+    users.register(app)
     return app
 
 

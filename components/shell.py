@@ -25,6 +25,7 @@ def _user_menu():
                 gap=0,
                 align="flex-end",
             ),
+            dmc.Anchor("Change password", href="/account/password", size="sm", refresh=True),
             html.Form(
                 [
                     dcc.Input(type="hidden", name="csrf_token", value=generate_csrf(), id="sign-out-token"),
@@ -76,6 +77,7 @@ def app_layout():
                                 id="nav-directory",
                                 active="exact",
                             ),
+                            dmc.NavLink(label="Users", href="/users", id="nav-users", active="exact"),
                         ],
                         p="sm",
                     ),

@@ -256,3 +256,15 @@ class UserPreference(Base):
     )
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class UserSession(Base):
+    """A signed-in browser. The cookie holds a random token; this row holds its SHA-256, so
+    ending a session here (sign-out, password change, a disabled user, the idle or absolute
+    limit) ends it at once in every process, whatever copies of the cookie exist."""
+    __tablename__ = "user_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime)
+    client: Mapped[str | None] = mapped_column(String(64))

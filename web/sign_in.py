@@ -4,13 +4,14 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlparse
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_login import LoginManager, UserMixin, login_user, logout_user
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from services.actor import Actor
-from services.auth import authenticate, load_actor
+from services.auth import authenticate
 from services.errors import NotAConsoleUser, SignInFailed
+from services.sessions import end_session, resume_session, start_session
 
 bp = Blueprint("sign_in", __name__)
 log = logging.getLogger(__name__)
@@ -18,9 +19,12 @@ login_manager = LoginManager()
 
 
 class SessionUser(UserMixin):
-    def __init__(self, actor: Actor):
+    """Flask-Login keeps get_id() in the signed cookie: here the session token, not the user id,
+    so the cookie is worth nothing once the session row is gone."""
+
+    def __init__(self, actor: Actor, token: str):
         self.actor = actor
-        self.id = str(actor.user_id)
+        self.id = token
 
 
 def _db():
@@ -28,12 +32,16 @@ def _db():
 
 
 @login_manager.user_loader
-def _load(user_id: str):
-    try:
-        actor = load_actor(_db(), int(user_id))
-    except ValueError:
-        return None
-    return SessionUser(actor) if actor else None
+def _load(token: str):
+    actor = resume_session(_db(), token)
+    return SessionUser(actor, token) if actor else None
+
+
+def begin_session(actor: Actor) -> None:
+    """A fresh cookie (no fixation: nothing of the anonymous session, its CSRF token included,
+    carries over) naming a fresh session row."""
+    session.clear()
+    login_user(SessionUser(actor, start_session(_db(), actor, client=request.remote_addr)))
 
 
 def _safe_next(target: str | None) -> str:
@@ -54,6 +62,7 @@ def login():
         email = request.form.get("email", "")
         try:
             actor = authenticate(_db(), email, request.form.get("password", ""), client=request.remote_addr)
+            begin_session(actor)
         except NotAConsoleUser as reseller:
             return render_template("welcome.html", heading=f"Welcome, {reseller.organization_name}",
                                    message="Your organization is registered as a reseller in Elements.",
@@ -61,12 +70,12 @@ def login():
         except SignInFailed as refused:
             error = refused.message
         except SQLAlchemyError as fault:
-            # Failures could not be counted: refuse rather than let guesses through uncounted.
+            # Failures could not be counted (or no session stored): refuse rather than let
+            # guesses through uncounted.
             log.warning("sign-in refused, the database cannot be written: %s", getattr(fault, "orig", fault))
             return render_template("login.html", email=email,
                                    error="Signing in is unavailable right now. Try again in a few minutes."), 503
         else:
-            login_user(SessionUser(actor))
             return redirect(_safe_next(request.args.get("next")))
     status = 401 if error else 200
     return render_template("login.html", error=error, email=email), status
@@ -74,7 +83,10 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        end_session(_db(), current_user.get_id())
     logout_user()
+    session.clear()
     return redirect(url_for("sign_in.login"))
 
 

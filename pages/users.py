@@ -1,0 +1,26 @@
+"""Users of the console: layout only (callbacks/users.py acts on it)."""
+import dash
+import dash_mantine_components as dmc
+from dash import html
+from flask_login import current_user
+
+from callbacks.context import db
+from components.shell import notifications
+from components.users_table import users_table
+from services.accounts import list_users
+
+dash.register_page(__name__, path="/users", title="Users")
+
+
+def layout(**_query):
+    actor = current_user.actor
+    can_manage = actor.role == "admin"
+    return dmc.Stack([
+        dmc.Stack([
+            dmc.Title("Users", order=2),
+            dmc.Text("Disabling a user signs them out of every browser at once. "
+                     + ("" if can_manage else "Only admins can disable or enable users."), size="sm", c="dimmed"),
+        ], gap=2),
+        html.Div(users_table(list_users(db(), actor), can_manage, actor.user_id), id="users-table"),
+        notifications(),
+    ], gap="md")
