@@ -5,10 +5,14 @@ PY := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test install test-install chromium bench clean
+.PHONY: run serve test install test-install chromium bench bench-load clean
 
 run: install
 	$(PY) app.py
+
+# Production-style serving: gunicorn, a worker per core (+1), settings in gunicorn.conf.py.
+serve: install
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 test: test-install chromium
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
@@ -38,6 +42,11 @@ bench: install
 	$(PY) -m bench.directory
 	$(PY) -m bench.dashboard
 	$(PY) -m bench.allocation
+
+# Load test (locust, headless): gunicorn on SQLite and on PostgreSQL, 16 and 64 users.
+bench-load: install
+	$(PY) -m pip install -q -r requirements-bench.txt
+	$(PY) -m bench.load
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

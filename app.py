@@ -26,6 +26,7 @@ from services.auth import has_demo_users
 from services.mail_transport import transport_for
 from services.outbox import deliver_all_due, run_delivery_loop
 from web.account import init_account
+from web.compression import init_compression
 from web.security import init_security
 from web.sign_in import init_sign_in
 from web.sign_up import init_sign_up
@@ -34,8 +35,9 @@ ROOT = Path(__file__).parent
 log = logging.getLogger("reseller_console")
 
 
-def create_app(settings: Settings | None = None) -> Dash:
-    settings = settings or Settings.from_env()
+def prepare_database(settings: Settings) -> Database:
+    """Schema at head, demo data when asked for. gunicorn runs this once in its master
+    before any worker starts (gunicorn.conf.py), so workers never race to migrate."""
     upgrade(settings.database_url)
     db = Database(settings.database_url)
     if settings.demo_data and not settings.production:
@@ -43,6 +45,12 @@ def create_app(settings: Settings | None = None) -> Dash:
             log.info("Loaded the demo data.")
     if settings.production and has_demo_users(db):
         raise SystemExit("APP_ENV=production refuses to run with demo users in the database.")
+    return db
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    settings = settings or Settings.from_env()
+    db = prepare_database(settings)
 
     server = Flask(__name__, instance_path=str(settings.instance), template_folder=str(ROOT / "templates"))
     server.config["SECRET_KEY"] = settings.secret_key
@@ -67,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.layout = app_layout
     jobs.configure(settings, server.extensions["mail_transport"])
     init_security(server, production=settings.production, script_hashes=app.csp_hashes)
+    init_compression(server)
     directory.register(app)
     reseller.register(app)
     add_pool.register(app)
@@ -78,28 +87,42 @@ def create_app(settings: Settings | None = None) -> Dash:
     return app
 
 
-def _start() -> tuple[Settings, Dash]:
-    """Settings and app, or one line saying which path is unusable and what to do."""
+def start(build=create_app):
+    """(settings, build(settings)), or one line saying which path is unusable and what to do."""
     instance = os.environ.get("INSTANCE_PATH", "instance")
     try:
         settings = Settings.from_env()
-        return settings, create_app(settings)
+        return settings, build(settings)
     except (OSError, SQLAlchemyError) as error:
         reason = getattr(error, "orig", None) or error
         raise SystemExit(f"Cannot start: {reason}. Check that INSTANCE_PATH ({instance}) is a writable folder "
                          "and DATABASE_URL points at a database this process may write.") from None
 
 
+def start_delivery(server) -> None:
+    """Each serving process delivers the outbox in the background; claims keep them apart."""
+    db, transport = server.extensions["reseller_db"], server.extensions["mail_transport"]
+    threading.Thread(target=run_delivery_loop, args=(db, transport), name="outbox", daemon=True).start()
+
+
+def wsgi():
+    """The WSGI application for gunicorn (`gunicorn -c gunicorn.conf.py`)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    server = start()[1].server
+    start_delivery(server)
+    return server
+
+
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings, app = _start()
+    settings, app = start()
     db, transport = app.server.extensions["reseller_db"], app.server.extensions["mail_transport"]
     if sys.argv[1:] == ["send-emails"]:  # for cron: deliver what is due, once
         print(deliver_all_due(db, transport))
         return
     if not settings.production and has_demo_users(db):
         print("Demo sign-in (password %s): %s" % (DEMO_PASSWORD, ", ".join(u[0] for u in DEMO_USERS)))
-    threading.Thread(target=run_delivery_loop, args=(db, transport), name="outbox", daemon=True).start()
+    start_delivery(app.server)
     # No server name and version in responses (the Server header tells an attacker what to try).
     WSGIRequestHandler.server_version, WSGIRequestHandler.sys_version = "reseller-console", ""
     print(f"Reseller Console on http://127.0.0.1:{settings.port}/")

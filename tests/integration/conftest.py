@@ -43,7 +43,7 @@ def _registered_output(client, plain: str) -> str:
     return plain
 
 
-def dash_call(client, outputs, inputs, state=(), csrf=True):
+def dash_call(client, outputs, inputs, state=(), csrf=True, headers=None):
     """POST one callback the way Dash's renderer does. outputs/inputs/state: (id, prop[, value])."""
     def ident(i):
         return i if isinstance(i, str) else __import__("json").dumps(i, sort_keys=True, separators=(",", ":"))
@@ -57,7 +57,7 @@ def dash_call(client, outputs, inputs, state=(), csrf=True):
         "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
         "changedPropIds": [f"{ident(inputs[0][0])}.{inputs[0][1]}"],
     }
-    headers = {}
+    headers = dict(headers or {})
     cookie = client.get_cookie("_csrf_token")
     if csrf and cookie is not None:
         headers["X-CSRFToken"] = cookie.value
