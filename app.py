@@ -14,6 +14,7 @@ import dash_mantine_components as dmc
 from dash import Dash
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.serving import WSGIRequestHandler
 
 from callbacks import add_pool, batch_invite, directory, edit_pool, invite, jobs, panels, reseller, users
@@ -54,6 +55,11 @@ def create_app(settings: Settings | None = None) -> Dash:
 
     server = Flask(__name__, instance_path=str(settings.instance), template_folder=str(ROOT / "templates"))
     server.config["SECRET_KEY"] = settings.secret_key
+    if settings.proxy_hops:
+        # The client's own address (sign-in throttling counts per address) and scheme, as
+        # the trusted proxies report them; never trusted without PROXY_HOPS.
+        hops = settings.proxy_hops
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     server.extensions["reseller_db"] = db
     server.extensions["reseller_settings"] = settings
     server.extensions["mail_transport"] = transport_for(settings.smtp_url, settings.instance / "outbox")
@@ -84,7 +90,17 @@ def create_app(settings: Settings | None = None) -> Dash:
     invite.register(app)
     batch_invite.register(app)
     users.register(app)
+    _register_code_paths(app)
     return app
+
+
+def _register_code_paths(app: Dash) -> None:
+    """Dash learns which script files it may serve while it renders its index page, so a
+    gunicorn worker that had not rendered one refused the scripts a page from another worker
+    asked for. Each process renders it once at start-up."""
+    with app.server.test_request_context("/"):
+        app._setup_server()  # what Dash does before its first request (Dash Pages, callbacks)
+        app.index()
 
 
 def start(build=create_app):

@@ -40,6 +40,7 @@ class Settings:
     demo_data: bool = True
     production: bool = False
     instance: Path = INSTANCE
+    proxy_hops: int = 0  # reverse proxies in front that set X-Forwarded-For/-Proto (trusted)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -61,4 +62,5 @@ class Settings:
             demo_data=_flag(os.environ.get("DEMO_DATA"), url.startswith("sqlite")),
             production=production,
             instance=instance,
+            proxy_hops=int(os.environ.get("PROXY_HOPS", "0")),
         )

@@ -22,7 +22,7 @@ accesslog = os.environ.get("ACCESS_LOG") or None
 errorlog = "-"
 # One machine may run several instances (tests, benchmarks): no shared control socket.
 control_socket_disable = True
-# Behind a TLS-terminating proxy, let it say the request was HTTPS (Secure cookies, HSTS).
+# Behind a proxy, set PROXY_HOPS (the app then trusts X-Forwarded-For/-Proto that many hops).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # No server name and version in responses (the Server header tells an attacker what to try).
 gunicorn.http.wsgi.SERVER = "reseller-console"

@@ -237,6 +237,12 @@ def load_demo(db: Database, resellers: int = 60, seed: int = 7, today: datetime 
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
                 ))
+    # Planner statistics for what was just loaded: without them PostgreSQL guessed 153 pools
+    # per reseller instead of 3 and scanned every customer assignment (15 ms instead of 0.1).
+    if not db.is_sqlite:
+        with db.engine.connect() as conn:
+            conn.execute(text("ANALYZE"))
+            conn.commit()
     return True
 
 

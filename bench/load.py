@@ -1,0 +1,179 @@
+"""Load: locust (headless) against gunicorn, on SQLite and on PostgreSQL, at 20,000 resellers.
+
+    python -m bench.load [--seconds 60] [--users 16,64] [--backends sqlite,postgresql]
+    (make bench-load installs locust first)
+
+For each database: build it with the demo generator (once), serve it with gunicorn as
+`make serve` does, record in headless Chromium what a browser sends to open the directory,
+search it and open three dashboards, then let locust users replay those requests with varied
+pages, searches and filters, with no think time. Prints requests/s, p50, p95 and errors per
+user count, and p50 against the raw SQL of one directory page (bench/directory.py's query).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import psycopg
+from playwright.sync_api import sync_playwright
+from sqlalchemy import text
+
+from bench.directory import DATA, RAW, SEARCH, STATUS, database, p50
+from data.db import Database
+from data.demo import load_demo
+from data.migrate import upgrade
+from services.clock import utcnow
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+RESELLERS = 20_000
+PG_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=test connect_timeout=2"
+PG_SCHEMA = "bench_load_20000"
+# Measured before this work, one dev-server process, 16 users (issue 11).
+BEFORE = {"sqlite": (70, 517), "postgresql": (90, 368)}
+
+
+def build(backend: str) -> Database:
+    if backend == "sqlite":
+        return database(RESELLERS)
+    with psycopg.connect(PG_DSN, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{PG_SCHEMA}"')
+    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{PG_SCHEMA}"
+    upgrade(url)
+    db = Database(url)
+    began = time.perf_counter()
+    if load_demo(db, resellers=RESELLERS):
+        print(f"  built {RESELLERS:,} resellers on PostgreSQL in {time.perf_counter() - began:.1f}s")
+    return db
+
+
+def serve(url: str):
+    port = _free_port()
+    instance = tempfile.mkdtemp(prefix="bench-load-")
+    env = {**os.environ, "DATABASE_URL": url, "DEMO_DATA": "0", "PORT": str(port), "INSTANCE_PATH": instance}
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py"], cwd=ROOT,
+                            env=env, stdout=subprocess.DEVNULL, stderr=open(Path(instance) / "gunicorn.log", "w"))
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1)
+            return proc, base
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(f"gunicorn did not start: see {instance}/gunicorn.log")
+
+
+def record(base: str, db: Database) -> Path:
+    """What Chromium sends (besides code and styles) for each visit."""
+    with db.reading() as session:
+        ids = session.execute(text("SELECT r.id FROM resellers r WHERE r.status = 'Mapped' AND EXISTS "
+                                   "(SELECT 1 FROM reseller_pools p WHERE p.reseller_id = r.id) "
+                                   "ORDER BY r.id LIMIT 3")).scalars().all()
+    visits: dict[str, list] = {}
+    current: list = []
+
+    def keep(request):
+        path = request.url.removeprefix(base)
+        if path.startswith(("/_dash-component-suites", "/assets", "/_favicon", "/login", "/logout")):
+            return
+        current.append({"method": request.method, "path": path, "body": request.post_data})
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.goto(base + "/login")
+        page.fill("#email", "operator@demo.example")
+        page.fill("#password", "demo1234")
+        page.click("button[type=submit]")
+        page.wait_for_selector(".ag-row[row-id] .cell-link")
+        page.on("request", keep)
+        for name, go, ready in [
+            ("directory", lambda: page.goto(base + "/"), ".ag-row[row-id] .cell-link"),
+            ("rows", lambda: (page.fill("#dir-search", SEARCH), page.press("#dir-search", "Enter")), None),
+            *[(f"dashboard-{i}", lambda i=i: page.goto(f"{base}/resellers/{i}"), "#pools-grid .ag-row[row-id]")
+              for i in ids],
+        ]:
+            current.clear()
+            go()
+            if ready:
+                page.wait_for_selector(ready)
+            else:
+                page.wait_for_timeout(1500)  # the search's request leaves after a short debounce
+            page.wait_for_load_state("networkidle")
+            visits[name] = [dict(r) for r in current]
+        browser.close()
+    rows = [r for r in visits["rows"] if r["body"] and "dir-grid.getRowsResponse" in r["body"]]
+    assert rows, "the search must have fetched rows"
+    visits["rows"] = rows[-1:]
+    path = Path(tempfile.mkdtemp(prefix="bench-load-")) / "recording.json"
+    path.write_text(json.dumps(visits))
+    return path
+
+
+def run_locust(base: str, recording: Path, users: int, seconds: int) -> dict:
+    prefix = recording.parent / f"locust-{users}"
+    env = {**os.environ, "RECORDING": str(recording), "RESELLERS": str(RESELLERS)}
+    subprocess.run([str(Path(sys.executable).parent / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"),
+                    "--headless", "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds}s",
+                    "--host", base, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
+                   cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(f"{prefix}_stats.csv") as f:
+        total = next(r for r in csv.DictReader(f) if r["Name"] == "Aggregated")
+    return {"rps": float(total["Requests/s"]), "p50": float(total["50%"]), "p95": float(total["95%"]),
+            "requests": int(total["Request Count"]), "errors": int(total["Failure Count"])}
+
+
+def raw_page_ms(db: Database) -> float:
+    params = {"lar": 1, "kw": f"%{SEARCH}%", "status": STATUS, "now": utcnow()}
+    query = RAW if db.is_sqlite else RAW.replace("GROUP_CONCAT(unit || ':' || q)", "STRING_AGG(unit || ':' || q, ',')") \
+        .replace("GROUP BY unit))", "GROUP BY unit) AS per_unit)")
+
+    def raw():
+        with db.engine.connect() as conn:
+            return conn.execute(text(query), params).all()
+    return p50(raw)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--users", default="16,64")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    args = parser.parse_args()
+    DATA.mkdir(exist_ok=True)
+    cores = os.cpu_count()
+    print(f"gunicorn (gunicorn.conf.py) on {cores} cores, {RESELLERS:,} resellers, {args.seconds} s per run, "
+          "locust on the same machine")
+    for backend in args.backends.split(","):
+        print(f"{backend}:")
+        db = build(backend)
+        raw = raw_page_ms(db)
+        proc, base = serve(db.url)
+        try:
+            recording = record(base, db)
+            for users in [int(u) for u in args.users.split(",")]:
+                f = run_locust(base, recording, users, args.seconds)
+                line = (f"  {users:>3} users: {f['rps']:6.1f} req/s, p50 {f['p50']:.0f} ms, p95 {f['p95']:.0f} ms, "
+                        f"{f['errors']} errors of {f['requests']:,}; p50 {f['p50'] / raw:.1f}x the raw SQL of one "
+                        f"directory page ({raw:.2f} ms)")
+                if users == 16:
+                    rps, p95 = BEFORE[backend]
+                    line += f"; before: {rps} req/s, p95 {p95} ms ({f['rps'] / rps:.1f}x the throughput)"
+                print(line, flush=True)
+        finally:
+            proc.terminate()
+            proc.wait(30)
+        db.dispose()
+
+
+if __name__ == "__main__":
+    main()
