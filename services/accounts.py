@@ -56,14 +56,14 @@ def change_password(db: Database, actor: Actor, current: str, new: str, repeat: 
     if not errors and new == current:
         errors = {"new": "Choose a password different from the current one."}
     if errors:
-        raise InvalidForm(errors, "Your password was not changed: " + next(iter(errors.values())))
+        raise InvalidForm(errors, "Your password was not changed: correct the field marked in red.")
     new_hash = hash_password(new)
     with db.unit_of_work() as session:
         changed = session.execute(update(User).where(User.id == actor.user_id, User.password_hash == stored)
                                   .values(password_hash=new_hash)).rowcount
         if not changed:  # changed in another tab meanwhile: this one's "current" is stale
             raise InvalidForm({"current": "The current password is incorrect."},
-                              "Your password was not changed: the current password is incorrect.")
+                              "Your password was not changed: correct the field marked in red.")
         ended = end_sessions_of(session, actor.user_id)
         record(session, actor, "user.password_changed", actor.email, sessions_ended=ended)
 

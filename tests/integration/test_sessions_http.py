@@ -62,7 +62,7 @@ def test_a_password_change_ends_other_sessions_and_keeps_this_one(signed_in, app
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     wrong = browser.post("/account/password", data={"csrf_token": token, "current": "nope",
                                                       "new": "a-longer-password", "repeat": "a-longer-password"})
-    assert wrong.status_code == 400 and "current password is incorrect" in wrong.get_data(as_text=True)
+    assert wrong.status_code == 400 and "The current password is incorrect" in wrong.get_data(as_text=True)
     assert elsewhere.get("/_dash-layout").status_code == 200
     try:
         changed = browser.post("/account/password", data={"csrf_token": token, "current": "demo1234",
