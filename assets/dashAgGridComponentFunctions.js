@@ -38,3 +38,27 @@ dagcomponentfuncs.VisibilityToggle = function (props) {
     React.createElement('span', { className: 'state' }, on ? 'On' : 'Off')
   );
 };
+
+// Keyboard use of the grids: the focused cell's link opens with Enter, its switch toggles with
+// Enter or Space (Space elsewhere selects the row, as AG Grid does). Returning true tells
+// the grid the key was handled here.
+var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
+dagfuncs.activateCellControl = function (params) {
+  var event = params.event;
+  if (event.type !== 'keydown' || event.altKey || event.ctrlKey || event.metaKey) return false;
+  var cell = event.target && event.target.closest ? event.target.closest('.ag-cell') : null;
+  if (!cell) return false;
+  var toggle = cell.querySelector('input[role="switch"]');
+  var link = cell.querySelector('a[href]');
+  if (toggle && (event.key === 'Enter' || event.key === ' ')) {
+    event.preventDefault();
+    if (!toggle.disabled) toggle.click();
+    return true;
+  }
+  if (link && event.key === 'Enter') {
+    event.preventDefault();
+    link.click();
+    return true;
+  }
+  return false;
+};

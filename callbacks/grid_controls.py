@@ -9,12 +9,12 @@ from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, no_upd
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import actor, db, notice
-from components.grid_section import GridSpec
+from components.grid_section import GridSpec, empty_state, grid_height
 from components.grid_toolbar import filter_chips
-from components.server_grid import with_visibility
+from components.server_grid import PAGE_SIZE, with_visibility
 from services import exports, preferences
 from services.errors import DomainError
-from services.grid_query import MAX_CHOICES, MAX_SEARCH, GridQuery, clean_text
+from services.grid_query import MAX_CHOICES, MAX_SEARCH, GridPage, GridQuery, clean_text
 
 
 def require_click(count) -> None:
@@ -67,7 +67,9 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
     @app.callback(
         Output(f"{p}-grid", "getRowsResponse"),
         Output(f"{p}-count", "children"),
-        Output(f"{p}-empty", "hidden"),
+        Output(f"{p}-empty", "children"),
+        Output(f"{p}-paper", "className"),
+        Output(f"{p}-grid", "style"),
         Input(f"{p}-grid", "getRowsRequest"),
         State(f"{p}-query", "data"),
         State(f"{p}-context", "data"),
@@ -76,12 +78,17 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
     def rows(request, query, context):
         if not request:
             raise PreventUpdate
+        asked = grid_query(query, request)
         try:
-            page = fetch(db(), actor(), context, grid_query(query, request))
+            page = fetch(db(), actor(), context, asked)
         except DomainError:
             # Only a forged request names a record the actor may not see: it gets no rows.
-            return {"rowData": [], "rowCount": 0}, spec.count_label(0), False
-        return {"rowData": page.rows, "rowCount": page.total}, spec.count_label(page.total, page.detail), page.total > 0
+            page = GridPage(rows=[], total=0)
+        filtered = bool(asked.search or any(asked.filters.values()))
+        return ({"rowData": page.rows, "rowCount": page.total}, spec.count_label(page.total, page.detail),
+                [] if page.total else empty_state(spec, filtered),
+                "grid-paper" if page.total else "grid-paper is-empty",
+                {"height": grid_height(spec, min(page.total, PAGE_SIZE)), "width": "100%"})
 
     @app.callback(
         Output(f"{p}-query", "data", allow_duplicate=True),

@@ -26,8 +26,10 @@ SPEC = GridSpec(
     columns=COLUMNS,
     default_visible=[c["field"] for c in COLUMNS if c["field"] not in ("invited_at", "mapped_at")],
     search_placeholder="Search by tenant owner",
+    header_px=60,
     noun=("reseller", "resellers"),
-    empty_text="No resellers match. Change the search or remove a filter.",
+    empty_none="No resellers in your directory yet. Invite new reseller adds the first.",
+    empty_match="No resellers match. Change the search or remove a filter.",
 )
 STATUSES = ["Invited", "Unmapped", "Mapped"]
 FILTERS = [("status", "Status", STATUSES)]

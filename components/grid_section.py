@@ -20,8 +20,10 @@ class GridSpec:
     default_visible: list[str]
     search_placeholder: str
     noun: tuple[str, str]  # singular, plural, for the row count
-    empty_text: str
-    height: str = "560px"
+    empty_none: str  # the grid has no rows at all
+    empty_match: str  # rows exist, but none match the search and filters
+    height: str = "560px"  # the most the grid grows to; it shrinks to fewer rows
+    header_px: int = 50  # the header's height (two lines of wrapped titles: about 60)
     selectable: bool = True  # rows can be checked for the toolbar's actions
     fields: list[str] = field(init=False)
 
@@ -35,6 +37,20 @@ class GridSpec:
     def count_label(self, total: int, detail: str = "") -> str:
         label = f"{total:,} {self.noun[0] if total == 1 else self.noun[1]}"
         return f"{label} · {detail}" if detail else label
+
+
+def empty_state(spec: GridSpec, filtered: bool) -> list:
+    return [dmc.Text("Nothing matches" if filtered else "Nothing here yet", fw=600),
+            dmc.Text(spec.empty_match if filtered else spec.empty_none, size="sm", c="dimmed")]
+
+
+ROW_PX, PAGER_PX, EMPTY_PX = 42, 44, 170
+
+
+def grid_height(spec: GridSpec, rows_per_page: int) -> str:
+    """Tall enough for a page of rows and no taller than spec.height (the grid scrolls)."""
+    wanted = spec.header_px + (rows_per_page * ROW_PX if rows_per_page else EMPTY_PX) + PAGER_PX
+    return f"{min(wanted, int(spec.height.removesuffix('px')))}px"
 
 
 def export_modal(spec: GridSpec):
@@ -72,13 +88,10 @@ def grid_section(spec: GridSpec, visible: list[str], read_only: bool, actions: l
             dmc.Paper(
                 [
                     server_grid(f"{p}-grid", with_visibility(spec.columns, visible), read_only=read_only,
-                                height=spec.height, selectable=spec.selectable),
-                    html.Div(id=f"{p}-empty", className="grid-empty", hidden=True, children=[
-                        dmc.Text("Nothing to show", fw=600),
-                        dmc.Text(spec.empty_text, size="sm", c="dimmed"),
-                    ]),
+                                height=spec.height, selectable=spec.selectable and not read_only),
+                    html.Div(id=f"{p}-empty", className="grid-empty"),
                 ],
-                withBorder=True, radius="md", className="grid-paper",
+                withBorder=True, radius="md", className="grid-paper", id=f"{p}-paper",
             ),
             dcc.Store(id=f"{p}-query", data={"search": "", "filters": {}}),
             dcc.Store(id=f"{p}-refresh", data=0),

@@ -22,7 +22,8 @@ POOLS = GridSpec(
     default_visible=["name", "service", "source", "payment_type", "quantity", "allocated", "status", "expires_at"],
     search_placeholder="Search by pool name",
     noun=("pool", "pools"),
-    empty_text="No pooled subscriptions match.",
+    empty_none="This reseller has no pooled subscriptions yet. Add pool gives it seats.",
+    empty_match="No pooled subscriptions match. Change the search or remove a filter.",
     height="380px",
 )
 POOL_FILTER_NAMES = {"source": "Source", "payment_type": "Payment type", "status": "Status"}
@@ -40,7 +41,8 @@ CUSTOMERS = GridSpec(
     default_visible=["organization_name", "pool", "quantity", "assigned_at", "expires_at"],
     search_placeholder="Search by organization name",
     noun=("customer", "customers"),
-    empty_text="No customers match.",
+    empty_none="This reseller has not assigned seats to any customer yet.",
+    empty_match="No customers match. Change the search or remove a filter.",
     height="420px",
     selectable=False,
 )

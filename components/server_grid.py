@@ -14,7 +14,9 @@ def server_grid(grid_id: str, column_defs: list[dict], read_only: bool = False, 
         rowModelType="infinite",
         getRowId="params.data.id",
         defaultColDef={"sortable": False, "resizable": True, "filter": False, "minWidth": 80,
-                       "wrapHeaderText": True, "autoHeaderHeight": True},
+                       "wrapHeaderText": True, "autoHeaderHeight": True,
+                       # Enter (or Space on a switch) in a cell acts on its link or switch.
+                       "suppressKeyboardEvent": {"function": "activateCellControl(params)"}},
         dashGridOptions={
             "pagination": True,
             "paginationPageSize": PAGE_SIZE,
@@ -23,7 +25,8 @@ def server_grid(grid_id: str, column_defs: list[dict], read_only: bool = False, 
             "maxBlocksInCache": 20,
             **({"rowSelection": {"mode": "multiRow", "headerCheckbox": False, "enableClickSelection": False}}
                if selectable else {}),
-            "suppressCellFocus": True,
+            # Cells take focus: arrow keys move, Space selects the row, Enter opens a link.
+            "suppressNoRowsOverlay": True,  # the section shows its own empty state
             "tooltipShowDelay": 300,
             "context": {"readOnly": read_only},
         },

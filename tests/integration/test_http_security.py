@@ -15,7 +15,7 @@ from data.models import Reseller
 from tests.integration.conftest import dash_call, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
-ROWS = [("dir-grid", "getRowsResponse"), ("dir-count", "children"), ("dir-empty", "hidden")]
+ROWS = [("dir-grid", "getRowsResponse"), ("dir-count", "children"), ("dir-empty", "children"), ("dir-paper", "className"), ("dir-grid", "style")]
 DELETE_OUT = [("dir-delete-modal", "opened"), ("dir-delete-refusal", "children"), ("dir-delete-refusal", "display"),
               ("dir-delete-rest", "display"), ("dir-refresh", "data"), ("notify", "sendNotifications")]
 

@@ -182,7 +182,7 @@ def test_another_lars_pools_rows_are_empty_not_an_error(signed_in, app):
     client = signed_in("admin@other.example")
     for context in (reseller.id, "x", [1], 10**30):
         response = _post(client, [("pools-grid", "getRowsResponse"), ("pools-count", "children"),
-                                  ("pools-empty", "hidden")],
+                                  ("pools-empty", "children"), ("pools-paper", "className"), ("pools-grid", "style")],
                          [{"id": "pools-grid", "property": "getRowsRequest",
                            "value": {"startRow": 0, "endRow": 50, "sortModel": []}}],
                          [{"id": "pools-query", "property": "data", "value": {"search": "", "filters": {}}},

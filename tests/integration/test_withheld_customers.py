@@ -10,7 +10,7 @@ from services.reseller_customers import HIDDEN
 from services.resellers import set_customer_visibility
 from tests.integration.conftest import dash_call
 
-ROWS = [("customers-grid", "getRowsResponse"), ("customers-count", "children"), ("customers-empty", "hidden")]
+ROWS = [("customers-grid", "getRowsResponse"), ("customers-count", "children"), ("customers-empty", "children"), ("customers-paper", "className"), ("customers-grid", "style")]
 EXPORT = [("customers-download", "data"), ("customers-export-modal", "opened"), ("notify", "sendNotifications")]
 
 
