@@ -207,5 +207,5 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
             return no_update, no_update, notice(refused.message, ok=False)
         filename = exports.file_name(name, spec.name, fmt)
         if fmt == "xlsx":
-            return dcc.send_bytes(exports.to_xlsx(page.rows, columns), filename), False, no_update
+            return dcc.send_bytes(exports.to_xlsx(page.rows, columns, spec.export_kinds), filename), False, no_update
         return dict(content=exports.to_csv(page.rows, columns), filename=filename), False, no_update

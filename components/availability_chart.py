@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import html
+import math
+from datetime import timedelta
 
 import dash_mantine_components as dmc
 import plotly.graph_objects as go
 from dash import dcc
+
+from services.clock import utcnow
+from services.dashboard import trend_dates
 
 # One colour per pool, the same on its line and its checkbox.
 PALETTE = ("#4263eb", "#e8590c", "#2f9e44", "#ae3ec9", "#1098ad", "#f08c00", "#d6336c", "#5c940d", "#495057", "#7048e8")
@@ -20,6 +25,14 @@ HOVER = (
     "Purchased: %{customdata[0]:,} %{customdata[2]}<br>Allocated: %{customdata[1]:,} %{customdata[2]}"
     "%{customdata[3]}<extra></extra>"
 )
+
+
+def y_range(series: list[dict]) -> list[float]:
+    """Fitted to the data, so lines between 85 % and 100 % are not flat: from 5 points under
+    the lowest value (rounded down to a multiple of 5, at least 0) to just over 100 %."""
+    values = [p["available_pct"] for s in series for p in s["points"] if p["available_pct"] is not None]
+    low = min(values, default=0)
+    return [max(0, math.floor((low - 5) / 5) * 5), 102]
 
 
 def availability_figure(series: list[dict]) -> go.Figure:
@@ -38,11 +51,13 @@ def availability_figure(series: list[dict]) -> go.Figure:
             hovertemplate=HOVER,
             meta=s["pool_id"],
         ))
-    dates = sorted({p["date"] for s in series for p in s["points"] if not p["ended"]})
+    # Always the last six months, months without points included, so charts compare.
+    dates = trend_dates(utcnow().date())
     figure.update_layout(
         margin={"l": 50, "r": 20, "t": 10, "b": 40}, height=320, showlegend=False,
-        yaxis={"title": "Available", "ticksuffix": "%", "range": [0, 105], "gridcolor": "#eef0f2"},
-        xaxis={"tickmode": "array", "tickvals": dates, "tickformat": "%b %-d", "gridcolor": "#f5f6f7"},
+        yaxis={"title": "Available", "ticksuffix": "%", "range": y_range(series), "gridcolor": "#eef0f2"},
+        xaxis={"tickmode": "array", "tickvals": dates, "tickformat": "%b %-d", "gridcolor": "#f5f6f7",
+               "range": [dates[0] - timedelta(days=6), dates[-1] + timedelta(days=6)]},
         plot_bgcolor="white", paper_bgcolor="white", hovermode="closest",
     )
     return figure

@@ -24,7 +24,11 @@ class GridSpec:
     empty_match: str  # rows exist, but none match the search and filters
     height: str = "560px"  # the most the grid grows to; it shrinks to fewer rows
     header_px: int = 50  # the header's height (two lines of wrapped titles: about 60)
+    row_px: int = 42  # every row is this tall (the infinite row model needs one height); cells
+    # with cellClass "wrap-2" wrap to two lines in it, so no key value is cut off
     selectable: bool = True  # rows can be checked for the toolbar's actions
+    # How XLSX exports type a column: "quantities" (numbers, a column per unit) or "date".
+    export_kinds: dict = field(default_factory=dict)
     fields: list[str] = field(init=False)
 
     def __post_init__(self):
@@ -44,12 +48,12 @@ def empty_state(spec: GridSpec, filtered: bool) -> list:
             dmc.Text(spec.empty_match if filtered else spec.empty_none, size="sm", c="dimmed")]
 
 
-ROW_PX, PAGER_PX, EMPTY_PX = 42, 44, 170
+PAGER_PX, EMPTY_PX = 44, 170
 
 
 def grid_height(spec: GridSpec, rows_per_page: int) -> str:
     """Tall enough for a page of rows and no taller than spec.height (the grid scrolls)."""
-    wanted = spec.header_px + (rows_per_page * ROW_PX if rows_per_page else EMPTY_PX) + PAGER_PX
+    wanted = spec.header_px + (rows_per_page * spec.row_px if rows_per_page else EMPTY_PX) + PAGER_PX
     return f"{min(wanted, int(spec.height.removesuffix('px')))}px"
 
 
@@ -88,7 +92,8 @@ def grid_section(spec: GridSpec, visible: list[str], read_only: bool, actions: l
             dmc.Paper(
                 [
                     server_grid(f"{p}-grid", with_visibility(spec.columns, visible), read_only=read_only,
-                                height=spec.height, selectable=spec.selectable and not read_only),
+                                height=spec.height, selectable=spec.selectable and not read_only,
+                                row_height=spec.row_px),
                     html.Div(id=f"{p}-empty", className="grid-empty"),
                 ],
                 withBorder=True, radius="md", className="grid-paper", id=f"{p}-paper",

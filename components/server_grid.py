@@ -7,7 +7,7 @@ PAGE_SIZE = 50
 
 
 def server_grid(grid_id: str, column_defs: list[dict], read_only: bool = False, height: str = "560px",
-                selectable: bool = True):
+                selectable: bool = True, row_height: int = 42):
     return dag.AgGrid(
         id=grid_id,
         columnDefs=column_defs,
@@ -18,6 +18,7 @@ def server_grid(grid_id: str, column_defs: list[dict], read_only: bool = False, 
                        # Enter (or Space on a switch) in a cell acts on its link or switch.
                        "suppressKeyboardEvent": {"function": "activateCellControl(params)"}},
         dashGridOptions={
+            "rowHeight": row_height,
             "pagination": True,
             "paginationPageSize": PAGE_SIZE,
             "paginationPageSizeSelector": False,

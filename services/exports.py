@@ -4,9 +4,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
+
+from services.units import UNIT_ORDER, parse_quantities
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 FORMATS = ("csv", "xlsx")
@@ -44,17 +48,66 @@ def to_csv(rows: list[dict], columns: list[tuple[str, str]]) -> str:
     return out.getvalue()
 
 
-def to_xlsx(rows: list[dict], columns: list[tuple[str, str]]) -> bytes:
-    """Every string is a text cell, formula-like ones included: shown as typed (no apostrophe),
-    never evaluated. Excel's quotePrefix keeps them text when edited."""
+UNIT_HEADERS = {"user seats": "user seats", "objects": "objects", "capacity": "GB"}
+MAX_WIDTH = 60
+
+
+def to_xlsx(rows: list[dict], columns: list[tuple[str, str]], kinds: dict[str, str] | None = None) -> bytes:
+    """A sheet to compute with: quantities as numbers, one column per unit, with the unit in the
+    header (kind "quantities"); ISO dates as dates (kind "date"); widths fitted; header frozen.
+    Every other string is a text cell, formula-like ones included: shown as typed (no
+    apostrophe), never evaluated. Excel's quotePrefix keeps them text when edited."""
+    header, table, formats = _xlsx_table(rows, columns, kinds or {})
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Export")
-    sheet.append([_text_cell(sheet, header) for _, header in columns])
-    for row in rows:
-        sheet.append([_text_cell(sheet, _cell(row.get(field))) for field, _ in columns])
+    sheet.freeze_panes = "A2"
+    for i, column in enumerate(zip(header, *table), start=1):
+        longest = max(len(str(v)) if not isinstance(v, date) else 10 for v in column)
+        sheet.column_dimensions[get_column_letter(i)].width = min(MAX_WIDTH, longest + 2)
+    sheet.append([_text_cell(sheet, h) for h in header])
+    for values in table:
+        sheet.append([_typed_cell(sheet, v, f) for v, f in zip(values, formats)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _xlsx_table(rows, columns, kinds):
+    """(header, rows of values, a number format per column)."""
+    header, getters, formats = [], [], []
+    for field, title in columns:
+        kind = kinds.get(field)
+        parsed = [parse_quantities(_cell(row.get(field))) for row in rows] if kind == "quantities" else None
+        if parsed is not None and all(p is not None for p in parsed):
+            units = [u for u in UNIT_ORDER if any(u in p for p in parsed)] or [UNIT_ORDER[0]]
+            for unit in units:
+                header.append(f"{title} ({UNIT_HEADERS[unit]})" if title.lower() != UNIT_HEADERS[unit] else title)
+                getters.append(lambda i, row, unit=unit, parsed=parsed: parsed[i].get(unit) if parsed[i] else 0)
+                formats.append("#,##0")
+        elif kind == "date":
+            header.append(title)
+            getters.append(lambda i, row, field=field: _as_date(row.get(field)))
+            formats.append("yyyy-mm-dd")
+        else:
+            header.append(title)
+            getters.append(lambda i, row, field=field: _cell(row.get(field)))
+            formats.append(None)
+    table = [[get(i, row) for get in getters] for i, row in enumerate(rows)]
+    return header, table, formats
+
+
+def _as_date(value):
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return date.fromisoformat(value)
+    return _cell(value)
+
+
+def _typed_cell(sheet, value, number_format):
+    if number_format and isinstance(value, (int, date)) and not isinstance(value, bool):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = number_format
+        return cell
+    return _text_cell(sheet, value)
 
 
 def _text_cell(sheet, value):

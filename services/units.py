@@ -18,3 +18,21 @@ def format_quantities(by_unit: Mapping[str, int]) -> str:
     """{'user seats': 1250, 'objects': 40} -> '1,250 user seats · 40 objects'."""
     parts = [format_quantity(u, by_unit[u]) for u in UNIT_ORDER if by_unit.get(u)]
     return " · ".join(parts) if parts else "0"
+
+
+_SHOWN_UNIT = {"user seat": "user seats", "user seats": "user seats", "object": "objects", "objects": "objects",
+               "GB": "capacity"}
+
+
+def parse_quantities(text: str) -> dict[str, int] | None:
+    """The inverse of format_quantities (and of format_quantity): for exports that need the
+    numbers back. None when text is not a quantity this module wrote."""
+    if text == "0":
+        return {}
+    found: dict[str, int] = {}
+    for part in str(text).split(" · "):
+        number, _, unit = part.partition(" ")
+        if unit not in _SHOWN_UNIT or not number.replace(",", "").isdigit():
+            return None
+        found[_SHOWN_UNIT[unit]] = int(number.replace(",", ""))
+    return found

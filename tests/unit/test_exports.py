@@ -51,3 +51,33 @@ def test_file_names_are_never_paths():
     assert file_name("../../etc/passwd", "pools", "csv") == "etcpasswd.csv"
     assert file_name("  ", "pools", "xlsx") == "pools.xlsx"
     assert file_name("My pools.CSV", "pools", "csv") == "My pools.csv"
+
+
+def test_xlsx_quantities_are_numbers_per_unit_dates_are_dates_and_the_sheet_is_readable():
+    from datetime import datetime
+    rows = [{"name": "Blue", "total": "1,250 user seats · 40 objects", "day": "2026-12-04"},
+            {"name": "Cedar", "total": "1 user seat · 500 GB", "day": ""},
+            {"name": "=Iron", "total": "0", "day": "2027-01-31"}]
+    columns = [("name", "Organization name"), ("total", "Total"), ("day", "Mapped")]
+    sheet = load_workbook(io.BytesIO(to_xlsx(rows, columns, {"total": "quantities", "day": "date"}))).active
+    assert [c.value for c in sheet[1]] == ["Organization name", "Total (user seats)", "Total (objects)",
+                                           "Total (GB)", "Mapped"]
+    values = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert values == [["Blue", 1250, 40, None, datetime(2026, 12, 4)],
+                      ["Cedar", 1, None, 500, None],
+                      ["=Iron", 0, 0, 0, datetime(2027, 1, 31)]]
+    assert sheet["B2"].number_format == "#,##0" and sheet["E2"].number_format == "yyyy-mm-dd"
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["A"].width == len("Organization name") + 2
+    assert sheet["A4"].data_type == "s" and sheet["A4"].quotePrefix
+
+
+def test_a_quantity_column_that_is_not_one_stays_text():
+    sheet = load_workbook(io.BytesIO(to_xlsx([{"q": "lots"}], [("q", "Quantity")], {"q": "quantities"}))).active
+    assert [c.value for c in sheet[2]] == ["lots"]
+
+
+@given(st.dictionaries(st.sampled_from(["user seats", "objects", "capacity"]), st.integers(1, 10**9)))
+def test_quantities_read_back_as_written(by_unit):
+    from services.units import format_quantities, parse_quantities
+    assert parse_quantities(format_quantities(by_unit)) == by_unit
