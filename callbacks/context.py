@@ -1,6 +1,9 @@
 """What every callback needs from the request: the database and the acting user."""
 from __future__ import annotations
 
+import re
+
+from dash import ctx
 from flask import current_app, request
 from flask_login import current_user
 
@@ -30,11 +33,25 @@ def base_url() -> str:
 
 
 def notice(message: str, ok: bool = True) -> list[dict]:
-    """One notification for dmc.NotificationContainer.sendNotifications."""
-    return [{
-        "action": "show",
+    """One notification for dmc.NotificationContainer.sendNotifications. Its id names the
+    control that asked (Save, Delete, …): a newer result of the same action replaces the
+    older one in place ("update" changes it if it is still shown, "show" adds it if not;
+    Mantine ignores a second notification with an id already shown)."""
+    note = {
+        "id": "notice-" + _action_key(),
         "title": "Done" if ok else "Not done",
         "message": message,
         "color": "green" if ok else "red",
         "autoClose": 5000 if ok else 9000,
-    }]
+    }
+    return [{"action": "update", **note}, {"action": "show", **note}]
+
+
+def _action_key() -> str:
+    try:
+        trigger = ctx.triggered_id
+    except Exception:  # outside a callback (a test calling a helper directly)
+        trigger = None
+    if isinstance(trigger, dict):
+        trigger = "-".join(f"{k}-{v}" for k, v in sorted(trigger.items()) if k != "index")
+    return re.sub(r"[^A-Za-z0-9_-]", "-", str(trigger or "result"))[:80]

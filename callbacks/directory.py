@@ -165,32 +165,44 @@ def _register_delete(app) -> None:
         Output("dir-delete-modal", "opened", allow_duplicate=True),
         Output("dir-delete-text", "children"),
         Output("dir-delete-confirm-text", "value"),
+        Output("dir-delete-refusal", "children", allow_duplicate=True),
         Output("dir-delete-refusal", "display", allow_duplicate=True),
         Output("dir-delete-rest", "display", allow_duplicate=True),
+        Output("dir-delete-submit", "display"),
+        Output("dir-delete-confirm-text", "display"),
         Input("dir-delete-open", "n_clicks"),
         State("dir-grid", "selectedRows"),
         prevent_initial_call=True,
     )
     def open_delete(_clicked, selected):
+        """Says before anything is typed which selected resellers cannot go (active pools)."""
         require_click(_clicked)
-        names = [r.get("organization_name", "") for r in selected or []]
+        names = [r.get("organization_name", "") for r in selected or [] if isinstance(r, dict)]
         if not names:
             raise PreventUpdate
         shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
         text = f"Delete {len(names)} reseller{'s' if len(names) != 1 else ''}: {shown}? This cannot be undone."
-        return True, text, "", "none", "none"
+        blocked, others = resellers.deletion_preview(db(), actor(), selected_ids(selected))
+        if not blocked:
+            return True, text, "", "", "none", "none", "inline-block", "block"
+        refusal = ResellersInUse(blocked, others).message
+        if others:
+            refusal = refusal.replace(" Nothing was deleted. Confirm", " Type Yes and choose Delete the others")
+        return True, text, "", refusal, "block", "inline-block" if others else "none", "none", \
+            "block" if others else "none"
 
     @app.callback(
         Output("dir-delete-submit", "disabled"),
+        Output("dir-delete-rest", "disabled"),
         Input("dir-delete-confirm-text", "value"),
-        prevent_initial_call=True,
     )
     def confirmation_typed(value):
-        return not resellers.confirms_deletion(value)
+        unconfirmed = not resellers.confirms_deletion(value)
+        return unconfirmed, unconfirmed
 
     @app.callback(
         Output("dir-delete-modal", "opened", allow_duplicate=True),
-        Output("dir-delete-refusal", "children"),
+        Output("dir-delete-refusal", "children", allow_duplicate=True),
         Output("dir-delete-refusal", "display", allow_duplicate=True),
         Output("dir-delete-rest", "display", allow_duplicate=True),
         REFRESH,

@@ -147,6 +147,22 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
         return filter_chips(p, conditions)
 
     app.clientside_callback(
+        ClientsideFunction(namespace="gridUrl", function_name="remember"),
+        Input(f"{p}-query", "data"),
+        Input(f"{p}-grid", "getRowsRequest"),
+        State(f"{p}-grid", "id"),
+        State(f"{p}-grid", "dashGridOptions"),
+        prevent_initial_call=True,
+    )
+
+    app.clientside_callback(
+        ClientsideFunction(namespace="gridUrl", function_name="restorePage"),
+        Input(f"{p}-count", "children"),  # set with the rows: they have arrived
+        State(f"{p}-grid", "id"),
+        prevent_initial_call=True,
+    )
+
+    app.clientside_callback(
         ClientsideFunction(namespace="grid", function_name="reload"),
         Input(f"{p}-query", "data"),
         Input(f"{p}-refresh", "data"),

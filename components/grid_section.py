@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 import dash_mantine_components as dmc
 from dash import dcc, html
 
-from components.grid_toolbar import columns_popover, filter_popover, option_label, option_value, toolbar
+from components.grid_toolbar import columns_popover, filter_chips, filter_popover, option_label, option_value, toolbar
+from components.grid_url import GridView, view_from_url
 from components.panels import modal
 from components.server_grid import server_grid, with_visibility
 
@@ -33,6 +34,10 @@ class GridSpec:
 
     def __post_init__(self):
         object.__setattr__(self, "fields", [c["field"] for c in self.columns])
+
+    @property
+    def sortable(self) -> set[str]:
+        return {c["field"] for c in self.columns if c.get("sortable")}
 
     @property
     def choices(self) -> list[tuple[str, str]]:
@@ -74,10 +79,18 @@ def export_modal(spec: GridSpec):
 
 
 def grid_section(spec: GridSpec, visible: list[str], read_only: bool, actions: list,
-                 filter_fields: list, context=None, search_disabled: bool = False, notice=None):
-    """filter_fields: (key, label, options) with options as strings or {value, label} dicts."""
+                 filter_fields: list, context=None, search_disabled: bool = False, notice=None,
+                 url_params: dict | None = None):
+    """filter_fields: (key, label, options) with options as strings or {value, label} dicts.
+    url_params: the page's query string, which may hold this grid's view (components/grid_url.py)."""
     p = spec.prefix
     labels = {key: {option_value(o): option_label(o) for o in options} for key, _, options in filter_fields}
+    view = view_from_url(p, url_params, {key: list(values) for key, values in labels.items()}, spec.sortable)
+    if search_disabled:
+        view = GridView(filters=view.filters, sort=view.sort, page=view.page)
+    names = {key: label for key, label, _ in filter_fields}
+    chips = filter_chips(p, [(key, names[key], value, labels[key].get(value, value))
+                             for key, values in view.filters.items() for value in values])
     return dmc.Stack(
         [
             notice,
@@ -85,20 +98,22 @@ def grid_section(spec: GridSpec, visible: list[str], read_only: bool, actions: l
                 p,
                 spec.search_placeholder,
                 actions + [dmc.Button("Export", id=f"{p}-export-open", variant="default")],
-                filter_popover(p, filter_fields),
+                filter_popover(p, filter_fields, view.filters),
                 columns_popover(p, spec.choices, visible),
                 search_disabled=search_disabled,
+                search=view.search,
+                chips=chips,
             ),
             dmc.Paper(
                 [
                     server_grid(f"{p}-grid", with_visibility(spec.columns, visible), read_only=read_only,
                                 height=spec.height, selectable=spec.selectable and not read_only,
-                                row_height=spec.row_px),
+                                row_height=spec.row_px, initial_state=view.grid_state()),
                     html.Div(id=f"{p}-empty", className="grid-empty"),
                 ],
                 withBorder=True, radius="md", className="grid-paper", id=f"{p}-paper",
             ),
-            dcc.Store(id=f"{p}-query", data={"search": "", "filters": {}}),
+            dcc.Store(id=f"{p}-query", data=view.query),
             dcc.Store(id=f"{p}-refresh", data=0),
             dcc.Store(id=f"{p}-context", data=context),
             dcc.Store(id=f"{p}-filter-labels", data=labels),

@@ -9,9 +9,10 @@ import dash_mantine_components as dmc
 from dash import html
 
 
-def search_box(prefix: str, placeholder: str, disabled: bool = False):
+def search_box(prefix: str, placeholder: str, disabled: bool = False, value: str = ""):
     return dmc.TextInput(
         id=f"{prefix}-search",
+        value=value,
         placeholder=placeholder,
         disabled=disabled,
         leftSection=html.Span("⌕", className="search-glyph"),
@@ -24,11 +25,11 @@ def search_box(prefix: str, placeholder: str, disabled: bool = False):
     )
 
 
-def _filter_field(prefix: str, key: str, label: str, options: list):
+def _filter_field(prefix: str, key: str, label: str, options: list, chosen: list):
     """A few options: checkboxes. Many (customers, pools): a searchable multi-select."""
     field_id = {"type": f"{prefix}-filter-field", "key": key}
     if len(options) > 8:
-        return dmc.MultiSelect(id=field_id, label=label, data=options, value=[], searchable=True,
+        return dmc.MultiSelect(id=field_id, label=label, data=options, value=chosen, searchable=True,
                                clearable=True, maxDropdownHeight=220, comboboxProps={"withinPortal": False})
     if not options:
         return dmc.Stack([dmc.Text(label, size="sm", fw=500),
@@ -37,7 +38,7 @@ def _filter_field(prefix: str, key: str, label: str, options: list):
     return dmc.CheckboxGroup(
         id=field_id,
         label=label,
-        value=[],
+        value=chosen,
         children=dmc.Stack(
             [dmc.Checkbox(label=option_label(o), value=option_value(o)) for o in options], gap=6, mt=6
         ),
@@ -52,14 +53,16 @@ def option_label(option) -> str:
     return option["label"] if isinstance(option, dict) else option
 
 
-def filter_popover(prefix: str, fields: list[tuple[str, str, list]]):
-    """fields: (key, label, options), options as strings or {value, label} dicts."""
+def filter_popover(prefix: str, fields: list[tuple[str, str, list]], chosen: dict | None = None):
+    """fields: (key, label, options), options as strings or {value, label} dicts; chosen: the
+    values already applied, by key."""
+    chosen = chosen or {}
     return dmc.Popover(
         [
             dmc.PopoverTarget(dmc.Button("Filter", id=f"{prefix}-filter-open", variant="default")),
             dmc.PopoverDropdown(
                 dmc.Stack(
-                    [_filter_field(prefix, key, label, options) for key, label, options in fields]
+                    [_filter_field(prefix, key, label, options, chosen.get(key, [])) for key, label, options in fields]
                     + [dmc.Button("Filter", id=f"{prefix}-filter-apply", fullWidth=True)],
                     gap="sm",
                     w=260,
@@ -115,17 +118,18 @@ def filter_chips(prefix: str, conditions: list[tuple[str, str, str, str]]):
     ]
 
 
-def toolbar(prefix: str, search_placeholder: str, actions: list, filters, columns, search_disabled=False):
+def toolbar(prefix: str, search_placeholder: str, actions: list, filters, columns, search_disabled=False,
+            search: str = "", chips: list | None = None):
     return dmc.Stack(
         [
             dmc.Group(
                 [
-                    search_box(prefix, search_placeholder, search_disabled),
+                    search_box(prefix, search_placeholder, search_disabled, search),
                     dmc.Group(actions + [filters, columns], gap="xs"),
                 ],
                 justify="space-between",
             ),
-            dmc.Group(id=f"{prefix}-chips", gap="xs", className="chip-row"),
+            dmc.Group(chips or [], id=f"{prefix}-chips", gap="xs", className="chip-row"),
         ],
         gap="xs",
     )

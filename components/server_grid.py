@@ -7,7 +7,7 @@ PAGE_SIZE = 50
 
 
 def server_grid(grid_id: str, column_defs: list[dict], read_only: bool = False, height: str = "560px",
-                selectable: bool = True, row_height: int = 42):
+                selectable: bool = True, row_height: int = 42, initial_state: dict | None = None):
     return dag.AgGrid(
         id=grid_id,
         columnDefs=column_defs,
@@ -30,6 +30,7 @@ def server_grid(grid_id: str, column_defs: list[dict], read_only: bool = False, 
             "suppressNoRowsOverlay": True,  # the section shows its own empty state
             "tooltipShowDelay": 300,
             "context": {"readOnly": read_only},
+            **({"initialState": initial_state} if initial_state else {}),
         },
         style={"height": height, "width": "100%"},
     )

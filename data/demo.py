@@ -74,6 +74,7 @@ def _slug(name: str) -> str:
 class _Builder:
     def __init__(self, resellers: int, seed: int, today: datetime):
         self.rng = random.Random(seed)
+        self.customer_numbers: dict[int, int] = {}
         self.n = resellers
         self.today = today
         self.rows = _Rows()
@@ -142,6 +143,9 @@ class _Builder:
         email = f"{_FIRST[i % len(_FIRST)]}@{_slug(name)}.example"
         roll = rng.random()
         status = "Mapped" if roll < 0.7 else ("Invited" if roll < 0.85 else "Unmapped")
+        showcase = i == 0  # the first row a new user sees: mapped, with pools and customers
+        if showcase:
+            status = "Mapped"
         invited = self.today - timedelta(days=rng.randint(1, 360), minutes=rng.randint(0, 1440))
         if status == "Mapped" and tenant_id is None:
             tenant_id = self.tenant("reseller", name, email, invited)
@@ -151,19 +155,19 @@ class _Builder:
         self.rows.resellers.append({
             "id": rid, "lar_id": lar, "tenant_id": tenant_id if status == "Mapped" else None,
             "organization_name": name, "email": email, "status": status,
-            "customer_visibility": rng.random() > 0.2, "invited_at": invited,
+            "customer_visibility": rng.random() > 0.2 or showcase, "invited_at": invited,
             "mapped_at": invited + timedelta(days=rng.randint(0, 20)) if status == "Mapped" else None,
         })
-        if status == "Mapped" and rng.random() < 0.8:
-            for _ in range(rng.randint(1, 4)):
-                self.pool(rid, rng.choice(subs), name, i)
+        if status == "Mapped" and (rng.random() < 0.8 or showcase):
+            for k in range(rng.randint(3 if showcase else 1, 4)):
+                self.pool(rid, rng.choice(subs), name, i, active=showcase and k < 2)
         return tenant_id
 
-    def pool(self, reseller_id: int, sub: dict, reseller_name: str, i: int) -> None:
+    def pool(self, reseller_id: int, sub: dict, reseller_name: str, i: int, active: bool = False) -> None:
         rng = self.rng
         created = self.today - timedelta(days=rng.randint(1, 190))
         roll = rng.random()
-        status = "Active" if roll < 0.75 else ("Pending acceptance" if roll < 0.9 else "Expired")
+        status = "Active" if roll < 0.75 or active else ("Pending acceptance" if roll < 0.9 else "Expired")
         quantity = rng.choice((50, 100, 250, 500, 1000))
         expires = None
         if status == "Expired":  # a pool that ran out: its own date lies in the past
@@ -193,7 +197,9 @@ class _Builder:
             give = rng.randint(1, max(1, quantity // 40))
             if pool["assigned_quantity"] + give > quantity:
                 break
-            name = f"{reseller_name} Client {c + 1}"
+            # Numbered per reseller, not per pool: no two of a reseller's customers share a name.
+            self.customer_numbers[reseller_id] = number = self.customer_numbers.get(reseller_id, 0) + 1
+            name = f"{reseller_name} Client {number}"
             customer = self.tenant("customer", name, f"it@{_slug(name)}-{pid}.example", created)
             assigned = created + (self.today - created) * rng.random()
             self.rows.assignments.append({

@@ -13,10 +13,10 @@ from components.grid_section import grid_section
 from components.shell import notifications
 from services.preferences import visible_columns
 
-dash.register_page(__name__, path="/", redirect_from=["/resellers"], title="Reseller directory")
+dash.register_page(__name__, path="/", redirect_from=["/resellers"], title="Reseller directory · Reseller Console")
 
 
-def layout(**_query):
+def layout(**query):
     actor = current_user.actor
     spec = grid.SPEC
     visible = visible_columns(db(), actor, spec.name, spec.fields, spec.default_visible)
@@ -39,7 +39,7 @@ def layout(**_query):
                            dmc.Text("Loading…", id="dir-count", size="sm", c="dimmed")], gap=2),
                 invite_button(read_only),
             ], justify="space-between", align="flex-start"),
-            grid_section(spec, visible, read_only, actions, grid.FILTERS, notice=read_only_notice),
+            grid_section(spec, visible, read_only, actions, grid.FILTERS, notice=read_only_notice, url_params=query),
             dcc.Store(id="dir-read-only-flag", data=read_only),
             notifications(),
             dcc.Store(id="dir-visibility-target"),

@@ -21,10 +21,20 @@ from services.reseller_customers import customer_filter_options
 from services.preferences import visible_columns
 from services.resellers import get_reseller
 
-dash.register_page(__name__, path_template="/resellers/<reseller_id>", title="Reseller dashboard")
 
 
-def layout(reseller_id=None, **_query):
+def page_title(reseller_id=None, **_variables) -> str:
+    """The browser tab names the reseller (only for one the user may see)."""
+    try:
+        return f"{get_reseller(db(), actor(), reseller_id)['organization_name']} · Reseller Console"
+    except NotFound:
+        return "Not found · Reseller Console"
+
+
+dash.register_page(__name__, path_template="/resellers/<reseller_id>", title=page_title)
+
+
+def layout(reseller_id=None, **query):
     acting = actor()
     try:
         reseller = get_reseller(db(), acting, reseller_id)
@@ -59,14 +69,14 @@ def layout(reseller_id=None, **_query):
                 grids.POOLS, pools_visible, not acting.can_act, grids.pool_actions(acting.can_act, reseller["status"] == "Mapped"),
                 [("source", "Source", list(SOURCES)), ("payment_type", "Payment type", list(PAYMENT_TYPES)),
                  ("status", "Status", list(POOL_STATUSES))],
-                context=rid,
+                context=rid, url_params=query,
             ),
             dmc.Stack([dmc.Title("Customers", order=3), dmc.Text("Loading…", id="customers-count", size="sm", c="dimmed")],
                       gap=2, mt="md"),
             grid_section(
                 grids.CUSTOMERS, customers_visible, True, [],
                 [("customer", "Customer", options["customers"]), ("pool", "Pool", options["pools"])],
-                context=rid, search_disabled=hidden, notice=hidden_notice,
+                context=rid, search_disabled=hidden, notice=hidden_notice, url_params=query,
             ),
             dcc.Store(id="reseller-can-act", data=acting.can_act),
             notifications(),

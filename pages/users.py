@@ -9,7 +9,7 @@ from components.shell import notifications
 from components.users_table import users_table
 from services.accounts import list_users
 
-dash.register_page(__name__, path="/users", title="Users")
+dash.register_page(__name__, path="/users", title="Users · Reseller Console")
 
 
 def layout(**_query):

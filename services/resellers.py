@@ -150,6 +150,29 @@ def set_customer_visibility(db: Database, actor: Actor, reseller_id, visible: bo
         return {"id": reseller.id, "organization_name": reseller.organization_name}
 
 
+def _with_active_pools(session, ids: list[int], now) -> set[int]:
+    return set(session.scalars(
+        select(ResellerPool.reseller_id)
+        .join(Subscription, Subscription.id == ResellerPool.subscription_id)
+        .where(ResellerPool.reseller_id.in_(ids), is_active(now))
+    ).all())
+
+
+def deletion_preview(db: Database, actor: Actor, reseller_ids) -> tuple[list[str], int]:
+    """What Delete would refuse, said before the user confirms: (names of the selected
+    resellers with active pools, how many others could go). Ids of other LARs count for
+    nothing; delete_resellers decides again, under locks."""
+    ids = parse_ids(reseller_ids)
+    if not ids:
+        return [], 0
+    with db.reading() as session:
+        resellers = session.execute(select(Reseller.id, Reseller.organization_name).where(
+            Reseller.id.in_(ids), Reseller.lar_id == actor.lar_id).order_by(Reseller.organization_name)).all()
+        active_ids = _with_active_pools(session, [r.id for r in resellers], utcnow())
+    blocked = [r.organization_name for r in resellers if r.id in active_ids]
+    return blocked, len(resellers) - len(blocked)
+
+
 def delete_resellers(
     db: Database, actor: Actor, reseller_ids, confirmation: str, delete_the_rest: bool = False
 ) -> list[str]:
@@ -174,13 +197,7 @@ def delete_resellers(
         ).all()
         if len(resellers) != len(ids):
             raise NotFound("One or more selected resellers were")
-        active_ids = set(
-            session.scalars(
-                select(ResellerPool.reseller_id)
-                .join(Subscription, Subscription.id == ResellerPool.subscription_id)
-                .where(ResellerPool.reseller_id.in_(ids), is_active(now))
-            ).all()
-        )
+        active_ids = _with_active_pools(session, ids, now)
         blocked = [r.organization_name for r in resellers if r.id in active_ids]
         deletable = [r for r in resellers if r.id not in active_ids]
         if blocked and (not delete_the_rest or not deletable):

@@ -155,22 +155,24 @@ def test_delete_needs_yes_refuses_active_pools_and_deletes_the_rest(page, server
 
     find_and_select(page, busy.email, busy.id)
     page.click("#dir-delete-open")
-    submit = page.locator("#dir-delete-submit")
-    expect(submit).to_be_disabled()
-    page.fill("#dir-delete-confirm-text", "Ye")
-    expect(submit).to_be_disabled()
-    page.fill("#dir-delete-confirm-text", "Yes")
-    expect(submit).to_be_enabled()
-    submit.click()
+    # Said before anything is typed: this one cannot go, so there is nothing to confirm.
     expect(page.locator("#dir-delete-refusal")).to_contain_text(f"Cannot delete {busy.organization_name}")
+    expect(page.locator("#dir-delete-submit")).to_be_hidden()
+    expect(page.locator("#dir-delete-confirm-text")).to_be_hidden()
     shoot(page, "directory-delete-refused")
     page.click("#dir-delete-cancel")
     assert _reseller(server, busy.id) is not None
 
     find_and_select(page, idle.email, idle.id)
     page.click("#dir-delete-open")
-    page.fill("#dir-delete-confirm-text", "Yes")
-    page.click("#dir-delete-submit")
+    submit = page.locator("#dir-delete-submit")
+    expect(page.locator("#dir-delete-refusal")).to_be_hidden()
+    expect(submit).to_be_disabled()
+    page.fill("#dir-delete-confirm-text", "Ye")
+    expect(submit).to_be_disabled()
+    page.fill("#dir-delete-confirm-text", "yES")  # any letter case
+    expect(submit).to_be_enabled()
+    submit.click()
     expect(page.get_by_text(f"Deleted 1 reseller: {idle.organization_name}.")).to_be_visible()
     expect(page.locator(".ag-row[row-id]")).to_have_count(0)
     expect(page.locator("#dir-empty")).to_contain_text("No resellers match")
@@ -182,10 +184,11 @@ def test_analyst_sees_everything_and_can_act_on_nothing(page, server):
     sign_in(page, "analyst@demo.example")
     expect(page.locator("#dir-read-only")).to_be_visible()
     first = page.locator(".ag-row[row-id]").first
-    first.locator(".ag-selection-checkbox input").check()
+    expect(first.locator(".visibility-toggle input")).to_be_disabled()
+    expect(first.locator(".visibility-toggle")).to_have_class(re.compile(r"\bread-only\b"))
+    expect(page.locator(".ag-selection-checkbox")).to_have_count(0)  # nothing to select for
     expect(page.locator("#dir-map-open")).to_be_disabled()
     expect(page.locator("#dir-delete-open")).to_be_disabled()
-    expect(first.locator(".visibility-toggle input")).to_be_disabled()
 
 
 def test_organization_name_opens_the_reseller_page(page, server):
@@ -231,12 +234,15 @@ def test_mixed_selection_deletes_the_rest_only_when_confirmed(page, server):
     select_row(page, busy.id)
     select_row(page, idle.id)
     page.click("#dir-delete-open")
-    page.fill("#dir-delete-confirm-text", "Yes")
-    page.click("#dir-delete-submit")
-    expect(page.locator("#dir-delete-refusal")).to_contain_text(f"Cannot delete {busy.organization_name}")
-    expect(page.locator("#dir-delete-refusal")).to_contain_text("Nothing was deleted")
-    assert _reseller(server, idle.id) is not None
+    # Before typing: which cannot go, and that the others can.
+    refusal = page.locator("#dir-delete-refusal")
+    expect(refusal).to_contain_text(f"Cannot delete {busy.organization_name}")
+    expect(refusal).to_contain_text("Type Yes and choose Delete the others to delete the other 1")
+    expect(page.locator("#dir-delete-submit")).to_be_hidden()
+    expect(page.locator("#dir-delete-rest")).to_be_disabled()
     shoot(page, "directory-delete-mixed")
+    page.fill("#dir-delete-confirm-text", "yes")
+    assert _reseller(server, idle.id) is not None
     page.click("#dir-delete-rest")
     expect(page.get_by_text(f"Deleted 1 reseller: {idle.organization_name}.")).to_be_visible()
     assert _reseller(server, idle.id) is None and _reseller(server, busy.id) is not None

@@ -1,0 +1,53 @@
+// Keep each grid's view in the query string (components/grid_url.py reads it back when the
+// page is built): reload, Back/Forward and a shared link show the same rows. replaceState,
+// so paging and searching do not fill the history; Back leaves the page as the user left it.
+// The infinite row model ignores a page in AG Grid's initialState: the page from the URL is
+// opened once the first rows arrive, and kept in the URL until then.
+var pageToRestore = {};
+
+window.dash_clientside = Object.assign({}, window.dash_clientside, {
+  gridUrl: {
+    remember: function (query, request, gridId, options) {
+      var prefix = gridId.replace(/-grid$/, '');
+      var params = new URLSearchParams(window.location.search);
+      if (!(gridId in pageToRestore)) {
+        pageToRestore[gridId] = parseInt(params.get(prefix + '_page') || '1', 10) || 1;
+      }
+      if (pageToRestore[gridId] > 1 && request && !request.startRow) {
+        return window.dash_clientside.no_update;  // the first page, before the page is restored
+      }
+      Array.from(params.keys()).forEach(function (key) {
+        if (key.indexOf(prefix + '_') === 0) params.delete(key);
+      });
+      query = query || {};
+      if (query.search) params.set(prefix + '_q', query.search);
+      var filters = query.filters || {};
+      Object.keys(filters).sort().forEach(function (key) {
+        if (filters[key] && filters[key].length) params.set(prefix + '_' + key, filters[key].join(','));
+      });
+      if (request) {
+        var sort = (request.sortModel || [])[0];
+        if (sort) params.set(prefix + '_sort', sort.colId + '.' + sort.sort);
+        var size = (options && options.paginationPageSize) || 50;
+        var page = Math.floor((request.startRow || 0) / size) + 1;
+        if (page > 1) params.set(prefix + '_page', String(page));
+      }
+      var search = params.toString();
+      var url = window.location.pathname + (search ? '?' + search : '') + window.location.hash;
+      if (url !== window.location.pathname + window.location.search + window.location.hash) {
+        window.history.replaceState(window.history.state, '', url);
+      }
+      return window.dash_clientside.no_update;
+    },
+    restorePage: function (_rowCount, gridId) {
+      var page = pageToRestore[gridId];
+      if (page > 1) {
+        pageToRestore[gridId] = 1;
+        dash_ag_grid.getApiAsync(gridId).then(function (api) {
+          setTimeout(function () { api.paginationGoToPage(page - 1); }, 0);  // once the rows are in
+        });
+      }
+      return window.dash_clientside.no_update;
+    },
+  },
+});

@@ -1,0 +1,58 @@
+"""A grid's view (search, filters, sort, page) in the page's query string, so reload,
+Back/Forward and a shared link show the same rows. The browser writes it
+(assets/grid_url.js, with history.replaceState); the page's layout reads it back here.
+
+Parameters are namespaced by the grid's prefix: dir_q=systems&dir_status=Mapped,Invited&
+dir_sort=organization_name.desc&dir_page=2. Anything malformed is dropped, never an error.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from services.grid_query import MAX_CHOICES, MAX_SEARCH, clean_text
+
+MAX_PAGE = 1_000_000
+
+
+@dataclass(frozen=True)
+class GridView:
+    search: str = ""
+    filters: dict = field(default_factory=dict)  # key -> [values]
+    sort: tuple = ()  # ((column, "asc" | "desc"),)
+    page: int = 1
+
+    @property
+    def query(self) -> dict:
+        """What the grid's query Store holds."""
+        return {"search": self.search, "filters": self.filters}
+
+    def grid_state(self) -> dict | None:
+        """AG Grid's initialState: the sort the grid opens with. (The page is opened by
+        assets/grid_url.js once rows arrive: the infinite row model ignores it here.)"""
+        if not self.sort:
+            return None
+        return {"sort": {"sortModel": [{"colId": c, "sort": d} for c, d in self.sort]}}
+
+
+def _text(value) -> str:
+    if isinstance(value, list):
+        value = value[-1] if value else ""
+    return value if isinstance(value, str) else ""
+
+
+def view_from_url(prefix: str, params: dict, filter_options: dict[str, list[str]], sortable: set[str]) -> GridView:
+    """params: the page's query parameters as Dash Pages passes them to layout()."""
+    params = params or {}
+    search = clean_text(_text(params.get(f"{prefix}_q")).strip(), MAX_SEARCH)
+    filters = {}
+    for key, allowed in filter_options.items():
+        chosen = [v for v in _text(params.get(f"{prefix}_{key}")).split(",") if v in allowed][:MAX_CHOICES]
+        if chosen:
+            filters[key] = list(dict.fromkeys(chosen))
+    sort = ()
+    column, _, direction = _text(params.get(f"{prefix}_sort")).partition(".")
+    if column in sortable and direction in ("asc", "desc"):
+        sort = ((column, direction),)
+    page = _text(params.get(f"{prefix}_page"))
+    page = int(page) if page.isascii() and page.isdigit() and 0 < len(page) <= 7 and 0 < int(page) <= MAX_PAGE else 1
+    return GridView(search=search, filters=filters, sort=sort, page=page)
