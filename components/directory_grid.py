@@ -11,7 +11,7 @@ COLUMNS = [
      "sortable": True, "minWidth": 150, "flex": 1.2, "cellClass": "wrap-2"},
     {"field": "email", "headerName": "Tenant owner", "sortable": True, "tooltipField": "email", "minWidth": 200,
      "flex": 1.6, "cellClass": "wrap-2 break-anywhere"},
-    {"field": "status", "headerName": "Status", "cellRenderer": "StatusBadge", "sortable": True, "width": 110},
+    {"field": "status", "headerName": "Status", "cellRenderer": "StatusBadge", "sortable": True, "width": 122},
     {"field": "pools", "headerName": "Pools", "width": 78},
     {"field": "customers", "headerName": "Customers", "width": 104},
     {"field": "total_quantity", "headerName": "Total user seats/objects", "tooltipField": "total_quantity",

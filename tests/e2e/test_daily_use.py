@@ -1,0 +1,190 @@
+"""Fit for daily use (issue 12), in Chromium at 1440x900: keyboard, the view in the URL, nothing
+cut off, one empty state, grids that shrink, the chart's axes, tab titles, notifications."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from data.models import CustomerAssignment, Reseller, ResellerPool, Tenant
+from tests.e2e.conftest import shoot, sign_in
+
+pytestmark = pytest.mark.e2e
+LAR = 1
+
+
+def _first_reseller(server):
+    with server["db"].reading() as s:
+        return s.execute(select(Reseller.id, Reseller.organization_name, Reseller.email)
+                         .where(Reseller.lar_id == LAR).order_by(Reseller.id)).first()
+
+
+def test_keyboard_reaches_rows_selects_with_space_and_opens_with_enter(page, server):
+    sign_in(page)
+    first = _first_reseller(server)
+    page.locator("#dir-search").focus()
+    for _ in range(40):  # Tab through the toolbar into the grid's cells
+        page.keyboard.press("Tab")
+        if page.evaluate("!!document.activeElement.closest('.ag-cell')"):
+            break
+    else:
+        raise AssertionError("Tab never reached a grid cell")
+    focused = page.locator(".ag-cell-focus")
+    expect(focused).to_have_css("outline-style", "solid")  # a visible focus ring
+    for _ in range(3):
+        if page.evaluate("!!document.activeElement.closest('.ag-row[row-index]')"):
+            break
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Home")  # first column of the focused row
+    row = page.locator(".ag-row.ag-row-focus").first
+    row_id = row.get_attribute("row-id")
+    page.keyboard.press("Space")
+    expect(page.locator(f'.ag-row[row-id="{row_id}"].ag-row-selected').first).to_be_visible()
+    expect(page.locator("#dir-delete-open")).to_be_enabled()
+    shoot(page, "keyboard-row-selected")
+    for _ in range(4):  # to the Organization name cell (after the checkbox column)
+        if page.evaluate("(document.activeElement.closest('.ag-cell') || {getAttribute: () => ''})"
+                         ".getAttribute('col-id')") == "organization_name":
+            break
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"/resellers/{row_id}$"))
+    assert row_id == str(first.id) or row_id.isdigit()
+
+
+def test_search_filter_sort_and_page_survive_reload_back_and_a_shared_link(page, server):
+    sign_in(page)
+    page.fill("#dir-search", "networks")
+    page.press("#dir-search", "Enter")
+    expect(page.locator("#dir-count")).not_to_have_text("60 resellers")
+    searched = page.inner_text("#dir-count")
+    page.locator(".ag-header-cell", has_text="Organization name").click()
+    page.locator(".ag-header-cell", has_text="Organization name").click()  # descending
+    page.click("#dir-filter-open")
+    page.get_by_role("checkbox", name="Mapped", exact=True).check()
+    page.click("#dir-filter-apply")
+    expect(page.locator("#dir-count")).not_to_have_text(searched)
+    expect(page).to_have_url(re.compile(r"dir_q=networks"))
+    expect(page).to_have_url(re.compile(r"dir_status=Mapped"))
+    expect(page).to_have_url(re.compile(r"dir_sort=organization_name\.desc"))
+    count = page.inner_text("#dir-count")
+    top = page.locator(".ag-row[row-index='0'] .cell-link").inner_text()
+    page.reload()
+    expect(page.locator("#dir-search")).to_have_value("networks")
+    expect(page.locator("#dir-count")).to_have_text(count)
+    expect(page.locator(".ag-row[row-index='0'] .cell-link")).to_have_text(top)
+    expect(page.locator("#dir-chips")).to_contain_text("Status: Mapped")
+    page.locator(".ag-row[row-index='0'] .cell-link").click()
+    page.wait_for_url(re.compile(r"/resellers/\d+"))
+    page.go_back()
+    expect(page.locator("#dir-search")).to_have_value("networks")
+    expect(page.locator("#dir-count")).to_have_text(count)
+    expect(page.locator(".ag-row[row-index='0'] .cell-link")).to_have_text(top)
+    shoot(page, "url-state-after-back")
+    page.goto(page.base_url + "/?dir_page=2")  # a shared link to the second page
+    expect(page.locator(".ag-paging-description")).to_contain_text("Page 2 of 2")
+    expect(page).to_have_url(re.compile(r"dir_page=2"))
+    page.goto(page.base_url + "/?dir_sort=nope.sideways&dir_status=Bogus&dir_page=x")  # ignored, not an error
+    expect(page.locator("#dir-count")).to_have_text("60 resellers")
+
+
+def _cut_off(page, grid: str) -> list[str]:
+    return page.evaluate(f"""Array.from(document.querySelectorAll('#{grid} .ag-row[row-id] .ag-cell'))
+        .filter(c => c.scrollWidth > c.clientWidth + 1 || c.scrollHeight > c.clientHeight + 1)
+        .map(c => c.getAttribute('col-id') + ': ' + c.innerText)""")
+
+
+def test_no_key_value_is_cut_off_at_1440(page, server):
+    sign_in(page)
+    for page_number in (1, 2):
+        expect(page.locator(".ag-paging-description")).to_contain_text(f"Page {page_number} of 2")
+        expect(page.locator(".ag-row[row-id]").first).to_be_visible()
+        assert _cut_off(page, "dir-grid") == [], _cut_off(page, "dir-grid")
+        if page_number == 1:
+            page.get_by_role("button", name="Next Page").click()
+    with server["db"].reading() as s:  # the reseller with the most pools
+        rid = s.execute(select(ResellerPool.reseller_id).group_by(ResellerPool.reseller_id)
+                        .order_by(func.count().desc(), ResellerPool.reseller_id)).scalars().first()
+    page.goto(f"{page.base_url}/resellers/{rid}")
+    page.locator("#pools-grid").scroll_into_view_if_needed()
+    expect(page.locator("#pools-grid .ag-row[row-id]").first).to_be_visible()
+    assert _cut_off(page, "pools-grid") == []
+    names = page.locator("#pools-grid .ag-row[row-id] [col-id='name']").all_inner_texts()
+    labels = page.locator(".trend-legend label").all_inner_texts()
+    assert {n for n in names} <= {re.sub(r" \(expired\)$", "", label) for label in labels}
+    shoot(page, "pools-nothing-cut-off")
+
+
+def test_one_empty_state_worded_for_the_case_and_grids_shrink_to_their_rows(page, server):
+    sign_in(page)
+    page.fill("#dir-search", "no-such-owner-anywhere")
+    page.press("#dir-search", "Enter")
+    expect(page.locator("#dir-empty")).to_contain_text("No resellers match")
+    expect(page.get_by_text("No Rows To Show")).to_have_count(0)
+    expect(page.locator("#dir-paper .ag-paging-panel")).to_be_hidden()
+    with server["db"].reading() as s:
+        few = s.execute(select(ResellerPool.reseller_id).group_by(ResellerPool.reseller_id)
+                        .having(func.count() == 3).order_by(ResellerPool.reseller_id)).scalars().first()
+        bare = s.execute(select(Reseller.id).where(Reseller.lar_id == LAR, Reseller.status == "Mapped",
+                                                   Reseller.id.not_in(select(ResellerPool.reseller_id)))).scalars().first()
+    page.goto(f"{page.base_url}/resellers/{few}")
+    expect(page.locator("#pools-count")).to_have_text(re.compile(r"^3 pools"))
+    height = page.locator("#pools-grid").bounding_box()["height"]
+    assert height < 300, height  # three rows, not the 380 px band
+    page.goto(f"{page.base_url}/resellers/{bare}")
+    expect(page.locator("#pools-empty")).to_contain_text("no pooled subscriptions yet")
+    expect(page.locator("#customers-empty")).to_contain_text("has not assigned seats to any customer yet")
+    expect(page.get_by_text("match")).to_have_count(0)
+    shoot(page, "dashboard-empty-states")
+
+
+def test_the_chart_spans_six_months_and_fits_its_y_axis(page, server):
+    first = _first_reseller(server)
+    sign_in(page)
+    page.goto(f"{page.base_url}/resellers/{first.id}")
+    expect(page.locator("#trend-graph .xtick")).to_have_count(7)  # six month starts and today
+    low = float(page.locator("#trend-graph .ytick").first.text_content().rstrip("%"))
+    points = page.evaluate("document.getElementById('trend-graph').querySelector('.js-plotly-plot')"
+                           ".data.flatMap(t => t.y)")
+    assert low <= min(points) and (low > 0 or min(points) < 10)
+    shoot(page, "chart-axes")
+
+
+def test_tab_titles_name_the_page_and_the_reseller(page, server):
+    first = _first_reseller(server)
+    sign_in(page)
+    expect(page).to_have_title("Reseller directory · Reseller Console")
+    page.goto(f"{page.base_url}/resellers/{first.id}")
+    expect(page).to_have_title(f"{first.organization_name} · Reseller Console")
+
+
+def test_the_first_row_has_pools_and_customers_with_unique_names(page, server):
+    first = _first_reseller(server)
+    with server["db"].reading() as s:
+        names = s.execute(select(Tenant.organization_name).join(
+            CustomerAssignment, CustomerAssignment.customer_tenant_id == Tenant.id).join(
+            ResellerPool, ResellerPool.id == CustomerAssignment.reseller_pool_id).where(
+            ResellerPool.reseller_id == first.id)).scalars().all()
+    assert names and len(names) == len(set(names))
+    sign_in(page)
+    row = page.locator(".ag-row[row-index='0']")
+    expect(row.locator("[col-id='organization_name']")).to_have_text(first.organization_name)
+    assert int(row.locator("[col-id='pools']").inner_text()) > 0
+    assert int(row.locator("[col-id='customers']").inner_text()) > 0
+
+
+def test_a_newer_result_replaces_the_older_one_of_the_same_action(page, server):
+    sign_in(page, "admin@demo.example")
+    page.get_by_role("link", name="Users").click()
+    switch = page.get_by_role("row", name="analyst@demo.example").get_by_role("switch")
+    switch.click()
+    notes = page.locator(".mantine-Notification-root")
+    expect(notes).to_contain_text("User disabled")
+    page.get_by_role("row", name="analyst@demo.example").get_by_role("switch").click()
+    expect(notes).to_have_count(1)
+    expect(notes).to_contain_text("User enabled.")
+    box = notes.bounding_box()
+    sign_out = page.get_by_role("button", name="Sign out").bounding_box()
+    assert box["y"] > sign_out["y"] + sign_out["height"] or box["x"] + box["width"] < sign_out["x"]
