@@ -8,7 +8,7 @@
       const url = typeof input === "string" ? input : (input && input.url) || "";
       if (response.status === 401 && url.indexOf("/_dash") !== -1) {
         const here = window.location.pathname + window.location.search;
-        window.location.assign("/login?next=" + encodeURIComponent(here));
+        window.location.assign("/login?ended=1&next=" + encodeURIComponent(here));
       }
       return response;
     });

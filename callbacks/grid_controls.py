@@ -222,6 +222,8 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
         except DomainError as refused:
             return no_update, no_update, notice(refused.message, ok=False)
         filename = exports.file_name(name, spec.name, fmt)
+        said = notice(f"Windows keeps the name {name.strip()} for a device, so the file was saved as {filename}.") \
+            if exports.is_reserved(name, fmt) else no_update
         if fmt == "xlsx":
-            return dcc.send_bytes(exports.to_xlsx(page.rows, columns, spec.export_kinds), filename), False, no_update
-        return dict(content=exports.to_csv(page.rows, columns), filename=filename), False, no_update
+            return dcc.send_bytes(exports.to_xlsx(page.rows, columns, spec.export_kinds), filename), False, said
+        return dict(content=exports.to_csv(page.rows, columns), filename=filename), False, said

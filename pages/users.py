@@ -1,12 +1,12 @@
 """Users of the console: layout only (callbacks/users.py acts on it)."""
 import dash
 import dash_mantine_components as dmc
-from dash import html
+from dash import dcc, html
 from flask_login import current_user
 
 from callbacks.context import db
 from components.shell import notifications
-from components.users_table import users_table
+from components.users_table import disable_modal, users_table
 from services.accounts import list_users
 
 dash.register_page(__name__, path="/users", title="Users · Reseller Console")
@@ -23,4 +23,6 @@ def layout(**_query):
         ], gap=2),
         html.Div(users_table(list_users(db(), actor), can_manage, actor.user_id), id="users-table"),
         notifications(),
+        disable_modal(),
+        dcc.Store(id="users-disable-target"),
     ], gap="md")

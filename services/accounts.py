@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
-from werkzeug.security import check_password_hash
 
 from data.db import Database
 from data.models import User
 from services.actor import Actor
 from services.audit import record
-from services.auth import hash_password
+from services.auth import check_not_locked, count_wrong_password, hash_password, verify_password
 from services.errors import InvalidForm, NotFound, PermissionDenied
 from services.ids import row_id
 from services.sessions import end_sessions_of, live_session_counts
@@ -42,21 +41,28 @@ def _new_password_errors(actor: Actor, new: str, repeat: str) -> dict:
     return {}
 
 
-def change_password(db: Database, actor: Actor, current: str, new: str, repeat: str) -> None:
-    """Checks the current password (outside the transaction: scrypt is slow), stores the new
-    hash and ends every session of the user, this one included; the caller signs it in anew."""
+def change_password(db: Database, actor: Actor, current: str, new: str, repeat: str,
+                    client: str | None = None) -> None:
+    """Checks the new password's rules, then the current password (outside the transaction:
+    scrypt is slow; a wrong one counts towards the sign-in lockout, so this form is no way
+    to guess), stores the new hash and ends every session of the user, this one included;
+    the caller signs it in anew."""
     current, new, repeat = (v if isinstance(v, str) else "" for v in (current, new, repeat))
+    errors = _new_password_errors(actor, new, repeat)
+    if not errors and new == current:
+        errors = {"new": "Choose a password different from the current one."}
+    if errors:  # said before the current password is checked: no answer tells if it was right
+        raise InvalidForm(errors, "Your password was not changed: correct the field marked in red.")
+    check_not_locked(db, actor.email, client=client)
     with db.reading() as session:
         user = session.get(User, actor.user_id)
         stored = user.password_hash if user is not None and user.active else None
     if stored is None:
         raise PermissionDenied("Your account is no longer active.")
-    errors = {} if check_password_hash(stored, current) else {"current": "The current password is incorrect."}
-    errors = errors or _new_password_errors(actor, new, repeat)
-    if not errors and new == current:
-        errors = {"new": "Choose a password different from the current one."}
-    if errors:
-        raise InvalidForm(errors, "Your password was not changed: correct the field marked in red.")
+    if not verify_password(stored, current):
+        count_wrong_password(db, actor.email, client=client)
+        raise InvalidForm({"current": "The current password is incorrect."},
+                          "Your password was not changed: correct the field marked in red.")
     new_hash = hash_password(new)
     with db.unit_of_work() as session:
         changed = session.execute(update(User).where(User.id == actor.user_id, User.password_hash == stored)

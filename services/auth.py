@@ -1,7 +1,7 @@
 """Sign-in: hashed passwords, one message for every failure, lock-out after repeats."""
 from __future__ import annotations
 
-import math
+import threading
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, delete, or_, select
@@ -24,6 +24,47 @@ CLIENT_PREFIX = "client:"
 FAILED_MESSAGE = "Email or password is incorrect."
 # Checked against when the email is unknown, so both paths cost one hash.
 _DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt")
+# scrypt takes a core for ~80 ms: one check at a time per process, so a flood of sign-ins
+# leaves the other threads time to answer; a check that waits too long is refused.
+_HASHING = threading.BoundedSemaphore(1)
+HASH_WAIT_SECONDS = 5
+BUSY_MESSAGE = "Signing in is busy right now. Try again in a moment."
+
+
+def verify_password(stored_hash: str | None, password) -> bool:
+    """The one way passwords are checked (sign-in, Change password): same cost whether or not
+    there is a hash, and never more than one scrypt at a time in this process."""
+    if not _HASHING.acquire(timeout=HASH_WAIT_SECONDS):
+        raise SignInFailed(BUSY_MESSAGE)
+    try:
+        return check_password_hash(stored_hash or _DUMMY_HASH, password if isinstance(password, str) else "")
+    finally:
+        _HASHING.release()
+
+
+def check_not_locked(db: Database, email: str, now: datetime | None = None, client: str | None = None) -> None:
+    """Refuses (SignInFailed) while the email or the client address is locked out."""
+    now = now or utcnow()
+    keys = [_normal(email)] + ([CLIENT_PREFIX + client[:200]] if client else [])
+    with db.reading() as session:
+        locks = session.execute(select(SignInThrottle.locked_until).where(SignInThrottle.email.in_(keys))).scalars()
+        locked_until = max((until for until in locks if until and until > now), default=None)
+    if locked_until:
+        _refuse_locked(locked_until, now)
+
+
+def count_wrong_password(db: Database, email: str, now: datetime | None = None, client: str | None = None) -> None:
+    """One more failure for the email (and the client address); refuses if that locked it."""
+    now = now or utcnow()
+    keys = [_normal(email)] + ([CLIENT_PREFIX + client[:200]] if client else [])
+    with db.unit_of_work() as session:
+        locked = [_count_failure(session, key, now, limit) for key, limit in
+                  zip(keys, (MAX_FAILURES, MAX_CLIENT_FAILURES))]
+        session.execute(delete(SignInThrottle).where(
+            SignInThrottle.last_failure_at < now - FORGET_AFTER,
+            or_(SignInThrottle.locked_until.is_(None), SignInThrottle.locked_until < now)))
+    if any(locked):
+        _refuse_locked(max(u for u in locked if u), now)
 
 
 def hash_password(password: str) -> str:
@@ -41,27 +82,16 @@ def authenticate(db: Database, email: str, password: str, now: datetime | None =
     email (known or not) and per client address, so parallel attempts all count."""
     now = now or utcnow()
     email = _normal(email)
-    keys = [email] + ([CLIENT_PREFIX + client[:200]] if client else [])
+    check_not_locked(db, email, now, client)
     with db.reading() as session:
-        locks = session.execute(select(SignInThrottle.email, SignInThrottle.locked_until)
-                                .where(SignInThrottle.email.in_(keys))).all()
         user = session.scalars(select(User).where(User.email == email)).first()
         tenant = session.get(Tenant, user.tenant_id) if user else None
-    locked_until = max((until for key, until in locks if until and until > now), default=None)
-    if locked_until:
-        _refuse_locked(locked_until, now)
-    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
+        earlier_failures = session.get(SignInThrottle, email) is not None
+    ok = verify_password(user.password_hash if user else None, password)
     if not (ok and user is not None and user.active):
-        with db.unit_of_work() as session:
-            locked = [_count_failure(session, key, now, limit) for key, limit in
-                      zip(keys, (MAX_FAILURES, MAX_CLIENT_FAILURES))]
-            session.execute(delete(SignInThrottle).where(
-                SignInThrottle.last_failure_at < now - FORGET_AFTER,
-                or_(SignInThrottle.locked_until.is_(None), SignInThrottle.locked_until < now)))
-        if any(locked):
-            _refuse_locked(max(u for u in locked if u), now)
+        count_wrong_password(db, email, now, client)
         raise SignInFailed(FAILED_MESSAGE)
-    if any(key == email for key, _until in locks):  # earlier failures of this email are forgiven
+    if earlier_failures:  # earlier failures of this email are forgiven
         with db.unit_of_work() as session:
             session.execute(delete(SignInThrottle).where(SignInThrottle.email == email))
     if tenant is None or tenant.kind != "large_account_reseller":
@@ -70,7 +100,8 @@ def authenticate(db: Database, email: str, password: str, now: datetime | None =
 
 
 def _refuse_locked(until: datetime, now: datetime) -> None:
-    minutes = max(1, math.ceil((until - now).total_seconds() / 60))
+    # Rounded, not up: a lock written a moment after this request began still says 15.
+    minutes = max(1, round((until - now).total_seconds() / 60))
     raise SignInFailed(f"Too many failed sign-ins. Try again in {minutes} minute{'s' if minutes > 1 else ''}.")
 
 

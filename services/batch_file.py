@@ -18,6 +18,11 @@ EXAMPLE = ("Example Reseller Ltd", "owner@example-reseller.example")  # .example
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_UNZIPPED = 40 * 1024 * 1024  # an XLSX that inflates past this is refused unread (a zip bomb)
+# The template has two columns. Far more is not a list of resellers, and reading a sheet
+# 100,000 columns wide took over a minute of CPU: such files are refused before parsing.
+MAX_COLUMNS = 20
+TOO_WIDE = (f"The file has more than {MAX_COLUMNS} columns. Use the template: "
+            "Organization name and Email address.")
 LIMITS = f"XLSX or CSV, up to {MAX_ROWS:,} rows and {MAX_BYTES // (1024 * 1024)} MB"
 # A spreadsheet formula. Text starting with +, - or @ is kept as text (exports neutralise it):
 # "+1@plus.example" is an email address.
@@ -77,20 +82,25 @@ def _read_xlsx(content: bytes) -> pd.DataFrame:
     except Exception:  # noqa: BLE001 - any reader error means the same thing to the user
         raise BadFile("This is not a spreadsheet that can be read. Upload the template as XLSX or CSV.") from None
     sheet = book.worksheets[0]
+    if (sheet.max_column or 0) > MAX_COLUMNS:  # the sheet's own dimension, when it states one
+        raise BadFile(TOO_WIDE)
     values = []
     for row in sheet.iter_rows(max_row=MAX_ROWS + 2):
-        for cell in row:
+        if len(row) > MAX_COLUMNS and any(c.value not in (None, "") for c in row[MAX_COLUMNS:]):
+            raise BadFile(TOO_WIDE)
+        for cell in row[:MAX_COLUMNS]:
             if cell.data_type == "f":
                 raise BadFile(f"Cell {cell.coordinate} holds a formula. Enter plain text and upload again.")
-        values.append(["" if c.value is None else str(c.value) for c in row])
+        values.append(["" if c.value is None else str(c.value) for c in row[:MAX_COLUMNS]])
     if sheet.max_row and sheet.max_row > MAX_ROWS + 1 and _non_empty_past(sheet, MAX_ROWS + 2):
         raise BadFile(f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files.")
     book.close()
     if not any(any(v.strip() for v in row) for row in values):
         raise BadFile("The spreadsheet is empty. Fill in the template and upload it again.")
-    # Checked for formulas and size above; pandas reads the first sheet's values.
-    return pd.read_excel(io.BytesIO(content), sheet_name=0, engine="openpyxl", dtype=str, keep_default_na=False,
-                         nrows=MAX_ROWS + 1)
+    # Checked for formulas, width and length above: the values read once become the frame.
+    width = max(len(row) for row in values)
+    header, *body = [row + [""] * (width - len(row)) for row in values]
+    return pd.DataFrame(body, columns=header, dtype=str)
 
 
 def _non_empty_past(sheet, first_row: int) -> bool:
@@ -111,10 +121,15 @@ def _read_csv(content: bytes, filename: str) -> pd.DataFrame:
             continue
     else:
         raise BadFile("The file's characters cannot be read. Save it as CSV UTF-8 and upload again.")
-    try:
-        delimiter = csv.Sniffer().sniff(text[:8192], delimiters=",;\t").delimiter
+    try:  # a short sample: the sniffer's cost grows fast with the length of a line
+        delimiter = csv.Sniffer().sniff(text[:2048], delimiters=",;\t").delimiter
     except csv.Error:
         delimiter = ","
+    try:
+        if any(len(fields) > MAX_COLUMNS for fields in csv.reader(io.StringIO(text), delimiter=delimiter)):
+            raise BadFile(TOO_WIDE)
+    except csv.Error:
+        raise BadFile(f"{filename or 'The file'} is not a well-formed CSV. Use the template.") from None
     try:
         return pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
                            skip_blank_lines=False, nrows=MAX_ROWS + 1)  # keeps the row numbers

@@ -15,7 +15,8 @@ from services.units import UNIT_ORDER, parse_quantities
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 FORMATS = ("csv", "xlsx")
 # Names Windows keeps for devices: a file called so cannot be saved there.
-RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+RESERVED_NAMES = {"con", "prn", "aux", "nul",
+                  *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 
 def looks_like_formula(value) -> bool:
@@ -29,12 +30,22 @@ def neutralise(value):
     return "'" + value if looks_like_formula(value) else value
 
 
-def file_name(requested: str | None, default: str, fmt: str) -> str:
-    """Letters, digits, dot, dash, underscore and space only; never a path."""
+def _stem(requested, fmt: str) -> str:
+    """ASCII letters, digits, dot, dash, underscore and space only (no superscript digits:
+    Windows reads COM¹ as COM1); never a path."""
     requested = requested if isinstance(requested, str) else ""
-    stem = re.sub(r"[^\w .-]+", "", requested.strip()).strip(" .")[:100] or default
-    stem = re.sub(rf"\.{fmt}$", "", stem, flags=re.IGNORECASE)
-    if stem.split(".")[0].strip().lower() in RESERVED_NAMES:
+    stem = re.sub(r"[^\w .-]+", "", requested.strip(), flags=re.ASCII).strip(" .")[:100]
+    return re.sub(rf"\.{fmt}$", "", stem, flags=re.IGNORECASE)
+
+
+def is_reserved(requested, fmt: str) -> bool:
+    """A name Windows keeps for a device (con, nul, com1, …): no file can be saved under it."""
+    return _stem(requested, fmt).split(".")[0].strip().lower() in RESERVED_NAMES
+
+
+def file_name(requested: str | None, default: str, fmt: str) -> str:
+    stem = _stem(requested, fmt)
+    if not stem or is_reserved(requested, fmt):
         stem = default
     return f"{stem}.{fmt}"
 

@@ -2,7 +2,7 @@
 browser continues on a fresh one."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from services.accounts import MIN_PASSWORD, change_password
@@ -12,20 +12,30 @@ from web.sign_in import begin_session
 bp = Blueprint("account", __name__)
 
 
+def _form(errors=None, error=None, status=200):
+    return render_template("password.html", errors=errors or {}, error=error, min_length=MIN_PASSWORD,
+                           email=current_user.actor.email), status
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 def password():
     if request.method == "GET":
-        return render_template("password.html", errors={}, min_length=MIN_PASSWORD)
+        return _form()
     actor = current_user.actor
     try:
         change_password(current_app.extensions["reseller_db"], actor, request.form.get("current"),
-                        request.form.get("new"), request.form.get("repeat"))
+                        request.form.get("new"), request.form.get("repeat"), client=request.remote_addr)
     except InvalidForm as refused:
-        return render_template("password.html", errors=refused.errors, error=refused.message,
-                               min_length=MIN_PASSWORD), 400
+        return _form(refused.errors, refused.message, 400)
     except DomainError as refused:
-        return render_template("password.html", errors={}, error=refused.message, min_length=MIN_PASSWORD), 403
+        return _form(error=refused.message, status=403)
     begin_session(actor)
+    # Post/redirect/get: reloading the confirmation does not send the form again.
+    return redirect(url_for("account.password_changed"))
+
+
+@bp.route("/account/password/changed")
+def password_changed():
     return render_template("welcome.html", heading="Password changed",
                            message="Every other browser signed in as you has been signed out.",
                            next_step="Back to the console", next_href="/")

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import logging
 
+from dash.exceptions import DependencyException
 from flask import Flask, jsonify, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from werkzeug.exceptions import HTTPException
+
+from services.errors import DomainError, NotFound, PermissionDenied
 
 log = logging.getLogger(__name__)
 PUBLIC_PATHS = ("/login", "/healthz")
@@ -18,6 +21,10 @@ CACHEABLE_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon")
 CSRF_COOKIE = "_csrf_token"  # the cookie Dash's renderer copies into X-CSRFToken
 
 csrf = CSRFProtect()
+# What a callback request of the wrong shape raises inside Dash or a callback: a value of the
+# wrong type (a number where the page sends a list, a string where it sends a dict, a body
+# that is not an object, JSON nested thousands deep). Answered 400, logged as a warning.
+MALFORMED_CALLBACK = (TypeError, AttributeError, KeyError, ValueError, IndexError, RecursionError)
 
 
 def content_security_policy(script_hashes) -> str:
@@ -75,7 +82,7 @@ def init_security(server: Flask, production: bool, script_hashes=lambda: ()) -> 
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if not request.path.startswith(CACHEABLE_PREFIXES):
+        if not request.path.startswith(CACHEABLE_PREFIXES) or response.mimetype == "text/html":
             # Pages, callback answers and downloads carry one LAR's data: never kept anywhere.
             response.headers["Cache-Control"] = "no-store"
         if production:
@@ -93,5 +100,17 @@ def init_security(server: Flask, production: bool, script_hashes=lambda: ()) -> 
     def no_stack_traces(error):
         if isinstance(error, HTTPException):
             return error
+        if isinstance(error, DependencyException):  # a script path Dash does not serve
+            return jsonify(error="Not found."), 404
+        if isinstance(error, DomainError):
+            # A refusal no callback turned into a notification: only a forged or stale request
+            # (a record deleted meanwhile) gets here.
+            status = 404 if isinstance(error, NotFound) else 403 if isinstance(error, PermissionDenied) else 400
+            log.warning("refused %s: %s", request.path, error.message)
+            return jsonify(error=error.message), status
+        if request.path == "/_dash-update-component" and isinstance(error, MALFORMED_CALLBACK):
+            # The app's own pages send well-formed values; anything else was made by hand.
+            log.warning("refused a malformed callback request: %s: %s", type(error).__name__, str(error)[:200])
+            return jsonify(error="This request did not come from the console's pages."), 400
         log.exception("unhandled error on %s", request.path)
         return jsonify(error="Something went wrong on our side. Nothing was changed."), 500

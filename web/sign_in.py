@@ -12,6 +12,7 @@ from services.actor import Actor
 from services.auth import authenticate
 from services.errors import NotAConsoleUser, SignInFailed
 from services.sessions import end_session, resume_session, start_session
+from web.security import CSRF_COOKIE
 
 bp = Blueprint("sign_in", __name__)
 log = logging.getLogger(__name__)
@@ -78,16 +79,26 @@ def login():
         else:
             return redirect(_safe_next(request.args.get("next")))
     status = 401 if error else 200
-    return render_template("login.html", error=error, email=email), status
+    # assets/session_end.js sends a browser here with ended=1 when its session ended elsewhere.
+    ended = request.method == "GET" and request.args.get("ended") == "1"
+    return render_template("login.html", error=error, email=email, ended=ended), status
 
 
-@bp.route("/logout", methods=["POST"])
+@bp.route("/logout", methods=["GET", "POST"])
 def logout():
+    """POST signs out (CSRF-checked). GET, e.g. a typed or bookmarked address, asks first:
+    a link must not be able to sign anyone out."""
+    if request.method == "GET":
+        if not current_user.is_authenticated:
+            return redirect(url_for("sign_in.login"))
+        return render_template("sign_out.html")
     if current_user.is_authenticated:
         end_session(_db(), current_user.get_id())
     logout_user()
     session.clear()
-    return redirect(url_for("sign_in.login"))
+    response = redirect(url_for("sign_in.login"))
+    response.delete_cookie(CSRF_COOKIE)
+    return response
 
 
 @bp.route("/healthz")

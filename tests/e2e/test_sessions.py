@@ -35,10 +35,12 @@ def test_disabling_a_user_on_the_users_page_sends_their_open_console_to_sign_in(
     me = page.get_by_role("row", name="admin@demo.example")
     expect(me.get_by_role("switch")).to_be_disabled()
     row.get_by_role("switch").click()
+    expect(page.get_by_role("dialog")).to_contain_text("Disable analyst@demo.example?")
+    page.get_by_role("button", name="Disable", exact=True).click()
     expect(page.locator(".mantine-Notification-root")).to_contain_text("signed out everywhere")
     expect(page.get_by_role("row", name="analyst@demo.example")).to_contain_text("Disabled")
     _search(second_page, "systems")
-    expect(second_page).to_have_url(f"{second_page.base_url}/login?next=%2F")
+    expect(second_page).to_have_url(f"{second_page.base_url}/login?ended=1&next=%2F")
     second_page.fill("#email", "analyst@demo.example")
     second_page.fill("#password", "demo1234")
     second_page.click("button[type=submit]")
@@ -56,7 +58,7 @@ def test_sign_out_in_one_browser_ends_a_copy_elsewhere(page, second_page):
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(page.base_url + "/login")
     _search(second_page, "systems")
-    expect(second_page).to_have_url(f"{second_page.base_url}/login?next=%2F")
+    expect(second_page).to_have_url(f"{second_page.base_url}/login?ended=1&next=%2F")
 
 
 def test_change_password_keeps_this_browser_and_ends_the_other(page, second_page):
@@ -78,5 +80,5 @@ def test_change_password_keeps_this_browser_and_ends_the_other(page, second_page
     here.get_by_role("link", name="Back to the console").click()
     expect(here.locator(".ag-row[row-id]").first).to_be_visible()
     _search(other, "systems")
-    expect(other).to_have_url(f"{other.base_url}/login?next=%2F")
+    expect(other).to_have_url(f"{other.base_url}/login?ended=1&next=%2F")
     sign_in(other, "analyst@demo.example", "another-pass-1")

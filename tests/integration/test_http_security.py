@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -195,3 +196,68 @@ def test_malformed_grid_requests_get_an_answer_not_an_error(signed_in, request_,
                          [("dir-query", "data", query), ("dir-context", "data", None)])
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     assert "rowCount" in response.get_json()["response"]["dir-grid"]["getRowsResponse"]
+
+
+def _raw_callback(client, body):
+    return client.post("/_dash-update-component", data=json.dumps(body) if not isinstance(body, bytes) else body,
+                       content_type="application/json", headers={"X-CSRFToken": client.get_cookie("_csrf_token").value})
+
+
+@pytest.mark.parametrize("body", [
+    None, [1, 2], "x", 5,
+    {"inputs": []},  # no output
+    {"output": 5, "outputs": {"id": "dir-chips", "property": "children"}, "inputs": [], "changedPropIds": []},
+    {"output": "dir-chips.children", "outputs": {"id": "dir-chips", "property": "children"},
+     "inputs": {"id": "dir-query"}, "changedPropIds": 5},
+    {"output": "nope.children", "outputs": {"id": "nope", "property": "children"}, "inputs": [],
+     "changedPropIds": []},
+])
+def test_a_callback_body_of_the_wrong_shape_is_a_400(signed_in, body, caplog):
+    response = _raw_callback(signed_in("analyst@demo.example"), body)
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+def test_deeply_nested_json_is_a_400(signed_in):
+    deep = b'{"output": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    assert _raw_callback(signed_in("analyst@demo.example"), deep).status_code == 400
+
+
+@pytest.mark.parametrize("outputs,inputs,state", [
+    ([("dir-chips", "children")], [("dir-query", "data", 5)], [("dir-filter-labels", "data", {})]),
+    ([("reseller-figures", "children")], [("pools-refresh", "data", 1)], [("pools-context", "data", "x")]),
+    (DELETE_OUT, [("dir-delete-submit", "n_clicks", 1), ("dir-delete-rest", "n_clicks", None)],
+     [("dir-grid", "selectedRows", 5), ("dir-delete-confirm-text", "value", "Yes"), ("dir-refresh", "data", 0)]),
+])
+def test_values_of_the_wrong_type_are_refused_not_a_500(signed_in, outputs, inputs, state, caplog):
+    response = dash_call(signed_in("operator@demo.example"), outputs, inputs, state)
+    assert response.status_code in (200, 204, 400, 404), response.get_data(as_text=True)
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+def test_an_unknown_script_path_is_a_404(signed_in):
+    client = signed_in("analyst@demo.example")
+    for path in ("/_dash-component-suites/dash/nonexist.js", "/_dash-component-suites/dash/deps/polyfill@7.v3_0_0m1.js"):
+        assert client.get(path).status_code == 404
+
+
+def test_the_assets_folder_address_is_not_cached(signed_in):
+    response = signed_in("analyst@demo.example").get("/assets/")
+    assert response.headers.get("Cache-Control") == "no-store"
+
+
+def test_get_logout_asks_and_post_clears_the_csrf_cookie(signed_in):
+    client = signed_in("analyst@demo.example")
+    page = client.get("/logout")
+    assert page.status_code == 200 and "Sign out?" in page.get_data(as_text=True)
+    assert client.get("/_dash-layout").status_code == 200  # a GET signs nobody out
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    client.post("/logout", data={"csrf_token": token})
+    assert client.get_cookie("_csrf_token") is None
+    assert client.get("/_dash-layout").status_code == 401
+
+
+def test_the_sign_in_page_says_why_a_session_ended(app):
+    page = app.server.test_client().get("/login?ended=1&next=/").get_data(as_text=True)
+    assert "Your session ended" in page
+    assert "Your session ended" not in app.server.test_client().get("/login").get_data(as_text=True)

@@ -67,7 +67,8 @@ def test_a_password_change_ends_other_sessions_and_keeps_this_one(signed_in, app
     try:
         changed = browser.post("/account/password", data={"csrf_token": token, "current": "demo1234",
                                                             "new": "a-longer-password", "repeat": "a-longer-password"})
-        assert changed.status_code == 200 and "Password changed" in changed.get_data(as_text=True)
+        assert changed.status_code == 302 and changed.headers["Location"].endswith("/account/password/changed")
+        assert "Password changed" in browser.get("/account/password/changed").get_data(as_text=True)
         assert elsewhere.get("/_dash-layout").status_code == 401
         assert browser.get("/_dash-layout").status_code == 200
     finally:  # the app is shared by this module's tests: put the demo password back
@@ -76,19 +77,46 @@ def test_a_password_change_ends_other_sessions_and_keeps_this_one(signed_in, app
             s.get(User, _user_id(app, "operator@demo.example")).password_hash = hash_password("demo1234")
 
 
-def _switch(client, user_id, checked):
-    """The Users page's Active switch, as Dash's renderer posts an ALL-pattern input."""
-    switch = {"type": "user-active", "user": user_id}
-    ident = '{"type":"user-active","user":%d}' % user_id
+def _lar_user_ids(app):
+    with app.server.extensions["reseller_db"].reading() as s:
+        return sorted(s.scalars(select(User.id).where(User.tenant_id == 1)).all())
+
+
+def _users_call(client, app, marker, tail_outputs, inputs, state=(), changed=""):
+    """A Users page callback, as Dash's renderer posts it: the switches and session counts
+    are ALL-pattern outputs, one entry per user on the page."""
+    ids = _lar_user_ids(app)
+    pattern = [[{"id": {"type": kind, "user": i}, "property": prop} for i in ids]
+               for kind, prop in (("user-active", "checked"), ("user-active", "label"), ("user-sessions", "children"))]
     body = {
         "output": [d["output"] for d in client.get("/_dash-dependencies").get_json()
-                   if d["output"].startswith("..users-table.children")][0],
-        "outputs": [{"id": "users-table", "property": "children"},
-                    {"id": "notify", "property": "sendNotifications"}],
-        "inputs": [[{"id": switch, "property": "checked", "value": checked}]],
-        "changedPropIds": [f"{ident}.checked"],
+                   if d["output"].startswith('..{"type":"user-active"') and marker(d["output"])][0],
+        "outputs": pattern + [{"id": i, "property": p} for i, p in tail_outputs],
+        "inputs": inputs,
+        "state": list(state),
+        "changedPropIds": [changed],
     }
     return client.post("/_dash-update-component", json=body, headers={"X-CSRFToken": _csrf(client)})
+
+
+def _switch(client, app, user_id, checked):
+    ids = _lar_user_ids(app)
+    values = [checked if i == user_id else True for i in ids]
+    response = _users_call(
+        client, app, lambda output: "users-disable-text" in output,
+        [("notify", "sendNotifications"), ("users-disable-modal", "opened"), ("users-disable-text", "children"),
+         ("users-disable-target", "data")],
+        [[{"id": {"type": "user-active", "user": i}, "property": "checked", "value": v} for i, v in zip(ids, values)]],
+        changed='{"type":"user-active","user":%d}.checked' % user_id)
+    return response
+
+
+def _confirm_disable(client, app, user_id):
+    return _users_call(client, app, lambda output: "users-disable-text" not in output, [("notify", "sendNotifications"),
+                                                              ("users-disable-modal", "opened")],
+                       [{"id": "users-disable-confirm", "property": "n_clicks", "value": 1}],
+                       [{"id": "users-disable-target", "property": "data", "value": user_id}],
+                       changed="users-disable-confirm.n_clicks")
 
 
 def test_an_admin_disabling_a_user_signs_them_out_at_once(signed_in, app):
@@ -96,13 +124,16 @@ def test_an_admin_disabling_a_user_signs_them_out_at_once(signed_in, app):
     analyst = signed_in("analyst@demo.example")
     analyst_id = _user_id(app, "analyst@demo.example")
     try:
-        refused = _switch(analyst, analyst_id, False)
+        asked = _switch(admin, app, analyst_id, False)  # turning the switch off only asks
+        assert asked.status_code == 200 and "Disable analyst@demo.example?" in asked.get_data(as_text=True)
+        assert analyst.get("/_dash-layout").status_code == 200
+        refused = _confirm_disable(analyst, app, analyst_id)
         assert refused.status_code == 200 and "cannot manage users" in refused.get_data(as_text=True)
         assert analyst.get("/_dash-layout").status_code == 200
-        done = _switch(admin, analyst_id, False)
+        done = _confirm_disable(admin, app, analyst_id)
         assert done.status_code == 200 and "signed out everywhere" in done.get_data(as_text=True)
         assert analyst.get("/_dash-layout").status_code == 401
         assert sign_in(app.server.test_client(), "analyst@demo.example").status_code == 401
     finally:
-        _switch(admin, analyst_id, True)
+        _switch(admin, app, analyst_id, True)
     assert sign_in(app.server.test_client(), "analyst@demo.example").status_code == 302

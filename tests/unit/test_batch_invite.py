@@ -203,3 +203,27 @@ def test_after_stop_every_row_has_an_outcome(db, monkeypatch):
     outcome = stopped_outcome(rows, reports[-1])
     assert [c.verdict for c in outcome] == ["Invited", "Invited"] + [SKIPPED] * 4 + [PROBLEM]
     assert outcome[2].detail == "Not invited: stopped before this row was reached"
+
+
+@pytest.mark.parametrize("content", [
+    b"a," * 100_000 + b"\n",  # a header 100,000 columns wide (82 s of CPU before the cap)
+    b"Organization name,Email address\nAcme,owner@acme.example" + b",x" * 900_000 + b"\n",
+])
+def test_a_file_far_wider_than_the_template_is_refused_before_it_is_parsed(content):
+    import time
+    began = time.process_time()
+    with pytest.raises(BadFile, match="more than 20 columns"):
+        read_rows("wide.csv", content)
+    print(f"refused in {time.process_time() - began:.2f} s of CPU")
+
+
+def test_a_sheet_far_wider_than_the_template_is_refused():
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Organization name", "Email address"])
+    for _ in range(30):
+        sheet.append(["Acme", "owner@acme.example"] + ["x"] * 2_000)
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(BadFile, match="more than 20 columns"):
+        read_rows("wide.xlsx", out.getvalue())

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from services.exports import FORMULA_STARTS, file_name, looks_like_formula, neutralise, to_csv, to_xlsx
+from services.exports import FORMULA_STARTS, file_name, is_reserved, looks_like_formula, neutralise, to_csv, to_xlsx
 
 COLUMNS = [("name", "Organization name"), ("qty", "Quantity")]
 NASTY = ["=HYPERLINK(\"http://evil\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "plain", "1,250 user seats"]
@@ -42,8 +42,11 @@ def test_a_line_break_before_a_formula_is_caught():
 
 
 def test_reserved_device_names_are_not_file_names():
-    for name in ("con", "NUL", "com1", "Lpt9.csv", "aux.xlsx"):
-        assert file_name(name, "pools", "csv").lower() in ("pools.csv",)
+    assert file_name("COM¹", "pools", "csv") == "COM.csv"  # Windows reads COM¹ as COM1: never kept
+    assert file_name("lpt²", "pools", "csv") == "lpt.csv"
+    for name in ("con", "NUL", "com1", "Lpt9.csv", "aux.xlsx", "com0", "LPT0.txt"):
+        assert file_name(name, "pools", "csv").lower() in ("pools.csv",), name
+        assert is_reserved(name, "csv")
     assert file_name("console", "pools", "csv") == "console.csv"
 
 

@@ -129,3 +129,49 @@ def test_only_admins_manage_users_and_only_their_own_lars(db):
     assert {u.email for u in list_users(db, admin)} == {"admin@first.example", "operator@first.example",
                                                         "analyst@first.example"}
     assert all(u.active for u in list_users(db, admin))
+
+
+def test_wrong_current_passwords_count_towards_the_lockout(db):
+    from services.auth import MAX_FAILURES
+    from services.errors import SignInFailed
+    w = two_lars(db)
+    me = w.actors["operator@first.example"]
+    for _ in range(MAX_FAILURES - 1):
+        with pytest.raises(InvalidForm, match="correct the field"):
+            change_password(db, me, "guess", "a-much-longer-pass", "a-much-longer-pass")
+    with pytest.raises(SignInFailed, match="Too many failed sign-ins. Try again in 15 minutes"):
+        change_password(db, me, "guess", "a-much-longer-pass", "a-much-longer-pass")
+    with pytest.raises(SignInFailed, match="Too many"):  # even the right one, while locked
+        change_password(db, me, "s3cret-pass", "a-much-longer-pass", "a-much-longer-pass")
+    with pytest.raises(SignInFailed, match="Too many"):
+        authenticate(db, me.email, "s3cret-pass")
+
+
+def test_the_new_passwords_rules_are_checked_before_the_current_password(db):
+    """Else "at least 10 characters" would confirm a guessed current password."""
+    w = two_lars(db)
+    me = w.actors["operator@first.example"]
+    for current in ("s3cret-pass", "a-wrong-guess"):
+        with pytest.raises(InvalidForm) as refused:
+            change_password(db, me, current, "short", "short")
+        assert set(refused.value.errors) == {"new"}
+
+
+def test_a_password_check_waits_its_turn_and_gives_up_busy(monkeypatch):
+    import threading
+    from services import auth
+    from services.errors import SignInFailed
+    monkeypatch.setattr(auth, "HASH_WAIT_SECONDS", 0.2)
+    assert auth._HASHING.acquire()
+    try:
+        with pytest.raises(SignInFailed, match="busy"):
+            auth.verify_password(auth.hash_password("x"), "x")
+    finally:
+        auth._HASHING.release()
+    done = []
+    threading.Thread(target=lambda: done.append(auth.verify_password(auth.hash_password("x"), "x"))).start()
+    for _ in range(100):
+        if done:
+            break
+        threading.Event().wait(0.05)
+    assert done == [True]
