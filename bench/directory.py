@@ -1,6 +1,7 @@
-"""Directory page server time against the raw SQL doing the same work, at 1k and 20k resellers.
+"""Directory page server time against the raw SQL doing the same work, at 1k, 20k and 200k resellers.
 
     python -m bench.directory            # builds bench/data/*.db once, then measures
+    python -m bench.directory 200000     # one size
 
 Prints p50 times of: the service (list_directory), the whole Dash callback over HTTP
 (Flask test client, sign-in, CSRF and JSON included), and raw SQL fetching the same
@@ -87,6 +88,30 @@ def http_caller(db: Database):
     return call
 
 
+RAW_BY_FIGURE = """
+SELECT r.id FROM resellers r JOIN reseller_figures f ON f.reseller_id = r.id
+WHERE r.lar_id = :lar AND f.lar_id = :lar
+ORDER BY f.{column} DESC, r.id ASC LIMIT 100 OFFSET 0
+"""
+FIGURES = ("pools", "customers", "total_quantity", "allocated_quantity", "utilisation")
+
+
+def measure_figure_sorts(db: Database, actor) -> dict[str, tuple[float, float]]:
+    """Sorted by each stored figure, first page of every reseller: (service p50, raw SQL p50).
+    The raw SQL orders the same rows; the service also counts and computes the page's figures."""
+    results = {}
+    for column in FIGURES:
+        query = GridQuery(sort=((column, "desc"),), start=0, end=100)
+        raw_sql = text(RAW_BY_FIGURE.format(column=column))
+
+        def raw():
+            with db.engine.connect() as conn:
+                return conn.execute(raw_sql, {"lar": actor.lar_id}).scalars().all()
+        assert [r["id"] for r in list_directory(db, actor, query).rows] == raw(), column
+        results[column] = (p50(lambda: list_directory(db, actor, query)), p50(raw))
+    return results
+
+
 def measure(resellers: int, with_http: bool) -> dict:
     db = database(resellers)
     actor = load_actor(db, 2)  # operator@demo.example
@@ -105,11 +130,12 @@ def measure(resellers: int, with_http: bool) -> dict:
                "service": p50(lambda: list_directory(db, actor, query)), "raw": p50(raw)}
     if with_http:
         figures["http"] = p50(http_caller(db))
+    figures["sorts"] = measure_figure_sorts(db, actor)
     return figures
 
 
 def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [1_000, 20_000]
+    sizes = [int(a) for a in sys.argv[1:]] or [1_000, 20_000, 200_000]
     results = {}
     for i, n in enumerate(sizes):
         print(f"{n:,} resellers:")
@@ -121,6 +147,9 @@ def main() -> None:
         if "http" in f:
             line += f"; whole callback over HTTP {f['http']:.2f} ms ({f['http'] / f['raw']:.2f}x raw)"
         print(line)
+        for column, (service, raw) in f["sorts"].items():
+            print(f"    sorted by {column} (desc), first page: p50 service {service:.2f} ms, raw SQL {raw:.2f} ms, "
+                  f"ratio {service / raw:.2f}x")
     if len(sizes) > 1:
         small, large = results[sizes[0]], results[sizes[-1]]
         print(f"scaling {sizes[0]:,} -> {sizes[-1]:,}: service {large['service'] / small['service']:.2f}x, "

@@ -243,6 +243,11 @@ def load_demo(db: Database, resellers: int = 60, seed: int = 7, today: datetime 
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
                 ))
+    # The stored figures the directory sorts by (a trigger made a zero row per reseller).
+    from services.clock import utcnow
+    from services.reseller_figures import store_figures
+    with db.unit_of_work() as session:
+        store_figures(session, [r["id"] for r in rows.resellers], utcnow())
     # Planner statistics for what was just loaded: without them PostgreSQL guessed 153 pools
     # per reseller instead of 3 and scanned every customer assignment (15 ms instead of 0.1).
     if not db.is_sqlite:

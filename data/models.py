@@ -8,9 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -268,3 +270,17 @@ class UserSession(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime)
     client: Mapped[str | None] = mapped_column(String(64))
+
+
+class ResellerFigures(Base):
+    """A reseller's live figures, kept for sorting the directory (migration 0007): written by
+    services/reseller_figures.py; a trigger adds the row with the reseller."""
+    __tablename__ = "reseller_figures"
+    reseller_id: Mapped[int] = mapped_column(ForeignKey("resellers.id", ondelete="CASCADE"), primary_key=True)
+    lar_id: Mapped[int] = mapped_column(Integer)
+    pools: Mapped[int] = mapped_column(Integer, default=0)
+    customers: Mapped[int] = mapped_column(Integer, default=0)
+    total_quantity: Mapped[int] = mapped_column(BigInteger, default=0)
+    allocated_quantity: Mapped[int] = mapped_column(BigInteger, default=0)
+    utilisation: Mapped[float] = mapped_column(Float, default=0)
+    valid_until: Mapped[datetime | None] = mapped_column(DateTime)

@@ -25,6 +25,7 @@ from services.pool_form import (
     whole_number,
 )
 from services.pool_state import pool_expires, reseller_pool_labels
+from services.reseller_figures import store_figures
 from services.resellers import own_reseller
 from services.subscriptions import availability, subscription_facts
 from services.units import format_quantity
@@ -115,6 +116,7 @@ def add_pools(db: Database, actor: Actor, reseller_id, requests: Sequence[Mappin
                          expires_at=fields.expires_at)
             created.append({"id": pool.id, "service": service, "expired": fields.expiration == NOW,
                             "quantity": format_quantity(sub.unit, fields.quantity)})
+        store_figures(session, [reseller.id], now)
         labels = reseller_pool_labels(session, reseller.id)
         return [{**c, "name": labels[c["id"]]} for c in created]
 
@@ -199,6 +201,8 @@ def edit_pool(db: Database, actor: Actor, reseller_id, pool_id, version, changes
         audit.record(session, actor, "pool.edit", f"pool:{pool.id}", reseller_id=reseller.id,
                      expiration=choice, before={k: v for k, v in before.items() if after[k] != v},
                      after={k: v for k, v in after.items() if before[k] != v})
+        session.flush()
+        store_figures(session, [reseller.id], now)
         return {"id": pool.id, "name": reseller_pool_labels(session, reseller.id)[pool.id], "expired": not live_after}
 
 

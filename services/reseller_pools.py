@@ -15,6 +15,7 @@ from services.clock import utcnow
 from services.errors import DomainError, NotFound
 from services.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
 from services.pool_release import release_pool
+from services.reseller_figures import store_figures
 from services.pool_state import (
     EXPIRED, PENDING, effective_expiration, effective_status, pool_expires, reseller_pool_labels,
 )
@@ -113,4 +114,6 @@ def return_to_pool(db: Database, actor: Actor, reseller_id, pool_ids) -> list[st
             audit.record(session, actor, "pool.return", f"pool:{pool.id}", reseller_id=reseller.id,
                          subscription_id=sub.id, quantity=pool.quantity)
             release_pool(session, actor, pool, now)
+        session.flush()
+        store_figures(session, [reseller.id], now)
         return [label for _, _, label in chosen]

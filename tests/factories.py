@@ -9,6 +9,7 @@ from data.models import AllocationEvent, CustomerAssignment, Reseller, ResellerP
 from services.actor import Actor
 from services.auth import hash_password
 from services.clock import utcnow
+from services.reseller_figures import store_figures
 
 
 @dataclass
@@ -76,6 +77,7 @@ class World:
             session.flush()
             session.add(AllocationEvent(at=created_at, reseller_pool_id=pool.id, purchased_delta=quantity,
                                         allocated_delta=0))
+            store_figures(session, [reseller_id], utcnow())  # as the services do
             return pool.id
 
     def assign(self, pool_id: int, customer_id: int, quantity: int, at: datetime | None = None,
@@ -89,6 +91,7 @@ class World:
             session.get(ResellerPool, pool_id).assigned_quantity += quantity
             session.add(AllocationEvent(at=at, reseller_pool_id=pool_id, purchased_delta=0, allocated_delta=quantity))
             session.flush()
+            store_figures(session, [session.get(ResellerPool, pool_id).reseller_id], utcnow())
             return assignment.id
 
 

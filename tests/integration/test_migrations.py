@@ -81,3 +81,34 @@ def test_0003_turns_stored_expiry_into_dates_and_never_reuses_a_pool_id(url):
             with conn.begin_nested():
                 conn.execute(text("UPDATE reseller_pools SET status = 'Expired' WHERE id = 1"))
     engine.dispose()
+
+
+def test_0007_gives_every_reseller_a_figures_row_computed_on_the_first_sorted_read(url):
+    from data.db import Database
+    from services.actor import Actor
+    from services.directory_query import list_directory
+    from services.grid_query import GridQuery
+    command.upgrade(alembic_config(url), "0002")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        _fill_at_0002(conn)
+        conn.execute(text("INSERT INTO resellers (id, lar_id, organization_name, email, status, customer_visibility) "
+                          "VALUES (2, 1, 'Q', 'q@q.example', 'Invited', true)"))
+    command.upgrade(alembic_config(url), "head")
+    with engine.begin() as conn:
+        stale = conn.execute(text("SELECT reseller_id, pools, valid_until FROM reseller_figures ORDER BY reseller_id")
+                             .columns(valid_until=DateTime)).all()
+        assert [(r.reseller_id, r.pools) for r in stale] == [(1, 0), (2, 0)]
+        assert all(r.valid_until < datetime(1971, 1, 1) for r in stale)  # stale: computed when first needed
+        # The trigger gives a reseller added later its row.
+        conn.execute(text("INSERT INTO resellers (id, lar_id, organization_name, email, status, customer_visibility) "
+                          "VALUES (3, 1, 'Z', 'z@z.example', 'Invited', true)"))
+        assert conn.execute(text("SELECT count(*) FROM reseller_figures WHERE reseller_id = 3")).scalar() == 1
+    engine.dispose()
+    db = Database(url)
+    page = list_directory(db, Actor(user_id=1, lar_id=1, role="analyst", email="a@l.example"),
+                          GridQuery(sort=(("pools", "desc"),)))
+    assert [(r["organization_name"], r["pools"]) for r in page.rows] == [("R", 1), ("Q", 0), ("Z", 0)]
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT pools, customers FROM reseller_figures WHERE reseller_id = 1")).one() == (1, 1)
+    db.dispose()

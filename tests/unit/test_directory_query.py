@@ -77,3 +77,49 @@ def test_page_size_is_bounded(db):
         w.reseller(w.first, f"R{i}", f"r{i}@x.example")
     page = list_directory(db, w.actors["operator@first.example"], GridQuery(start=-5, end=10**9))
     assert page.total == 3 and len(page.rows) == 3
+
+
+def test_analysts_sort_by_pools_customers_totals_and_utilisation(db):
+    """Sorted on the server over every reseller, from the stored figures."""
+    w = two_lars(db)
+    seats = w.subscription(w.first, purchased=10_000)
+    objects = w.subscription(w.first, purchased=10_000, unit="objects")
+    a = w.reseller(w.first, "Alpha", "a@x.example")  # 2 pools, 300 seats, 30 used: 10 %
+    b = w.reseller(w.first, "Beta", "b@x.example")   # 1 pool, 1,000 objects, 900 used: 90 %
+    w.reseller(w.first, "Gamma", "c@x.example")      # nothing
+    pa = w.pool(a, seats, 100)
+    w.pool(a, seats, 200)
+    pb = w.pool(b, objects, 1000)
+    w.assign(pa, w.customer("One"), 30)
+    for i in range(3):
+        w.assign(pb, w.customer(f"B{i}"), 300)
+    analyst = w.actors["analyst@first.example"]
+
+    def order(column, direction="desc"):
+        return _names(list_directory(db, analyst, GridQuery(sort=((column, direction),))))
+    assert order("pools") == ["Alpha", "Beta", "Gamma"]
+    assert order("customers") == ["Beta", "Alpha", "Gamma"]
+    assert order("total_quantity") == ["Beta", "Alpha", "Gamma"]
+    assert order("allocated_quantity", "asc") == ["Gamma", "Alpha", "Beta"]
+    assert order("utilisation") == ["Beta", "Alpha", "Gamma"]
+    rows = {r["organization_name"]: r["utilisation"] for r in list_directory(db, analyst, GridQuery()).rows}
+    assert rows == {"Alpha": "10.0", "Beta": "90.0", "Gamma": "—"}
+    # Filtered and searched like any other sort; another LAR's resellers never appear.
+    w.pool(w.reseller(w.second, "Other", "o@x.example"), w.subscription(w.second, purchased=9000), 5000)
+    assert _names(list_directory(db, analyst, GridQuery(search="b@", sort=(("pools", "desc"),)))) == ["Beta"]
+
+
+def test_a_passing_date_re_sorts_the_stored_figures(db):
+    w = two_lars(db)
+    seats = w.subscription(w.first, purchased=10_000)
+    a = w.reseller(w.first, "Alpha", "a@x.example")
+    b = w.reseller(w.first, "Beta", "b@x.example")
+    w.pool(a, seats, 100, expires_at=w.now + timedelta(days=2))
+    w.pool(a, seats, 100, expires_at=w.now + timedelta(days=2))
+    w.pool(b, seats, 100)
+    analyst = w.actors["analyst@first.example"]
+    by_pools = GridQuery(sort=(("pools", "desc"),))
+    assert _names(list_directory(db, analyst, by_pools, now=w.now)) == ["Alpha", "Beta"]
+    later = w.now + timedelta(days=3)  # Alpha's pools have ended: nobody wrote anything
+    assert _names(list_directory(db, analyst, by_pools, now=later)) == ["Beta", "Alpha"]
+    assert [r["pools"] for r in list_directory(db, analyst, by_pools, now=later).rows] == [1, 0]

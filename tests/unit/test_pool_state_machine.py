@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select, update
 
 from data.catalog import PAYMENT_TYPES, SERVICE_UNITS
 from data.models import (
-    AllocationEvent, AuditEvent, CustomerAssignment, Reseller, ResellerPool, Subscription, Tenant,
+    AllocationEvent, AuditEvent, CustomerAssignment, Reseller, ResellerFigures, ResellerPool, Subscription, Tenant,
 )
 from services.clock import utcnow
 from services.dashboard import kpis
@@ -21,6 +21,7 @@ from services.errors import Conflict, DomainError, InvalidForm, ResellersInUse
 from services.grid_query import GridQuery
 from services.pool_changes import MAPPED_ONLY, add_pools, edit_pool, edit_pool_form
 from services.pool_state import pool_expires
+from services.reseller_figures import live_figures, refresh_stale
 from services.reseller_pools import list_pools, return_to_pool
 from services.resellers import delete_resellers
 from services.subscriptions import availability
@@ -278,6 +279,7 @@ class AllocationMachine(RuleBasedStateMachine):
             with self.db.unit_of_work() as s:
                 s.execute(update(ResellerPool).where(ResellerPool.id == self._pick(pools, which))
                           .values(expires_at=utcnow() - timedelta(seconds=1)))
+                self._clock_passed_the_date(s)
             self._saw("date passes")
 
     @precondition(lambda self: not self.ended)
@@ -288,6 +290,7 @@ class AllocationMachine(RuleBasedStateMachine):
         with self.db.unit_of_work() as s:
             s.execute(update(Subscription).where(Subscription.id == self.ended)
                       .values(expires_at=utcnow() - timedelta(seconds=1)))
+            self._clock_passed_the_date(s)
         self._saw("subscription ends")
 
     @precondition(lambda self: len(self._resellers()) >= 3)
@@ -334,6 +337,30 @@ class AllocationMachine(RuleBasedStateMachine):
             assert not live or pool.seats_held, f"live pool {pool.id} holds no seats"
             assert 0 <= pool.assigned_quantity <= pool.quantity
             assert ledger.get(pool.id) == pool.quantity, (pool.id, ledger.get(pool.id), pool.quantity)
+
+    @staticmethod
+    def _clock_passed_the_date(session):
+        """These rules move a date back instead of the clock forward; a stored figure's
+        valid_until would have passed too, as the clock reached the date."""
+        session.execute(update(ResellerFigures).where(ResellerFigures.valid_until.is_not(None))
+                        .values(valid_until=utcnow() - timedelta(seconds=1)))
+
+    @invariant()
+    def stored_figures_match_the_live_ones(self):
+        now = utcnow()
+        refresh_stale(self.db, self.op.lar_id, now)
+        with self.db.reading() as s:
+            stored = {f.reseller_id: f for f in s.scalars(select(ResellerFigures)).all()}
+            ids = [rid for rid, _status in self._resellers()]
+            live = live_figures(s, ids, now)
+        assert set(ids) <= set(stored)
+        for rid in ids:
+            f = live.get(rid) or {"pools": 0, "customers": 0, "total": {}, "allocated": {}}
+            row = stored[rid]
+            total, allocated = sum(f["total"].values()), sum(f["allocated"].values())
+            assert (row.pools, row.customers, row.total_quantity, row.allocated_quantity) == \
+                (f["pools"], f["customers"], total, allocated), rid
+            assert abs(row.utilisation - (allocated * 100 / total if total else 0)) < 0.001
 
     @invariant()
     def ids_are_never_reused(self):
