@@ -49,6 +49,28 @@ def prepare_database(settings: Settings) -> Database:
     return db
 
 
+# Dash's page, plus a preload of AG Grid's lazily loaded chunk: fetched beside the other
+# scripts instead of after the layout arrives (a round trip and 245 KB later on a slow link).
+INDEX = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+        <link rel="preload" href="/_dash-component-suites/dash_ag_grid/async-community.js" as="script">
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
+
 def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or Settings.from_env()
     db = prepare_database(settings)
@@ -79,6 +101,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         external_stylesheets=dmc.styles.ALL,
     )
     app.layout = app_layout
+    app.index_string = INDEX
     jobs.configure(settings, server.extensions["mail_transport"])
     init_security(server, production=settings.production, script_hashes=app.csp_hashes)
     init_compression(server)
