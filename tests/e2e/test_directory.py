@@ -161,6 +161,8 @@ def test_delete_needs_yes_refuses_active_pools_and_deletes_the_rest(page, server
     expect(page.locator("#dir-delete-confirm-text")).to_be_hidden()
     shoot(page, "directory-delete-refused")
     page.click("#dir-delete-cancel")
+    # Closed, and focus handed back to Delete: typing before that could press Delete again.
+    expect(page.locator("#dir-delete-open")).to_be_focused()
     assert _reseller(server, busy.id) is not None
 
     find_and_select(page, idle.email, idle.id)
