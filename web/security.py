@@ -85,6 +85,10 @@ def init_security(server: Flask, production: bool, script_hashes=lambda: ()) -> 
         if not request.path.startswith(CACHEABLE_PREFIXES) or response.mimetype == "text/html":
             # Pages, callback answers and downloads carry one LAR's data: never kept anywhere.
             response.headers["Cache-Control"] = "no-store"
+        elif response.status_code == 200 and (request.args.get("m") or request.args.get("v")):
+            # Dash puts the file's version in its own assets' and favicon's addresses (?m=, ?v=):
+            # kept for a year, a reload asks for nothing (Flask's default made each one a round trip).
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         if production:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if "CONTENT_SECURITY_POLICY" not in server.config:

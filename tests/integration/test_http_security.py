@@ -261,3 +261,11 @@ def test_the_sign_in_page_says_why_a_session_ended(app):
     page = app.server.test_client().get("/login?ended=1&next=/").get_data(as_text=True)
     assert "Your session ended" in page
     assert "Your session ended" not in app.server.test_client().get("/login").get_data(as_text=True)
+
+
+def test_versioned_code_is_kept_by_browsers_and_unversioned_is_not(signed_in):
+    client = signed_in("analyst@demo.example")
+    page = client.get("/").get_data(as_text=True)
+    asset = re.search(r'src="(/assets/[^"]+\?m=[^"]+)"', page).group(1)
+    assert client.get(asset).headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert "immutable" not in client.get("/assets/app.css").headers.get("Cache-Control", "")
