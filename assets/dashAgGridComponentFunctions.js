@@ -62,3 +62,9 @@ dagfuncs.activateCellControl = function (params) {
   }
   return false;
 };
+
+// One Tab stop per grid: Tab and Shift+Tab leave it (AG Grid: false hands the key to the
+// browser); arrow keys move between cells inside.
+dagfuncs.leaveGridOnTab = function () {
+  return false;
+};

@@ -33,6 +33,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         if (page > 1) params.set(prefix + '_page', String(page));
       }
       var search = params.toString();
+      try { sessionStorage.setItem('view:' + window.location.pathname, search); } catch (e) { /* private mode */ }
       var url = window.location.pathname + (search ? '?' + search : '') + window.location.hash;
       if (url !== window.location.pathname + window.location.search + window.location.hash) {
         window.history.replaceState(window.history.state, '', url);
@@ -51,3 +52,16 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     },
   },
 });
+
+// Links back to the directory ("← Reseller directory", the navigation) return to the view the
+// user left there in this tab, as Back does, instead of the unsorted first page.
+document.addEventListener('click', function (event) {
+  var link = event.target && event.target.closest ? event.target.closest('a[href="/"]') : null;
+  if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  var view = null;
+  try { view = sessionStorage.getItem('view:/'); } catch (e) { return; }
+  if (!view) return;
+  event.preventDefault();
+  event.stopPropagation();
+  window.location.assign('/?' + view);
+}, true);

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 from dash import ctx
 from flask import current_app, request
@@ -42,7 +43,9 @@ def notice(message: str, ok: bool = True) -> list[dict]:
         "title": "Done" if ok else "Not done",
         "message": message,
         "color": "green" if ok else "red",
-        "autoClose": 5000 if ok else 9000,
+        # Mantine restarts a notification's timer only when its duration changes: a few
+        # milliseconds more or less each time give a replaced message its full time.
+        "autoClose": (5000 if ok else 9000) + time.monotonic_ns() // 1_000_000 % 200,
     }
     return [{"action": "update", **note}, {"action": "show", **note}]
 

@@ -44,7 +44,9 @@ def register(app) -> None:
             why = grid.MAPPED_ONLY_HINT
         else:
             why = ""
-        return bool(read_only) or count != 1, bool(read_only) or count == 0, bool(why), why or grid.ADD_POOL_HINT, not why
+        # Map takes exactly one Unmapped entry (the service refuses anything else too).
+        can_map = not read_only and count == 1 and rows[0].get("status") == "Unmapped"
+        return not can_map, bool(read_only) or count == 0, bool(why), why or grid.ADD_POOL_HINT, not why
 
     bump_refresh(app, grid.SPEC, Input("addpool-done", "data"))  # a pool added from this page
 
@@ -191,14 +193,18 @@ def _register_delete(app) -> None:
         return True, text, "", refusal, "block", "inline-block" if others else "none", "none", \
             "block" if others else "none"
 
-    @app.callback(
+    # In the browser, so Delete is enabled as "yes" is typed (a round trip later, a quick Tab
+    # skipped the still-disabled button). The same rule as resellers.confirms_deletion, which
+    # the server applies again.
+    app.clientside_callback(
+        """function (value) {
+            var unconfirmed = typeof value !== 'string' || value.trim().toLowerCase() !== 'yes';
+            return [unconfirmed, unconfirmed];
+        }""",
         Output("dir-delete-submit", "disabled"),
         Output("dir-delete-rest", "disabled"),
         Input("dir-delete-confirm-text", "value"),
     )
-    def confirmation_typed(value):
-        unconfirmed = not resellers.confirms_deletion(value)
-        return unconfirmed, unconfirmed
 
     @app.callback(
         Output("dir-delete-modal", "opened", allow_duplicate=True),
@@ -209,17 +215,21 @@ def _register_delete(app) -> None:
         NOTIFY,
         Input("dir-delete-submit", "n_clicks"),
         Input("dir-delete-rest", "n_clicks"),
+        Input("dir-delete-confirm-text", "n_submit"),
         State("dir-grid", "selectedRows"),
         State("dir-delete-confirm-text", "value"),
         State("dir-refresh", "data"),
+        State("dir-delete-submit", "display"),
         prevent_initial_call=True,
     )
-    def delete(_submit, _rest, selected, confirmation, refresh):
-        require_click(_submit or _rest)
+    def delete(_submit, _rest, entered, selected, confirmation, refresh, submit_shown):
+        """Delete, Delete the others, or Enter in the Yes box (the dialog's visible action)."""
+        require_click(_submit or _rest or entered)
+        rest = ctx.triggered_id == "dir-delete-rest" or (
+            ctx.triggered_id == "dir-delete-confirm-text" and submit_shown == "none")
         try:
             deleted = resellers.delete_resellers(
-                db(), actor(), selected_ids(selected), confirmation,
-                delete_the_rest=ctx.triggered_id == "dir-delete-rest",
+                db(), actor(), selected_ids(selected), confirmation, delete_the_rest=rest,
             )
         except ResellersInUse as refused:
             rest = "inline-block" if refused.deletable_count else "none"

@@ -93,13 +93,16 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
     @app.callback(
         Output(f"{p}-query", "data", allow_duplicate=True),
         Input(f"{p}-search", "n_submit"),
-        State(f"{p}-search", "value"),
+        Input(f"{p}-search", "value"),  # debounced: sent on Enter and when the box loses focus
         State(f"{p}-query", "data"),
         prevent_initial_call=True,
     )
-    def search(submitted, text, query):
-        require_click(submitted)
-        return {**(query or {}), "search": (text or "").strip()}
+    def search(_submitted, text, query):
+        """Enter searches; so does leaving the box, so what it shows is what the rows match."""
+        text = (text if isinstance(text, str) else "").strip()
+        if text == (query or {}).get("search", ""):
+            raise PreventUpdate
+        return {**(query or {}), "search": text}
 
     @app.callback(
         Output(f"{p}-query", "data", allow_duplicate=True),

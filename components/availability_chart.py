@@ -29,10 +29,11 @@ HOVER = (
 
 def y_range(series: list[dict]) -> list[float]:
     """Fitted to the data, so lines between 85 % and 100 % are not flat: from 5 points under
-    the lowest value (rounded down to a multiple of 5, at least 0) to just over 100 %."""
+    the lowest value (rounded down to a multiple of 5, at least 0) to 100 % (markers on the
+    edge are drawn whole: cliponaxis is off)."""
     values = [p["available_pct"] for s in series for p in s["points"] if p["available_pct"] is not None]
     low = min(values, default=0)
-    return [max(0, math.floor((low - 5) / 5) * 5), 102]
+    return [max(0, math.floor((low - 5) / 5) * 5), 100]
 
 
 def availability_figure(series: list[dict]) -> go.Figure:
@@ -47,6 +48,7 @@ def availability_figure(series: list[dict]) -> go.Figure:
             # Plotly reads a few HTML tags in names; escaped, a pool name stays text.
             name=html.escape(s["name"]),
             mode="lines+markers",
+            cliponaxis=False,
             line={"color": colours[s["pool_id"]], "width": 2},
             hovertemplate=HOVER,
             meta=s["pool_id"],
@@ -81,7 +83,8 @@ def availability_panel(series: list[dict]):
                 dmc.GridCol(dmc.CheckboxGroup(
                     id="trend-pools",
                     value=[str(s["pool_id"]) for s in series],
-                    children=dmc.Stack([dmc.Checkbox(label=s["name"] + (" (expired)" if s["expired"] else ""),
+                    # The grid's label as it is; an expired pool says so underneath.
+                    children=dmc.Stack([dmc.Checkbox(label=s["name"], description="Expired" if s["expired"] else None,
                                                      value=str(s["pool_id"]), color=colours[s["pool_id"]])
                                         for s in series], gap=6),
                 ), span=3, className="trend-legend"),

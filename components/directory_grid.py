@@ -34,7 +34,7 @@ SPEC = GridSpec(
     search_placeholder="Search by tenant owner",
     header_px=60,
     export_kinds={"total_quantity": "quantities", "allocated_quantity": "quantities", "invited_at": "date",
-                  "mapped_at": "date"},
+                  "mapped_at": "date", "utilisation": "number"},
     row_px=50,
     noun=("reseller", "resellers"),
     empty_none="No resellers in your directory yet. Invite new reseller adds the first.",
@@ -93,7 +93,7 @@ def delete_modal():
             [
                 dmc.Text(id="dir-delete-text", size="sm"),
                 dmc.Alert(id="dir-delete-refusal", color="red", variant="light", display="none"),
-                dmc.TextInput(id="dir-delete-confirm-text", label="Enter Yes to confirm", placeholder="Yes",
+                dmc.TextInput(id="dir-delete-confirm-text", label="Enter Yes to confirm", placeholder="Yes", n_submit=0,
                               autoComplete="off"),
                 dmc.Group(
                     [

@@ -106,9 +106,10 @@ def grid_section(spec: GridSpec, visible: list[str], read_only: bool, actions: l
             ),
             dmc.Paper(
                 [
-                    server_grid(f"{p}-grid", with_visibility(spec.columns, visible), read_only=read_only,
+                    server_grid(f"{p}-grid", view.sorted_columns(with_visibility(spec.columns, visible)),
+                                read_only=read_only,
                                 height=spec.height, selectable=spec.selectable and not read_only,
-                                row_height=spec.row_px, initial_state=view.grid_state()),
+                                row_height=spec.row_px),
                     html.Div(id=f"{p}-empty", className="grid-empty"),
                 ],
                 withBorder=True, radius="md", className="grid-paper", id=f"{p}-paper",

@@ -26,12 +26,13 @@ class GridView:
         """What the grid's query Store holds."""
         return {"search": self.search, "filters": self.filters}
 
-    def grid_state(self) -> dict | None:
-        """AG Grid's initialState: the sort the grid opens with. (The page is opened by
-        assets/grid_url.js once rows arrive: the infinite row model ignores it here.)"""
-        if not self.sort:
-            return None
-        return {"sort": {"sortModel": [{"colId": c, "sort": d} for c, d in self.sort]}}
+    def sorted_columns(self, column_defs: list[dict]) -> list[dict]:
+        """Column definitions opening with this view's sort (initialSort). Not AG Grid's
+        initialState: given one, the grid took its columns' visibility and widths from it too
+        (hidden columns shown, widths reset). The page is opened by assets/grid_url.js once
+        rows arrive: the infinite row model ignores a page given up front."""
+        sort = dict(self.sort)
+        return [{**c, "initialSort": sort[c["field"]]} if c["field"] in sort else c for c in column_defs]
 
 
 def _text(value) -> str:

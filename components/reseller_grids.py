@@ -8,7 +8,7 @@ POOLS = GridSpec(
     prefix="pools",
     name="pools",
     columns=[
-        {"field": "name", "headerName": "Pool name", "sortable": True, "tooltipField": "name", "minWidth": 200,
+        {"field": "name", "headerName": "Pool name", "sortable": True, "tooltipField": "name", "minWidth": 190,
          "flex": 1.6, "cellClass": "wrap-2"},
         {"field": "service", "headerName": "Service", "sortable": True, "tooltipField": "service", "minWidth": 150,
          "flex": 1, "cellClass": "wrap-2"},
@@ -16,7 +16,7 @@ POOLS = GridSpec(
         {"field": "payment_type", "headerName": "Payment type", "sortable": True, "width": 132, "cellClass": "wrap-2"},
         {"field": "quantity", "headerName": "Quantity", "sortable": True, "width": 130, "cellClass": "wrap-2 units"},
         {"field": "allocated", "headerName": "Allocated", "sortable": True, "width": 120, "cellClass": "wrap-2 units"},
-        {"field": "status", "headerName": "Status", "cellRenderer": "StatusBadge", "sortable": True, "width": 142},
+        {"field": "status", "headerName": "Status", "cellRenderer": "StatusBadge", "sortable": True, "width": 162},
         {"field": "expires_at", "headerName": "Expiration", "sortable": True, "width": 110},
     ],
     default_visible=["name", "service", "source", "payment_type", "quantity", "allocated", "status", "expires_at"],

@@ -7,7 +7,7 @@ PAGE_SIZE = 50
 
 
 def server_grid(grid_id: str, column_defs: list[dict], read_only: bool = False, height: str = "560px",
-                selectable: bool = True, row_height: int = 42, initial_state: dict | None = None):
+                selectable: bool = True, row_height: int = 42):
     return dag.AgGrid(
         id=grid_id,
         columnDefs=column_defs,
@@ -26,11 +26,12 @@ def server_grid(grid_id: str, column_defs: list[dict], read_only: bool = False, 
             "maxBlocksInCache": 20,
             **({"rowSelection": {"mode": "multiRow", "headerCheckbox": False, "enableClickSelection": False}}
                if selectable else {}),
-            # Cells take focus: arrow keys move, Space selects the row, Enter opens a link.
+            # Cells take focus: arrow keys move, Space selects the row, Enter opens a link; Tab
+            # leaves the grid for the next control instead of walking through every cell.
+            "tabToNextCell": {"function": "leaveGridOnTab(params)"},
             "suppressNoRowsOverlay": True,  # the section shows its own empty state
             "tooltipShowDelay": 300,
             "context": {"readOnly": read_only},
-            **({"initialState": initial_state} if initial_state else {}),
         },
         style={"height": height, "width": "100%"},
     )

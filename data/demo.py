@@ -156,7 +156,7 @@ class _Builder:
             "id": rid, "lar_id": lar, "tenant_id": tenant_id if status == "Mapped" else None,
             "organization_name": name, "email": email, "status": status,
             "customer_visibility": rng.random() > 0.2 or showcase, "invited_at": invited,
-            "mapped_at": invited + timedelta(days=rng.randint(0, 20)) if status == "Mapped" else None,
+            "mapped_at": min(self.today, invited + timedelta(days=rng.randint(0, 20))) if status == "Mapped" else None,
         })
         if status == "Mapped" and (rng.random() < 0.8 or showcase):
             for k in range(rng.randint(3 if showcase else 1, 4)):

@@ -95,6 +95,10 @@ def _xlsx_table(rows, columns, kinds):
                 header.append(f"{title} ({UNIT_HEADERS[unit]})" if title.lower() != UNIT_HEADERS[unit] else title)
                 getters.append(lambda i, row, unit=unit, parsed=parsed: parsed[i].get(unit) if parsed[i] else 0)
                 formats.append("#,##0")
+        elif kind == "number":
+            header.append(title)
+            getters.append(lambda i, row, field=field: _as_number(row.get(field)))
+            formats.append("0.0")
         elif kind == "date":
             header.append(title)
             getters.append(lambda i, row, field=field: _as_date(row.get(field)))
@@ -107,6 +111,14 @@ def _xlsx_table(rows, columns, kinds):
     return header, table, formats
 
 
+def _as_number(value):
+    """A figure shown as text ("23.7"); "—" (no figure) becomes an empty cell."""
+    try:
+        return float(value) if isinstance(value, str) and value.strip() not in ("", "—") else None
+    except ValueError:
+        return _cell(value)
+
+
 def _as_date(value):
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return date.fromisoformat(value)
@@ -114,7 +126,7 @@ def _as_date(value):
 
 
 def _typed_cell(sheet, value, number_format):
-    if number_format and isinstance(value, (int, date)) and not isinstance(value, bool):
+    if number_format and isinstance(value, (int, float, date)) and not isinstance(value, bool):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = number_format
         return cell

@@ -44,6 +44,7 @@ def test_keyboard_reaches_rows_selects_with_space_and_opens_with_enter(page, ser
     expect(page.locator(f'.ag-row[row-id="{row_id}"].ag-row-selected').first).to_be_visible()
     expect(page.locator("#dir-delete-open")).to_be_enabled()
     shoot(page, "keyboard-row-selected")
+
     for _ in range(4):  # to the Organization name cell (after the checkbox column)
         if page.evaluate("(document.activeElement.closest('.ag-cell') || {getAttribute: () => ''})"
                          ".getAttribute('col-id')") == "organization_name":
@@ -52,6 +53,15 @@ def test_keyboard_reaches_rows_selects_with_space_and_opens_with_enter(page, ser
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"/resellers/{row_id}$"))
     assert row_id == str(first.id) or row_id.isdigit()
+
+
+def test_tab_leaves_a_grid_in_one_step(page, server):
+    sign_in(page)
+    for key in ("Tab", "Shift+Tab"):
+        page.locator(".ag-row[row-index='3'] [col-id='customers']").click()  # a cell with no control
+        expect(page.locator(".ag-row[row-index='3'] .ag-cell-focus")).to_have_count(1)
+        page.keyboard.press(key)
+        assert page.evaluate("!document.activeElement.closest('.ag-body')"), key
 
 
 def test_search_filter_sort_and_page_survive_reload_back_and_a_shared_link(page, server):
@@ -167,7 +177,10 @@ def test_the_chart_spans_six_months_and_fits_its_y_axis(page, server):
     first = _first_reseller(server)
     sign_in(page)
     page.goto(f"{page.base_url}/resellers/{first.id}")
-    expect(page.locator("#trend-graph .xtick")).to_have_count(7)  # six month starts and today
+    from services.clock import utcnow
+    from services.dashboard import trend_dates
+    ticks = len(trend_dates(utcnow().date()))  # six month starts and today (6 on a first of the month)
+    expect(page.locator("#trend-graph .xtick")).to_have_count(ticks)
     low = float(page.locator("#trend-graph .ytick").first.text_content().rstrip("%"))
     points = page.evaluate("document.getElementById('trend-graph').querySelector('.js-plotly-plot')"
                            ".data.flatMap(t => t.y)")
@@ -214,3 +227,50 @@ def test_a_newer_result_replaces_the_older_one_of_the_same_action(page, server):
     for email in ("analyst@demo.example", "operator@demo.example"):
         page.get_by_role("row", name=email).get_by_role("switch").click()
         expect(page.get_by_role("row", name=email)).to_contain_text("Active")
+
+
+def test_a_sorted_link_keeps_the_chosen_columns_and_fits(page, server):
+    sign_in(page, "analyst@demo.example")
+    page.goto(page.base_url + "/?dir_sort=utilisation.desc")
+    expect(page.locator(".ag-row[row-index='0'][row-id]")).to_be_visible()
+    expect(page.locator(".ag-header-cell[col-id='invited_at']")).to_have_count(0)  # still hidden
+    expect(page.locator(".ag-header-cell[col-id='utilisation'] .ag-sort-descending-icon")).to_be_visible()
+    assert page.evaluate("(() => { const v = document.querySelector('#dir-grid .ag-center-cols-viewport');"
+                         " return v.scrollWidth <= v.clientWidth + 1; })()")
+    assert _cut_off(page, "dir-grid") == []
+
+
+def test_leaving_the_search_box_searches_and_the_back_link_keeps_the_view(page, server):
+    sign_in(page)
+    page.fill("#dir-search", "networks")
+    page.locator("#dir-search").blur()
+    expect(page.locator("#dir-count")).not_to_have_text("60 resellers")
+    expect(page).to_have_url(re.compile(r"dir_q=networks"))
+    count = page.inner_text("#dir-count")
+    page.locator(".ag-row[row-index='0'][row-id] .cell-link").click()
+    page.wait_for_url(re.compile(r"/resellers/\d+"))
+    page.get_by_role("link", name="← Reseller directory").click()
+    expect(page).to_have_url(re.compile(r"dir_q=networks"))
+    expect(page.locator("#dir-search")).to_have_value("networks")
+    expect(page.locator("#dir-count")).to_have_text(count)
+
+
+def test_map_waits_for_one_unmapped_entry_and_delete_takes_enter(page, server):
+    with server["db"].reading() as s:
+        invited = s.execute(select(Reseller.id, Reseller.email).where(
+            Reseller.lar_id == LAR, Reseller.status == "Invited",
+            Reseller.id.not_in(select(ResellerPool.reseller_id))).order_by(Reseller.id.desc())).first()
+    sign_in(page)
+    page.fill("#dir-search", invited.email)
+    page.press("#dir-search", "Enter")
+    expect(page.locator(".ag-row[row-id]")).to_have_count(1)
+    page.locator(f'.ag-row[row-id="{invited.id}"] .ag-selection-checkbox input').check()
+    expect(page.locator("#dir-map-open")).to_be_disabled()  # Invited: nothing to map yet
+    page.click("#dir-delete-open")
+    box = page.locator("#dir-delete-confirm-text")
+    box.fill("yes")
+    expect(page.locator("#dir-delete-submit")).to_be_enabled()
+    box.press("Enter")
+    expect(page.get_by_text(re.compile(r"^Deleted 1 reseller"))).to_be_visible()
+    with server["db"].reading() as s:
+        assert s.get(Reseller, invited.id) is None

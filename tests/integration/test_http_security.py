@@ -68,9 +68,11 @@ def test_analyst_delete_is_refused_by_the_service(signed_in, app):
     target = sorted(ids.items())[0]
     response = dash_call(
         signed_in("analyst@demo.example"), DELETE_OUT,
-        [("dir-delete-submit", "n_clicks", 1), ("dir-delete-rest", "n_clicks", None)],
+        [("dir-delete-submit", "n_clicks", 1), ("dir-delete-rest", "n_clicks", None),
+         ("dir-delete-confirm-text", "n_submit", None)],
         [("dir-grid", "selectedRows", [{"id": target[1], "organization_name": target[0]}]),
-         ("dir-delete-confirm-text", "value", "Yes"), ("dir-refresh", "data", 0)],
+         ("dir-delete-confirm-text", "value", "Yes"), ("dir-refresh", "data", 0),
+         ("dir-delete-submit", "display", "inline-block")],
     )
     assert response.status_code == 200
     assert "analyst" in json.dumps(response.get_json()["response"]["notify"])
@@ -85,9 +87,11 @@ def test_another_lars_reseller_id_is_refused_and_leaks_nothing(signed_in, app):
                                ("dir-visibility-target", "data"), ("notify", "sendNotifications")],
                       [("dir-grid", "cellRendererData", {"colId": "customer_visibility", "rowId": str(rid), "value": {}})])
     deleted = dash_call(client, DELETE_OUT,
-                        [("dir-delete-submit", "n_clicks", 1), ("dir-delete-rest", "n_clicks", None)],
+                        [("dir-delete-submit", "n_clicks", 1), ("dir-delete-rest", "n_clicks", None),
+         ("dir-delete-confirm-text", "n_submit", None)],
                         [("dir-grid", "selectedRows", [{"id": rid}]), ("dir-delete-confirm-text", "value", "Yes"),
-                         ("dir-refresh", "data", 0)])
+                         ("dir-refresh", "data", 0),
+         ("dir-delete-submit", "display", "inline-block")])
     page = dash_call(client, [("_pages_content", "children"), ("_pages_store", "data")],
                      [("_pages_location", "pathname", f"/resellers/{rid}"), ("_pages_location", "search", "")])
     assert "Not found" in page.get_data(as_text=True)
@@ -226,8 +230,10 @@ def test_deeply_nested_json_is_a_400(signed_in):
 @pytest.mark.parametrize("outputs,inputs,state", [
     ([("dir-chips", "children")], [("dir-query", "data", 5)], [("dir-filter-labels", "data", {})]),
     ([("reseller-figures", "children")], [("pools-refresh", "data", 1)], [("pools-context", "data", "x")]),
-    (DELETE_OUT, [("dir-delete-submit", "n_clicks", 1), ("dir-delete-rest", "n_clicks", None)],
-     [("dir-grid", "selectedRows", 5), ("dir-delete-confirm-text", "value", "Yes"), ("dir-refresh", "data", 0)]),
+    (DELETE_OUT, [("dir-delete-submit", "n_clicks", 1), ("dir-delete-rest", "n_clicks", None),
+         ("dir-delete-confirm-text", "n_submit", None)],
+     [("dir-grid", "selectedRows", 5), ("dir-delete-confirm-text", "value", "Yes"), ("dir-refresh", "data", 0),
+         ("dir-delete-submit", "display", "inline-block")]),
 ])
 def test_values_of_the_wrong_type_are_refused_not_a_500(signed_in, outputs, inputs, state, caplog):
     response = dash_call(signed_in("operator@demo.example"), outputs, inputs, state)
