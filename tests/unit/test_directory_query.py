@@ -102,6 +102,7 @@ def test_analysts_sort_by_pools_customers_totals_and_utilisation(db):
     assert order("total_quantity") == ["Beta", "Alpha", "Gamma"]
     assert order("allocated_quantity", "asc") == ["Gamma", "Alpha", "Beta"]
     assert order("utilisation") == ["Beta", "Alpha", "Gamma"]
+    assert order("utilisation", "asc") == ["Alpha", "Beta", "Gamma"]  # no seats ("—") last either way
     rows = {r["organization_name"]: r["utilisation"] for r in list_directory(db, analyst, GridQuery()).rows}
     assert rows == {"Alpha": "10.0", "Beta": "90.0", "Gamma": "—"}
     # Filtered and searched like any other sort; another LAR's resellers never appear.
