@@ -85,7 +85,7 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
             # Only a forged request names a record the actor may not see: it gets no rows.
             page = GridPage(rows=[], total=0)
         filtered = bool(asked.search or any(asked.filters.values()))
-        return ({"rowData": page.rows, "rowCount": page.total}, spec.count_label(page.total, page.detail),
+        return ({"rowData": page.rows, "rowCount": page.total}, spec.count_label(page.total, page.detail, page.of),
                 [] if page.total else empty_state(spec, filtered),
                 "grid-paper" if page.total else "grid-paper is-empty",
                 {"height": grid_height(spec, min(page.total, PAGE_SIZE)), "width": "100%"})

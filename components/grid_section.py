@@ -43,8 +43,12 @@ class GridSpec:
     def choices(self) -> list[tuple[str, str]]:
         return [(c["field"], c["headerName"]) for c in self.columns]
 
-    def count_label(self, total: int, detail: str = "") -> str:
-        label = f"{total:,} {self.noun[0] if total == 1 else self.noun[1]}"
+    def count_label(self, total: int, detail: str = "", of: int | None = None) -> str:
+        """"60 resellers"; narrowed by a search or filter, "15 of 60 resellers"."""
+        if of is not None and of != total:
+            label = f"{total:,} of {of:,} {self.noun[0] if of == 1 else self.noun[1]}"
+        else:
+            label = f"{total:,} {self.noun[0] if total == 1 else self.noun[1]}"
         return f"{label} · {detail}" if detail else label
 
 

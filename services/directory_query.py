@@ -59,6 +59,8 @@ def list_directory(db: Database, actor: Actor, query: GridQuery, now: datetime |
             .where(ResellerFigures.lar_id == actor.lar_id)  # lets the figure's index lead
     with db.reading() as session:
         total = session.scalar(select(func.count()).select_from(Reseller).where(*conditions))
+        of = session.scalar(select(func.count()).select_from(Reseller).where(Reseller.lar_id == actor.lar_id)) \
+            if query.narrowed else None
         resellers = session.execute(
             page.where(*conditions).order_by(*_seated_first(query.sort), *order_by(SORTABLE, query.sort, Reseller.id))
             .offset(offset).limit(limit)
@@ -83,7 +85,7 @@ def list_directory(db: Database, actor: Actor, query: GridQuery, now: datetime |
                 "mapped_at": day(r.mapped_at),
             }
         )
-    return GridPage(rows=rows, total=total or 0)
+    return GridPage(rows=rows, total=total or 0, of=of)
 
 
 def _seated_first(sort) -> list:

@@ -31,6 +31,11 @@ class GridQuery:
         """Every row the search and filters select, in the same order, up to EXPORT_MAX."""
         return replace(self, start=0, end=EXPORT_MAX, cap=EXPORT_MAX)
 
+    @property
+    def narrowed(self) -> bool:
+        """A search or a filter is on: the grid shows some of its rows."""
+        return bool(self.search.strip()) or any(self.filters.values())
+
     def chosen(self, key: str, allowed=None) -> list[str]:
         values = [str(v) for v in (self.filters or {}).get(key, ()) or ()]
         return [v for v in values if allowed is None or v in allowed]
@@ -41,6 +46,7 @@ class GridPage:
     rows: list[dict] = field(default_factory=list)
     total: int = 0
     detail: str = ""  # said after the row count, e.g. "2 expired"
+    of: int | None = None  # all the rows, when a search or filter narrowed them: "0 of 3 pools"
 
 
 def clean_text(value, limit: int) -> str:

@@ -47,6 +47,9 @@ def list_customers(db: Database, actor: Actor, reseller_id, query: GridQuery, no
         if visible and query.search.strip():  # the name search is the only condition on tenants
             counted = counted.join(Tenant, Tenant.id == CustomerAssignment.customer_tenant_id)
         total = session.scalar(counted.where(*conditions))
+        of = session.scalar(select(func.count()).select_from(CustomerAssignment).join(
+            ResellerPool, ResellerPool.id == CustomerAssignment.reseller_pool_id).where(
+            ResellerPool.reseller_id == reseller.id)) if query.narrowed else None
         rows = session.execute(
             select(CustomerAssignment.id, name.label("organization_name"), ResellerPool.id.label("pool_id"),
                    Subscription.unit, CustomerAssignment.quantity, CustomerAssignment.assigned_at,
@@ -59,7 +62,7 @@ def list_customers(db: Database, actor: Actor, reseller_id, query: GridQuery, no
             .offset(offset).limit(limit)
         ).all()
         labels = reseller_pool_labels(session, reseller.id) if rows else {}
-    return GridPage(total=total or 0, rows=[{
+    return GridPage(total=total or 0, of=of, rows=[{
         "id": r.id, "organization_name": r.organization_name, "pool": labels[r.pool_id],
         "quantity": format_quantity(r.unit, r.quantity), "assigned_at": day(r.assigned_at),
         "expires_at": day(r.expires_at),

@@ -48,6 +48,8 @@ def list_pools(db: Database, actor: Actor, reseller_id, query: GridQuery, now: d
             .join(Subscription, Subscription.id == ResellerPool.subscription_id)
             .where(*conditions)
         ).one()
+        of = session.scalar(select(func.count()).select_from(ResellerPool)
+                            .where(ResellerPool.reseller_id == reseller.id)) if query.narrowed else None
         rows = session.execute(
             select(ResellerPool.id, Subscription.name, Subscription.service, ResellerPool.source,
                    ResellerPool.payment_type, ResellerPool.quantity, ResellerPool.assigned_quantity,
@@ -58,7 +60,7 @@ def list_pools(db: Database, actor: Actor, reseller_id, query: GridQuery, now: d
             .offset(offset).limit(limit)
         ).all()
         labels = reseller_pool_labels(session, reseller.id) if rows else {}
-    return GridPage(total=total or 0, detail=f"{expired:,} expired" if expired else "", rows=[{
+    return GridPage(total=total or 0, of=of, detail=f"{expired:,} expired" if expired else "", rows=[{
         "id": r.id, "name": labels[r.id], "service": r.service, "source": r.source, "payment_type": r.payment_type,
         "quantity": format_quantity(r.unit, r.quantity), "allocated": format_quantity(r.unit, r.assigned_quantity),
         "status": r.status, "expires_at": day(r.expires_at),

@@ -124,3 +124,17 @@ def test_a_passing_date_re_sorts_the_stored_figures(db):
     later = w.now + timedelta(days=3)  # Alpha's pools have ended: nobody wrote anything
     assert _names(list_directory(db, analyst, by_pools, now=later)) == ["Beta", "Alpha"]
     assert [r["pools"] for r in list_directory(db, analyst, by_pools, now=later).rows] == [1, 0]
+
+
+def test_a_narrowed_page_says_of_how_many(db):
+    w = two_lars(db)
+    for i in range(3):
+        w.reseller(w.first, f"R{i}", f"r{i}@x.example", status="Mapped" if i else "Invited")
+    w.reseller(w.second, "Theirs", "t@x.example")
+    actor = w.actors["analyst@first.example"]
+    assert list_directory(db, actor, GridQuery()).of is None
+    assert list_directory(db, actor, GridQuery(search="zzz")).of == 3
+    assert list_directory(db, actor, GridQuery(filters={"status": ("Mapped",)})).of == 3
+    from components.directory_grid import SPEC
+    assert SPEC.count_label(0, of=3) == "0 of 3 resellers"
+    assert SPEC.count_label(3, of=3) == "3 resellers"
