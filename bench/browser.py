@@ -9,39 +9,17 @@ to first rows at 20,000 resellers (7.5 MB moved) and 0.5-0.8 s from Enter to nar
 """
 from __future__ import annotations
 
-import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
-from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 from bench.directory import database
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port
+from bench.serving import serve
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
-ROOT = Path(__file__).resolve().parents[1]
 RUNS = 7
-
-
-def serve(url: str):
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "DEMO_DATA": "0", "PORT": str(port),
-           "INSTANCE_PATH": tempfile.mkdtemp(prefix="bench-browser-")}
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=1)
-            return proc, base
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("the app did not start")
 
 
 LINK = {"offline": False, "latency": 40, "downloadThroughput": 10_000_000 / 8, "uploadThroughput": 10_000_000 / 8}

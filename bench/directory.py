@@ -48,9 +48,10 @@ FROM page p ORDER BY p.organization_name DESC, p.id ASC
 """
 
 
-def database(resellers: int) -> Database:
+def database(resellers: int, url: str | None = None) -> Database:
+    """The demo data at this size, built once: a SQLite file under bench/data, or url."""
     DATA.mkdir(exist_ok=True)
-    url = f"sqlite:///{DATA / f'directory-{resellers}.db'}"
+    url = url or f"sqlite:///{DATA / f'directory-{resellers}.db'}"
     upgrade(url)
     db = Database(url)
     began = time.perf_counter()

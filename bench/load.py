@@ -18,8 +18,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import psycopg
@@ -27,11 +25,10 @@ from playwright.sync_api import sync_playwright
 from sqlalchemy import text
 
 from bench.directory import DATA, RAW, SEARCH, STATUS, database, p50
+from bench.serving import GUNICORN, serve
 from data.db import Database
-from data.demo import load_demo
-from data.migrate import upgrade
 from services.clock import utcnow
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[1]
 RESELLERS = 20_000
@@ -46,30 +43,7 @@ def build(backend: str) -> Database:
         return database(RESELLERS)
     with psycopg.connect(PG_DSN, autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{PG_SCHEMA}"')
-    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{PG_SCHEMA}"
-    upgrade(url)
-    db = Database(url)
-    began = time.perf_counter()
-    if load_demo(db, resellers=RESELLERS):
-        print(f"  built {RESELLERS:,} resellers on PostgreSQL in {time.perf_counter() - began:.1f}s")
-    return db
-
-
-def serve(url: str):
-    port = _free_port()
-    instance = tempfile.mkdtemp(prefix="bench-load-")
-    env = {**os.environ, "DATABASE_URL": url, "DEMO_DATA": "0", "PORT": str(port), "INSTANCE_PATH": instance}
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py"], cwd=ROOT,
-                            env=env, stdout=subprocess.DEVNULL, stderr=open(Path(instance) / "gunicorn.log", "w"))
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=1)
-            return proc, base
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError(f"gunicorn did not start: see {instance}/gunicorn.log")
+    return database(RESELLERS, f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{PG_SCHEMA}")
 
 
 def record(base: str, db: Database) -> Path:
@@ -157,7 +131,7 @@ def main() -> None:
         print(f"{backend}:")
         db = build(backend)
         raw = raw_page_ms(db)
-        proc, base = serve(db.url)
+        proc, base = serve(db.url, GUNICORN)
         try:
             recording = record(base, db)
             for users in [int(u) for u in args.users.split(",")]:

@@ -6,7 +6,6 @@ loop: the figures say what the server sustains, not how fast people click).
 """
 from __future__ import annotations
 
-import copy
 import json
 import os
 import random

@@ -16,9 +16,14 @@ SWITCHES = {"type": "user-active", "user": ALL}
 SESSIONS = {"type": "user-sessions", "user": ALL}
 
 
-def _switch_states():
-    """checked, label and session count of every switch on the page, as stored now."""
-    users = {u.id: u for u in list_users(db(), actor())}
+def _users() -> dict:
+    return {u.id: u for u in list_users(db(), actor())}
+
+
+def _switch_states(users: dict | None = None):
+    """checked, label and session count of every switch on the page, as stored now (users:
+    already read in this request, when nothing was written since)."""
+    users = _users() if users is None else users
     ids = [o["id"].get("user") for o in ctx.outputs_list[0]]
     checked = [users[i].active if i in users else False for i in ids]
     return (checked, ["Active" if c else "Disabled" for c in checked],
@@ -50,7 +55,8 @@ def register(app) -> None:
         if not isinstance(changed, dict) or not ctx.triggered:
             raise PreventUpdate
         wanted = ctx.triggered[0]["value"]
-        stored = {u.id: u for u in list_users(db(), actor())}.get(changed.get("user"))
+        users = _users()
+        stored = users.get(changed.get("user"))
         if stored is not None and wanted == stored.active:
             raise PreventUpdate  # nothing changed
         if wanted is True:
@@ -60,7 +66,7 @@ def register(app) -> None:
         text = (f"Disable {email}? They are signed out of every browser at once and cannot sign in "
                 "until an admin enables them again.")
         # The switch shows the stored state (on) until the user confirms.
-        return (*_switch_states(), no_update, True, text, changed.get("user"))
+        return (*_switch_states(users), no_update, True, text, changed.get("user"))
 
     @app.callback(
         Output(SWITCHES, "checked", allow_duplicate=True),

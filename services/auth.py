@@ -42,10 +42,15 @@ def verify_password(stored_hash: str | None, password) -> bool:
         _HASHING.release()
 
 
+def _throttle_keys(email: str, client: str | None) -> list[str]:
+    """The throttle rows a sign-in attempt counts against: its email, and its client address."""
+    return [_normal(email)] + ([CLIENT_PREFIX + client[:200]] if client else [])
+
+
 def check_not_locked(db: Database, email: str, now: datetime | None = None, client: str | None = None) -> None:
     """Refuses (SignInFailed) while the email or the client address is locked out."""
     now = now or utcnow()
-    keys = [_normal(email)] + ([CLIENT_PREFIX + client[:200]] if client else [])
+    keys = _throttle_keys(email, client)
     with db.reading() as session:
         locks = session.execute(select(SignInThrottle.locked_until).where(SignInThrottle.email.in_(keys))).scalars()
         locked_until = max((until for until in locks if until and until > now), default=None)
@@ -56,7 +61,7 @@ def check_not_locked(db: Database, email: str, now: datetime | None = None, clie
 def count_wrong_password(db: Database, email: str, now: datetime | None = None, client: str | None = None) -> None:
     """One more failure for the email (and the client address); refuses if that locked it."""
     now = now or utcnow()
-    keys = [_normal(email)] + ([CLIENT_PREFIX + client[:200]] if client else [])
+    keys = _throttle_keys(email, client)
     with db.unit_of_work() as session:
         locked = [_count_failure(session, key, now, limit) for key, limit in
                   zip(keys, (MAX_FAILURES, MAX_CLIENT_FAILURES))]

@@ -67,7 +67,7 @@ def test_one_address_trying_many_emails_is_locked_too(db):
 
 
 def test_old_throttle_rows_are_pruned(db):
-    from sqlalchemy import func, select
+    from sqlalchemy import select
 
     from data.models import SignInThrottle
     w = two_lars(db)
