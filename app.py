@@ -11,7 +11,6 @@ import threading
 from pathlib import Path
 
 import dash_mantine_components as dmc
-from dash import Dash
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -28,6 +27,7 @@ from services.mail_transport import transport_for
 from services.outbox import deliver_all_due, run_delivery_loop
 from web.account import init_account
 from web.compression import init_compression
+from web.index_page import INDEX, ConsoleDash
 from web.security import init_security
 from web.sign_in import init_sign_in
 from web.sign_up import init_sign_up
@@ -49,29 +49,9 @@ def prepare_database(settings: Settings) -> Database:
     return db
 
 
-# Dash's page, plus a preload of AG Grid's lazily loaded chunk: fetched beside the other
-# scripts instead of after the layout arrives (a round trip and 245 KB later on a slow link).
-INDEX = """<!DOCTYPE html>
-<html lang="en">
-    <head>
-        {%metas%}
-        <title>{%title%}</title>
-        {%favicon%}
-        {%css%}
-        <link rel="preload" href="/_dash-component-suites/dash_ag_grid/async-community.js" as="script">
-    </head>
-    <body>
-        {%app_entry%}
-        <footer>
-            {%config%}
-            {%scripts%}
-            {%renderer%}
-        </footer>
-    </body>
-</html>"""
 
 
-def create_app(settings: Settings | None = None) -> Dash:
+def create_app(settings: Settings | None = None) -> ConsoleDash:
     settings = settings or Settings.from_env()
     db = prepare_database(settings)
 
@@ -89,7 +69,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     init_sign_up(server)
     init_account(server)
 
-    app = Dash(
+    app = ConsoleDash(
         __name__,
         server=server,
         use_pages=True,
@@ -117,7 +97,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     return app
 
 
-def _register_code_paths(app: Dash) -> None:
+def _register_code_paths(app: ConsoleDash) -> None:
     """Dash learns which script files it may serve while it renders its index page, so a
     gunicorn worker that had not rendered one refused the scripts a page from another worker
     asked for. Each process renders it once at start-up."""

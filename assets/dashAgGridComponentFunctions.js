@@ -23,9 +23,12 @@ dagcomponentfuncs.VisibilityToggle = function (props) {
   if (!props.data) return null;
   var on = !!props.value;
   var readOnly = !!(props.context && props.context.readOnly);
+  // A disabled switch says why (on the label: a disabled input gets no hover events).
+  var why = !on ? 'Only the reseller can turn this back on'
+    : (readOnly ? 'Analysts can read this setting but not change it' : null);
   return React.createElement(
     'label',
-    { className: 'visibility-toggle' + (on ? ' on' : ' off') + (readOnly ? ' read-only' : '') },
+    { className: 'visibility-toggle' + (on ? ' on' : ' off') + (readOnly ? ' read-only' : ''), title: why },
     React.createElement('input', {
       type: 'checkbox',
       role: 'switch',

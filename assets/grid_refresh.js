@@ -11,3 +11,30 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     },
   },
 });
+
+// After an action the grid reloads and the control the user used may be gone or disabled
+// (Delete, once nothing is selected): the browser would drop focus to the page's top. For two
+// seconds after an action, focus that falls out like that goes to the grid's first cell, or
+// to its search box when no row is left.
+window.dash_clientside.grid.keepFocus = function (_refresh, gridId) {
+  var checks = 0;
+  var timer = setInterval(function () {
+    checks += 1;
+    if (checks > 20) { clearInterval(timer); return; }
+    var active = document.activeElement;
+    if (active && active !== document.body && active.isConnected && !active.disabled) return;
+    if (document.querySelector('.mantine-Modal-content, .mantine-Drawer-content')) return;  // a dialog is open
+    clearInterval(timer);
+    dash_ag_grid.getApiAsync(gridId).then(function (api) {
+      var columns = api.getAllDisplayedColumns();
+      if (api.getDisplayedRowCount() > 0 && columns.length) {
+        api.ensureIndexVisible(0);
+        api.setFocusedCell(0, columns[0]);
+      } else {
+        var search = document.getElementById(gridId.replace(/-grid$/, '-search'));
+        if (search) search.focus();
+      }
+    });
+  }, 100);
+  return window.dash_clientside.no_update;
+};

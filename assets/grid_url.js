@@ -5,6 +5,15 @@
 // opened once the first rows arrive, and kept in the URL until then.
 var pageToRestore = {};
 
+function forgetPage(gridId) {
+  var params = new URLSearchParams(window.location.search);
+  params.delete(gridId.replace(/-grid$/, '') + '_page');
+  var search = params.toString();
+  try { sessionStorage.setItem('view:' + window.location.pathname, search); } catch (e) { /* private mode */ }
+  window.history.replaceState(window.history.state, '',
+    window.location.pathname + (search ? '?' + search : '') + window.location.hash);
+}
+
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   gridUrl: {
     remember: function (query, request, gridId, options) {
@@ -41,11 +50,20 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       return window.dash_clientside.no_update;
     },
     restorePage: function (_rowCount, gridId) {
+      refocusOpenedRow(gridId);
       var page = pageToRestore[gridId];
       if (page > 1) {
         pageToRestore[gridId] = 1;
         dash_ag_grid.getApiAsync(gridId).then(function (api) {
-          setTimeout(function () { api.paginationGoToPage(page - 1); }, 0);  // once the rows are in
+          setTimeout(function () {  // once the rows are in
+            // A page past the end (an old link, rows deleted since) opens the last page.
+            var target = Math.min(page, Math.max(1, api.paginationGetTotalPages()));
+            if (target > 1) {
+              api.paginationGoToPage(target - 1);  // its rows request rewrites the URL
+            } else {
+              forgetPage(gridId);
+            }
+          }, 0);
         });
       }
       return window.dash_clientside.no_update;
@@ -65,3 +83,46 @@ document.addEventListener('click', function (event) {
   event.stopPropagation();
   window.location.assign('/?' + view);
 }, true);
+
+// Back from a reseller's dashboard puts the keyboard on the row whose link was opened, as
+// the browser's own back/forward cache would (the console's pages are never cached).
+function openedKey(gridId) { return 'opened:' + window.location.pathname + ':' + gridId; }
+
+document.addEventListener('click', function (event) {
+  var link = event.target && event.target.closest ? event.target.closest('.ag-cell a[href]') : null;
+  var row = link && link.closest('.ag-row[row-id]');
+  var grid = link && link.closest('.dash-ag-grid, [id$="-grid"]');
+  if (!row || !grid || !grid.id) return;
+  try {
+    sessionStorage.setItem(openedKey(grid.id), JSON.stringify({
+      row: row.getAttribute('row-id'), col: link.closest('.ag-cell').getAttribute('col-id'),
+    }));
+  } catch (e) { /* private mode */ }
+}, true);
+
+function refocusOpenedRow(gridId) {
+  var saved = null;
+  try {
+    saved = JSON.parse(sessionStorage.getItem(openedKey(gridId)) || 'null');
+    sessionStorage.removeItem(openedKey(gridId));
+  } catch (e) { return; }
+  var navigation = (performance.getEntriesByType('navigation') || [])[0];
+  if (!saved || !navigation || navigation.type !== 'back_forward') return;
+  dash_ag_grid.getApiAsync(gridId).then(function (api) {
+    var tries = 0;
+    var timer = setInterval(function () {  // the row arrives with its page, perhaps a restored one
+      var node = api.getRowNode(saved.row);
+      tries += 1;
+      if (node && node.rowIndex != null && node.displayed !== false) {
+        clearInterval(timer);
+        var active = document.activeElement;
+        if (!active || active === document.body) {
+          api.ensureIndexVisible(node.rowIndex);
+          api.setFocusedCell(node.rowIndex, saved.col);
+        }
+      } else if (tries > 30) {
+        clearInterval(timer);  // no longer on the page the view shows
+      }
+    }, 100);
+  });
+}

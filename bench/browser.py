@@ -25,10 +25,21 @@ RUNS = 7
 LINK = {"offline": False, "latency": 40, "downloadThroughput": 10_000_000 / 8, "uploadThroughput": 10_000_000 / 8}
 
 
-def cold_link(browser, base: str, runs: int = 3) -> dict:
+def cold_link(browser, base: str, runs: int = 5) -> dict:
     """Medians over runs of cold_link_once."""
     samples = [cold_link_once(browser, base) for _ in range(runs)]
     return {key: statistics.median(s[key] for s in samples) for key in samples[0]}
+
+
+# Timed in the page, from the navigation's start (the Sign in form's POST, or the reload) to the
+# first row's link in the document: what the user waits for, without the driver's own steps
+# (Playwright's click checks and polling added 0.1-0.5 s to a timer around it).
+FIRST_ROWS = """new MutationObserver(function (_, observer) {
+  if (document.querySelector('.ag-row[row-id] .cell-link')) {
+    window.firstRows = performance.now();
+    observer.disconnect();
+  }
+}).observe(document, {subtree: true, childList: true});"""
 
 
 def cold_link_once(browser, base: str) -> dict:
@@ -36,6 +47,7 @@ def cold_link_once(browser, base: str) -> dict:
     Sign in click with an empty cache (cold), then reloading the directory (warm)."""
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
+    page.add_init_script(FIRST_ROWS)
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.clearBrowserCache")
@@ -46,16 +58,14 @@ def cold_link_once(browser, base: str) -> dict:
     page.fill("#email", "operator@demo.example")
     page.fill("#password", "demo1234")
     wire.clear()
-    began = time.perf_counter()
     page.click("button[type=submit]")
     page.wait_for_selector(".ag-row[row-id] .cell-link")
-    cold, cold_bytes = time.perf_counter() - began, sum(wire)
+    cold, cold_bytes = page.evaluate("window.firstRows") / 1000, sum(wire)
     warm = []
     for _ in range(3):
-        began = time.perf_counter()
         page.goto(base + "/")
         page.wait_for_selector(".ag-row[row-id] .cell-link")
-        warm.append(time.perf_counter() - began)
+        warm.append(page.evaluate("window.firstRows") / 1000)
     context.close()
     return {"cold": cold, "cold_bytes": cold_bytes, "warm": statistics.median(warm)}
 
@@ -114,7 +124,7 @@ def main() -> None:
           f"{statistics.median(sizes) / 1024:.0f} KB of callback responses")
     print(f"  Enter in search to narrowed rows p50 {statistics.median(searches):.2f} s")
     print("  baseline (client-side grid): 0.5 s warm / 1.2 s cold, 7.5 MB; search 0.5-0.8 s")
-    print(f"  10 Mbit/s, 40 ms link, median of 3: first rows after Sign in with an empty cache {link['cold']:.2f} s "
+    print(f"  10 Mbit/s, 40 ms link, median of 5, timed in the page: first rows after Sign in with an empty cache {link['cold']:.2f} s "
           f"({link['cold_bytes'] / 1e6:.2f} MB on the wire); warm page load p50 {link['warm']:.2f} s "
           "(issue 12 measured 4.4 s and 4.5 MB cold; aim under 1.5 s cold and 0.5 s warm)")
 

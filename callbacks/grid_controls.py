@@ -166,6 +166,13 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
     )
 
     app.clientside_callback(
+        ClientsideFunction(namespace="grid", function_name="keepFocus"),
+        Input(f"{p}-refresh", "data"),  # an action changed the rows
+        State(f"{p}-grid", "id"),
+        prevent_initial_call=True,
+    )
+
+    app.clientside_callback(
         ClientsideFunction(namespace="grid", function_name="reload"),
         Input(f"{p}-query", "data"),
         Input(f"{p}-refresh", "data"),

@@ -113,7 +113,7 @@ def grid_section(spec: GridSpec, visible: list[str], read_only: bool, actions: l
                     server_grid(f"{p}-grid", view.sorted_columns(with_visibility(spec.columns, visible)),
                                 read_only=read_only,
                                 height=spec.height, selectable=spec.selectable and not read_only,
-                                row_height=spec.row_px),
+                                row_height=spec.row_px, header_height=spec.header_px),
                     html.Div(id=f"{p}-empty", className="grid-empty"),
                 ],
                 withBorder=True, radius="md", className="grid-paper", id=f"{p}-paper",

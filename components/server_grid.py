@@ -7,18 +7,21 @@ PAGE_SIZE = 50
 
 
 def server_grid(grid_id: str, column_defs: list[dict], read_only: bool = False, height: str = "560px",
-                selectable: bool = True, row_height: int = 42):
+                selectable: bool = True, row_height: int = 42, header_height: int = 50):
     return dag.AgGrid(
         id=grid_id,
         columnDefs=column_defs,
         rowModelType="infinite",
         getRowId="params.data.id",
         defaultColDef={"sortable": False, "resizable": True, "filter": False, "minWidth": 80,
-                       "wrapHeaderText": True, "autoHeaderHeight": True,
+                       # Titles wrap inside a fixed header height: measuring each header
+                       # (autoHeaderHeight) cost a forced layout per column on every render.
+                       "wrapHeaderText": True,
                        # Enter (or Space on a switch) in a cell acts on its link or switch.
                        "suppressKeyboardEvent": {"function": "activateCellControl(params)"}},
         dashGridOptions={
             "rowHeight": row_height,
+            "headerHeight": header_height,
             "pagination": True,
             "paginationPageSize": PAGE_SIZE,
             "paginationPageSizeSelector": False,

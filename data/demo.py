@@ -46,6 +46,18 @@ _NOUNS = (
     "Networks", "Systems", "Solutions", "Technologies", "Partners", "Digital", "Cloudworks",
     "Consulting", "IT Services", "Data", "Logic", "Labs", "Integrations", "Computing",
 )
+# Customers' names: a word and a trade, numbered per reseller (no two of a reseller's customers
+# share a name; names need no digits, which would sort as text: "10" before "2").
+_CLIENT_WORDS = (
+    "Acorn", "Beacon", "Birch", "Cobalt", "Copper", "Dune", "Ember", "Fern", "Glacier", "Hazel",
+    "Indigo", "Jasper", "Kestrel", "Lark", "Meadow", "Nova", "Oak", "Pebble", "Quill", "Raven",
+    "Sage", "Thistle", "Umber", "Vale", "Wren", "Yarrow", "Zephyr",
+)
+_CLIENT_TRADES = (
+    "Dental", "Bakery", "Law Group", "Architects", "Clinic", "Logistics", "Accounting", "Realty",
+    "Studio", "Foods", "Engineering", "Hotels", "Pharmacy", "Academy", "Motors", "Insurance",
+    "Florists", "Brewing", "Printing", "Outfitters",
+)
 _FIRST = ("alex", "sam", "jordan", "taylor", "morgan", "casey", "riley", "jamie", "drew", "kim")
 
 
@@ -65,6 +77,15 @@ def _org_name(i: int) -> str:
     noun = _NOUNS[(i // len(_ADJECTIVES)) % len(_NOUNS)]
     cycle = i // (len(_ADJECTIVES) * len(_NOUNS))
     return f"{adjective} {noun}" + (f" {cycle + 1}" if cycle else "")
+
+
+def _client_name(reseller_id: int, number: int) -> str:
+    """Distinct for numbers 1..540 of one reseller; each reseller starts at its own place."""
+    combos = len(_CLIENT_WORDS) * len(_CLIENT_TRADES)
+    k = (reseller_id * 37 + number * 41) % combos  # 41 is prime to 540: a new word and trade each time
+    cycle = (number - 1) // combos
+    name = f"{_CLIENT_WORDS[k % len(_CLIENT_WORDS)]} {_CLIENT_TRADES[k // len(_CLIENT_WORDS)]}"
+    return name + (f" {cycle + 1}" if cycle else "")
 
 
 def _slug(name: str) -> str:
@@ -160,10 +181,10 @@ class _Builder:
         })
         if status == "Mapped" and (rng.random() < 0.8 or showcase):
             for k in range(rng.randint(3 if showcase else 1, 4)):
-                self.pool(rid, rng.choice(subs), name, i, active=showcase and k < 2)
+                self.pool(rid, rng.choice(subs), active=showcase and k < 2)
         return tenant_id
 
-    def pool(self, reseller_id: int, sub: dict, reseller_name: str, i: int, active: bool = False) -> None:
+    def pool(self, reseller_id: int, sub: dict, active: bool = False) -> None:
         rng = self.rng
         created = self.today - timedelta(days=rng.randint(1, 190))
         roll = rng.random()
@@ -199,7 +220,7 @@ class _Builder:
                 break
             # Numbered per reseller, not per pool: no two of a reseller's customers share a name.
             self.customer_numbers[reseller_id] = number = self.customer_numbers.get(reseller_id, 0) + 1
-            name = f"{reseller_name} Client {number}"
+            name = _client_name(reseller_id, number)
             customer = self.tenant("customer", name, f"it@{_slug(name)}-{pid}.example", created)
             assigned = created + (self.today - created) * rng.random()
             self.rows.assignments.append({

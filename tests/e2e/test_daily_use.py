@@ -86,16 +86,25 @@ def test_search_filter_sort_and_page_survive_reload_back_and_a_shared_link(page,
     expect(page.locator("#dir-count")).to_have_text(count)
     expect(page.locator(".ag-row[row-index='0'] .cell-link")).to_have_text(top)
     expect(page.locator("#dir-chips")).to_contain_text("Status: Mapped")
-    page.locator(".ag-row[row-index='0'] .cell-link").click()
+    opened = page.locator(".ag-row[row-index='1']").first.get_attribute("row-id")
+    page.locator(".ag-row[row-index='1'] .cell-link").click()
     page.wait_for_url(re.compile(r"/resellers/\d+"))
     page.go_back()
     expect(page.locator("#dir-search")).to_have_value("networks")
     expect(page.locator("#dir-count")).to_have_text(count)
     expect(page.locator(".ag-row[row-index='0'] .cell-link")).to_have_text(top)
+    # The keyboard is back on the row that was opened, not at the top of the document.
+    expect(page.locator(f'.ag-row[row-id="{opened}"] .ag-cell[col-id="organization_name"]')).to_be_focused()
     shoot(page, "url-state-after-back")
     page.goto(page.base_url + "/?dir_page=2")  # a shared link to the second page
     expect(page.locator(".ag-paging-description")).to_contain_text("Page 2 of 2")
     expect(page).to_have_url(re.compile(r"dir_page=2"))
+    page.goto(page.base_url + "/?dir_page=9")  # past the end: the last page, and the URL says so
+    expect(page.locator(".ag-paging-description")).to_contain_text("Page 2 of 2")
+    expect(page).to_have_url(re.compile(r"dir_page=2$"))
+    page.goto(page.base_url + "/?dir_q=blue&dir_page=9")  # one page of matches: no page in the URL
+    expect(page.locator(".ag-paging-description")).to_contain_text("Page 1 of 1")
+    expect(page).to_have_url(re.compile(r"/\?dir_q=blue$"))
     page.goto(page.base_url + "/?dir_sort=nope.sideways&dir_status=Bogus&dir_page=x")  # ignored, not an error
     expect(page.locator("#dir-count")).to_have_text("60 resellers")
 
@@ -272,5 +281,29 @@ def test_map_waits_for_one_unmapped_entry_and_delete_takes_enter(page, server):
     expect(page.locator("#dir-delete-submit")).to_be_enabled()
     box.press("Enter")
     expect(page.get_by_text(re.compile(r"^Deleted 1 reseller"))).to_be_visible()
+    expect(page.locator("#dir-search")).to_be_focused()  # no row left: focus is not dropped to the page
     with server["db"].reading() as s:
         assert s.get(Reseller, invited.id) is None
+
+
+def test_moving_between_pages_puts_the_keyboard_on_the_new_heading(page, server):
+    sign_in(page, "admin@demo.example")
+    page.get_by_role("link", name="Users").click()
+    expect(page.get_by_role("heading", name="Users")).to_be_focused()
+    page.go_back()
+    expect(page.get_by_role("heading", name="Reseller directory")).to_be_focused()
+    page.keyboard.press("Tab")  # Tab goes on from the heading, into the page
+    assert page.evaluate("!!document.activeElement.closest('#_pages_content')")
+
+
+def test_a_disabled_switch_says_why(page, server):
+    with server["db"].reading() as s:
+        hidden = s.execute(select(Reseller.id).where(Reseller.lar_id == LAR, Reseller.status == "Mapped",
+                                                     Reseller.customer_visibility.is_(False))
+                           .order_by(Reseller.id)).scalars().first()
+    sign_in(page, "analyst@demo.example")
+    page.goto(f"{page.base_url}/?dir_status=Mapped")
+    off = page.locator(f'.ag-row[row-id="{hidden}"] .visibility-toggle').first
+    expect(off).to_have_attribute("title", "Only the reseller can turn this back on")
+    on = page.locator(".visibility-toggle.on").first
+    expect(on).to_have_attribute("title", "Analysts can read this setting but not change it")

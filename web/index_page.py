@@ -1,0 +1,43 @@
+"""The page Dash serves for every path, trimmed for a fast cold start on a slow link."""
+from __future__ import annotations
+
+import re
+
+from dash import Dash
+
+# Dash's page, plus preloads: AG Grid's lazily loaded chunk, fetched beside the other scripts
+# instead of after the layout arrives (a round trip and 245 KB later on a slow link), and the
+# layout and callback map Dash's renderer asks for once every script has run. The renderer's
+# fetch (same origin, credentials "same-origin") then takes the preloaded answers.
+INDEX = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+        <link rel="preload" href="/_dash-component-suites/dash_ag_grid/async-community.js" as="script">
+        <link rel="preload" href="/_dash-layout" as="fetch" crossorigin="anonymous">
+        <link rel="preload" href="/_dash-dependencies" as="fetch" crossorigin="anonymous">
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
+# Scripts Dash always sends that no page here uses: Babel's polyfills (35 KB compressed, for
+# browsers older than any the console supports; the one part Dash's core components call,
+# regenerator-runtime, is in assets/vendor, 2 KB) and the DataTable loader (the grids are AG
+# Grid). Measured with bench/browser.py: see docs/performance.md.
+UNUSED_SCRIPTS = re.compile(r'<script src="[^"]*/(?:dash/deps/polyfill@|dash/dash_table/bundle)[^"]*"></script>\n?')
+
+
+class ConsoleDash(Dash):
+    def interpolate_index(self, **kwargs):
+        kwargs["scripts"] = UNUSED_SCRIPTS.sub("", kwargs["scripts"])
+        return super().interpolate_index(**kwargs)
