@@ -42,6 +42,7 @@ bench: install
 	$(PY) -m bench.directory
 	$(PY) -m bench.dashboard
 	$(PY) -m bench.allocation
+	$(PY) -m bench.renewals
 
 # Load test (locust, headless): gunicorn on SQLite and on PostgreSQL, 16 and 64 users.
 bench-load: install

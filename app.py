@@ -16,12 +16,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.serving import WSGIRequestHandler
 
-from callbacks import add_pool, batch_invite, directory, edit_pool, invite, jobs, panels, reseller, users
+from callbacks import (activity, add_pool, batch_invite, directory, edit_pool, invite, jobs, panels, renewals, reseller,
+                       subscriptions, users)
 from components.shell import app_layout
 from config import Settings
 from data.db import Database
 from data.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from data.migrate import upgrade
+from services.alerts import send_due_alerts
 from services.auth import has_demo_users
 from services.mail_transport import transport_for
 from services.outbox import deliver_all_due, run_delivery_loop
@@ -93,6 +95,9 @@ def create_app(settings: Settings | None = None) -> ConsoleDash:
     invite.register(app)
     batch_invite.register(app)
     users.register(app)
+    renewals.register(app)
+    subscriptions.register(app)
+    activity.register(app)
     _register_code_paths(app)
     return app
 
@@ -137,6 +142,10 @@ def main() -> None:
     settings, app = start()
     db, transport = app.server.extensions["reseller_db"], app.server.extensions["mail_transport"]
     if sys.argv[1:] == ["send-emails"]:  # for cron: deliver what is due, once
+        print(deliver_all_due(db, transport))
+        return
+    if sys.argv[1:] == ["send-alerts"]:  # for cron: queue the alerts and digests due, then deliver
+        print(send_due_alerts(db, base_url=settings.base_url))
         print(deliver_all_due(db, transport))
         return
     if not settings.production and has_demo_users(db):

@@ -2,11 +2,15 @@
 // never parsed as HTML or Markdown.
 var dagcomponentfuncs = (window.dashAgGridComponentFunctions = window.dashAgGridComponentFunctions || {});
 
+// A reseller's name as a link to its dashboard; idField names the row's reseller id when the
+// row is not the reseller itself (a Renewals row is a pool).
 dagcomponentfuncs.ResellerLink = function (props) {
   if (!props.data) return null;
+  var id = props.data[props.idField || 'id'];
+  if (id === null || id === undefined || id === '') return props.value || null;
   return React.createElement(
     'a',
-    { href: '/resellers/' + encodeURIComponent(props.data.id), className: 'cell-link' },
+    { href: '/resellers/' + encodeURIComponent(id), className: 'cell-link' },
     props.value
   );
 };
@@ -35,6 +39,7 @@ dagcomponentfuncs.VisibilityToggle = function (props) {
       checked: on,
       disabled: !on || readOnly,
       'aria-label': "View reseller's customers for " + props.data.organization_name,
+      title: why || undefined,  // also read out: the reason is not only for a mouse
       onChange: function () { if (on) { props.setData({ visible: false }); } },
     }),
     React.createElement('span', { className: 'track' }, React.createElement('span', { className: 'thumb' })),

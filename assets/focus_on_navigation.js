@@ -8,23 +8,27 @@
     return content && content.querySelector('h1, h2');
   }
 
-  function focusNewHeading() {
-    var before = heading();
+  // onlyIfUnfocused: on a page load, the user (or a restored row) may already hold focus.
+  function focusNewHeading(onlyIfUnfocused) {
+    var before = onlyIfUnfocused === true ? null : heading();
     var tries = 0;
     var timer = setInterval(function () {
       var now = heading();
       tries += 1;
       if (now && now !== before && now.isConnected) {
         clearInterval(timer);
+        var active = document.activeElement;
+        if (onlyIfUnfocused === true && active && active !== document.body) return;
         now.setAttribute('tabindex', '-1');
         now.classList.add('focus-target');
         now.focus({ preventScroll: true });
-      } else if (tries > 60) {
-        clearInterval(timer);  // 3 s: the page did not change (same path, or an error page)
+      } else if (tries > 200) {
+        clearInterval(timer);  // 10 s: the page did not change (same path, or an error page)
       }
     }, 50);
   }
 
   window.addEventListener('popstate', focusNewHeading);
   window.addEventListener('_dashprivate_pushstate', focusNewHeading);
+  focusNewHeading(true);  // a page opened by a link, typed or reloaded starts at its heading too
 })();

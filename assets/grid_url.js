@@ -116,9 +116,9 @@ function refocusOpenedRow(gridId) {
       if (node && node.rowIndex != null && node.displayed !== false) {
         clearInterval(timer);
         var active = document.activeElement;
-        if (!active || active === document.body) {
-          api.ensureIndexVisible(node.rowIndex);
-          api.setFocusedCell(node.rowIndex, saved.col);
+        // The page's heading takes focus on load (focus_on_navigation.js): the row is better.
+        if (!active || active === document.body || active.classList.contains('focus-target')) {
+          focusCell(api, gridId, node.rowIndex, saved.col, 0);
         }
       } else if (tries > 30) {
         clearInterval(timer);  // no longer on the page the view shows
@@ -126,3 +126,32 @@ function refocusOpenedRow(gridId) {
     }, 100);
   });
 }
+
+// A row further down is drawn only once scrolled to: focus its cell when it exists (AG Grid
+// marks a cell focused but cannot give an undrawn one the keyboard).
+function focusCell(api, gridId, rowIndex, colId, attempt) {
+  api.ensureIndexVisible(rowIndex, 'middle');
+  setTimeout(function () {
+    api.setFocusedCell(rowIndex, colId);
+    var active = document.activeElement;
+    var inGrid = active && active.closest && active.closest('#' + CSS.escape(gridId) + ' .ag-cell');
+    if (!inGrid && attempt < 10) focusCell(api, gridId, rowIndex, colId, attempt + 1);
+  }, 60);
+}
+
+// Removing a filter chip removes the button that had focus: give it to the next chip's
+// remove button, else to Filter, instead of the top of the page.
+document.addEventListener('click', function (event) {
+  var remove = event.target && event.target.closest ? event.target.closest('[aria-label^="Remove filter"]') : null;
+  var chips = remove && remove.closest('[id$="-chips"]');
+  if (!chips) return;
+  var prefix = chips.id.replace(/-chips$/, '');
+  var wasKeyboard = document.activeElement === remove;
+  setTimeout(function () {
+    var active = document.activeElement;
+    if (!wasKeyboard && active && active !== document.body) return;
+    if (active && active !== document.body && active.isConnected) return;
+    var next = document.querySelector('#' + CSS.escape(chips.id) + ' [aria-label^="Remove filter"]');
+    (next || document.getElementById(prefix + '-filter-open') || document.body).focus();
+  }, 400);
+}, true);

@@ -115,8 +115,11 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
     )
     def apply_filter(clicked, values, ids, query):
         require_click(clicked)
+        fields = {i["key"] for i in ids}
+        # Filters the page sets with its own controls (not in the popover) stay as they are.
+        kept = {k: v for k, v in ((query or {}).get("filters") or {}).items() if k not in fields}
         filters = {i["key"]: [str(v) for v in values_] for i, values_ in zip(ids, values) if values_}
-        return {**(query or {}), "filters": filters}, False
+        return {**(query or {}), "filters": {**kept, **filters}}, False
 
     @app.callback(
         Output(f"{p}-query", "data", allow_duplicate=True),
@@ -144,7 +147,7 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
         labels = labels or {}
         conditions = [
             (key, filter_names.get(key, key), value, (labels.get(key) or {}).get(value, value))
-            for key, values in ((query or {}).get("filters") or {}).items()
+            for key, values in ((query or {}).get("filters") or {}).items() if key in filter_names
             for value in values
         ]
         return filter_chips(p, conditions)

@@ -10,6 +10,7 @@ from dash import CeleryManager, DiskcacheManager
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from data.db import Database
+from services.alerts import send_due_alerts
 from services.auth import load_actor
 from services.errors import PermissionDenied
 from services.outbox import deliver_all_due
@@ -25,6 +26,7 @@ def configure(settings, transport) -> None:
         from celery import Celery  # only where Redis is used
 
         celery = Celery("reseller_console", broker=settings.redis_url, backend=settings.redis_url)
+        _schedule_alerts(celery)
         _config.update(celery=celery, manager=CeleryManager(celery))
     else:
         _config.update(celery=None, manager=DiskcacheManager(diskcache.Cache(str(settings.instance / "jobs"))))
@@ -66,3 +68,23 @@ def context(user_id: int):
 def deliver(database: Database) -> None:
     """Send the job's emails now (the serving processes' retry loop covers a failure)."""
     deliver_all_due(database, _config["transport"])
+
+
+ALERTS_EVERY_S = 3600
+
+
+def _schedule_alerts(celery) -> None:
+    """With Redis, `celery -A worker:celery_app beat` runs send-alerts hourly; the alerts'
+    claims (services/alerts.py) keep a second beat or a cron run from sending anything twice."""
+
+    @celery.task(name="reseller_console.send_alerts")
+    def send_alerts():
+        database = Database(_config["settings"].database_url)
+        try:
+            done = send_due_alerts(database, base_url=_config["settings"].base_url)
+            deliver_all_due(database, _config["transport"])
+            return done
+        finally:
+            database.dispose()
+
+    celery.conf.beat_schedule = {"send-alerts": {"task": "reseller_console.send_alerts", "schedule": ALERTS_EVERY_S}}

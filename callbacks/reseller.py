@@ -7,6 +7,7 @@ from dash.exceptions import PreventUpdate
 from callbacks.context import actor, db
 from callbacks.grid_controls import bump_refresh, register_grid
 from components import reseller_grids as grids
+from components.availability_chart import fitted_range
 from components.reseller_figures import figures_section
 from services.dashboard import overview
 from services.reseller_customers import list_customers
@@ -29,8 +30,14 @@ def register(app) -> None:
             raise PreventUpdate
         chosen = set(chosen or [])
         patch = Patch()
+        shown = []
         for i, trace in enumerate(figure.get("data", [])):
-            patch["data"][i]["visible"] = str(trace.get("meta")) in chosen
+            visible = str(trace.get("meta")) in chosen
+            patch["data"][i]["visible"] = visible
+            if visible:
+                shown += [y for y in trace.get("y") or [] if isinstance(y, (int, float))]
+        # The y-axis fits the lines still shown (all hidden: the full range).
+        patch["layout"]["yaxis"]["range"] = fitted_range(shown) if shown else [0, 100]
         return patch
 
     @app.callback(

@@ -31,8 +31,11 @@ def y_range(series: list[dict]) -> list[float]:
     """Fitted to the data, so lines between 85 % and 100 % are not flat: from 5 points under
     the lowest value (rounded down to a multiple of 5, at least 0) to 100 % (markers on the
     edge are drawn whole: cliponaxis is off)."""
-    values = [p["available_pct"] for s in series for p in s["points"] if p["available_pct"] is not None]
-    low = min(values, default=0)
+    return fitted_range(p["available_pct"] for s in series for p in s["points"])
+
+
+def fitted_range(values) -> list[float]:
+    low = min((v for v in values if v is not None), default=0)
     return [max(0, math.floor((low - 5) / 5) * 5), 100]
 
 

@@ -12,9 +12,10 @@ COLUMNS = [
     {"field": "email", "headerName": "Tenant owner", "sortable": True, "tooltipField": "email", "minWidth": 190,
      "flex": 1.6, "cellClass": "wrap-2 break-anywhere"},
     {"field": "status", "headerName": "Status", "cellRenderer": "StatusBadge", "sortable": True, "width": 114},
-    {"field": "pools", "headerName": "Pools", "sortable": True, "width": 84},
-    {"field": "customers", "headerName": "Customers", "sortable": True, "width": 112},
-    {"field": "total_quantity", "headerName": "Total user seats/objects", "tooltipField": "total_quantity",
+    {"field": "pools", "headerName": "Pools", "sortable": True, "width": 96},  # room for the sort arrow
+    {"field": "customers", "headerName": "Customers", "sortable": True, "width": 124},
+    # A break allowed after the slash: the title wraps there, not inside a word.
+    {"field": "total_quantity", "headerName": "Total user seats/\u200bobjects", "tooltipField": "total_quantity",
      "sortable": True, "minWidth": 130, "flex": 1, "cellClass": "wrap-2 units",
      "headerTooltip": "Sorts by the sum over units"},
     {"field": "allocated_quantity", "headerName": "Allocated", "tooltipField": "allocated_quantity", "sortable": True,

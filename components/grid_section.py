@@ -41,7 +41,8 @@ class GridSpec:
 
     @property
     def choices(self) -> list[tuple[str, str]]:
-        return [(c["field"], c["headerName"]) for c in self.columns]
+        """(field, title) for Manage columns and exports: titles without the grid's break hints."""
+        return [(c["field"], c["headerName"].replace("\u200b", "")) for c in self.columns]
 
     def count_label(self, total: int, detail: str = "", of: int | None = None) -> str:
         """"60 resellers"; narrowed by a search or filter, "15 of 60 resellers"."""
@@ -66,14 +67,14 @@ def grid_height(spec: GridSpec, rows_per_page: int) -> str:
     return f"{min(wanted, int(spec.height.removesuffix('px')))}px"
 
 
-def export_modal(spec: GridSpec):
+def export_modal(spec: GridSpec, name: str | None = None):
     p = spec.prefix
     return modal(
         f"{p}-export-modal", "Export",
         children=dmc.Stack([
             dmc.Text("Exports the rows that the current search and filters select, with the visible columns.",
                      size="sm", c="dimmed"),
-            dmc.TextInput(id=f"{p}-export-name", label="File name", value=spec.name),
+            dmc.TextInput(id=f"{p}-export-name", label="File name", value=name or spec.name),
             dmc.SegmentedControl(id=f"{p}-export-format", value="csv",
                                  data=[{"value": "csv", "label": "CSV"}, {"value": "xlsx", "label": "XLSX"}]),
             dmc.Group([dmc.Button("Cancel", id=f"{p}-export-cancel", variant="default"),
@@ -84,17 +85,20 @@ def export_modal(spec: GridSpec):
 
 def grid_section(spec: GridSpec, visible: list[str], read_only: bool, actions: list,
                  filter_fields: list, context=None, search_disabled: bool = False, notice=None,
-                 url_params: dict | None = None):
+                 url_params: dict | None = None, kept_filters: list = (), export_name: str | None = None):
     """filter_fields: (key, label, options) with options as strings or {value, label} dicts.
-    url_params: the page's query string, which may hold this grid's view (components/grid_url.py)."""
+    url_params: the page's query string, which may hold this grid's view (components/grid_url.py).
+    kept_filters: (key, label or None, options) set by the page's own controls (the Renewals
+    window and week), not by Filter: kept in the query and the URL; a label shows a chip."""
     p = spec.prefix
-    labels = {key: {option_value(o): option_label(o) for o in options} for key, _, options in filter_fields}
+    every = list(filter_fields) + list(kept_filters)
+    labels = {key: {option_value(o): option_label(o) for o in options} for key, _, options in every}
     view = view_from_url(p, url_params, {key: list(values) for key, values in labels.items()}, spec.sortable)
     if search_disabled:
         view = GridView(filters=view.filters, sort=view.sort, page=view.page)
-    names = {key: label for key, label, _ in filter_fields}
+    names = {key: label for key, label, _ in every if label}
     chips = filter_chips(p, [(key, names[key], value, labels[key].get(value, value))
-                             for key, values in view.filters.items() for value in values])
+                             for key, values in view.filters.items() if key in names for value in values])
     return dmc.Stack(
         [
             notice,
@@ -122,7 +126,7 @@ def grid_section(spec: GridSpec, visible: list[str], read_only: bool, actions: l
             dcc.Store(id=f"{p}-refresh", data=0),
             dcc.Store(id=f"{p}-context", data=context),
             dcc.Store(id=f"{p}-filter-labels", data=labels),
-            export_modal(spec),
+            export_modal(spec, export_name),
             dcc.Download(id=f"{p}-download"),
         ],
         gap="xs",

@@ -47,7 +47,9 @@ def view_from_url(prefix: str, params: dict, filter_options: dict[str, list[str]
     search = clean_text(_text(params.get(f"{prefix}_q")).strip(), MAX_SEARCH)
     filters = {}
     for key, allowed in filter_options.items():
-        chosen = [v for v in _text(params.get(f"{prefix}_{key}")).split(",") if v in allowed][:MAX_CHOICES]
+        canonical = {str(v).lower(): v for v in allowed}  # a hand-typed "mapped" is "Mapped"
+        chosen = [canonical[v.lower()] for v in _text(params.get(f"{prefix}_{key}")).split(",")
+                  if v.lower() in canonical][:MAX_CHOICES]
         if chosen:
             filters[key] = list(dict.fromkeys(chosen))
     sort = ()

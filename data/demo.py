@@ -10,6 +10,7 @@ Rows are built in Python with explicit ids and bulk-inserted, which keeps
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import time
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from data.catalog import PAYMENT_TYPES, SERVICES, SOURCES
 from data.db import Database
 from data.models import (
     AllocationEvent,
+    AuditEvent,
     CustomerAssignment,
     Reseller,
     ResellerPool,
@@ -70,6 +72,7 @@ class _Rows:
     pools: list[dict] = field(default_factory=list)
     assignments: list[dict] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
+    audit: list[dict] = field(default_factory=list)
 
 
 def _org_name(i: int) -> str:
@@ -99,7 +102,7 @@ class _Builder:
         self.n = resellers
         self.today = today
         self.rows = _Rows()
-        self.next_id = {"tenant": 1, "reseller": 1, "pool": 1, "assignment": 1, "event": 1, "sub": 1}
+        self.next_id = {"tenant": 1, "reseller": 1, "pool": 1, "assignment": 1, "event": 1, "sub": 1, "audit": 1}
 
     def _id(self, kind: str) -> int:
         value = self.next_id[kind]
@@ -123,6 +126,9 @@ class _Builder:
                 {"id": uid, "email": email, "name": name, "password_hash": password,
                  "tenant_id": lar1 if lar == 1 else lar2, "role": role, "active": True, "is_demo": True}
             )
+        # Who did what in the Activity log: the first LAR's admin invites and its operator maps
+        # and adds pools; the second LAR's admin does all three.
+        self.acting = {lar1: {"invite": 1, "act": 2}, lar2: {"invite": 4, "act": 4}}
         subs1 = self.subscriptions(lar1, nearly_exhausted=True)
         subs2 = self.subscriptions(lar2, nearly_exhausted=False)
         shared_tenant = None
@@ -173,12 +179,16 @@ class _Builder:
         elif tenant_id is not None:
             status = "Mapped"
         rid = self._id("reseller")
+        self.audit(lar, "invite", invited, "reseller.invite", rid, email=email)
         self.rows.resellers.append({
             "id": rid, "lar_id": lar, "tenant_id": tenant_id if status == "Mapped" else None,
             "organization_name": name, "email": email, "status": status,
             "customer_visibility": rng.random() > 0.2 or showcase, "invited_at": invited,
             "mapped_at": min(self.today, invited + timedelta(days=rng.randint(0, 20))) if status == "Mapped" else None,
         })
+        if status == "Mapped":
+            self.audit(lar, "act", self.rows.resellers[-1]["mapped_at"], "reseller.map", rid, tenant_id=tenant_id,
+                       before={"status": "Unmapped"}, after={"status": "Mapped"})
         if status == "Mapped" and (rng.random() < 0.8 or showcase):
             for k in range(rng.randint(3 if showcase else 1, 4)):
                 self.pool(rid, rng.choice(subs), active=showcase and k < 2)
@@ -194,7 +204,11 @@ class _Builder:
         if status == "Expired":  # a pool that ran out: its own date lies in the past
             expires = created + (self.today - created) * rng.uniform(0.3, 0.9)
         elif rng.random() < 0.15:
-            expires = min(sub["expires_at"], self.today + timedelta(days=rng.randint(2, 28)))
+            days = rng.randint(2, 28)
+            pid_next = self.next_id["pool"]
+            # A third of them two months later, so Renewals' 90-day window lists more than its 30-day one.
+            days += 60 if pid_next % 3 == 0 else 0
+            expires = min(sub["expires_at"], self.today + timedelta(days=days))
         pid = self._id("pool")
         accepted = status != "Pending acceptance"
         pool = {
@@ -205,6 +219,9 @@ class _Builder:
             "version": 1, "created_at": created, "accepted_at": created + timedelta(days=1) if accepted else None,
         }
         self.rows.pools.append(pool)
+        self.audit(sub["lar_id"], "act", created, "pool.add", reseller_id, target=f"pool:{pid}",
+                   subscription_id=sub["id"], service=sub["service"], quantity=quantity,
+                   payment_type=pool["payment_type"], source=pool["source"])
         initial = quantity if rng.random() < 0.7 else quantity // 2
         self.event(created, pid, initial, 0)
         if initial != quantity:
@@ -230,6 +247,14 @@ class _Builder:
             pool["assigned_quantity"] += give
             self.event(assigned, pid, 0, give)
 
+    def audit(self, lar: int, who: str, at: datetime, action: str, reseller_id: int, target: str = "",
+              **details) -> None:
+        self.rows.audit.append({
+            "id": self._id("audit"), "at": at, "lar_id": lar, "actor_user_id": self.acting[lar][who],
+            "action": action, "target": target or f"reseller:{reseller_id}", "reseller_id": reseller_id,
+            "details": json.dumps({**details, "reseller_id": reseller_id}, sort_keys=True),
+        })
+
     def event(self, at: datetime, pool_id: int, purchased: int, allocated: int) -> None:
         self.rows.events.append({
             "id": self._id("event"), "at": at, "reseller_pool_id": pool_id,
@@ -251,7 +276,7 @@ def load_demo(db: Database, resellers: int = 60, seed: int = 7, today: datetime 
     batches = (
         (Tenant, rows.tenants), (User, rows.users), (Subscription, rows.subscriptions),
         (Reseller, rows.resellers), (ResellerPool, rows.pools),
-        (CustomerAssignment, rows.assignments), (AllocationEvent, rows.events),
+        (CustomerAssignment, rows.assignments), (AllocationEvent, rows.events), (AuditEvent, rows.audit),
     )
     with db.unit_of_work() as session:
         for model, items in batches:

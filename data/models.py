@@ -110,8 +110,18 @@ class Subscription(Base):
     allocated_quantity: Mapped[int] = mapped_column(Integer, default=0)
     starts_at: Mapped[datetime] = mapped_column(DateTime)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
+    # Low availability: fewer than low_threshold free ("count"), or under that share free
+    # ("percent"); unset, no alert (services/thresholds.py).
+    low_threshold: Mapped[int | None] = mapped_column(Integer)
+    low_threshold_kind: Mapped[str | None] = mapped_column(String(8))
     __table_args__ = (
         CheckConstraint(f"unit IN {UNITS}", name="subscription_unit"),
+        CheckConstraint(
+            "(low_threshold IS NULL AND low_threshold_kind IS NULL) OR "
+            "(low_threshold_kind = 'count' AND low_threshold >= 0) OR "
+            "(low_threshold_kind = 'percent' AND low_threshold BETWEEN 0 AND 100)",
+            name="subscription_low_threshold",
+        ),
         CheckConstraint("purchased_quantity >= 0", name="subscription_purchased_nonneg"),
         CheckConstraint(
             "allocated_quantity >= 0 AND allocated_quantity <= purchased_quantity",
@@ -249,6 +259,22 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(64))
     target: Mapped[str] = mapped_column(String(200))
     details: Mapped[str] = mapped_column(Text)
+    reseller_id: Mapped[int | None] = mapped_column(Integer)  # the reseller concerned, if any
+    __table_args__ = (
+        Index("ix_audit_events_lar_at", "lar_id", "at"),
+        Index("ix_audit_events_lar_reseller", "lar_id", "reseller_id"),
+    )
+
+
+class AlertSent(Base):
+    """One row per alert emailed: the unique key makes sending it a claim (services/alerts.py)."""
+
+    __tablename__ = "alerts_sent"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lar_id: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(160), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    sent_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class UserPreference(Base):

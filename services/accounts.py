@@ -99,4 +99,5 @@ def set_user_active(db: Database, actor: Actor, user_id, active: bool) -> None:
         ended = 0 if active else end_sessions_of(session, user.id)
         if before != user.active:
             record(session, actor, "user.enabled" if active else "user.disabled", user.email,
-                   active=f"{before} → {user.active}", sessions_ended=ended)
+                   before={"status": "Enabled" if before else "Disabled"},
+                   after={"status": "Enabled" if user.active else "Disabled"}, sessions_ended=ended)

@@ -1,4 +1,5 @@
-"""Audit trail: one event per action, written in the action's own transaction."""
+"""Audit trail: one event per action, written in the action's own transaction. Activity
+(services/activity.py) lists them."""
 from __future__ import annotations
 
 import json
@@ -11,6 +12,11 @@ from services.clock import utcnow
 
 
 def record(session: Session, actor: Actor, action: str, target: str, **details) -> None:
+    """details may name reseller_id (kept in its own column, for Activity's filter), and
+    before/after dicts of what changed."""
+    reseller_id = details.get("reseller_id")
+    if reseller_id is None and target.startswith("reseller:") and target[9:].isdigit():
+        reseller_id = int(target[9:])
     session.add(
         AuditEvent(
             at=utcnow(),
@@ -19,5 +25,6 @@ def record(session: Session, actor: Actor, action: str, target: str, **details) 
             action=action,
             target=target[:200],
             details=json.dumps(details, default=str, sort_keys=True),
+            reseller_id=reseller_id,
         )
     )

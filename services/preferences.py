@@ -1,4 +1,4 @@
-"""Per-user choices that follow the user across sign-ins (visible grid columns)."""
+"""Per-user choices that follow the user across sign-ins (visible grid columns, alert emails)."""
 from __future__ import annotations
 
 import json
@@ -31,3 +31,30 @@ def save_visible_columns(db: Database, actor: Actor, grid: str, columns: list[st
         else:
             pref.value = json.dumps(chosen)
     return chosen
+
+
+ALERT_EMAILS = "alerts:email"
+
+
+def receives_alerts(db: Database, actor: Actor) -> bool:
+    """Admins always get alert emails and the weekly digest; other users when they opt in."""
+    if actor.role == "admin":
+        return True
+    with db.reading() as session:
+        pref = session.get(UserPreference, (actor.user_id, ALERT_EMAILS))
+    return pref is not None and pref.value == "on"
+
+
+def set_receives_alerts(db: Database, actor: Actor, wanted) -> bool:
+    """A user's own choice (any role: reading alerts is reading). Admins cannot opt out."""
+    if actor.role == "admin":
+        raise DomainError("Admins always receive alert emails and the weekly digest.")
+    if not isinstance(wanted, bool):
+        raise DomainError("Choose on or off.")
+    with db.unit_of_work() as session:
+        pref = session.get(UserPreference, (actor.user_id, ALERT_EMAILS))
+        if pref is None:
+            session.add(UserPreference(user_id=actor.user_id, key=ALERT_EMAILS, value="on" if wanted else "off"))
+        else:
+            pref.value = "on" if wanted else "off"
+    return wanted

@@ -7,7 +7,7 @@ from sqlalchemy import case, func, select
 
 from data.catalog import PAYMENT_TYPES, SOURCES
 from data.db import Database
-from data.models import POOL_STATUSES, ResellerPool, Subscription
+from data.models import POOL_STATUSES, Reseller, ResellerPool, Subscription
 from services import audit
 from services.actor import Actor, require_acting_role
 from services.allocation import lock_subscriptions
@@ -97,25 +97,67 @@ def describe_return(db: Database, actor: Actor, reseller_id, pool_ids, now: date
     with db.reading() as session:
         reseller = own_reseller(session, actor, reseller_id)
         chosen = _pending_pools(session, actor, reseller, parse_ids(pool_ids), now)
-        return [{"pool": label, "quantity": format_quantity(sub.unit, pool.quantity), "one": pool.quantity == 1,
-                 "subscription": sub.name}
-                for pool, sub, label in chosen]
+        return [_described(pool, sub, label) for pool, sub, label in chosen]
 
 
 def return_to_pool(db: Database, actor: Actor, reseller_id, pool_ids) -> list[str]:
     """Give pending pools back to the LAR's Subscriptions; refused whole if any is not pending."""
     require_acting_role(actor)
     ids = parse_ids(pool_ids)
-    now = utcnow()
     with db.unit_of_work() as session:
-        reseller = own_reseller(session, actor, reseller_id, lock=True)
-        chosen = _pending_pools(session, actor, reseller, ids, now)
-        lock_subscriptions(session, actor.lar_id, [sub.id for _, sub, _ in chosen])
-        for pool, sub, _label in chosen:
-            session.refresh(pool)  # seats_held as it is now that no reclaim can run beside us
-            audit.record(session, actor, "pool.return", f"pool:{pool.id}", reseller_id=reseller.id,
-                         subscription_id=sub.id, quantity=pool.quantity)
-            release_pool(session, actor, pool, now)
-        session.flush()
-        store_figures(session, [reseller.id], now)
-        return [label for _, _, label in chosen]
+        return _release(session, actor, {own_reseller(session, actor, reseller_id, lock=True): ids}, utcnow())
+
+
+def describe_return_across(db: Database, actor: Actor, pool_ids, now: datetime | None = None) -> list[dict]:
+    """describe_return for pools of several resellers (the Renewals grid): reseller too."""
+    require_acting_role(actor)
+    now = now or utcnow()
+    with db.reading() as session:
+        described = []
+        for reseller, ids in _by_reseller(session, actor, parse_ids(pool_ids)).items():
+            described += [{**_described(pool, sub, label), "reseller": reseller.organization_name}
+                          for pool, sub, label in _pending_pools(session, actor, reseller, ids, now)]
+        return described
+
+
+def return_to_pool_across(db: Database, actor: Actor, pool_ids) -> list[str]:
+    """return_to_pool for pools of several resellers, in one transaction: all or nothing."""
+    require_acting_role(actor)
+    ids = parse_ids(pool_ids)
+    with db.unit_of_work() as session:
+        return _release(session, actor, _by_reseller(session, actor, ids, lock=True), utcnow())
+
+
+def _by_reseller(session, actor: Actor, ids: list[int], lock: bool = False) -> dict:
+    """{reseller entry: its pool ids} for pools of the actor's LAR; NotFound if any is not."""
+    if not ids:
+        raise DomainError("Select at least one pool to return.")
+    owners = session.execute(
+        select(ResellerPool.id, ResellerPool.reseller_id).join(Reseller, Reseller.id == ResellerPool.reseller_id)
+        .where(ResellerPool.id.in_(ids), Reseller.lar_id == actor.lar_id)).all()
+    if len(owners) != len(ids):
+        raise NotFound("One or more selected pools were")
+    grouped: dict[int, list[int]] = {}
+    for pool_id, reseller_id in owners:
+        grouped.setdefault(reseller_id, []).append(pool_id)
+    # Resellers locked in id order: two operators returning overlapping sets cannot deadlock.
+    return {own_reseller(session, actor, rid, lock=lock): grouped[rid] for rid in sorted(grouped)}
+
+
+def _release(session, actor: Actor, chosen_by_reseller: dict, now: datetime) -> list[str]:
+    chosen = [(reseller, pool, sub, label) for reseller, ids in chosen_by_reseller.items()
+              for pool, sub, label in _pending_pools(session, actor, reseller, ids, now)]
+    lock_subscriptions(session, actor.lar_id, [sub.id for _, _, sub, _ in chosen])
+    for reseller, pool, sub, _label in chosen:
+        session.refresh(pool)  # seats_held as it is now that no reclaim can run beside us
+        audit.record(session, actor, "pool.return", f"pool:{pool.id}", reseller_id=reseller.id,
+                     subscription_id=sub.id, quantity=pool.quantity)
+        release_pool(session, actor, pool, now)
+    session.flush()
+    store_figures(session, [r.id for r in chosen_by_reseller], now)
+    return [label for _, _, _, label in chosen]
+
+
+def _described(pool, sub, label: str) -> dict:
+    return {"pool": label, "quantity": format_quantity(sub.unit, pool.quantity), "one": pool.quantity == 1,
+            "subscription": sub.name}

@@ -117,12 +117,14 @@ def map_reseller(db: Database, actor: Actor, reseller_id, tenant_id) -> dict:
                     f"{tenant.organization_name} ({tenant.owner_email}) is already mapped to "
                     f"{holder.organization_name} in your directory."
                 )
+            before = {"status": reseller.status, "tenant_owner": reseller.email}
             reseller.tenant_id = tenant.id
             reseller.email = tenant.owner_email
             reseller.organization_name = tenant.organization_name
             reseller.status = "Mapped"
             reseller.mapped_at = now
-            audit.record(session, actor, "reseller.map", f"reseller:{reseller.id}", tenant_id=tenant.id)
+            audit.record(session, actor, "reseller.map", f"reseller:{reseller.id}", tenant_id=tenant.id,
+                         before=before, after={"status": "Mapped", "tenant_owner": reseller.email})
             return {"id": reseller.id, "organization_name": reseller.organization_name}
     except IntegrityError:
         # Another operator mapped the same tenant between our check and our write.
@@ -146,7 +148,8 @@ def set_customer_visibility(db: Database, actor: Actor, reseller_id, visible: bo
         if not reseller.customer_visibility:
             raise DomainError(f"Customer visibility of {reseller.organization_name} is already off.")
         reseller.customer_visibility = False
-        audit.record(session, actor, "reseller.visibility_off", f"reseller:{reseller.id}")
+        audit.record(session, actor, "reseller.visibility_off", f"reseller:{reseller.id}",
+                     before={"view_reseller's_customers": "On"}, after={"view_reseller's_customers": "Off"})
         return {"id": reseller.id, "organization_name": reseller.organization_name}
 
 

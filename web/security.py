@@ -69,7 +69,8 @@ def init_security(server: Flask, production: bool, script_hashes=lambda: ()) -> 
             return None
         if request.method != "GET" or request.path.startswith(API_PREFIXES):
             return jsonify(error="Sign in first."), 401
-        return redirect(url_for("sign_in.login", next=request.path))
+        # The whole address, query included: a shared link to a filtered view survives sign-in.
+        return redirect(url_for("sign_in.login", next=request.full_path.rstrip("?")))
 
     csrf.init_app(server)
 

@@ -50,7 +50,9 @@ def _safe_next(target: str | None) -> str:
     if not target:
         return "/"
     parsed = urlparse(target)
-    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
+    # A browser reads "/\host" as "//host": another site.
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith(("//", "/\\")) \
+            or any(c in target for c in "\r\n"):
         return "/"
     return target
 

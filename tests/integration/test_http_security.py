@@ -152,14 +152,28 @@ def test_production_sends_hsts_and_refuses_a_short_secret(tmp_path, monkeypatch,
     assert out.stdout.strip().splitlines()[-1] == "max-age=31536000; includeSubDomains", out.stderr[-2000:]
 
 
-def test_open_redirects_are_not_followed(app):
+@pytest.mark.parametrize("target", ["//evil.example/x", "/\\evil.example/x", "https://evil.example/", "x"])
+def test_open_redirects_are_not_followed(app, target):
     client = app.server.test_client()
     page = client.get("/login").get_data(as_text=True)
     import re
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    response = client.post("/login?next=//evil.example/x",
+    response = client.post("/login", query_string={"next": target},
                            data={"email": "analyst@demo.example", "password": "demo1234", "csrf_token": token})
     assert response.headers["Location"] == "/"
+
+
+def test_a_shared_link_keeps_its_view_through_sign_in(app):
+    client = app.server.test_client()
+    asked = client.get("/resellers/1?pools_q=policies&customers_pool=61")
+    assert asked.status_code == 302
+    login = asked.headers["Location"]
+    assert login == "/login?next=/resellers/1?pools_q%3Dpolicies%26customers_pool%3D61"
+    page = client.get(login).get_data(as_text=True)
+    import re
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post(login, data={"email": "analyst@demo.example", "password": "demo1234", "csrf_token": token})
+    assert response.headers["Location"] == "/resellers/1?pools_q=policies&customers_pool=61"
 
 
 def test_errors_show_no_stack_trace(signed_in):

@@ -37,7 +37,7 @@ def _wait(url: str, process, log: Path) -> None:
         try:
             if requests.get(url + "/healthz", timeout=2).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not up yet, or busy starting (a read timeout)
             time.sleep(0.3)
     raise AssertionError(f"gunicorn did not answer: {log.read_text()[-2000:]}")
 

@@ -1,0 +1,44 @@
+"""Activity callbacks: the grid and its date range."""
+from __future__ import annotations
+
+from datetime import date
+
+from dash import Input, Output, State
+from dash.exceptions import PreventUpdate
+
+from callbacks.grid_controls import register_grid
+from components.activity_grid import ACTIVITY, FILTER_NAMES
+from services.activity import list_activity
+
+
+def _fetch(database, acting, _context, query):
+    return list_activity(database, acting, query)
+
+
+def _day(value) -> str | None:
+    try:
+        return date.fromisoformat(str(value)[:10]).isoformat() if value else None
+    except ValueError:
+        return None
+
+
+def register(app) -> None:
+    register_grid(app, ACTIVITY, _fetch, FILTER_NAMES)
+
+    @app.callback(Output("act-query", "data", allow_duplicate=True), Input("act-dates", "value"),
+                  State("act-query", "data"), prevent_initial_call=True)
+    def choose_dates(dates, query):
+        """A range picker sends [from, to] (to empty until the second click); cleared, None."""
+        dates = dates if isinstance(dates, list) else []
+        since, until = (_day(dates[0]) if dates else None), (_day(dates[1]) if len(dates) > 1 else None)
+        if dates and since and not until:
+            raise PreventUpdate  # the second date is still to come
+        query = query if isinstance(query, dict) else {}
+        filters = {k: v for k, v in (query.get("filters") or {}).items() if k not in ("from", "to")}
+        if since:
+            filters["from"] = [since]
+        if until:
+            filters["to"] = [until]
+        if filters == (query.get("filters") or {}):
+            raise PreventUpdate
+        return {**query, "filters": filters}

@@ -1,0 +1,160 @@
+"""Renewals callbacks: the grid, its window and the chart's week (both kept in the grid's
+query), Return to pool across resellers, cards that follow it, and the alert emails switch."""
+from __future__ import annotations
+
+import dash_mantine_components as dmc
+from dash import Input, Output, State, ctx, no_update
+from dash.exceptions import PreventUpdate
+
+from callbacks.context import actor, db, notice
+from callbacks.grid_controls import register_grid, require_click, selected_ids
+from components import renewals as parts
+from services.errors import DomainError
+from services.pool_state import PENDING
+from services.preferences import set_receives_alerts
+from services.renewals import DEFAULT_WINDOW, WINDOWS, expiring_by_week, list_renewals, renewal_figures
+from services.reseller_pools import describe_return_across, return_to_pool_across
+
+NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
+QUERY = Output("ren-query", "data", allow_duplicate=True)
+
+
+def _fetch(database, acting, _context, query):
+    return list_renewals(database, acting, query)
+
+
+def _with(query: dict | None, **changes) -> dict:
+    """The grid's query with filters set (a list) or removed (None)."""
+    query = query if isinstance(query, dict) else {}
+    filters = dict(query.get("filters") or {})
+    for key, values in changes.items():
+        if values:
+            filters[key] = values
+        else:
+            filters.pop(key, None)
+    return {**query, "filters": filters}
+
+
+def register(app) -> None:
+    register_grid(app, parts.RENEWALS, _fetch, parts.FILTER_NAMES)
+
+    @app.callback(QUERY, Input("ren-window", "value"), State("ren-query", "data"), prevent_initial_call=True)
+    def choose_window(window, query):
+        if window not in [str(n) for n in WINDOWS]:
+            raise PreventUpdate
+        current = ((query or {}).get("filters") or {}).get("window") or [str(DEFAULT_WINDOW)]
+        if current == [window]:
+            raise PreventUpdate  # follow_query set the control to the query's own window
+        return _with(query, window=[window], week=None)  # a new window lists the whole window
+
+    @app.callback(QUERY, Input("ren-chart", "clickData"), State("ren-query", "data"),
+                  State("ren-chart-data", "data"), prevent_initial_call=True)
+    def choose_week(clicked, query, chart):
+        try:
+            week = clicked["points"][0]["customdata"][0]
+        except (TypeError, KeyError, IndexError):
+            raise PreventUpdate from None
+        if week not in (chart or {}).get("weeks", []):
+            raise PreventUpdate
+        return _with(query, week=[week])
+
+    @app.callback(QUERY, Input("ren-week-clear", "n_clicks"), State("ren-query", "data"), prevent_initial_call=True)
+    def clear_week(clicked, query):
+        require_click(clicked)
+        return _with(query, week=None)
+
+    @app.callback(
+        Output("ren-chart", "figure"),
+        Output("ren-week-clear", "display"),
+        Output("ren-window", "value"),
+        Input("ren-query", "data"),
+        Input("ren-chart-data", "data"),
+        prevent_initial_call=True,
+    )
+    def follow_query(query, chart):
+        """The chart outlines the chosen week and the window control shows the window,
+        whichever control changed them (a bar, a chip's ×, Show the whole window)."""
+        filters = (query or {}).get("filters") or {}
+        week = (filters.get("week") or [None])[0]
+        window = (filters.get("window") or [str(DEFAULT_WINDOW)])[0]
+        return parts.expiry_figure(chart, week), "inline-block" if week else "none", window
+
+    @app.callback(
+        Output("ren-return", "disabled"),
+        Output("ren-return-why", "label"),
+        Input("ren-grid", "selectedRows"),
+        prevent_initial_call=True,
+    )
+    def returnable(rows):
+        rows = rows or []
+        if not actor().can_act:
+            return True, "Your role can view but not change pools."
+        if rows and all(isinstance(r, dict) and r.get("status") == PENDING for r in rows):
+            return False, f"Return {len(rows)} pool{'s' if len(rows) != 1 else ''} to your subscriptions."
+        if rows:
+            return True, "Only pools in Pending acceptance can be returned: unselect the others."
+        return True, "Select pools in Pending acceptance to return them."
+
+    @app.callback(
+        Output("ren-return-modal", "opened", allow_duplicate=True),
+        Output("ren-return-list", "children"),
+        Output("ren-return-text", "children"),
+        NOTIFY,
+        Input("ren-return", "n_clicks"),
+        State("ren-grid", "selectedRows"),
+        prevent_initial_call=True,
+    )
+    def ask(clicked, selected):
+        require_click(clicked)
+        try:
+            going = describe_return_across(db(), actor(), selected_ids(selected))
+        except DomainError as refused:
+            return no_update, no_update, no_update, notice(refused.message, ok=False)
+        text = ("This pool goes back to your pooled subscription. The reseller has not accepted it yet."
+                if len(going) == 1 else
+                "These pools go back to your pooled subscriptions. Their resellers have not accepted them yet.")
+        items = [dmc.ListItem(f"{g['reseller']}: {g['quantity']} of {g['pool']} {'goes' if g['one'] else 'go'} "
+                              f"back to {g['subscription']}") for g in going]
+        return True, items, text, no_update
+
+    @app.callback(
+        Output("ren-return-modal", "opened", allow_duplicate=True),
+        Output("ren-refresh", "data", allow_duplicate=True),
+        NOTIFY,
+        Input("ren-return-confirm", "n_clicks"),
+        Input("ren-return-cancel", "n_clicks"),
+        State("ren-grid", "selectedRows"),
+        State("ren-refresh", "data"),
+        prevent_initial_call=True,
+    )
+    def decide(confirmed, cancelled, selected, refresh):
+        require_click(confirmed or cancelled)
+        if ctx.triggered_id == "ren-return-cancel":
+            return False, no_update, no_update
+        try:
+            returned = return_to_pool_across(db(), actor(), selected_ids(selected))
+        except DomainError as refused:
+            return False, no_update, notice(refused.message, ok=False)
+        noun = "pool" if len(returned) == 1 else "pools"
+        return False, (refresh or 0) + 1, notice(
+            f"Returned {len(returned)} {noun} to your subscriptions: {', '.join(returned)}.")
+
+    @app.callback(
+        Output("ren-cards", "children"),
+        Output("ren-chart-data", "data"),
+        Input("ren-refresh", "data"),
+        prevent_initial_call=True,
+    )
+    def redraw(_refresh):
+        return parts.renewal_cards(renewal_figures(db(), actor())), expiring_by_week(db(), actor())
+
+    @app.callback(NOTIFY, Input("ren-alerts", "checked"), prevent_initial_call=True)
+    def alerts(checked):
+        if not ctx.triggered_id:
+            raise PreventUpdate
+        try:
+            on = set_receives_alerts(db(), actor(), checked)
+        except DomainError as refused:
+            return notice(refused.message, ok=False)
+        return notice("You will receive alert emails and the weekly digest." if on else
+                      "You will no longer receive alert emails or the weekly digest.")

@@ -1,0 +1,88 @@
+"""Subscriptions callbacks: the grid and Set threshold."""
+from __future__ import annotations
+
+from dash import Input, Output, State, no_update
+
+from callbacks.context import actor, db, notice
+from callbacks.grid_controls import register_grid, require_click
+from components import subscriptions_grid as parts
+from callbacks.panels import close_on
+from services.errors import DomainError
+from services.lar_subscriptions import set_threshold, subscription_page
+
+NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
+
+
+def _fetch(database, acting, _context, query):
+    return subscription_page(database, acting, query)
+
+
+def register(app) -> None:
+    register_grid(app, parts.SUBSCRIPTIONS, _fetch, parts.FILTER_NAMES)
+
+    @app.callback(
+        Output("subs-threshold-open", "disabled"),
+        Output("subs-threshold-why", "label"),
+        Input("subs-grid", "selectedRows"),
+        prevent_initial_call=True,
+    )
+    def one_selected(rows):
+        if actor().role != "admin":
+            return True, "Only admins set thresholds."
+        if len(rows or []) == 1:
+            return False, "Set when this subscription counts as low."
+        return True, "Select one subscription." if not rows else "Select only one subscription."
+
+    @app.callback(
+        Output("subs-threshold-modal", "opened", allow_duplicate=True),
+        Output("subs-threshold-subject", "children"),
+        Output("subs-threshold-kind", "value"),
+        Output("subs-threshold-value", "value"),
+        Output("subs-threshold-target", "data"),
+        Input("subs-threshold-open", "n_clicks"),
+        State("subs-grid", "selectedRows"),
+        prevent_initial_call=True,
+    )
+    def open_threshold(clicked, rows):
+        require_click(clicked)
+        if len(rows or []) != 1 or not isinstance(rows[0], dict):
+            return (no_update,) * 5
+        row = rows[0]  # shown only; Save re-reads the subscription
+        subject = f"{row.get('name', '')} · {row.get('service', '')} · {row.get('free', '')} free"
+        return True, subject, row.get("threshold_kind") or "none", row.get("threshold_value"), row.get("id")
+
+    @app.callback(
+        Output("subs-threshold-value", "disabled"),
+        Output("subs-threshold-value", "label"),
+        Output("subs-threshold-value", "max"),
+        Input("subs-threshold-kind", "value"),
+        prevent_initial_call=True,
+    )
+    def kind_chosen(kind):
+        if kind == "percent":
+            return False, "Alert below (% of purchased free)", 100
+        return kind != "count", "Alert below (quantity free)", None
+
+    close_on(app, "subs-threshold-modal", "subs-threshold-cancel")
+
+    @app.callback(
+        Output("subs-threshold-modal", "opened", allow_duplicate=True),
+        Output("subs-refresh", "data", allow_duplicate=True),
+        Output("subs-threshold-value", "error"),
+        NOTIFY,
+        Input("subs-threshold-save", "n_clicks"),
+        State("subs-threshold-target", "data"),
+        State("subs-threshold-kind", "value"),
+        State("subs-threshold-value", "value"),
+        State("subs-refresh", "data"),
+        prevent_initial_call=True,
+    )
+    def save(clicked, target, kind, value, refresh):
+        require_click(clicked)
+        try:
+            saved = set_threshold(db(), actor(), target, kind, value)
+        except DomainError as refused:
+            return no_update, no_update, refused.message, notice(refused.message, ok=False)
+        said = "no longer has a threshold" if saved["threshold"] == "Not set" else \
+            f"counts as low below {saved['threshold']} free"
+        return False, (refresh or 0) + 1, None, notice(f"{saved['name']} {said}.")

@@ -1,0 +1,150 @@
+"""The Renewals page's pieces: its cards, the expiry chart, the grid and Return to pool."""
+from __future__ import annotations
+
+from datetime import date
+
+import dash_mantine_components as dmc
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from components.availability_chart import PALETTE
+from components.grid_section import GridSpec
+from components.kpi_card import kpi_card
+from components.panels import modal
+from services.renewals import WINDOWS
+from services.units import format_quantities
+
+RENEWALS = GridSpec(
+    prefix="ren",
+    name="renewals",
+    columns=[
+        {"field": "reseller", "headerName": "Reseller", "sortable": True, "cellRenderer": "ResellerLink",
+         "cellRendererParams": {"idField": "reseller_id"}, "minWidth": 112, "flex": 1.1, "cellClass": "wrap-2"},
+        {"field": "service", "headerName": "Service", "sortable": True, "minWidth": 130, "flex": 1,
+         "cellClass": "wrap-2"},
+        {"field": "pool", "headerName": "Pool", "sortable": True, "tooltipField": "pool", "minWidth": 150,
+         "flex": 1.3, "cellClass": "wrap-2"},
+        {"field": "quantity", "headerName": "Quantity", "sortable": True, "width": 100, "cellClass": "wrap-2 units"},
+        {"field": "allocated", "headerName": "Allocated", "sortable": True, "width": 100, "cellClass": "wrap-2 units"},
+        {"field": "utilisation", "headerName": "Utilisation %", "sortable": True, "width": 90, "type": "numericColumn"},
+        {"field": "expires_at", "headerName": "Expiration", "sortable": True, "width": 102,
+         "headerTooltip": "The pool's own date, or its subscription's when that comes first."},
+        {"field": "days_left", "headerName": "Days left", "sortable": True, "width": 66, "type": "numericColumn"},
+        {"field": "status", "headerName": "Status", "cellRenderer": "StatusBadge", "sortable": True, "width": 158},
+        {"field": "waiting_since", "headerName": "Waiting since", "sortable": True, "width": 100,
+         "headerTooltip": "When a pool still waiting for the reseller's acceptance was added."},
+    ],
+    default_visible=["reseller", "service", "pool", "quantity", "allocated", "utilisation", "expires_at",
+                     "days_left", "status", "waiting_since"],
+    search_placeholder="Search by reseller",
+    export_kinds={"quantity": "quantities", "allocated": "quantities", "utilisation": "number",
+                  "expires_at": "date", "days_left": "number", "waiting_since": "date"},
+    row_px=62,  # three lines for a long pool name
+    header_px=50,
+    noun=("pool", "pools"),
+    empty_none="No reseller pool expires in this window or waits for acceptance.",
+    empty_match="No pools match. Change the search, the window or remove a filter.",
+    height="600px",
+)
+FILTER_NAMES = {"service": "Service", "status": "Status", "week": "Week"}
+
+
+def week_options(weeks: list[str]) -> list[dict]:
+    """The chart's weeks as filter values (ISO dates) with the label its chip shows."""
+    return [{"value": w, "label": f"{date.fromisoformat(w):%b %-d}–{date.fromordinal(date.fromisoformat(w).toordinal() + 6):%b %-d}"}
+            for w in weeks]
+
+
+def renewal_cards(figures: dict):
+    wait = figures["oldest_wait_days"]
+    cards = [
+        (f"ren-kpi-{n}", f"Expiring in {n} days", format_quantities(figures[f"expiring_{n}"]),
+         f"Quantity in your resellers' pools whose expiration falls within the next {n} days.")
+        for n in WINDOWS
+    ] + [
+        ("ren-kpi-pending", "Pending acceptance", format_quantities(figures["pending"]),
+         "Quantity in pools your resellers have not accepted yet."),
+        ("ren-kpi-wait", "Oldest wait", "—" if wait is None else f"{wait:,} day{'s' if wait != 1 else ''}",
+         "How long the longest-waiting pool has waited for acceptance."),
+        ("ren-kpi-low", "Below threshold", f"{figures['low_subscriptions']:,} subscription"
+         f"{'s' if figures['low_subscriptions'] != 1 else ''}",
+         "Your subscriptions whose free quantity is below the threshold set on the Subscriptions page."),
+    ]
+    return dmc.SimpleGrid([kpi_card(*c) for c in cards], cols={"base": 2, "md": 3, "xl": 6}, spacing="sm")
+
+
+def expiry_figure(chart: dict, chosen_week: str | None = None) -> go.Figure:
+    """Stacked bars: quantity expiring per week, by service; the chosen week outlined."""
+    weeks = [date.fromisoformat(w) for w in chart["weeks"]]
+    labels = [f"{w:%b %-d}" for w in weeks]
+    figure = go.Figure()
+    for i, (service, entry) in enumerate(chart["services"].items()):
+        figure.add_bar(
+            x=labels, y=entry["quantities"], name=service, marker_color=PALETTE[i % len(PALETTE)],
+            customdata=[[w.isoformat(), entry["unit"]] for w in weeks],
+            hovertemplate=f"<b>{_escape(service)}</b><br>Week of %{{x}}<br>%{{y:,}} %{{customdata[1]}}<extra></extra>",
+            marker_line_width=[3 if w.isoformat() == chosen_week else 0 for w in weeks],
+            marker_line_color="#212529",
+        )
+    figure.update_layout(
+        barmode="stack", margin={"l": 50, "r": 10, "t": 10, "b": 40}, height=300, clickmode="event",
+        legend={"orientation": "h", "y": -0.18}, plot_bgcolor="white", paper_bgcolor="white",
+        yaxis={"title": "Quantity expiring", "gridcolor": "#e9ecef", "rangemode": "tozero"},
+        xaxis={"title": None, "type": "category"}, font={"family": "-apple-system, 'Segoe UI', Roboto, sans-serif"},
+    )
+    return figure
+
+
+def _escape(text: str) -> str:
+    """Service names go into Plotly's hover template, which reads HTML-like tags and %{…}."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("%", "%%")
+
+
+def expiry_chart(chart: dict, chosen_week: str | None = None):
+    empty = not chart["services"]
+    return dmc.Paper([
+        dmc.Group([dmc.Title("Seats expiring per week", order=4),
+                   dmc.Text("Next 13 weeks, by service. Click a bar to list that week's pools.", size="sm",
+                            c="dimmed")], justify="space-between"),
+        dmc.Text("Nothing expires in the next 13 weeks.", size="sm", c="dimmed", id="ren-chart-empty",
+                 display="block" if empty else "none"),
+        dcc.Graph(id="ren-chart", figure=expiry_figure(chart, chosen_week), config={"displayModeBar": False},
+                  style={"display": "none" if empty else "block"}),
+    ], withBorder=True, radius="md", p="md")
+
+
+def window_control(window: int, week: str | None):
+    return dmc.Group([
+        dmc.Text("Window", size="sm", fw=500, id="ren-window-label"),
+        dmc.SegmentedControl(id="ren-window", value=str(window),
+                             data=[{"value": str(n), "label": f"{n} days"} for n in WINDOWS],
+                             **{"aria-labelledby": "ren-window-label"}),
+        dmc.Button("Show the whole window", id="ren-week-clear", variant="subtle", size="xs",
+                   display="inline-block" if week else "none"),
+    ], gap="sm")
+
+
+def renewal_actions(can_act: bool):
+    why = "" if can_act else "Your role can view but not change pools."
+    return [dmc.Tooltip(html.Span(dmc.Button("Return to pool", id="ren-return", variant="default", disabled=True),
+                                  className="tooltip-target"),
+                        id="ren-return-why", label=why or "Select pools in Pending acceptance to return them.",
+                        multiline=True, w=260)]
+
+
+def return_modal():
+    return modal("ren-return-modal", "Return to pool", size="lg", children=dmc.Stack([
+        dmc.Text(id="ren-return-text", size="sm"),
+        dmc.List(id="ren-return-list", size="sm", spacing=4),
+        dmc.Group([dmc.Button("Cancel", id="ren-return-cancel", variant="default"),
+                   dmc.Button("Return to pool", id="ren-return-confirm", color="orange")], justify="flex-end"),
+    ]))
+
+
+def alerts_switch(receives: bool, is_admin: bool):
+    return dmc.Switch(
+        id="ren-alerts", checked=receives, disabled=is_admin,
+        label="Email me alerts and the weekly digest",
+        description="Admins always receive them." if is_admin else "Low availability, expiry reminders (30, 7 and "
+                                                                   "1 day before) and a Monday summary.",
+    )

@@ -1,0 +1,51 @@
+"""Renewals: what expires and what waits for acceptance across all resellers (layout only;
+callbacks/renewals.py acts on it)."""
+import dash
+import dash_mantine_components as dmc
+from dash import dcc
+
+from callbacks.context import actor, db
+from components import renewals as parts
+from components.grid_section import grid_section
+from components.grid_url import view_from_url
+from components.renewals import week_options
+from components.shell import notifications
+from services.preferences import receives_alerts, visible_columns
+from services.renewals import DEFAULT_WINDOW, WINDOWS, expiring_by_week, renewal_figures, renewal_filter_options
+
+dash.register_page(__name__, path="/renewals", title="Renewals · Reseller Console")
+
+
+def layout(**query):
+    acting = actor()
+    spec = parts.RENEWALS
+    visible = visible_columns(db(), acting, spec.name, spec.fields, spec.default_visible)
+    chart = expiring_by_week(db(), acting)
+    # The window and the chart's week live in the grid's query (and so in the URL) beside its
+    # filters, set by the page's own controls.
+    kept = [("window", None, [str(n) for n in WINDOWS]), ("week", "Week", week_options(chart["weeks"]))]
+    view = view_from_url(spec.prefix, query, {key: [o["value"] for o in options] if key == "week" else options
+                                              for key, _, options in kept}, spec.sortable)
+    window = int((view.filters.get("window") or [DEFAULT_WINDOW])[0])
+    week = (view.filters.get("week") or [None])[0]
+    section = grid_section(spec, visible, not acting.can_act, parts.renewal_actions(acting.can_act),
+                           renewal_filter_options(), url_params=query, kept_filters=kept)
+    return dmc.Stack([
+        dmc.Group([
+            dmc.Stack([dmc.Title("Renewals", order=2),
+                       dmc.Text("Seats that expire soon and pools waiting for acceptance, across all your resellers.",
+                                size="sm", c="dimmed")], gap=2),
+            parts.alerts_switch(receives_alerts(db(), acting), acting.role == "admin"),
+        ], justify="space-between", align="flex-start"),
+        dmc.Box(parts.renewal_cards(renewal_figures(db(), acting)), id="ren-cards"),
+        parts.expiry_chart(chart, week),
+        dmc.Group([
+            dmc.Stack([dmc.Title("Pools to review", order=3),
+                       dmc.Text("Loading…", id="ren-count", size="sm", c="dimmed")], gap=2),
+            parts.window_control(window, week),
+        ], justify="space-between", align="flex-end", mt="md"),
+        section,
+        dcc.Store(id="ren-chart-data", data=chart),
+        parts.return_modal(),
+        notifications(),
+    ], gap="md")

@@ -1,0 +1,201 @@
+"""Renewals: what expires and what waits for acceptance, across all of the LAR's resellers.
+
+A reseller pool counts exactly as on its reseller's dashboard (services/dashboard.py): live
+(pending or active, before its effective expiration), and "expiring within N days" when its
+effective expiration falls within N days of now. So the 30-day card equals the sum of every
+reseller's "Expiring in 30 days".
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, case, func, or_, select
+
+from data.catalog import SERVICE_NAMES
+from data.db import Database
+from data.models import Reseller, ResellerPool, Subscription
+from services.actor import Actor
+from services.clock import utcnow
+from services.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
+from services.lar_subscriptions import subscription_rows
+from services.pool_state import ACTIVE, PENDING, effective_expiration, is_live, pool_labels
+from services.units import format_quantity
+
+WINDOWS = (7, 30, 90)
+DEFAULT_WINDOW = 30
+WEEKS = 13
+STATUSES = (ACTIVE, PENDING)
+
+
+def _lar_pools(lar_id: int, now: datetime) -> list:
+    """The conditions every Renewals query starts from: the LAR's own resellers' live pools."""
+    return [Reseller.lar_id == lar_id, is_live(now)]
+
+
+def _joined(stmt):
+    return (stmt.select_from(ResellerPool)
+            .join(Subscription, Subscription.id == ResellerPool.subscription_id)
+            .join(Reseller, Reseller.id == ResellerPool.reseller_id))
+
+
+def renewal_figures(db: Database, actor: Actor, now: datetime | None = None) -> dict:
+    """The cards: quantity expiring within 7, 30 and 90 days and pending acceptance (per unit),
+    the oldest wait in days, and how many Subscriptions are below their threshold."""
+    now = now or utcnow()
+    with db.reading() as session:
+        return figures_of_lar(session, actor.lar_id, now)
+
+
+def figures_of_lar(session, lar_id: int, now: datetime) -> dict:
+    ends = effective_expiration()
+    sums = [func.sum(case((ends <= now + timedelta(days=n), ResellerPool.quantity), else_=0)) for n in WINDOWS]
+    rows = session.execute(_joined(select(
+        Subscription.unit, *sums,
+        func.sum(case((ResellerPool.status == PENDING, ResellerPool.quantity), else_=0)),
+        func.min(case((ResellerPool.status == PENDING, ResellerPool.created_at))),
+    )).where(*_lar_pools(lar_id, now)).group_by(Subscription.unit)).all()
+    low = [r for r in subscription_rows(session, lar_id, now) if r["low"]]
+    figures = {f"expiring_{n}": {} for n in WINDOWS}
+    figures.update(pending={}, oldest_wait_days=None, low_subscriptions=len(low),
+                   low_names=[r["name"] for r in low])
+    oldest = None
+    for unit, *values in rows:
+        *expiring, pending, first_pending = values
+        for n, value in zip(WINDOWS, expiring):
+            if value:
+                figures[f"expiring_{n}"][unit] = int(value)
+        if pending:
+            figures["pending"][unit] = int(pending)
+        if first_pending is not None:
+            first_pending = as_datetime(first_pending)
+            oldest = first_pending if oldest is None else min(oldest, first_pending)
+    if oldest is not None:
+        figures["oldest_wait_days"] = max(0, (now - oldest).days)
+    return figures
+
+
+def as_datetime(value) -> datetime:
+    """MIN() over a CASE gives SQLite's text back, PostgreSQL's timestamp."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+def week_starts(today: date) -> list[date]:
+    return [today + timedelta(days=7 * i) for i in range(WEEKS)]
+
+
+def expiring_by_week(db: Database, actor: Actor, now: datetime | None = None) -> dict:
+    """Quantity expiring in each of the next 13 weeks (week 1 starts today), per service:
+    {"weeks": [iso dates], "services": {service: {"unit": u, "quantities": [13 numbers]}}}."""
+    now = now or utcnow()
+    start = datetime.combine(now.date(), datetime.min.time())
+    ends = effective_expiration()
+    horizon = start + timedelta(days=7 * WEEKS)
+    with db.reading() as session:
+        rows = session.execute(_joined(select(
+            Subscription.service, Subscription.unit, ends.label("ends"), func.sum(ResellerPool.quantity))
+        ).where(*_lar_pools(actor.lar_id, now), ends < horizon)
+         .group_by(Subscription.service, Subscription.unit, ends)).all()
+    services: dict[str, dict] = {}
+    for service, unit, ends_at, quantity in rows:
+        index = (as_datetime(ends_at) - start).days // 7
+        if 0 <= index < WEEKS:
+            entry = services.setdefault(service, {"unit": unit, "quantities": [0] * WEEKS})
+            entry["quantities"][index] += int(quantity)
+    ordered = {s: services[s] for s in sorted(services, key=lambda s: (SERVICE_NAMES.index(s)
+                                                                       if s in SERVICE_NAMES else 99, s))}
+    return {"weeks": [d.isoformat() for d in week_starts(now.date())], "services": ordered}
+
+
+def days_left(ends: datetime, now: datetime) -> int:
+    """Calendar days from today to the expiration day, as the Expiration column reads:
+    0 on the day itself."""
+    return max(0, (ends.date() - now.date()).days)
+
+
+def window_days(query: GridQuery) -> int:
+    chosen = query.chosen("window", [str(n) for n in WINDOWS])
+    return int(chosen[0]) if chosen else DEFAULT_WINDOW
+
+
+def chosen_week(query: GridQuery) -> date | None:
+    for value in query.chosen("week"):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def list_renewals(db: Database, actor: Actor, query: GridQuery, now: datetime | None = None) -> GridPage:
+    """Reseller pools that expire within the window (or the chosen week), or wait for
+    acceptance; searched by reseller, filtered by service and status."""
+    now = now or utcnow()
+    ends = effective_expiration()
+    utilisation = ResellerPool.assigned_quantity * 100.0 / ResellerPool.quantity
+    waiting = case((ResellerPool.status == PENDING, ResellerPool.created_at))
+    base = _lar_pools(actor.lar_id, now)
+    week = chosen_week(query)
+    if week is not None:
+        start = datetime.combine(week, datetime.min.time())
+        base.append(and_(ends >= start, ends < start + timedelta(days=7)))
+    else:
+        base.append(or_(ends <= now + timedelta(days=window_days(query)), ResellerPool.status == PENDING))
+    conditions = [*base, *keyword_conditions(Reseller.organization_name, query.search)]
+    services = query.chosen("service", SERVICE_NAMES)
+    if services:
+        conditions.append(Subscription.service.in_(services))
+    statuses = query.chosen("status", STATUSES)
+    if statuses:
+        conditions.append(ResellerPool.status.in_(statuses))
+    sortable = {"reseller": Reseller.organization_name, "service": Subscription.service, "pool": Subscription.name,
+                "quantity": ResellerPool.quantity, "allocated": ResellerPool.assigned_quantity,
+                "utilisation": utilisation, "expires_at": ends, "days_left": ends, "status": ResellerPool.status,
+                "waiting_since": waiting}
+    offset, limit = query.bounds()
+    with db.reading() as session:
+        total = session.scalar(_joined(select(func.count())).where(*conditions))
+        narrowed = bool(query.search.strip() or services or statuses)
+        of = session.scalar(_joined(select(func.count())).where(*base)) if narrowed else None
+        rows = session.execute(_joined(select(
+            ResellerPool.id, ResellerPool.reseller_id, Reseller.organization_name, Subscription.service,
+            Subscription.unit, ResellerPool.quantity, ResellerPool.assigned_quantity, ends.label("ends"),
+            ResellerPool.status, ResellerPool.created_at,
+        )).where(*conditions).order_by(*order_by(sortable, query.sort or (("expires_at", "asc"),), ResellerPool.id))
+            .offset(offset).limit(limit)).all()
+        labels = _labels(session, {r.reseller_id for r in rows})
+    detail = f"expiring in the week of {week:%b %-d}" if week is not None else ""
+    return GridPage(total=total or 0, of=of, detail=detail, rows=[_row(r, labels, now) for r in rows])
+
+
+def _labels(session, reseller_ids: set[int]) -> dict[int, str]:
+    """Pool labels as each reseller's dashboard shows them."""
+    if not reseller_ids:
+        return {}
+    by_reseller: dict[int, list] = {}
+    for pool_id, reseller_id, name, created in session.execute(
+            select(ResellerPool.id, ResellerPool.reseller_id, Subscription.name, ResellerPool.created_at)
+            .join(Subscription, Subscription.id == ResellerPool.subscription_id)
+            .where(ResellerPool.reseller_id.in_(reseller_ids))).all():
+        by_reseller.setdefault(reseller_id, []).append((pool_id, name, created))
+    labels: dict[int, str] = {}
+    for pools in by_reseller.values():
+        labels.update(pool_labels(pools))
+    return labels
+
+
+def _row(r, labels: dict[int, str], now: datetime) -> dict:
+    ends = as_datetime(r.ends)
+    pending = r.status == PENDING
+    return {
+        "id": r.id, "reseller_id": r.reseller_id, "reseller": r.organization_name, "service": r.service,
+        "pool": labels.get(r.id, ""), "quantity": format_quantity(r.unit, r.quantity),
+        "allocated": format_quantity(r.unit, r.assigned_quantity),
+        "utilisation": round(r.assigned_quantity * 100 / r.quantity, 1) if r.quantity else None,
+        "expires_at": day(ends), "days_left": days_left(ends, now),
+        "status": r.status, "waiting_since": day(r.created_at) if pending else "",
+        "waiting_days": max(0, (now - r.created_at).days) if pending else None,
+    }
+
+
+def renewal_filter_options() -> list:
+    return [("service", "Service", list(SERVICE_NAMES)), ("status", "Status", list(STATUSES))]

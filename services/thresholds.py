@@ -1,0 +1,63 @@
+"""Low availability: when a Subscription's free quantity counts as low.
+
+A threshold is a count ("count": fewer than N free) or a share ("percent": less than N % of
+the purchased quantity free). Strictly below: a threshold of 10 is not crossed at 10 free.
+An expired Subscription has nothing to give and is never "low": there is nothing to top up.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from services.errors import DomainError
+
+KINDS = ("count", "percent")
+
+
+@dataclass(frozen=True)
+class Threshold:
+    kind: str
+    value: int
+
+    def describe(self, unit_label: str) -> str:
+        return f"under {self.value}% free" if self.kind == "percent" else f"under {self.value:,} {unit_label} free"
+
+
+def is_low(threshold: Threshold | None, purchased: int, free: int) -> bool:
+    if threshold is None:
+        return False
+    if threshold.kind == "percent":
+        return purchased > 0 and free * 100 < threshold.value * purchased
+    return free < threshold.value
+
+
+def parse_threshold(kind, value) -> Threshold | None:
+    """A threshold from the browser's form: kind "none" clears it."""
+    if kind in (None, "", "none"):
+        return None
+    if kind not in KINDS:
+        raise DomainError("Choose a count or a percentage for the threshold.")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise DomainError("Enter the threshold, or choose None to have no alert.")
+    number = _whole_number(value)
+    if number is None:
+        raise DomainError("The threshold must be a whole number.")
+    if number < 0:
+        raise DomainError("The threshold cannot be negative.")
+    if kind == "percent" and number > 100:
+        raise DomainError("A percentage threshold is at most 100.")
+    if kind == "count" and number > 2_000_000_000:
+        raise DomainError("The threshold is too large.")
+    return Threshold(kind, number)
+
+
+def _whole_number(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,12}\s*", value):
+        return int(value)
+    return None

@@ -1,0 +1,156 @@
+"""Renewals, Subscriptions and Activity (issue 13) in Chromium at 1440x900: the cards agree
+with the dashboards, a bar of the chart filters the grid to its week, the window filter, the
+export, Return to pool across resellers, a threshold an admin sets, and actions in Activity."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from data.models import Reseller
+from services.actor import Actor
+from services.dashboard import kpis
+from services.renewals import renewal_figures
+from services.units import format_quantities
+from tests.e2e.conftest import shoot, sign_in
+
+pytestmark = pytest.mark.e2e
+LAR = 1
+
+
+def _analyst(server) -> Actor:
+    return Actor(user_id=3, lar_id=LAR, role="analyst", email="analyst@demo.example")
+
+
+def _count(page) -> int:
+    return int(re.match(r"([\d,]+)", page.inner_text("#ren-count")).group(1).replace(",", ""))
+
+
+def test_the_cards_agree_with_every_dashboard(page, server):
+    db, analyst = server["db"], _analyst(server)
+    summed: dict[str, int] = {}
+    with db.reading() as s:
+        resellers = s.scalars(select(Reseller.id).where(Reseller.lar_id == LAR)).all()
+    for rid in resellers:
+        for unit, quantity in kpis(db, analyst, rid)["expiring"].items():
+            summed[unit] = summed.get(unit, 0) + quantity
+    figures = renewal_figures(db, analyst)
+    assert figures["expiring_30"] == summed and summed  # the demo has seats expiring within 30 days
+    sign_in(page, "analyst@demo.example")
+    page.get_by_role("link", name="Renewals").click()
+    expect(page.get_by_role("heading", name="Renewals")).to_be_visible()
+    expect(page.locator("#ren-kpi-30")).to_have_text(format_quantities(summed))
+    expect(page.locator("#ren-kpi-pending")).to_have_text(format_quantities(figures["pending"]))
+    expect(page).to_have_title("Renewals · Reseller Console")
+    expect(page.locator("#ren-grid .ag-row[row-id]").first).to_be_visible()
+    assert page.locator("#ren-grid .ag-selection-checkbox").count() == 0  # analysts read only
+    shoot(page, "renewals")
+
+
+def test_a_bar_filters_the_grid_to_its_week_and_the_window_widens_it(page, server):
+    sign_in(page)
+    page.goto(page.base_url + "/renewals")
+    expect(page.locator("#ren-grid .ag-row[row-id]").first).to_be_visible()
+    thirty = _count(page)
+    page.get_by_text("90 days", exact=True).click()
+    expect(page).to_have_url(re.compile(r"ren_window=90"))
+    expect(page.locator("#ren-count")).not_to_have_text(re.compile(rf"^{thirty:,} pools"))
+    assert _count(page) > thirty
+    bar = page.evaluate("""Array.from(document.querySelectorAll('#ren-chart .bars path'))
+        .map(p => p.getBoundingClientRect()).filter(r => r.height > 4)
+        .map(r => [r.x + r.width / 2, r.y + r.height / 2])[0]""")  # the first week's first visible bar
+    page.mouse.click(*bar)
+    expect(page.locator("#ren-chips")).to_contain_text("Week:")
+    expect(page).to_have_url(re.compile(r"ren_week=\d{4}-\d\d-\d\d"))
+    week = re.search(r"ren_week=([\d-]+)", page.url).group(1)
+    expect(page.locator("#ren-count")).to_contain_text("expiring in the week of")
+    expires = page.locator("#ren-grid .ag-row[row-id] [col-id='expires_at']").all_inner_texts()
+    start = date.fromisoformat(week)
+    assert expires and all(0 <= (date.fromisoformat(e) - start).days < 7 for e in expires), (week, expires)
+    shoot(page, "renewals-week")
+    page.click("#ren-week-clear")
+    expect(page.locator("#ren-chips")).not_to_contain_text("Week:")
+    page.reload()  # the window is kept in the URL
+    expect(page.locator("#ren-window [data-active] , #ren-window input[value='90']:checked").first).to_be_attached()
+
+
+def test_export_and_return_to_pool_across_resellers(page, server):
+    sign_in(page)
+    page.goto(page.base_url + "/renewals?ren_status=Pending%20acceptance")
+    expect(page.locator("#ren-chips")).to_contain_text("Status: Pending acceptance")
+    expect(page.locator("#ren-grid .ag-row[row-id]").first).to_be_visible()
+    pending = _count(page)
+    page.click("#ren-export-open")
+    with page.expect_download() as download:
+        page.click("#ren-export-download")
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
+    assert len(rows) == pending and {r["Status"] for r in rows} == {"Pending acceptance"}
+    assert {"Reseller", "Service", "Pool", "Days left", "Waiting since"} <= set(rows[0])
+    first, second = page.locator("#ren-grid .ag-row[row-id]").nth(0), page.locator("#ren-grid .ag-row[row-id]").nth(1)
+    names = [first.locator("[col-id='reseller']").inner_text(), second.locator("[col-id='reseller']").inner_text()]
+    first.locator(".ag-selection-checkbox input").check()
+    second.locator(".ag-selection-checkbox input").check()
+    page.click("#ren-return")
+    expect(page.locator("#ren-return-list")).to_contain_text(names[0])
+    page.click("#ren-return-confirm")
+    expect(page.get_by_text(re.compile(r"^Returned 2 pools to your subscriptions"))).to_be_visible()
+    expect(page.locator("#ren-count")).to_have_text(re.compile(rf"^{pending - 2:,} of"))
+    page.get_by_role("link", name="Activity").click()
+    expect(page.locator("#act-grid .ag-row[row-index='0'] [col-id='action']")).to_have_text("Return to pool")
+    expect(page.locator("#act-grid .ag-row[row-index='0'] [col-id='user']")).to_have_text("operator@demo.example")
+
+
+def test_an_admin_sets_a_threshold_and_it_shows_in_activity(page, server):
+    sign_in(page, "admin@demo.example")
+    page.goto(page.base_url + "/subscriptions")
+    first = page.locator("#subs-grid .ag-row[row-id]").first
+    expect(first).to_be_visible()
+    name = first.locator("[col-id='name']").inner_text()
+    expect(page.locator("#subs-threshold-open")).to_be_disabled()
+    first.locator(".ag-selection-checkbox input").check()
+    page.click("#subs-threshold-open")
+    dialog = page.get_by_role("dialog", name="Set threshold")
+    dialog.get_by_text("A percentage", exact=True).click()
+    page.click("#subs-threshold-save")  # no value yet
+    expect(dialog).to_contain_text("Enter the threshold, or choose None to have no alert.")
+    page.fill("#subs-threshold-value", "100")  # 100 %: below it whenever anything was handed out
+    page.click("#subs-threshold-save")
+    expect(page.get_by_text(f"{name} counts as low below 100% free.")).to_be_visible()
+    row = page.locator("#subs-grid .ag-row[row-id]").filter(has_text=name).first
+    expect(row.locator("[col-id='threshold']")).to_have_text("100%")
+    expect(row.locator("[col-id='status']")).to_have_text("Low")
+    shoot(page, "subscriptions-threshold")
+    page.get_by_role("link", name="Renewals").click()
+    expect(page.locator("#ren-kpi-low")).not_to_have_text("0 subscriptions")
+    page.get_by_role("link", name="Activity").click()
+    latest = page.locator("#act-grid .ag-row[row-index='0']")
+    expect(latest.locator("[col-id='action']")).to_have_text("Set threshold")
+    expect(latest.locator("[col-id='change']")).to_have_text("Threshold: Not set → 100%")
+    page.click("#act-filter-open")
+    page.get_by_role("textbox", name="Action").fill("Map")  # eleven actions: a searchable list
+    page.get_by_role("option", name="Map", exact=True).click()
+    page.get_by_role("textbox", name="Action").press("Escape")  # closes the list, not the Filter
+    page.click("#act-filter-apply")
+    expect(page.locator("#act-grid .ag-row[row-index='0'] [col-id='action']")).to_have_text("Map")
+    expect(page).to_have_url(re.compile(r"act_action=reseller\.map"))
+    shoot(page, "activity")
+
+
+def test_operators_and_analysts_cannot_set_thresholds_and_choose_their_alert_emails(page, server):
+    sign_in(page, "analyst@demo.example")
+    page.goto(page.base_url + "/subscriptions")
+    expect(page.locator("#subs-grid .ag-row[row-id]").first).to_be_visible()
+    assert page.locator("#subs-grid .ag-selection-checkbox").count() == 0
+    expect(page.locator("#subs-threshold-open")).to_be_disabled()
+    page.goto(page.base_url + "/renewals")
+    switch = page.get_by_role("switch", name="Email me alerts and the weekly digest")
+    expect(switch).not_to_be_checked()
+    switch.check(force=True)
+    expect(page.get_by_text("You will receive alert emails and the weekly digest.")).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("switch", name="Email me alerts and the weekly digest")).to_be_checked()

@@ -1,0 +1,172 @@
+"""The alert schedule with a fixed clock: each alert once, on the right day, to the right
+people; the weekly digest's content; Activity's rows and filters (both databases)."""
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from data.models import OutgoingEmail, Subscription
+from services.activity import activity_filter_options, describe_change, list_activity
+from services.alerts import due_stage, send_due_alerts
+from services.errors import DomainError
+from services.grid_query import GridQuery
+from services.lar_subscriptions import set_threshold
+from services.preferences import receives_alerts, set_receives_alerts
+from services.reseller_pools import return_to_pool_across
+from tests.factories import two_lars
+
+MONDAY = datetime(2026, 11, 30, 8, 0)  # ISO week 49
+
+
+def _emails(db, since_id: int = 0) -> list[OutgoingEmail]:
+    with db.reading() as s:
+        return s.scalars(select(OutgoingEmail).where(OutgoingEmail.id > since_id).order_by(OutgoingEmail.id)).all()
+
+
+def _last_id(db) -> int:
+    emails = _emails(db)
+    return emails[-1].id if emails else 0
+
+
+def _world(db, now=MONDAY):
+    w = two_lars(db)
+    w.now = now
+    w.alpha = w.reseller(w.first, "Alpha", "a@alpha.example")
+    w.seats = w.subscription(w.first, purchased=1000)  # a year left
+    w.pool_id = w.pool(w.alpha, w.seats, 100, expires_at=now + timedelta(days=40))
+    return w
+
+
+@pytest.mark.parametrize("days, stage", [(40, None), (30, 30), (29.5, 30), (7, 7), (6, 7), (1, 1), (0.2, 1), (0, None),
+                                         (-1, None)])
+def test_the_tightest_due_stage(days, stage):
+    assert due_stage(MONDAY + timedelta(days=days), MONDAY) == stage
+
+
+def test_expiry_reminders_go_once_at_30_7_and_1_days_and_again_after_an_extension(db):
+    w = _world(db)
+    first = send_due_alerts(db, now=MONDAY)  # 40 days left: only the digests (each LAR's admin)
+    assert first["alerts"] == 0 and first["digests"] == 2
+    sent = {}
+    for day in range(1, 45):
+        at = MONDAY + timedelta(days=day, hours=1)
+        before = _last_id(db)
+        send_due_alerts(db, now=at)
+        send_due_alerts(db, now=at)  # a second run on the same day sends nothing more
+        for email in _emails(db, before):
+            if "alerts" in email.subject:
+                sent.setdefault(day, []).append(email)
+    # Expires on day 40 at 08:00; a run at 09:00 sees 30, 7 and under 1 day left on days 10, 33, 39.
+    assert sorted(sent) == [10, 33, 39]
+    for day in (10, 33, 39):
+        assert [e.to for e in sent[day]] == ["admin@first.example"]
+        assert "Alpha: M365 Backup (100 user seats, Active) expires" in sent[day][0].body
+    assert "in 30 days" in sent[10][0].body and "tomorrow" in sent[39][0].body  # calendar days
+    # Extended: the new date is reminded again.
+    from data.models import ResellerPool
+    with db.unit_of_work() as s:
+        s.get(ResellerPool, w.pool_id).expires_at = MONDAY + timedelta(days=80)
+    assert send_due_alerts(db, now=MONDAY + timedelta(days=51))["alerts"] == 1
+
+
+def test_a_subscription_expiring_is_reminded_too(db):
+    w = _world(db)
+    sub = w.subscription(w.first, purchased=10, expires_in_days=7)
+    done = send_due_alerts(db, now=MONDAY + timedelta(hours=1))
+    assert done["alerts"] == 1
+    body = next(e.body for e in _emails(db) if "alerts" in e.subject)
+    assert "Your subscription M365 Backup (10 user seats) expires" in body and sub
+
+
+def test_low_availability_alerts_once_and_again_after_recovering(db):
+    w = _world(db)
+    admin = w.actors["admin@first.example"]
+    set_threshold(db, admin, w.seats, "count", 950)  # 900 free: low
+    assert send_due_alerts(db, now=MONDAY)["alerts"] == 1
+    assert send_due_alerts(db, now=MONDAY + timedelta(hours=1))["alerts"] == 0
+    body = next(e.body for e in _emails(db) if "alerts" in e.subject)
+    assert "M365 Backup: 900 user seats free of 1,000 user seats (under 950 user seats free is the threshold)" in body
+    set_threshold(db, admin, w.seats, "count", 800)  # recovered
+    assert send_due_alerts(db, now=MONDAY + timedelta(hours=2))["alerts"] == 0
+    set_threshold(db, admin, w.seats, "percent", 95)  # 90 % free: low again
+    assert send_due_alerts(db, now=MONDAY + timedelta(hours=3))["alerts"] == 1
+
+
+def test_alerts_and_the_digest_go_to_admins_and_to_users_who_opt_in(db):
+    w = _world(db)
+    operator, analyst = w.actors["operator@first.example"], w.actors["analyst@first.example"]
+    with pytest.raises(DomainError):
+        set_receives_alerts(db, w.actors["admin@first.example"], False)
+    assert receives_alerts(db, w.actors["admin@first.example"]) and not receives_alerts(db, operator)
+    set_receives_alerts(db, operator, True)
+    set_receives_alerts(db, analyst, True)
+    set_receives_alerts(db, analyst, False)
+    send_due_alerts(db, now=MONDAY)
+    digests = [e for e in _emails(db) if "digest" in e.subject]
+    assert sorted(e.to for e in digests) == ["admin@first.example", "admin@second.example", "operator@first.example"]
+    assert all(e.subject == "Reseller Console weekly digest, week of 2026-11-30" for e in digests)
+    # The same week: no second digest; the next Monday: one each.
+    assert send_due_alerts(db, now=MONDAY + timedelta(days=6))["digests"] == 0
+    assert send_due_alerts(db, now=MONDAY + timedelta(days=7))["digests"] == 3
+    # The other LAR's admin gets its own digest, about its own resellers only.
+    other = next(e.body for e in digests if e.to == "admin@second.example")
+    assert "Expiring in 90 days: nothing" in other and "Alpha" not in other
+
+
+def test_the_digest_says_what_the_renewals_cards_say(db):
+    w = _world(db)
+    w.pool(w.alpha, w.seats, 25, status="Pending acceptance", created_at=MONDAY - timedelta(days=9))
+    w.pool(w.alpha, w.seats, 5, expires_at=MONDAY + timedelta(days=3))
+    set_threshold(db, w.actors["admin@first.example"], w.seats, "percent", 90)  # 870 free of 1,000: low
+    send_due_alerts(db, now=MONDAY, base_url="https://console.example")
+    digest = next(e for e in _emails(db) if e.to == "admin@first.example" and "digest" in e.subject).body
+    assert "Expiring in 7 days: 5 user seats" in digest
+    assert "Expiring in 30 days: 5 user seats" in digest
+    assert "Expiring in 90 days: 105 user seats" in digest
+    assert "Pending acceptance: 25 user seats (oldest waiting 9 days)" in digest
+    assert "Subscriptions below their availability threshold: 1\n  - M365 Backup" in digest
+    assert "Alpha: M365 Backup (5 user seats, Active) expires 2026-12-03, in 3 days." in digest
+    assert "https://console.example/renewals" in digest
+
+
+def test_activity_lists_this_lars_actions_with_what_changed(db):
+    w = _world(db)
+    pending = w.pool(w.alpha, w.seats, 25, status="Pending acceptance")
+    admin, operator = w.actors["admin@first.example"], w.actors["operator@first.example"]
+    set_threshold(db, admin, w.seats, "count", 10)
+    return_to_pool_across(db, operator, [pending])
+    page = list_activity(db, w.actors["analyst@first.example"], GridQuery())
+    assert [(r["user"], r["action"]) for r in page.rows] == [("operator@first.example", "Return to pool"),
+                                                             ("admin@first.example", "Set threshold")]
+    returned, threshold = page.rows
+    assert returned["reseller"] == "Alpha" and returned["target"] == "Pool M365 Backup"
+    assert returned["change"] == "Quantity: 25 user seats"
+    assert threshold["change"] == "Threshold: Not set → 10 user seats"
+    assert threshold["target"] == "Subscription M365 Backup"
+    by_user = list_activity(db, admin, GridQuery(filters={"user": (str(admin.user_id),)}))
+    assert [r["action"] for r in by_user.rows] == ["Set threshold"] and by_user.of == 2
+    assert list_activity(db, admin, GridQuery(filters={"action": ("pool.return",)})).total == 1
+    assert list_activity(db, admin, GridQuery(filters={"reseller": (str(w.alpha),)})).total == 1
+    assert list_activity(db, admin, GridQuery(search="alph")).total == 1
+    today = datetime.utcnow().date()
+    assert list_activity(db, admin, GridQuery(filters={"from": (today.isoformat(),), "to": (today.isoformat(),)})).total == 2
+    assert list_activity(db, admin, GridQuery(filters={"to": ((today - timedelta(days=1)).isoformat(),)})).total == 0
+    assert list_activity(db, admin, GridQuery(filters={"from": ("not a date",)})).total == 2
+    assert list_activity(db, w.actors["admin@second.example"], GridQuery()).total == 0
+    users = dict((key, options) for key, _, options in activity_filter_options(db, admin))["user"]
+    assert {o["label"] for o in users} == {"admin@first.example", "operator@first.example", "analyst@first.example"}
+
+
+def test_what_changed_reads_before_and_after():
+    assert describe_change({"before": {"quantity": 100, "expires_at": "2027-01-01 00:00:00"},
+                            "after": {"quantity": 150, "expires_at": None}}) == \
+        "Expires at: 2027-01-01 → —; Quantity: 100 → 150"
+    assert describe_change({"email": "x@y.example", "reseller_id": 4}) == "Email: x@y.example"
+
+
+def test_the_subscription_thresholds_survive_as_the_check_allows(db):
+    w = _world(db)
+    with pytest.raises(Exception):
+        with db.unit_of_work() as s:
+            s.get(Subscription, w.seats).low_threshold_kind = "percent"
+            s.get(Subscription, w.seats).low_threshold = 150  # the CHECK constraint refuses it

@@ -1,0 +1,148 @@
+"""Renewals figures, chart, grid and Return to pool across resellers, and the Subscriptions
+page's thresholds, on hand-built data where the answer is known (both databases)."""
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from services.dashboard import kpis
+from services.errors import DomainError, NotFound, PermissionDenied
+from services.grid_query import GridQuery
+from services.lar_subscriptions import list_subscriptions, set_threshold
+from services.renewals import expiring_by_week, list_renewals, renewal_figures
+from services.reseller_pools import describe_return_across, return_to_pool_across
+from services.thresholds import Threshold, is_low, parse_threshold
+from tests.factories import two_lars
+
+NOW = datetime(2026, 11, 30, 12, 0)
+
+
+def _world(db):
+    w = two_lars(db)
+    w.now = NOW
+    w.alpha = w.reseller(w.first, "Alpha", "a@alpha.example")
+    w.beta = w.reseller(w.first, "Beta", "b@beta.example")
+    w.foreign = w.reseller(w.second, "Foreign", "f@foreign.example")
+    w.seats = w.subscription(w.first, purchased=5000)
+    w.objects = w.subscription(w.first, purchased=900, unit="objects")
+    w.other_sub = w.subscription(w.second, purchased=5000)
+    w.in5 = w.pool(w.alpha, w.seats, 10, expires_at=NOW + timedelta(days=5))
+    w.in20 = w.pool(w.beta, w.seats, 20, expires_at=NOW + timedelta(days=20))
+    w.in60 = w.pool(w.alpha, w.objects, 30, expires_at=NOW + timedelta(days=60))
+    w.far = w.pool(w.beta, w.seats, 40)  # expires with its Subscription, in a year
+    w.pending = w.pool(w.alpha, w.seats, 50, status="Pending acceptance", created_at=NOW - timedelta(days=12))
+    w.pending_soon = w.pool(w.beta, w.objects, 60, status="Pending acceptance", created_at=NOW - timedelta(days=3),
+                            expires_at=NOW + timedelta(days=6))
+    w.expired = w.pool(w.beta, w.seats, 70, status="Expired")
+    w.foreign_soon = w.pool(w.foreign, w.other_sub, 80, expires_at=NOW + timedelta(days=2))
+    return w
+
+
+def test_cards_count_live_pools_per_unit_and_the_oldest_wait(db):
+    w = _world(db)
+    figures = renewal_figures(db, w.actors["analyst@first.example"], now=NOW)
+    assert figures["expiring_7"] == {"user seats": 10, "objects": 60}
+    assert figures["expiring_30"] == {"user seats": 30, "objects": 60}
+    assert figures["expiring_90"] == {"user seats": 30, "objects": 90}
+    assert figures["pending"] == {"user seats": 50, "objects": 60}
+    assert figures["oldest_wait_days"] == 12
+    assert figures["low_subscriptions"] == 0
+
+
+def test_the_30_day_card_is_the_sum_of_every_dashboards_expiring_in_30_days(db):
+    w = _world(db)
+    analyst = w.actors["analyst@first.example"]
+    summed: dict[str, int] = {}
+    for rid in (w.alpha, w.beta):
+        for unit, quantity in kpis(db, analyst, rid, now=NOW)["expiring"].items():
+            summed[unit] = summed.get(unit, 0) + quantity
+    assert renewal_figures(db, analyst, now=NOW)["expiring_30"] == summed
+
+
+def test_the_chart_stacks_each_weeks_expiring_quantity_by_service(db):
+    w = _world(db)
+    chart = expiring_by_week(db, w.actors["analyst@first.example"], now=NOW)
+    assert chart["weeks"][0] == "2026-11-30" and chart["weeks"][1] == "2026-12-07" and len(chart["weeks"]) == 13
+    [service] = chart["services"]  # the factory gives every Subscription one service
+    quantities = chart["services"][service]["quantities"]
+    assert quantities[0] == 10 + 60  # days 5 and 6
+    assert quantities[2] == 20  # day 20 is in the third week
+    assert quantities[8] == 30  # day 60
+    assert sum(quantities) == 120  # nothing of another LAR's, nothing past 13 weeks
+
+
+def test_the_grid_lists_the_window_and_pending_pools_of_this_lar_only(db):
+    w = _world(db)
+    analyst = w.actors["analyst@first.example"]
+    page = list_renewals(db, analyst, GridQuery(), now=NOW)
+    assert [r["id"] for r in page.rows] == [w.in5, w.pending_soon, w.in20, w.pending]  # by expiration
+    first = page.rows[0]
+    assert (first["reseller"], first["quantity"], first["days_left"], first["status"]) == ("Alpha", "10 user seats", 5,
+                                                                                          "Active")
+    waiting = next(r for r in page.rows if r["id"] == w.pending)
+    assert waiting["waiting_since"] == "2026-11-18" and waiting["waiting_days"] == 12
+    ninety = list_renewals(db, analyst, GridQuery(filters={"window": ("90",)}), now=NOW)
+    assert {r["id"] for r in ninety.rows} == {w.in5, w.pending_soon, w.in20, w.pending, w.in60}
+    seven = list_renewals(db, analyst, GridQuery(filters={"window": ("7",), "status": ("Active",)}), now=NOW)
+    assert [r["id"] for r in seven.rows] == [w.in5] and seven.of == 3  # in 7 days or pending: 3
+    week = list_renewals(db, analyst, GridQuery(filters={"week": ("2026-12-14",)}), now=NOW)
+    assert [r["id"] for r in week.rows] == [w.in20]
+    searched = list_renewals(db, analyst, GridQuery(search="bet"), now=NOW)
+    assert {r["reseller"] for r in searched.rows} == {"Beta"}
+    by_quantity = list_renewals(db, analyst, GridQuery(sort=(("quantity", "desc"),)), now=NOW)
+    assert [r["id"] for r in by_quantity.rows] == [w.pending_soon, w.pending, w.in20, w.in5]
+    assert list_renewals(db, w.actors["admin@second.example"], GridQuery(), now=NOW).total == 1
+
+
+def test_return_to_pool_across_resellers_is_all_or_nothing(db):
+    w = _world(db)
+    operator = w.actors["operator@first.example"]
+    described = describe_return_across(db, operator, [w.pending, w.pending_soon], now=NOW)
+    assert {(d["reseller"], d["quantity"]) for d in described} == {("Alpha", "50 user seats"), ("Beta", "60 objects")}
+    with pytest.raises(DomainError, match="Only pools in Pending acceptance"):
+        return_to_pool_across(db, operator, [w.pending, w.in5])
+    with pytest.raises(NotFound):
+        return_to_pool_across(db, operator, [w.pending, w.foreign_soon])
+    with pytest.raises(PermissionDenied):
+        return_to_pool_across(db, w.actors["analyst@first.example"], [w.pending])
+    assert renewal_figures(db, operator, now=NOW)["pending"] == {"user seats": 50, "objects": 60}  # nothing changed
+    assert len(return_to_pool_across(db, operator, [str(w.pending), w.pending_soon])) == 2
+    assert renewal_figures(db, operator)["pending"] == {}
+
+
+@pytest.mark.parametrize("threshold, purchased, free, low", [
+    (Threshold("count", 10), 100, 9, True), (Threshold("count", 10), 100, 10, False),
+    (Threshold("percent", 10), 1000, 99, True), (Threshold("percent", 10), 1000, 100, False),
+    (Threshold("percent", 0), 1000, 0, False), (None, 1000, 0, False), (Threshold("percent", 50), 0, 0, False),
+])
+def test_low_means_strictly_below_the_threshold(threshold, purchased, free, low):
+    assert is_low(threshold, purchased, free) is low
+
+
+@pytest.mark.parametrize("kind, value, message", [
+    ("count", "ten", "whole number"), ("count", 2.5, "whole number"), ("count", -1, "negative"),
+    ("percent", 101, "at most 100"), ("weekly", 5, "count or a percentage"), ("count", "", "Enter the threshold"),
+    ("count", True, "whole number"), ("count", [5], "whole number"),
+])
+def test_a_threshold_that_is_not_one_is_refused_with_a_reason(kind, value, message):
+    with pytest.raises(DomainError, match=message):
+        parse_threshold(kind, value)
+
+
+def test_only_an_admin_sets_a_threshold_of_its_own_lar_and_the_page_shows_it(db):
+    w = _world(db)
+    admin = w.actors["admin@first.example"]
+    with pytest.raises(PermissionDenied):
+        set_threshold(db, w.actors["operator@first.example"], w.seats, "count", 10)
+    with pytest.raises(NotFound):
+        set_threshold(db, admin, w.other_sub, "count", 10)
+    with pytest.raises(NotFound):
+        set_threshold(db, admin, "1; DROP TABLE subscriptions", "count", 10)
+    assert set_threshold(db, admin, w.objects, "percent", "95")["threshold"] == "95%"
+    rows = {r["id"]: r for r in list_subscriptions(db, admin)}
+    objects = rows[w.objects]
+    # 900 purchased, 30 + 60 handed out: 810 free, 90 % free, under 95 %.
+    assert (objects["free_n"], objects["utilisation"], objects["status"]) == (810, 10.0, "Low")
+    assert rows[w.seats]["threshold"] == "Not set" and rows[w.seats]["status"] == "OK"
+    assert renewal_figures(db, admin)["low_subscriptions"] == 1
+    set_threshold(db, admin, w.objects, "none", None)
+    assert renewal_figures(db, admin)["low_subscriptions"] == 0
