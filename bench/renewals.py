@@ -28,23 +28,23 @@ def raw_parts(now) -> dict[str, tuple[list[str], dict]]:
     params = {"lar": 1, "now": now, "d7": now + timedelta(days=7), "d30": now + timedelta(days=30),
               "d90": now + timedelta(days=90), "horizon": now + timedelta(days=91)}
     listed = f"{LIVE} AND ({ENDS} <= :d30 OR rp.status = 'Pending acceptance')"
+    live = f"{ENDS} > :now"
     return {
-        "cards": ([f"""SELECT s.unit, SUM(CASE WHEN {ENDS} <= :d7 THEN rp.quantity ELSE 0 END),
-                SUM(CASE WHEN {ENDS} <= :d30 THEN rp.quantity ELSE 0 END),
-                SUM(CASE WHEN {ENDS} <= :d90 THEN rp.quantity ELSE 0 END),
-                SUM(CASE WHEN rp.status = 'Pending acceptance' THEN rp.quantity ELSE 0 END),
-                MIN(CASE WHEN rp.status = 'Pending acceptance' THEN rp.created_at END)
-                {FROM} WHERE {LIVE} GROUP BY s.unit""",
-                   """SELECT s.id, s.purchased_quantity, s.low_threshold, s.low_threshold_kind,
-                SUM(CASE WHEN rp.id IS NOT NULL AND (CASE WHEN rp.expires_at IS NULL OR rp.expires_at > s.expires_at
-                    THEN s.expires_at ELSE rp.expires_at END) > :now THEN rp.quantity ELSE 0 END)
+        "cards": ([f"""SELECT s.id, s.name, s.unit, s.purchased_quantity, s.expires_at, s.low_threshold,
+                s.low_threshold_kind,
+                SUM(CASE WHEN {live} AND {ENDS} <= :d7 THEN rp.quantity ELSE 0 END),
+                SUM(CASE WHEN {live} AND {ENDS} <= :d30 THEN rp.quantity ELSE 0 END),
+                SUM(CASE WHEN {live} AND {ENDS} <= :d90 THEN rp.quantity ELSE 0 END),
+                SUM(CASE WHEN {live} AND rp.status = 'Pending acceptance' THEN rp.quantity ELSE 0 END),
+                SUM(CASE WHEN {live} AND rp.status = 'Active' THEN rp.quantity ELSE 0 END),
+                MIN(CASE WHEN {live} AND rp.status = 'Pending acceptance' THEN rp.created_at END)
                 FROM subscriptions s LEFT JOIN reseller_pools rp ON rp.subscription_id = s.id
                 WHERE s.lar_id = :lar GROUP BY s.id"""], params),
-        "chart": ([f"""SELECT s.service, s.unit, {ENDS}, SUM(rp.quantity) {FROM}
-                WHERE {LIVE} AND {ENDS} < :horizon GROUP BY s.service, s.unit, {ENDS}"""], params),
-        "grid page": ([f"SELECT COUNT(*) {FROM} WHERE {listed}",
-                       f"""SELECT rp.id, rp.reseller_id, r.organization_name, s.service, s.unit, rp.quantity,
-                rp.assigned_quantity, {ENDS}, rp.status, rp.created_at {FROM} WHERE {listed}
+        "chart": ([f"""SELECT s.service, s.unit, {ENDS}, SUM(rp.quantity)
+                FROM reseller_pools rp JOIN subscriptions s ON s.id = rp.subscription_id
+                WHERE s.lar_id = :lar AND {live} AND {ENDS} < :horizon GROUP BY s.service, s.unit, {ENDS}"""], params),
+        "grid page": ([f"""SELECT rp.id, rp.reseller_id, r.organization_name, s.service, s.unit, rp.quantity,
+                rp.assigned_quantity, {ENDS}, rp.status, rp.created_at, COUNT(*) OVER () {FROM} WHERE {listed}
                 ORDER BY {ENDS}, rp.id LIMIT 50""",
                        """SELECT rp.id, rp.reseller_id, s.name, rp.created_at FROM reseller_pools rp
                 JOIN subscriptions s ON s.id = rp.subscription_id WHERE rp.reseller_id IN (

@@ -15,7 +15,7 @@ from services.errors import NotFound, PermissionDenied
 from services.grid_query import GridPage, GridQuery, day, search_keywords
 from services.ids import row_id
 from services.subscriptions import availability
-from services.thresholds import Threshold, is_low, parse_threshold
+from services.thresholds import Threshold, free_and_low, parse_threshold
 from services.units import format_quantity
 
 
@@ -32,10 +32,9 @@ def subscription_rows(session, lar_id: int, now: datetime) -> list[dict]:
         expired = datetime.fromisoformat(r["expires_at"]) <= now
         handed = r["given"] + r["pending"]
         threshold = thresholds.get(r["id"])
-        free = 0 if expired else max(0, r["purchased"] - handed)
-        rows.append({**r, "free": free, "expired": expired, "threshold": threshold,
-                     "utilisation": round(handed * 100 / r["purchased"], 1) if r["purchased"] else None,
-                     "low": not expired and is_low(threshold, r["purchased"], free)})
+        free, low = free_and_low(threshold, r["purchased"], handed, expired)
+        rows.append({**r, "free": free, "expired": expired, "threshold": threshold, "low": low,
+                     "utilisation": round(handed * 100 / r["purchased"], 1) if r["purchased"] else None})
     return rows
 
 

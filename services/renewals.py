@@ -17,7 +17,7 @@ from data.models import Reseller, ResellerPool, Subscription
 from services.actor import Actor
 from services.clock import utcnow
 from services.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
-from services.lar_subscriptions import subscription_rows
+from services.thresholds import Threshold, free_and_low
 from services.pool_state import ACTIVE, PENDING, effective_expiration, is_live, pool_labels
 from services.units import format_quantity
 
@@ -47,28 +47,43 @@ def renewal_figures(db: Database, actor: Actor, now: datetime | None = None) -> 
 
 
 def figures_of_lar(session, lar_id: int, now: datetime) -> dict:
+    """One pass over the LAR's pools, grouped by Subscription (a pool's Subscription is its
+    reseller's LAR's, so no join to the directory is needed): the cards per unit, and from the
+    same sums what each Subscription has free against its threshold."""
     ends = effective_expiration()
-    sums = [func.sum(case((ends <= now + timedelta(days=n), ResellerPool.quantity), else_=0)) for n in WINDOWS]
-    rows = session.execute(_joined(select(
-        Subscription.unit, *sums,
-        func.sum(case((ResellerPool.status == PENDING, ResellerPool.quantity), else_=0)),
-        func.min(case((ResellerPool.status == PENDING, ResellerPool.created_at))),
-    )).where(*_lar_pools(lar_id, now)).group_by(Subscription.unit)).all()
-    low = [r for r in subscription_rows(session, lar_id, now) if r["low"]]
+    live = ends > now
+
+    def held(condition):
+        return func.coalesce(func.sum(case((and_(live, condition), ResellerPool.quantity), else_=0)), 0)
+
+    rows = session.execute(
+        select(Subscription.id, Subscription.name, Subscription.unit, Subscription.purchased_quantity,
+               Subscription.expires_at, Subscription.low_threshold, Subscription.low_threshold_kind,
+               *[held(ends <= now + timedelta(days=n)) for n in WINDOWS],
+               held(ResellerPool.status == PENDING), held(ResellerPool.status == ACTIVE),
+               func.min(case((and_(live, ResellerPool.status == PENDING), ResellerPool.created_at))))
+        .outerjoin(ResellerPool, ResellerPool.subscription_id == Subscription.id)
+        .where(Subscription.lar_id == lar_id)
+        .group_by(Subscription.id)
+        .order_by(Subscription.service, Subscription.name, Subscription.id)).all()
     figures = {f"expiring_{n}": {} for n in WINDOWS}
-    figures.update(pending={}, oldest_wait_days=None, low_subscriptions=len(low),
-                   low_names=[r["name"] for r in low])
+    figures.update(pending={}, oldest_wait_days=None, low_names=[])
     oldest = None
-    for unit, *values in rows:
-        *expiring, pending, first_pending = values
+    for r in rows:
+        *expiring, pending, given, first_pending = r[7:]
         for n, value in zip(WINDOWS, expiring):
             if value:
-                figures[f"expiring_{n}"][unit] = int(value)
+                figures[f"expiring_{n}"][r.unit] = figures[f"expiring_{n}"].get(r.unit, 0) + int(value)
         if pending:
-            figures["pending"][unit] = int(pending)
+            figures["pending"][r.unit] = figures["pending"].get(r.unit, 0) + int(pending)
         if first_pending is not None:
             first_pending = as_datetime(first_pending)
             oldest = first_pending if oldest is None else min(oldest, first_pending)
+        threshold = Threshold(r.low_threshold_kind, r.low_threshold) if r.low_threshold_kind else None
+        _free, low = free_and_low(threshold, r.purchased_quantity, int(given) + int(pending), r.expires_at <= now)
+        if low:
+            figures["low_names"].append(r.name)
+    figures["low_subscriptions"] = len(figures["low_names"])
     if oldest is not None:
         figures["oldest_wait_days"] = max(0, (now - oldest).days)
     return figures
@@ -91,10 +106,12 @@ def expiring_by_week(db: Database, actor: Actor, now: datetime | None = None) ->
     ends = effective_expiration()
     horizon = start + timedelta(days=7 * WEEKS)
     with db.reading() as session:
-        rows = session.execute(_joined(select(
-            Subscription.service, Subscription.unit, ends.label("ends"), func.sum(ResellerPool.quantity))
-        ).where(*_lar_pools(actor.lar_id, now), ends < horizon)
-         .group_by(Subscription.service, Subscription.unit, ends)).all()
+        # A pool's Subscription is its reseller's LAR's: no join to the directory needed.
+        rows = session.execute(
+            select(Subscription.service, Subscription.unit, ends.label("ends"), func.sum(ResellerPool.quantity))
+            .select_from(ResellerPool).join(Subscription, Subscription.id == ResellerPool.subscription_id)
+            .where(Subscription.lar_id == actor.lar_id, is_live(now), ends < horizon)
+            .group_by(Subscription.service, Subscription.unit, ends)).all()
     services: dict[str, dict] = {}
     for service, unit, ends_at, quantity in rows:
         index = (as_datetime(ends_at) - start).days // 7
@@ -153,15 +170,18 @@ def list_renewals(db: Database, actor: Actor, query: GridQuery, now: datetime | 
                 "waiting_since": waiting}
     offset, limit = query.bounds()
     with db.reading() as session:
-        total = session.scalar(_joined(select(func.count())).where(*conditions))
-        narrowed = bool(query.search.strip() or services or statuses)
-        of = session.scalar(_joined(select(func.count())).where(*base)) if narrowed else None
+        # The count rides along with the page (one pass instead of two); a page past the end
+        # has no rows to carry it and asks separately.
         rows = session.execute(_joined(select(
             ResellerPool.id, ResellerPool.reseller_id, Reseller.organization_name, Subscription.service,
             Subscription.unit, ResellerPool.quantity, ResellerPool.assigned_quantity, ends.label("ends"),
-            ResellerPool.status, ResellerPool.created_at,
+            ResellerPool.status, ResellerPool.created_at, func.count().over().label("total"),
         )).where(*conditions).order_by(*order_by(sortable, query.sort or (("expires_at", "asc"),), ResellerPool.id))
             .offset(offset).limit(limit)).all()
+        total = rows[0].total if rows else (
+            session.scalar(_joined(select(func.count())).where(*conditions)) if offset else 0)
+        narrowed = bool(query.search.strip() or services or statuses)
+        of = session.scalar(_joined(select(func.count())).where(*base)) if narrowed else None
         labels = _labels(session, {r.reseller_id for r in rows})
     detail = f"expiring in the week of {week:%b %-d}" if week is not None else ""
     return GridPage(total=total or 0, of=of, detail=detail, rows=[_row(r, labels, now) for r in rows])

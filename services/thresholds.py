@@ -31,6 +31,12 @@ def is_low(threshold: Threshold | None, purchased: int, free: int) -> bool:
     return free < threshold.value
 
 
+def free_and_low(threshold: Threshold | None, purchased: int, handed_out: int, expired: bool) -> tuple[int, bool]:
+    """What a Subscription has free (nothing once expired) and whether that is low."""
+    free = 0 if expired else max(0, purchased - handed_out)
+    return free, not expired and is_low(threshold, purchased, free)
+
+
 def parse_threshold(kind, value) -> Threshold | None:
     """A threshold from the browser's form: kind "none" clears it."""
     if kind in (None, "", "none"):
