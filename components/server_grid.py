@@ -12,7 +12,7 @@ def server_grid(grid_id: str, column_defs: list[dict], read_only: bool = False, 
         id=grid_id,
         columnDefs=column_defs,
         rowModelType="infinite",
-        getRowId="params.data.id",
+        getRowId="'' + params.data.id",  # AG Grid wants string ids (a number draws a warning)
         defaultColDef={"sortable": False, "resizable": True, "filter": False, "minWidth": 80,
                        # Titles wrap inside a fixed header height: measuring each header
                        # (autoHeaderHeight) cost a forced layout per column on every render.

@@ -307,3 +307,32 @@ def test_a_disabled_switch_says_why(page, server):
     expect(off).to_have_attribute("title", "Only the reseller can turn this back on")
     on = page.locator(".visibility-toggle.on").first
     expect(on).to_have_attribute("title", "Analysts can read this setting but not change it")
+
+
+def test_back_puts_the_keyboard_on_a_row_far_down_and_a_page_opened_by_a_link_on_its_heading(page, server):
+    sign_in(page)
+    page.evaluate("dash_ag_grid.getApiAsync('dir-grid').then(api => api.ensureIndexVisible(40, 'middle'))")
+    row = page.locator(".ag-row[row-index='40']").first
+    expect(row).to_be_visible()
+    opened = row.get_attribute("row-id")
+    page.locator(".ag-row[row-index='40'] .cell-link").click()
+    page.wait_for_url(re.compile(rf"/resellers/{opened}$"))
+    expect(page.locator("#reseller-name")).to_be_focused()  # opened by a link: its heading
+    page.go_back()
+    expect(page.locator(f'.ag-row[row-id="{opened}"] .ag-cell[col-id="organization_name"]')).to_be_focused()
+    page.keyboard.press("ArrowDown")  # the keyboard really is in the grid
+    expect(page.locator(".ag-row[row-index='41'] .ag-cell[col-id='organization_name']")).to_be_focused()
+
+
+def test_removing_a_filter_chip_by_keyboard_keeps_focus_among_the_filters(page, server):
+    sign_in(page)
+    page.goto(page.base_url + "/?dir_status=mapped,invited")  # letter case does not matter
+    chips = page.locator("#dir-chips [aria-label^='Remove filter']")
+    expect(chips).to_have_count(2)
+    chips.first.focus()
+    page.keyboard.press("Enter")
+    expect(chips).to_have_count(1)
+    expect(chips.first).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(chips).to_have_count(0)
+    expect(page.locator("#dir-filter-open")).to_be_focused()
