@@ -42,3 +42,14 @@ def register(app) -> None:
         if filters == (query.get("filters") or {}):
             raise PreventUpdate
         return {**query, "filters": filters}
+
+    @app.callback(Output("act-dates", "value"), Input("act-query", "data"), State("act-dates", "value"),
+                  prevent_initial_call=True)
+    def follow_query(query, current):
+        """The picker shows the dates the query holds, however they changed (a chip's ×)."""
+        filters = ((query or {}).get("filters") or {}) if isinstance(query, dict) else {}
+        wanted = [(filters.get("from") or [None])[0], (filters.get("to") or [None])[0]]
+        shown = [_day(v) for v in (current if isinstance(current, list) else [])] + [None, None]
+        if shown[:2] == wanted:
+            raise PreventUpdate
+        return wanted

@@ -67,6 +67,7 @@ def register(app) -> None:
         Output("ren-chart", "figure"),
         Output("ren-week-clear", "display"),
         Output("ren-window", "value"),
+        Output("ren-window", "disabled"),
         Input("ren-query", "data"),
         Input("ren-chart-data", "data"),
         prevent_initial_call=True,
@@ -77,7 +78,8 @@ def register(app) -> None:
         filters = (query or {}).get("filters") or {}
         week = (filters.get("week") or [None])[0]
         window = (filters.get("window") or [str(DEFAULT_WINDOW)])[0]
-        return parts.expiry_figure(chart, week), "inline-block" if week else "none", window
+        # While weeks are chosen they decide the rows: the window waits, greyed.
+        return parts.expiry_figure(chart, week), "inline-block" if week else "none", window, bool(week)
 
     @app.callback(
         Output("ren-return", "disabled"),

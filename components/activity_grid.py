@@ -13,7 +13,7 @@ ACTIVITY = GridSpec(
         {"field": "action", "headerName": "Action", "sortable": True, "width": 140, "cellClass": "wrap-2"},
         {"field": "reseller", "headerName": "Reseller", "sortable": True, "cellRenderer": "ResellerLink",
          "cellRendererParams": {"idField": "reseller_id"}, "minWidth": 160, "flex": 1, "cellClass": "wrap-2"},
-        {"field": "target", "headerName": "Target", "minWidth": 170, "flex": 1, "cellClass": "wrap-2",
+        {"field": "target", "headerName": "Target", "minWidth": 220, "flex": 1, "cellClass": "wrap-2",
          "tooltipField": "target"},
         {"field": "change", "headerName": "What changed", "minWidth": 260, "flex": 2, "cellClass": "wrap-2",
          "tooltipField": "change"},
@@ -28,4 +28,4 @@ ACTIVITY = GridSpec(
     height="640px",
     selectable=False,
 )
-FILTER_NAMES = {"user": "User", "action": "Action", "reseller": "Reseller"}
+FILTER_NAMES = {"user": "User", "action": "Action", "reseller": "Reseller", "from": "From", "to": "To"}

@@ -2,7 +2,9 @@ import dash_mantine_components as dmc
 
 
 def kpi_card(card_id: str, title: str, value: str, explains: str):
-    """One figure with what it counts in a tooltip."""
+    """One figure with what it counts in a tooltip. "41 user seats · 8 GB" may wrap between
+    its quantities, never inside one ("8" / "GB")."""
+    value = " · ".join(part.replace(" ", "\u00a0") for part in value.split(" · "))
     return dmc.Paper(
         dmc.Tooltip(
             dmc.Stack([

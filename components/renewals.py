@@ -7,7 +7,7 @@ import dash_mantine_components as dmc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from components.availability_chart import PALETTE
+from data.catalog import SERVICE_NAMES
 from components.grid_section import GridSpec
 from components.kpi_card import kpi_card
 from components.panels import modal
@@ -39,7 +39,7 @@ RENEWALS = GridSpec(
     search_placeholder="Search by reseller",
     export_kinds={"quantity": "quantities", "allocated": "quantities", "utilisation": "number",
                   "expires_at": "date", "days_left": "number", "waiting_since": "date"},
-    row_px=62,  # three lines for a long pool name
+    row_px=76,  # four lines for the longest pool labels ("… · added 2026-06-28")
     header_px=50,
     noun=("pool", "pools"),
     empty_none="No reseller pool expires in this window or waits for acceptance.",
@@ -73,14 +73,24 @@ def renewal_cards(figures: dict):
     return dmc.SimpleGrid([kpi_card(*c) for c in cards], cols={"base": 2, "md": 3, "xl": 6}, spacing="sm")
 
 
+# One colour per service of the catalogue (fifteen), the same in every week and on every visit.
+SERVICE_COLOURS = ("#4263eb", "#e8590c", "#2f9e44", "#ae3ec9", "#1098ad", "#f08c00", "#d6336c", "#5c940d",
+                   "#495057", "#7048e8", "#0b7285", "#c2255c", "#a9e34b", "#ffa8a8", "#74c0fc")
+
+
+def service_colour(service: str) -> str:
+    index = SERVICE_NAMES.index(service) if service in SERVICE_NAMES else len(SERVICE_NAMES)
+    return SERVICE_COLOURS[index % len(SERVICE_COLOURS)]
+
+
 def expiry_figure(chart: dict, chosen_week: str | None = None) -> go.Figure:
     """Stacked bars: quantity expiring per week, by service; the chosen week outlined."""
     weeks = [date.fromisoformat(w) for w in chart["weeks"]]
     labels = [f"{w:%b %-d}" for w in weeks]
     figure = go.Figure()
-    for i, (service, entry) in enumerate(chart["services"].items()):
+    for service, entry in chart["services"].items():
         figure.add_bar(
-            x=labels, y=entry["quantities"], name=service, marker_color=PALETTE[i % len(PALETTE)],
+            x=labels, y=entry["quantities"], name=service, marker_color=service_colour(service),
             customdata=[[w.isoformat(), entry["unit"]] for w in weeks],
             hovertemplate=f"<b>{_escape(service)}</b><br>Week of %{{x}}<br>%{{y:,}} %{{customdata[1]}}<extra></extra>",
             marker_line_width=[3 if w.isoformat() == chosen_week else 0 for w in weeks],
@@ -103,8 +113,9 @@ def _escape(text: str) -> str:
 def expiry_chart(chart: dict, chosen_week: str | None = None):
     empty = not chart["services"]
     return dmc.Paper([
-        dmc.Group([dmc.Title("Seats expiring per week", order=4),
-                   dmc.Text("Next 13 weeks, by service. Click a bar to list that week's pools.", size="sm",
+        dmc.Group([dmc.Title("Expiring per week", order=4),
+                   dmc.Text("Next 13 weeks, by service, each in its own unit (seats, objects, GB). "
+                            "Click a bar, or choose a week in Filter, to list that week's pools.", size="sm",
                             c="dimmed")], justify="space-between"),
         dmc.Text("Nothing expires in the next 13 weeks.", size="sm", c="dimmed", id="ren-chart-empty",
                  display="block" if empty else "none"),
@@ -116,7 +127,7 @@ def expiry_chart(chart: dict, chosen_week: str | None = None):
 def window_control(window: int, week: str | None):
     return dmc.Group([
         dmc.Text("Window", size="sm", fw=500, id="ren-window-label"),
-        dmc.SegmentedControl(id="ren-window", value=str(window),
+        dmc.SegmentedControl(id="ren-window", value=str(window), disabled=bool(week),
                              data=[{"value": str(n), "label": f"{n} days"} for n in WINDOWS],
                              **{"aria-labelledby": "ren-window-label"}),
         dmc.Button("Show the whole window", id="ren-week-clear", variant="subtle", size="xs",

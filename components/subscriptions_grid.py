@@ -59,7 +59,7 @@ def threshold_modal():
             {"value": "none", "label": "None"}, {"value": "count", "label": "A quantity"},
             {"value": "percent", "label": "A percentage"}]),
         dmc.NumberInput(id="subs-threshold-value", label="Alert below", min=0, allowDecimal=False,
-                        allowNegative=False, disabled=True),
+                        allowNegative=False, disabled=True, clampBehavior="strict"),
         dmc.Group([dmc.Button("Cancel", id="subs-threshold-cancel", variant="default"),
                    dmc.Button("Save", id="subs-threshold-save")], justify="flex-end"),
         dcc.Store(id="subs-threshold-target"),

@@ -99,6 +99,7 @@ class _Builder:
     def __init__(self, resellers: int, seed: int, today: datetime):
         self.rng = random.Random(seed)
         self.customer_numbers: dict[int, int] = {}
+        self.reseller_names: dict[int, str] = {}
         self.n = resellers
         self.today = today
         self.rows = _Rows()
@@ -179,6 +180,7 @@ class _Builder:
         elif tenant_id is not None:
             status = "Mapped"
         rid = self._id("reseller")
+        self.reseller_names[rid] = name
         self.audit(lar, "invite", invited, "reseller.invite", rid, email=email)
         self.rows.resellers.append({
             "id": rid, "lar_id": lar, "tenant_id": tenant_id if status == "Mapped" else None,
@@ -252,6 +254,7 @@ class _Builder:
         self.rows.audit.append({
             "id": self._id("audit"), "at": at, "lar_id": lar, "actor_user_id": self.acting[lar][who],
             "action": action, "target": target or f"reseller:{reseller_id}", "reseller_id": reseller_id,
+            "reseller_name": self.reseller_names[reseller_id],
             "details": json.dumps({**details, "reseller_id": reseller_id}, sort_keys=True),
         })
 

@@ -260,6 +260,7 @@ class AuditEvent(Base):
     target: Mapped[str] = mapped_column(String(200))
     details: Mapped[str] = mapped_column(Text)
     reseller_id: Mapped[int | None] = mapped_column(Integer)  # the reseller concerned, if any
+    reseller_name: Mapped[str | None] = mapped_column(String(200))  # its name then (kept after a delete)
     __table_args__ = (
         Index("ix_audit_events_lar_at", "lar_id", "at"),
         Index("ix_audit_events_lar_reseller", "lar_id", "reseller_id"),

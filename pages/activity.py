@@ -29,7 +29,7 @@ def layout(**query):
     names = reseller_names(db(), acting, asked.split(","))
     # The dates (from their picker) and a reseller (from its dashboard's link) are kept in the
     # grid's query and the URL beside Filter's user and action.
-    kept = [("from", None, [since] if since else []), ("to", None, [until] if until else []),
+    kept = [("from", "From", [since] if since else []), ("to", "To", [until] if until else []),
             ("reseller", "Reseller", [{"value": k, "label": v} for k, v in names.items()])]
     return dmc.Stack([
         dmc.Group([

@@ -23,13 +23,15 @@ def layout(**query):
     chart = expiring_by_week(db(), acting)
     # The window and the chart's week live in the grid's query (and so in the URL) beside its
     # filters, set by the page's own controls.
-    kept = [("window", None, [str(n) for n in WINDOWS]), ("week", "Week", week_options(chart["weeks"]))]
-    view = view_from_url(spec.prefix, query, {key: [o["value"] for o in options] if key == "week" else options
-                                              for key, _, options in kept}, spec.sortable)
+    kept = [("window", None, [str(n) for n in WINDOWS])]
+    weeks = week_options(chart["weeks"])
+    view = view_from_url(spec.prefix, query, {"window": [str(n) for n in WINDOWS],
+                                              "week": [o["value"] for o in weeks]}, spec.sortable)
     window = int((view.filters.get("window") or [DEFAULT_WINDOW])[0])
     week = (view.filters.get("week") or [None])[0]
     section = grid_section(spec, visible, not acting.can_act, parts.renewal_actions(acting.can_act),
-                           renewal_filter_options(), url_params=query, kept_filters=kept)
+                           renewal_filter_options() + [("week", "Week", weeks)], url_params=query,
+                           kept_filters=kept)
     return dmc.Stack([
         dmc.Group([
             dmc.Stack([dmc.Title("Renewals", order=2),

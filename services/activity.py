@@ -43,6 +43,18 @@ def _day(value: str) -> date | None:
         return None
 
 
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time())
+
+
+def _end_of(day: date) -> datetime | None:
+    """The first moment after that day; None past the last day a date can name."""
+    try:
+        return _start_of(day + timedelta(days=1))
+    except OverflowError:
+        return None
+
+
 def list_activity(db: Database, actor: Actor, query: GridQuery) -> GridPage:
     lar = [AuditEvent.lar_id == actor.lar_id]
     conditions = list(lar)
@@ -57,14 +69,17 @@ def list_activity(db: Database, actor: Actor, query: GridQuery) -> GridPage:
         conditions.append(AuditEvent.reseller_id.in_(resellers))
     since = next(filter(None, map(_day, query.chosen("from"))), None)
     until = next(filter(None, map(_day, query.chosen("to"))), None)
+    if since and until and since > until:  # a hand-made link with the dates the wrong way round
+        since, until = until, since
     if since:
-        conditions.append(AuditEvent.at >= datetime.combine(since, datetime.min.time()))
-    if until:  # the whole of that day
-        conditions.append(AuditEvent.at < datetime.combine(until + timedelta(days=1), datetime.min.time()))
-    searched = keyword_conditions(Reseller.organization_name, query.search)
+        conditions.append(AuditEvent.at >= _start_of(since))
+    if until and _end_of(until):  # the whole of that day
+        conditions.append(AuditEvent.at < _end_of(until))
+    # The name now, or as it was when the action was recorded (a deleted reseller keeps it).
+    name = func.coalesce(Reseller.organization_name, AuditEvent.reseller_name)
+    searched = keyword_conditions(name, query.search)
     conditions += searched
-    sortable = {"at": AuditEvent.at, "user": User.email, "action": AuditEvent.action,
-                "reseller": Reseller.organization_name}
+    sortable = {"at": AuditEvent.at, "user": User.email, "action": AuditEvent.action, "reseller": name}
     offset, limit = query.bounds()
 
     def joined(stmt):
@@ -78,7 +93,7 @@ def list_activity(db: Database, actor: Actor, query: GridQuery) -> GridPage:
         of = session.scalar(select(func.count()).select_from(AuditEvent).where(*lar)) if narrowed else None
         rows = session.execute(joined(select(
             AuditEvent.id, AuditEvent.at, User.email, AuditEvent.action, AuditEvent.target, AuditEvent.details,
-            AuditEvent.reseller_id, Reseller.organization_name,
+            AuditEvent.reseller_id, Reseller.organization_name, AuditEvent.reseller_name,
         )).where(*conditions).order_by(*order_by(sortable, query.sort or (("at", "desc"),), AuditEvent.id))
             .offset(offset).limit(limit)).all()
         details = {r.id: _details(r.details) for r in rows}
@@ -100,7 +115,7 @@ def _details(raw: str) -> dict:
 
 
 def _row(r, details: dict, subscriptions: dict) -> dict:
-    reseller = r.organization_name or details.get("organization_name") or ""
+    reseller = r.organization_name or r.reseller_name or details.get("organization_name") or ""
     return {
         "id": r.id, "at": f"{r.at:%Y-%m-%d %H:%M}", "user": r.email or "(deleted user)",
         "action": ACTIONS.get(r.action, r.action), "reseller": reseller,
@@ -140,6 +155,8 @@ def _label(key: str) -> str:
 
 
 def _value(key: str, value, unit: str | None) -> str:
+    if key == "expires_at" and value is None:
+        return "Same as pooled subscription"  # a pool without its own date
     if value is None or value == "":
         return "—"
     if key == "quantity" and unit and isinstance(value, int):
@@ -158,11 +175,18 @@ def activity_filter_options(db: Database, actor: Actor) -> list:
 
 
 def reseller_names(db: Database, actor: Actor, ids: list[str]) -> dict[str, str]:
-    """Names of the resellers a link filtered by (the chip's label)."""
+    """Names of the resellers a link filtered by (the chip's label): in the directory, or as
+    this LAR's Activity recorded them (a deleted reseller)."""
     wanted = [r for r in (row_id(v) for v in ids) if r][:50]
     if not wanted:
         return {}
     with db.reading() as session:
-        return {str(i): n for i, n in session.execute(
+        recorded = dict(session.execute(
+            select(AuditEvent.reseller_id, func.max(AuditEvent.reseller_name))
+            .where(AuditEvent.lar_id == actor.lar_id, AuditEvent.reseller_id.in_(wanted))
+            .group_by(AuditEvent.reseller_id)).all())
+        current = dict(session.execute(
             select(Reseller.id, Reseller.organization_name).where(Reseller.id.in_(wanted),
-                                                                  Reseller.lar_id == actor.lar_id)).all()}
+                                                                  Reseller.lar_id == actor.lar_id)).all())
+    return {str(i): current.get(i) or recorded.get(i) or f"Reseller {i}" for i in wanted
+            if i in current or i in recorded}

@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy.orm import Session
 
-from data.models import AuditEvent
+from data.models import AuditEvent, Reseller
 from services.actor import Actor
 from services.clock import utcnow
 
@@ -17,6 +17,7 @@ def record(session: Session, actor: Actor, action: str, target: str, **details) 
     reseller_id = details.get("reseller_id")
     if reseller_id is None and target.startswith("reseller:") and target[9:].isdigit():
         reseller_id = int(target[9:])
+    reseller = session.get(Reseller, reseller_id) if reseller_id is not None else None
     session.add(
         AuditEvent(
             at=utcnow(),
@@ -26,5 +27,6 @@ def record(session: Session, actor: Actor, action: str, target: str, **details) 
             target=target[:200],
             details=json.dumps(details, default=str, sort_keys=True),
             reseller_id=reseller_id,
+            reseller_name=reseller.organization_name if reseller is not None else None,
         )
     )

@@ -199,7 +199,7 @@ def edit_pool(db: Database, actor: Actor, reseller_id, pool_id, version, changes
         pool.version += 1
         after = {"payment_type": payment_type, "quantity": quantity, "expires_at": expires_at}
         audit.record(session, actor, "pool.edit", f"pool:{pool.id}", reseller_id=reseller.id,
-                     expiration=choice, before={k: v for k, v in before.items() if after[k] != v},
+                     subscription_id=pool.subscription_id, expiration=choice, before={k: v for k, v in before.items() if after[k] != v},
                      after={k: v for k, v in after.items() if before[k] != v})
         session.flush()
         store_figures(session, [reseller.id], now)

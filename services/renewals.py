@@ -134,13 +134,15 @@ def window_days(query: GridQuery) -> int:
     return int(chosen[0]) if chosen else DEFAULT_WINDOW
 
 
-def chosen_week(query: GridQuery) -> date | None:
-    for value in query.chosen("week"):
+def chosen_weeks(query: GridQuery) -> list[date]:
+    """The weeks chosen (by the chart's bars or Filter), each named by its first day."""
+    weeks = []
+    for value in query.chosen("week")[:WEEKS]:
         try:
-            return date.fromisoformat(value)
+            weeks.append(date.fromisoformat(value))
         except ValueError:
-            return None
-    return None
+            continue
+    return weeks
 
 
 def list_renewals(db: Database, actor: Actor, query: GridQuery, now: datetime | None = None) -> GridPage:
@@ -151,10 +153,10 @@ def list_renewals(db: Database, actor: Actor, query: GridQuery, now: datetime | 
     utilisation = ResellerPool.assigned_quantity * 100.0 / ResellerPool.quantity
     waiting = case((ResellerPool.status == PENDING, ResellerPool.created_at))
     base = _lar_pools(actor.lar_id, now)
-    week = chosen_week(query)
-    if week is not None:
-        start = datetime.combine(week, datetime.min.time())
-        base.append(and_(ends >= start, ends < start + timedelta(days=7)))
+    weeks = chosen_weeks(query)
+    if weeks:  # a week lists its pools whatever the window
+        starts = [datetime.combine(w, datetime.min.time()) for w in weeks]
+        base.append(or_(*[and_(ends >= s, ends < s + timedelta(days=7)) for s in starts]))
     else:
         base.append(or_(ends <= now + timedelta(days=window_days(query)), ResellerPool.status == PENDING))
     conditions = [*base, *keyword_conditions(Reseller.organization_name, query.search)]
@@ -183,7 +185,7 @@ def list_renewals(db: Database, actor: Actor, query: GridQuery, now: datetime | 
         narrowed = bool(query.search.strip() or services or statuses)
         of = session.scalar(_joined(select(func.count())).where(*base)) if narrowed else None
         labels = _labels(session, {r.reseller_id for r in rows})
-    detail = f"expiring in the week of {week:%b %-d}" if week is not None else ""
+    detail = ("expiring in the week of " + ", ".join(f"{w:%b %-d}" for w in sorted(weeks))) if weeks else ""
     return GridPage(total=total or 0, of=of, detail=detail, rows=[_row(r, labels, now) for r in rows])
 
 

@@ -170,3 +170,39 @@ def test_the_subscription_thresholds_survive_as_the_check_allows(db):
         with db.unit_of_work() as s:
             s.get(Subscription, w.seats).low_threshold_kind = "percent"
             s.get(Subscription, w.seats).low_threshold = 150  # the CHECK constraint refuses it
+
+
+def test_a_deleted_resellers_history_stays_findable_and_odd_dates_are_no_error(db):
+    from services.activity import reseller_names
+    from services.resellers import delete_resellers, set_customer_visibility
+    w = _world(db)
+    gone = w.reseller(w.first, "Juniper Networks", "j@juniper.example", status="Invited")
+    admin, operator = w.actors["admin@first.example"], w.actors["operator@first.example"]
+    set_customer_visibility(db, operator, gone, False)
+    delete_resellers(db, operator, [gone], "yes")
+    rows = list_activity(db, admin, GridQuery(search="juniper")).rows
+    assert [(r["action"], r["reseller"], r["reseller_id"]) for r in rows] == [
+        ("Delete reseller", "Juniper Networks", None), ("Visibility off", "Juniper Networks", None)]
+    assert list_activity(db, admin, GridQuery(filters={"reseller": (str(gone),)})).total == 2
+    assert reseller_names(db, admin, [str(gone)]) == {str(gone): "Juniper Networks"}
+    assert reseller_names(db, w.actors["admin@second.example"], [str(gone)]) == {}
+    for filters in ({"to": ("9999-12-31",)}, {"from": ("9999-12-31",)}, {"from": ("0001-01-01",)}):
+        list_activity(db, admin, GridQuery(filters=filters))  # no error
+    today = datetime.utcnow().date()
+    swapped = {"from": ((today + timedelta(days=1)).isoformat(),), "to": ((today - timedelta(days=1)).isoformat(),)}
+    assert list_activity(db, admin, GridQuery(filters=swapped)).total == 2
+
+
+def test_an_edited_pool_reads_with_its_subscription_and_units(db):
+    from services.pool_changes import edit_pool
+    w = _world(db)
+    operator = w.actors["operator@first.example"]
+    from data.models import ResellerPool
+    with db.reading() as s:
+        version = s.get(ResellerPool, w.pool_id).version
+    edit_pool(db, operator, w.alpha, w.pool_id, version, {"payment_type": "Prepaid", "quantity": 150,
+                                                          "expiration": "same", "expiration_date": None})
+    [row] = list_activity(db, operator, GridQuery(filters={"action": ("pool.edit",)})).rows
+    assert row["target"] == "Pool M365 Backup"
+    assert "Quantity: 100 user seats → 150 user seats" in row["change"]
+    assert "→ Same as pooled subscription" in row["change"]

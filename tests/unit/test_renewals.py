@@ -85,7 +85,9 @@ def test_the_grid_lists_the_window_and_pending_pools_of_this_lar_only(db):
     seven = list_renewals(db, analyst, GridQuery(filters={"window": ("7",), "status": ("Active",)}), now=NOW)
     assert [r["id"] for r in seven.rows] == [w.in5] and seven.of == 3  # in 7 days or pending: 3
     week = list_renewals(db, analyst, GridQuery(filters={"week": ("2026-12-14",)}), now=NOW)
-    assert [r["id"] for r in week.rows] == [w.in20]
+    assert [r["id"] for r in week.rows] == [w.in20] and week.detail == "expiring in the week of Dec 14"
+    two = list_renewals(db, analyst, GridQuery(filters={"week": ("2026-12-14", "2026-11-30", "nonsense")}), now=NOW)
+    assert [r["id"] for r in two.rows] == [w.in5, w.pending_soon, w.in20]
     searched = list_renewals(db, analyst, GridQuery(search="bet"), now=NOW)
     assert {r["reseller"] for r in searched.rows} == {"Beta"}
     by_quantity = list_renewals(db, analyst, GridQuery(sort=(("quantity", "desc"),)), now=NOW)
