@@ -112,3 +112,34 @@ def test_0007_gives_every_reseller_a_figures_row_computed_on_the_first_sorted_re
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT pools, customers FROM reseller_figures WHERE reseller_id = 1")).one() == (1, 1)
     db.dispose()
+
+
+def test_0008_and_0009_give_recorded_actions_their_reseller_and_its_name_even_once_deleted(url):
+    command.upgrade(alembic_config(url), "0002")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        _fill_at_0002(conn)
+        conn.execute(text("INSERT INTO resellers (id, lar_id, organization_name, email, status, customer_visibility) "
+                          "VALUES (2, 1, 'Gone', 'g@g.example', 'Invited', true)"))
+    command.upgrade(alembic_config(url), "0007")
+    with engine.begin() as conn:
+        events = [("reseller.map", "reseller:1", '{"tenant_id": 2}'),
+                  ("pool.add", "pool:1", '{"reseller_id": 1, "quantity": 30}'),
+                  ("reseller.invite", "reseller:2", '{"email": "g@g.example"}'),
+                  ("reseller.delete", "reseller:2", '{"organization_name": "Gone", "email": "g@g.example"}'),
+                  ("user.disabled", "x@l.example", '{}')]
+        for action, target, details in events:
+            conn.execute(text("INSERT INTO audit_events (at, lar_id, actor_user_id, action, target, details) "
+                              "VALUES (:at, 1, 1, :a, :t, :d)"), {"at": NOW, "a": action, "t": target, "d": details})
+        conn.execute(text("DELETE FROM resellers WHERE id = 2"))
+    command.upgrade(alembic_config(url), "head")
+    with engine.begin() as conn:
+        rows = conn.execute(text("SELECT action, reseller_id, reseller_name FROM audit_events ORDER BY id")).all()
+        assert [tuple(r) for r in rows] == [("reseller.map", 1, "R"), ("pool.add", 1, "R"),
+                                            ("reseller.invite", 2, "Gone"), ("reseller.delete", 2, "Gone"),
+                                            ("user.disabled", None, None)]
+        # The threshold's CHECK: a percentage over 100 is refused by the database itself.
+        with pytest.raises(Exception):
+            with conn.begin_nested():
+                conn.execute(text("UPDATE subscriptions SET low_threshold = 150, low_threshold_kind = 'percent'"))
+    engine.dispose()

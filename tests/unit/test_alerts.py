@@ -160,7 +160,7 @@ def test_activity_lists_this_lars_actions_with_what_changed(db):
 def test_what_changed_reads_before_and_after():
     assert describe_change({"before": {"quantity": 100, "expires_at": "2027-01-01 00:00:00"},
                             "after": {"quantity": 150, "expires_at": None}}) == \
-        "Expires at: 2027-01-01 → —; Quantity: 100 → 150"
+        "Expires at: 2027-01-01 → Same as pooled subscription; Quantity: 100 → 150"
     assert describe_change({"email": "x@y.example", "reseller_id": 4}) == "Email: x@y.example"
 
 
