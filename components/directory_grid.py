@@ -94,8 +94,9 @@ def delete_modal():
             [
                 dmc.Text(id="dir-delete-text", size="sm"),
                 dmc.Alert(id="dir-delete-refusal", color="red", variant="light", display="none"),
+                # Mantine's dialog focuses the element marked data-autofocus (else its close button).
                 dmc.TextInput(id="dir-delete-confirm-text", label="Enter Yes to confirm", placeholder="Yes", n_submit=0,
-                              autoComplete="off"),
+                              autoComplete="off", **{"data-autofocus": True}),
                 dmc.Group(
                     [
                         dmc.Button("Cancel", id="dir-delete-cancel", variant="default"),

@@ -277,6 +277,7 @@ def test_map_waits_for_one_unmapped_entry_and_delete_takes_enter(page, server):
     expect(page.locator("#dir-map-open")).to_be_disabled()  # Invited: nothing to map yet
     page.click("#dir-delete-open")
     box = page.locator("#dir-delete-confirm-text")
+    expect(box).to_be_focused()  # the dialog opens on what it asks for, not on its close button
     box.fill("yes")
     expect(page.locator("#dir-delete-submit")).to_be_enabled()
     box.press("Enter")
