@@ -28,8 +28,7 @@ window.dash_clientside.grid.keepFocus = function (_refresh, gridId) {
     dash_ag_grid.getApiAsync(gridId).then(function (api) {
       var columns = api.getAllDisplayedColumns();
       if (api.getDisplayedRowCount() > 0 && columns.length) {
-        api.ensureIndexVisible(0);
-        api.setFocusedCell(0, columns[0]);
+        focusCell(api, gridId, 0, columns[0].getColId(), 0);  // assets/grid_url.js
       } else {
         var search = document.getElementById(gridId.replace(/-grid$/, '-search'));
         if (search) search.focus();

@@ -5,13 +5,20 @@
 // opened once the first rows arrive, and kept in the URL until then.
 var pageToRestore = {};
 
+// The query string as params say, kept for this tab's links back to the page too.
+function writeView(params) {
+  var search = params.toString();
+  try { sessionStorage.setItem('view:' + window.location.pathname, search); } catch (e) { /* private mode */ }
+  var url = window.location.pathname + (search ? '?' + search : '') + window.location.hash;
+  if (url !== window.location.pathname + window.location.search + window.location.hash) {
+    window.history.replaceState(window.history.state, '', url);
+  }
+}
+
 function forgetPage(gridId) {
   var params = new URLSearchParams(window.location.search);
   params.delete(gridId.replace(/-grid$/, '') + '_page');
-  var search = params.toString();
-  try { sessionStorage.setItem('view:' + window.location.pathname, search); } catch (e) { /* private mode */ }
-  window.history.replaceState(window.history.state, '',
-    window.location.pathname + (search ? '?' + search : '') + window.location.hash);
+  writeView(params);
 }
 
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
@@ -41,12 +48,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         var page = Math.floor((request.startRow || 0) / size) + 1;
         if (page > 1) params.set(prefix + '_page', String(page));
       }
-      var search = params.toString();
-      try { sessionStorage.setItem('view:' + window.location.pathname, search); } catch (e) { /* private mode */ }
-      var url = window.location.pathname + (search ? '?' + search : '') + window.location.hash;
-      if (url !== window.location.pathname + window.location.search + window.location.hash) {
-        window.history.replaceState(window.history.state, '', url);
-      }
+      writeView(params);
       return window.dash_clientside.no_update;
     },
     restorePage: function (_rowCount, gridId) {

@@ -1,14 +1,12 @@
 """Activity callbacks: the grid and its date range."""
 from __future__ import annotations
 
-from datetime import date
-
 from dash import Input, Output, State
 from dash.exceptions import PreventUpdate
 
 from callbacks.grid_controls import register_grid
 from components.activity_grid import ACTIVITY, FILTER_NAMES
-from services.activity import list_activity
+from services.activity import list_activity, parse_day
 
 
 def _fetch(database, acting, _context, query):
@@ -16,10 +14,9 @@ def _fetch(database, acting, _context, query):
 
 
 def _day(value) -> str | None:
-    try:
-        return date.fromisoformat(str(value)[:10]).isoformat() if value else None
-    except ValueError:
-        return None
+    """The picker's value (a day, perhaps with a time) as YYYY-MM-DD."""
+    day = parse_day(str(value)[:10]) if value else None
+    return day.isoformat() if day else None
 
 
 def register(app) -> None:

@@ -1,13 +1,13 @@
 """The dashboard's pool actions on selected rows: Edit pool and Return to pool (confirmed)."""
 from __future__ import annotations
 
-import dash_mantine_components as dmc
-from dash import Input, Output, State, ctx, no_update
+from dash import Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import actor, db, notice
 from callbacks.grid_controls import require_click, selected_ids
 from callbacks.panels import close_on
+from callbacks.return_to_pool import register_return
 from components.pool_fields import EDIT_FORM, availability_table, details_id
 from components.reseller_grids import RETURN_HINT, return_hint
 from services.errors import Conflict, DomainError, InvalidForm
@@ -40,7 +40,7 @@ def register(app) -> None:
         return not (can_act and len(rows) == 1), not (can_act and returnable), why or RETURN_HINT, not why
 
     _register_edit(app)
-    _register_return(app)
+    register_return(app, "pools", describe_return, return_to_pool)  # the context Store holds the reseller id
 
 
 def _register_edit(app) -> None:
@@ -128,51 +128,3 @@ def _register_edit(app) -> None:
             return (no_update,) * 6 + (notice(refused.message, ok=False),)
         state = " It is now expired." if saved["expired"] else ""
         return (False, (refresh or 0) + 1, None, None, None, None, notice(f"Saved {saved['name']}.{state}"))
-
-
-def _register_return(app) -> None:
-    @app.callback(
-        Output("pools-return-modal", "opened", allow_duplicate=True),
-        Output("pools-return-list", "children"),
-        Output("pools-return-text", "children"),
-        NOTIFY,
-        Input("pools-return", "n_clicks"),
-        State("pools-grid", "selectedRows"),
-        State("pools-context", "data"),
-        prevent_initial_call=True,
-    )
-    def ask(clicked, selected, reseller_id):
-        require_click(clicked)
-        try:
-            going = describe_return(db(), actor(), reseller_id, selected_ids(selected))
-        except DomainError as refused:
-            return no_update, no_update, no_update, notice(refused.message, ok=False)
-        text = ("This pool goes back to your pooled subscription. The reseller has not accepted it yet."
-                if len(going) == 1 else
-                "These pools go back to your pooled subscriptions. The reseller has not accepted them yet.")
-        items = [dmc.ListItem(f"{g['quantity']} of {g['pool']} {'goes' if g['one'] else 'go'} back to {g['subscription']}")
-                 for g in going]
-        return True, items, text, no_update
-
-    @app.callback(
-        Output("pools-return-modal", "opened", allow_duplicate=True),
-        REFRESH,
-        NOTIFY,
-        Input("pools-return-confirm", "n_clicks"),
-        Input("pools-return-cancel", "n_clicks"),
-        State("pools-grid", "selectedRows"),
-        State("pools-context", "data"),
-        State("pools-refresh", "data"),
-        prevent_initial_call=True,
-    )
-    def decide(confirmed, cancelled, selected, reseller_id, refresh):
-        require_click(confirmed or cancelled)
-        if ctx.triggered_id == "pools-return-cancel":
-            return False, no_update, no_update
-        try:
-            returned = return_to_pool(db(), actor(), reseller_id, selected_ids(selected))
-        except DomainError as refused:
-            return False, no_update, notice(refused.message, ok=False)
-        noun = "pool" if len(returned) == 1 else "pools"
-        return False, (refresh or 0) + 1, notice(
-            f"Returned {len(returned)} {noun} to your subscriptions: {', '.join(returned)}.")

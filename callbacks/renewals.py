@@ -2,12 +2,12 @@
 query), Return to pool across resellers, cards that follow it, and the alert emails switch."""
 from __future__ import annotations
 
-import dash_mantine_components as dmc
-from dash import Input, Output, State, ctx, no_update
+from dash import Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import actor, db, notice
-from callbacks.grid_controls import register_grid, require_click, selected_ids
+from callbacks.grid_controls import register_grid, require_click
+from callbacks.return_to_pool import register_return
 from components import renewals as parts
 from services.errors import DomainError
 from services.pool_state import PENDING
@@ -97,49 +97,9 @@ def register(app) -> None:
             return True, "Only pools in Pending acceptance can be returned: unselect the others."
         return True, "Select pools in Pending acceptance to return them."
 
-    @app.callback(
-        Output("ren-return-modal", "opened", allow_duplicate=True),
-        Output("ren-return-list", "children"),
-        Output("ren-return-text", "children"),
-        NOTIFY,
-        Input("ren-return", "n_clicks"),
-        State("ren-grid", "selectedRows"),
-        prevent_initial_call=True,
-    )
-    def ask(clicked, selected):
-        require_click(clicked)
-        try:
-            going = describe_return_across(db(), actor(), selected_ids(selected))
-        except DomainError as refused:
-            return no_update, no_update, no_update, notice(refused.message, ok=False)
-        text = ("This pool goes back to your pooled subscription. The reseller has not accepted it yet."
-                if len(going) == 1 else
-                "These pools go back to your pooled subscriptions. Their resellers have not accepted them yet.")
-        items = [dmc.ListItem(f"{g['reseller']}: {g['quantity']} of {g['pool']} {'goes' if g['one'] else 'go'} "
-                              f"back to {g['subscription']}") for g in going]
-        return True, items, text, no_update
-
-    @app.callback(
-        Output("ren-return-modal", "opened", allow_duplicate=True),
-        Output("ren-refresh", "data", allow_duplicate=True),
-        NOTIFY,
-        Input("ren-return-confirm", "n_clicks"),
-        Input("ren-return-cancel", "n_clicks"),
-        State("ren-grid", "selectedRows"),
-        State("ren-refresh", "data"),
-        prevent_initial_call=True,
-    )
-    def decide(confirmed, cancelled, selected, refresh):
-        require_click(confirmed or cancelled)
-        if ctx.triggered_id == "ren-return-cancel":
-            return False, no_update, no_update
-        try:
-            returned = return_to_pool_across(db(), actor(), selected_ids(selected))
-        except DomainError as refused:
-            return False, no_update, notice(refused.message, ok=False)
-        noun = "pool" if len(returned) == 1 else "pools"
-        return False, (refresh or 0) + 1, notice(
-            f"Returned {len(returned)} {noun} to your subscriptions: {', '.join(returned)}.")
+    register_return(app, "ren",
+                    lambda database, acting, _context, ids: describe_return_across(database, acting, ids),
+                    lambda database, acting, _context, ids: return_to_pool_across(database, acting, ids))
 
     @app.callback(
         Output("ren-cards", "children"),

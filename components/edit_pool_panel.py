@@ -1,10 +1,10 @@
-"""The Edit pool panel (one selected pool of the dashboard) and Return to pool's confirmation."""
+"""The Edit pool panel (one selected pool of the dashboard)."""
 from __future__ import annotations
 
 import dash_mantine_components as dmc
 from dash import dcc
 
-from components.panels import modal, side_panel
+from components.panels import side_panel
 from components.pool_fields import EDIT_FORM, details_toggle, expiration_fields, quantity_input
 from data.catalog import PAYMENT_TYPES
 
@@ -25,13 +25,3 @@ def edit_pool_drawer():
                    dmc.Button("Save", id="edit-pool-save")], justify="flex-end", mt="md"),
         dcc.Store(id="edit-pool-form"),
     ], gap="md"))
-
-
-def return_modal():
-    return modal("pools-return-modal", "Return to pool", size="lg", children=dmc.Stack([
-        dmc.Text(id="pools-return-text", size="sm"),
-        dmc.List(id="pools-return-list", size="sm", spacing=4),
-        dmc.Group([dmc.Button("Cancel", id="pools-return-cancel", variant="default"),
-                   dmc.Button("Return to pool", id="pools-return-confirm", color="orange")],
-                  justify="flex-end"),
-    ]))

@@ -10,7 +10,6 @@ from dash import dcc, html
 from data.catalog import SERVICE_NAMES
 from components.grid_section import GridSpec
 from components.kpi_card import kpi_card
-from components.panels import modal
 from services.renewals import WINDOWS
 from services.units import format_quantities
 
@@ -141,15 +140,6 @@ def renewal_actions(can_act: bool):
                                   className="tooltip-target"),
                         id="ren-return-why", label=why or "Select pools in Pending acceptance to return them.",
                         multiline=True, w=260)]
-
-
-def return_modal():
-    return modal("ren-return-modal", "Return to pool", size="lg", children=dmc.Stack([
-        dmc.Text(id="ren-return-text", size="sm"),
-        dmc.List(id="ren-return-list", size="sm", spacing=4),
-        dmc.Group([dmc.Button("Cancel", id="ren-return-cancel", variant="default"),
-                   dmc.Button("Return to pool", id="ren-return-confirm", color="orange")], justify="flex-end"),
-    ]))
 
 
 def alerts_switch(receives: bool, is_admin: bool):

@@ -1,6 +1,4 @@
 """Activity: every recorded action of the LAR's users (layout only; callbacks/activity.py)."""
-from datetime import date
-
 import dash
 import dash_mantine_components as dmc
 
@@ -8,17 +6,15 @@ from callbacks.context import actor, db
 from components.activity_grid import ACTIVITY
 from components.grid_section import grid_section
 from components.shell import notifications
-from services.activity import activity_filter_options, reseller_names
+from services.activity import activity_filter_options, parse_day, reseller_names
 from services.preferences import visible_columns
 
 dash.register_page(__name__, path="/activity", title="Activity · Reseller Console")
 
 
 def _day(value) -> str | None:
-    try:
-        return date.fromisoformat(value).isoformat() if isinstance(value, str) else None
-    except ValueError:
-        return None
+    day = parse_day(value) if isinstance(value, str) else None
+    return day.isoformat() if day else None
 
 
 def layout(**query):

@@ -9,6 +9,7 @@ from components import renewals as parts
 from components.grid_section import grid_section
 from components.grid_url import view_from_url
 from components.renewals import week_options
+from components.return_to_pool import return_modal
 from components.shell import notifications
 from services.preferences import receives_alerts, visible_columns
 from services.renewals import DEFAULT_WINDOW, WINDOWS, expiring_by_week, renewal_figures, renewal_filter_options
@@ -48,6 +49,6 @@ def layout(**query):
         ], justify="space-between", align="flex-end", mt="md"),
         section,
         dcc.Store(id="ren-chart-data", data=chart),
-        parts.return_modal(),
+        return_modal("ren"),
         notifications(),
     ], gap="md")

@@ -8,7 +8,8 @@ from data.catalog import PAYMENT_TYPES, SOURCES
 from data.models import POOL_STATUSES
 from components import reseller_grids as grids
 from components.add_pool_panel import add_pool_drawer
-from components.edit_pool_panel import edit_pool_drawer, return_modal
+from components.edit_pool_panel import edit_pool_drawer
+from components.return_to_pool import return_modal
 from components.grid_section import grid_section
 from components.invitation_section import invitation_section
 from components.shell import notifications
@@ -85,7 +86,7 @@ def layout(reseller_id=None, **query):
             notifications(),
             add_pool_drawer(),
             edit_pool_drawer(),
-            return_modal(),
+            return_modal("pools"),
         ],
         gap="sm",
     )

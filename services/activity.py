@@ -36,7 +36,8 @@ HIDDEN_DETAILS = {"reseller_id", "subscription_id", "tenant_id", "before", "afte
                   "subscription", "organization_name", "expiration"}
 
 
-def _day(value: str) -> date | None:
+def parse_day(value) -> date | None:
+    """A day as YYYY-MM-DD (from a link or the date picker), else None."""
     try:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
@@ -67,8 +68,8 @@ def list_activity(db: Database, actor: Actor, query: GridQuery) -> GridPage:
     resellers = [r for r in (row_id(v) for v in query.chosen("reseller")) if r]
     if resellers:
         conditions.append(AuditEvent.reseller_id.in_(resellers))
-    since = next(filter(None, map(_day, query.chosen("from"))), None)
-    until = next(filter(None, map(_day, query.chosen("to"))), None)
+    since = next(filter(None, map(parse_day, query.chosen("from"))), None)
+    until = next(filter(None, map(parse_day, query.chosen("to"))), None)
     if since and until and since > until:  # a hand-made link with the dates the wrong way round
         since, until = until, since
     if since:

@@ -134,8 +134,9 @@ def digest_key(user_id: int, now: datetime) -> str:
     return f"digest:{user_id}:{year}-W{week:02d}"
 
 
-def digest_text(session, lar_id: int, now: datetime, link: str) -> str:
-    """The weekly digest: the Renewals cards, the soonest expiries and the low Subscriptions."""
+def digest_text(session, lar_id: int, now: datetime, link: str, expiring: list[Alert]) -> str:
+    """The weekly digest: the Renewals cards, the soonest expiries (from expiring, this run's
+    expiry_alerts) and the low Subscriptions."""
     figures = figures_of_lar(session, lar_id, now)
     lines = [f"Week of {now - timedelta(days=now.weekday()):%Y-%m-%d}, across all your resellers.", ""]
     for n in WINDOWS:
@@ -145,7 +146,7 @@ def digest_text(session, lar_id: int, now: datetime, link: str) -> str:
     lines.append(f"Pending acceptance: {pending}" + (f" (oldest waiting {wait} days)" if wait is not None else ""))
     lines.append(f"Subscriptions below their availability threshold: {figures['low_subscriptions']}")
     lines += [f"  - {name}" for name in figures["low_names"][:MAX_LINES]]
-    soonest = [a.line for a in expiry_alerts(session, lar_id, now) if a.key.startswith("expiry:pool:")]
+    soonest = [a.line for a in expiring if a.key.startswith("expiry:pool:")]
     if soonest:
         lines += ["", "Expiring soonest:"] + [f"  - {line}" for line in soonest[:DIGEST_SOONEST]]
     lines += ["", f"See every renewal on the Renewals page{link}."]
@@ -182,20 +183,23 @@ def send_for_lar(session, lar_id: int, now: datetime, base_url: str | None = Non
     lows, recovered = low_alerts(session, lar_id, now)
     if recovered:
         session.execute(delete(AlertSent).where(AlertSent.lar_id == lar_id, AlertSent.key.in_(recovered)))
-    candidates = lows + expiry_alerts(session, lar_id, now)  # as the email lists them
+    expiring = expiry_alerts(session, lar_id, now)
+    candidates = lows + expiring  # as the email lists them
     # Claimed in key order: two processes take the keys' locks in one order, never a deadlock.
     taken = {a.key for a in sorted(candidates, key=lambda a: a.key) if _claim(session, lar_id, a.key, a.kind, now)}
     claimed = [a for a in candidates if a.key in taken]
     people = recipients(session, lar_id)
     if claimed:
+        subject, text = _subject(claimed), alert_text(claimed, link)
         for _user_id, email in people:
-            queue_email(session, email, _subject(claimed), alert_text(claimed, link), about=f"alerts:{lar_id}", now=now)
-    digests = 0
+            queue_email(session, email, subject, text, about=f"alerts:{lar_id}", now=now)
+    digests, digest = 0, None
     for user_id, email in people:
         if _claim(session, lar_id, digest_key(user_id, now), "digest", now):
+            # The same for every recipient of the LAR: written once, when the first is due.
+            digest = digest or digest_text(session, lar_id, now, link, expiring)
             queue_email(session, email, f"Reseller Console weekly digest, week of "
-                        f"{now - timedelta(days=now.weekday()):%Y-%m-%d}",
-                        digest_text(session, lar_id, now, link), about=f"digest:{lar_id}", now=now)
+                        f"{now - timedelta(days=now.weekday()):%Y-%m-%d}", digest, about=f"digest:{lar_id}", now=now)
             digests += 1
     return {"alerts": len(claimed), "emails": len(people) * bool(claimed) + digests, "digests": digests}
 
