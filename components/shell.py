@@ -7,6 +7,8 @@ from dash import dcc, html
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from components.page_container import page_container
+
 THEME = {
     "primaryColor": "blue",
     "fontFamily": "-apple-system, 'Segoe UI', Roboto, sans-serif",
@@ -85,7 +87,7 @@ def app_layout():
                         ],
                         p="sm",
                     ),
-                    dmc.AppShellMain(dash.page_container),
+                    dmc.AppShellMain(page_container()),
                 ],
                 header={"height": 60},
                 navbar={"width": 200, "breakpoint": "sm"},

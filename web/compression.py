@@ -10,7 +10,7 @@ import brotli
 from flask import Flask
 from flask_compress import Compress
 
-from web.security import CACHEABLE_PREFIXES
+from web.security import is_code
 
 COMPRESSED_TYPES = ["text/html", "text/css", "text/plain", "text/csv", "text/xml", "text/javascript",
               "application/javascript", "application/json", "image/svg+xml", "image/x-icon"]
@@ -54,7 +54,7 @@ class StaticCompressionCache:
 
 
 def _cache_key(req) -> str:
-    return f"{req.full_path}|static" if req.path.startswith(CACHEABLE_PREFIXES) else ""
+    return f"{req.full_path}|static" if is_code(req.path) else ""
 
 
 def init_compression(server: Flask) -> None:

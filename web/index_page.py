@@ -5,6 +5,8 @@ import re
 
 from dash import Dash
 
+AG_GRID_CHUNK = "/_dash-component-suites/dash_ag_grid/async-community.js"
+
 # Dash's page, plus preloads: AG Grid's lazily loaded chunk, fetched beside the other scripts
 # instead of after the layout arrives (a round trip and 245 KB later on a slow link), and the
 # layout and callback map Dash's renderer asks for once every script has run. The renderer's
@@ -16,7 +18,7 @@ INDEX = """<!DOCTYPE html>
         <title>{%title%}</title>
         {%favicon%}
         {%css%}
-        <link rel="preload" href="/_dash-component-suites/dash_ag_grid/async-community.js" as="script">
+        <link rel="preload" href="AG_GRID_CHUNK" as="script">
         <link rel="preload" href="/_dash-layout" as="fetch" crossorigin="anonymous">
         <link rel="preload" href="/_dash-dependencies" as="fetch" crossorigin="anonymous">
     </head>
@@ -28,7 +30,7 @@ INDEX = """<!DOCTYPE html>
             {%renderer%}
         </footer>
     </body>
-</html>"""
+</html>""".replace("AG_GRID_CHUNK", AG_GRID_CHUNK)
 
 # Scripts Dash always sends that no page here uses: Babel's polyfills (35 KB compressed, for
 # browsers older than any the console supports; the one part Dash's core components call,
@@ -36,8 +38,16 @@ INDEX = """<!DOCTYPE html>
 # Grid). Measured with bench/browser.py: see docs/performance.md.
 UNUSED_SCRIPTS = re.compile(r'<script src="[^"]*/(?:dash/deps/polyfill@|dash/dash_table/bundle)[^"]*"></script>\n?')
 
+ADDRESS = re.compile(r'(?:src|href)="(/[^"]+)"')
+
 
 class ConsoleDash(Dash):
     def interpolate_index(self, **kwargs):
         kwargs["scripts"] = UNUSED_SCRIPTS.sub("", kwargs["scripts"])
+        # What this page loads, for the Sign in page to fetch while the user types: the same
+        # for every user (see web/security.py, CODE_FILE).
+        self.server.extensions["console_code"] = {
+            "favicon": ADDRESS.search(kwargs["favicon"]).group(1),
+            "prefetch": [*ADDRESS.findall(kwargs["css"]), *ADDRESS.findall(kwargs["scripts"]), AG_GRID_CHUNK],
+        }
         return super().interpolate_index(**kwargs)

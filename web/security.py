@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from dash.exceptions import DependencyException
 from flask import Flask, jsonify, redirect, request, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from werkzeug.exceptions import HTTPException
@@ -14,10 +16,18 @@ from services.errors import DomainError, NotFound, PermissionDenied
 log = logging.getLogger(__name__)
 PUBLIC_PATHS = ("/login", "/healthz")
 PUBLIC_PREFIXES = ("/sign-up/",)  # the invitation link: its token is the credential
-# Dash's code-running endpoints and its assets: answered 401, never redirected.
-API_PREFIXES = ("/_dash", "/_reload", "/_favicon", "/assets/", "/download/", "/upload/")
-# Code and styles, the same for everyone: the only responses a browser or proxy may keep.
-CACHEABLE_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon")
+# Dash's code-running endpoints, downloads and uploads: answered 401, never redirected.
+API_PREFIXES = ("/_dash", "/_reload", "/download/", "/upload/")
+# Code and styles, the same for everyone and holding no one's data: the only responses a browser
+# or proxy may keep, and the only ones read without signing in, so the Sign in page can fetch
+# them while the user types (the first page after it then waits for nothing on a slow link).
+CODE_FILE = re.compile(r"/(?:assets|_dash-component-suites)/.+\.(?:js|css|map|svg|png|ico|woff2?)|/_favicon\.ico")
+
+
+def is_code(path: str) -> bool:
+    return CODE_FILE.fullmatch(path) is not None
+
+
 CSRF_COOKIE = "_csrf_token"  # the cookie Dash's renderer copies into X-CSRFToken
 
 csrf = CSRFProtect()
@@ -25,6 +35,15 @@ csrf = CSRFProtect()
 # wrong type (a number where the page sends a list, a string where it sends a dict, a body
 # that is not an object, JSON nested thousands deep). Answered 400, logged as a warning.
 MALFORMED_CALLBACK = (TypeError, AttributeError, KeyError, ValueError, IndexError, RecursionError)
+
+
+class SessionUntouchedByCode(SecureCookieSessionInterface):
+    """Code and styles neither set the session cookie nor say "Vary: Cookie" (Flask-Login reads
+    the session after every request): what the Sign in page fetched stays usable after it."""
+
+    def save_session(self, app, session, response):
+        if not is_code(request.path):
+            super().save_session(app, session, response)
 
 
 def content_security_policy(script_hashes) -> str:
@@ -62,9 +81,13 @@ def init_security(server: Flask, production: bool, script_hashes=lambda: ()) -> 
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
     )
 
+    server.session_interface = SessionUntouchedByCode()
+
     # Registered before CSRFProtect's own hook, so an anonymous POST gets 401, not 400.
     @server.before_request
     def require_sign_in():
+        if request.method in ("GET", "HEAD") and is_code(request.path):
+            return None
         if request.path in PUBLIC_PATHS or request.path.startswith(PUBLIC_PREFIXES) or current_user.is_authenticated:
             return None
         if request.method != "GET" or request.path.startswith(API_PREFIXES):
@@ -76,20 +99,26 @@ def init_security(server: Flask, production: bool, script_hashes=lambda: ()) -> 
 
     @server.after_request
     def harden(response):
-        if current_user.is_authenticated:
+        code = is_code(request.path)
+        if not code and current_user.is_authenticated:
             response.set_cookie(
                 CSRF_COOKIE, generate_csrf(), samesite="Lax", secure=production, httponly=False
             )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if not request.path.startswith(CACHEABLE_PREFIXES) or response.mimetype == "text/html":
+        if not code or response.mimetype == "text/html":
             # Pages, callback answers and downloads carry one LAR's data: never kept anywhere.
             response.headers["Cache-Control"] = "no-store"
         elif response.status_code == 200 and (request.args.get("m") or request.args.get("v")):
             # Dash puts the file's version in its own assets' and favicon's addresses (?m=, ?v=):
             # kept for a year, a reload asks for nothing (Flask's default made each one a round trip).
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        elif response.status_code == 200 and "Cache-Control" not in response.headers:
+            # Code Dash serves at a fixed address (AG Grid's chunk, which its bundle asks for by
+            # name): five minutes, so what the Sign in page fetched is used as it is; after that
+            # checked by its ETag. An upgrade is seen within five minutes.
+            response.headers["Cache-Control"] = "public, max-age=300"
         if production:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if "CONTENT_SECURITY_POLICY" not in server.config:

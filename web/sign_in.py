@@ -83,7 +83,8 @@ def login():
     status = 401 if error else 200
     # assets/session_end.js sends a browser here with ended=1 when its session ended elsewhere.
     ended = request.method == "GET" and request.args.get("ended") == "1"
-    return render_template("login.html", error=error, email=email, ended=ended), status
+    return render_template("login.html", error=error, email=email, ended=ended,
+                           prefetch=console_code()["prefetch"]), status
 
 
 @bp.route("/logout", methods=["GET", "POST"])
@@ -112,7 +113,14 @@ def healthz():
     return {"ok": True}
 
 
+def console_code() -> dict:
+    """The favicon and the code the console's pages load (web/index_page.py records them when
+    the app renders its page at start-up)."""
+    return current_app.extensions.get("console_code", {"favicon": None, "prefetch": []})
+
+
 def init_sign_in(server) -> None:
+    server.context_processor(lambda: {"favicon": console_code()["favicon"]})
     login_manager.init_app(server)
     login_manager.session_protection = "basic"
     server.register_blueprint(bp)

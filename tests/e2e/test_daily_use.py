@@ -337,3 +337,31 @@ def test_removing_a_filter_chip_by_keyboard_keeps_focus_among_the_filters(page, 
     page.keyboard.press("Enter")
     expect(chips).to_have_count(0)
     expect(page.locator("#dir-filter-open")).to_be_focused()
+
+
+FINISHED_RESOURCES = "() => performance.getEntriesByType('resource').filter(e => e.responseEnd > 0).map(e => e.name)"
+
+
+def test_the_sign_in_page_fetches_the_console_code_while_the_user_types(page, server):
+    """A cold start on a slow link waits for the code (issue 12): once the Sign in page has
+    fetched it (while the user types), signing in downloads no script or style again."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.clearBrowserCache")
+    page.goto(page.base_url + "/login")
+    prefetched = page.eval_on_selector_all("link[rel=prefetch]", "links => links.map(l => l.href)")
+    assert len(prefetched) > 10
+    for _ in range(150):  # the user typing
+        if set(prefetched) <= set(page.evaluate(FINISHED_RESOURCES)):
+            break
+        page.wait_for_timeout(100)
+    answers = {}
+    cdp.on("Network.responseReceived", lambda e: answers.__setitem__(e["requestId"], (e["type"], e["response"])))
+    page.fill("#email", "operator@demo.example")
+    page.fill("#password", "demo1234")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".ag-row[row-id] .cell-link")
+    code = [(r["url"], r.get("fromDiskCache") or r.get("fromPrefetchCache") or r.get("fromMemoryCache"))
+            for kind, r in answers.values() if kind in ("Script", "Stylesheet")]
+    assert {url for url, _ in code} >= set(prefetched)
+    assert [url for url, cached in code if not cached] == []

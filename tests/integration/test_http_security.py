@@ -289,3 +289,43 @@ def test_versioned_code_is_kept_by_browsers_and_unversioned_is_not(signed_in):
     asset = re.search(r'src="(/assets/[^"]+\?m=[^"]+)"', page).group(1)
     assert client.get(asset).headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert "immutable" not in client.get("/assets/app.css").headers.get("Cache-Control", "")
+    # AG Grid's chunk has a fixed address: kept five minutes (the Sign in page's copy is used).
+    chunk = client.get("/_dash-component-suites/dash_ag_grid/async-community.js")
+    assert chunk.headers["Cache-Control"] == "public, max-age=300" and chunk.headers["ETag"]
+
+
+def test_the_sign_in_page_prefetches_the_code_of_the_first_page(signed_in, app):
+    """Fetched while the user types: every script and style the signed-in page loads."""
+    anonymous = app.server.test_client()
+    login = anonymous.get("/login").get_data(as_text=True)
+    prefetched = set(re.findall(r'<link rel="prefetch" href="([^"]+)"', login))
+    page = signed_in("analyst@demo.example").get("/").get_data(as_text=True)
+    loaded = set(re.findall(r'<script src="([^"]+)"', page)) | set(re.findall(r'<link rel="stylesheet" href="([^"]+)"', page))
+    assert loaded and loaded <= prefetched
+    assert "/_dash-component-suites/dash_ag_grid/async-community.js" in prefetched
+    assert re.search(r'<link rel="icon" [^>]*href="/_favicon\.ico', login)
+
+
+def test_code_is_readable_without_signing_in_and_nothing_else_is(app):
+    client = app.server.test_client()
+    prefetched = re.findall(r'<link rel="prefetch" href="([^"]+)"', client.get("/login").get_data(as_text=True))
+    for address in [*prefetched, "/_favicon.ico"]:
+        response = client.get(address)
+        # The same bytes for everyone: no cookie set, and none that the browser's copy depends on.
+        assert response.status_code == 200, address
+        assert "Set-Cookie" not in response.headers and "Cookie" not in response.headers.get("Vary", ""), address
+    # Dash answers its page at any address; only files of code are public.
+    assert client.get("/assets/").status_code == 302
+    assert client.get("/_dash-component-suites/").status_code == 401
+    assert client.get("/assets/..%2fapp.py").status_code in (302, 404)
+    assert client.post("/assets/app.css").status_code == 401
+    assert client.get("/_dash-layout").status_code == client.get("/_dash-dependencies").status_code == 401
+
+
+def test_code_answers_do_not_depend_on_the_session_cookie(signed_in):
+    client = signed_in("operator@demo.example")
+    response = client.get("/assets/app.css")
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    assert "Cookie" not in response.headers.get("Vary", "")
+    page = client.get("/")
+    assert "Cookie" in page.headers.get("Vary", "") and page.headers["Cache-Control"] == "no-store"
