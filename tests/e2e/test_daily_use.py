@@ -365,3 +365,23 @@ def test_the_sign_in_page_fetches_the_console_code_while_the_user_types(page, se
             for kind, r in answers.values() if kind in ("Script", "Stylesheet")]
     assert {url for url, _ in code} >= set(prefetched)
     assert [url for url, cached in code if not cached] == []
+
+
+def test_the_first_page_comes_with_the_layout_and_links_still_route(page, server):
+    """No second round trip to Dash's router before the first rows (issue 12, cold start)."""
+    routed = []
+    page.on("request", lambda r: routed.append(r.url) if "_pages_content" in (r.post_data or "") else None)
+    page.goto(page.base_url + "/renewals?ren_window=7")
+    page.fill("#email", "operator@demo.example")
+    page.fill("#password", "demo1234")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".ag-row[row-id]")
+    expect(page.get_by_role("heading", name="Renewals")).to_be_visible()
+    assert page.title().startswith("Renewals")
+    assert routed == []
+    page.get_by_role("link", name="Subscriptions").click()
+    expect(page.get_by_role("heading", name="Subscriptions")).to_be_visible()
+    assert len(routed) == 1
+    page.go_back()
+    expect(page.get_by_role("heading", name="Renewals")).to_be_visible()
+    assert "ren_window=7" in page.url
