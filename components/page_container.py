@@ -39,7 +39,10 @@ def _requested_page():
     """(path, query, layout, title) of the page that asked for the layout, or None."""
     if not has_request_context() or not request.referrer:
         return None
-    address = urlparse(request.referrer)
+    try:
+        address = urlparse(request.referrer)
+    except ValueError:  # not an address ("http://[")
+        return None
     if address.netloc != request.host or not address.path.startswith("/"):
         return None
     page, variables = _path_to_page(dash.strip_relative_path(address.path))

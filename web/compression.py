@@ -4,10 +4,12 @@ given version of the app (Dash puts the version in their URLs)."""
 from __future__ import annotations
 
 import gzip
+import re
 import threading
 
 import brotli
-from flask import Flask
+from dash.fingerprint import check_fingerprint
+from flask import Flask, request
 from flask_compress import Compress
 
 from web.security import is_code
@@ -15,6 +17,7 @@ from web.security import is_code
 COMPRESSED_TYPES = ["text/html", "text/css", "text/plain", "text/csv", "text/xml", "text/javascript",
               "application/javascript", "application/json", "image/svg+xml", "image/x-icon"]
 STATIC_CACHE_LIMIT = 64 * 1024 * 1024  # compressed bytes kept per process
+REFUSED = re.compile(r";\s*q\s*=\s*0(?:\.0*)?\s*$")
 
 
 class StaticCompressionCache:
@@ -54,7 +57,21 @@ class StaticCompressionCache:
 
 
 def _cache_key(req) -> str:
-    return f"{req.full_path}|static" if is_code(req.path) else ""
+    """One entry per file, not per address: Dash answers any version in a script's name and any
+    query with the same file, and an entry per made-up address would let anyone fill the cache
+    and keep the cores busy recompressing."""
+    if not is_code(req.path):
+        return ""
+    return f"{check_fingerprint(req.path)[0]}|static"
+
+
+def _drop_refused_encodings() -> None:
+    """Flask-Compress picks an encoding the client marked "q=0" (not acceptable) when it lists
+    nothing better; such entries are removed before it reads the header."""
+    header = request.environ.get("HTTP_ACCEPT_ENCODING", "")
+    if "q=" in header:
+        request.environ["HTTP_ACCEPT_ENCODING"] = ",".join(
+            part for part in header.split(",") if not REFUSED.search(part))
 
 
 def init_compression(server: Flask) -> None:
@@ -64,4 +81,5 @@ def init_compression(server: Flask) -> None:
         COMPRESS_CACHE_BACKEND=StaticCompressionCache,
         COMPRESS_CACHE_KEY=_cache_key,
     )
-    Compress(server)
+    server.before_request(_drop_refused_encodings)
+    server.extensions["compress"] = Compress(server)

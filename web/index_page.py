@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from dash import Dash
+from flask import current_app
 
 AG_GRID_CHUNK = "/_dash-component-suites/dash_ag_grid/async-community.js"
 
@@ -41,13 +42,23 @@ UNUSED_SCRIPTS = re.compile(r'<script src="[^"]*/(?:dash/deps/polyfill@|dash/das
 ADDRESS = re.compile(r'(?:src|href)="(/[^"]+)"')
 
 
+NO_CODE = {"favicon": None, "prefetch": [], "public": frozenset()}
+
+
 class ConsoleDash(Dash):
     def interpolate_index(self, **kwargs):
         kwargs["scripts"] = UNUSED_SCRIPTS.sub("", kwargs["scripts"])
         # What this page loads, for the Sign in page to fetch while the user types: the same
-        # for every user (see web/security.py, CODE_FILE).
+        # for every user, and the only addresses answered without a session (web/security.py).
+        favicon = ADDRESS.search(kwargs["favicon"]).group(1)
+        prefetch = [*ADDRESS.findall(kwargs["css"]), *ADDRESS.findall(kwargs["scripts"]), AG_GRID_CHUNK]
         self.server.extensions["console_code"] = {
-            "favicon": ADDRESS.search(kwargs["favicon"]).group(1),
-            "prefetch": [*ADDRESS.findall(kwargs["css"]), *ADDRESS.findall(kwargs["scripts"]), AG_GRID_CHUNK],
+            "favicon": favicon, "prefetch": prefetch, "public": frozenset([favicon, *prefetch]),
         }
         return super().interpolate_index(**kwargs)
+
+
+def console_code() -> dict:
+    """The favicon, the code to prefetch and the public addresses (exact, query included) that
+    the app recorded when it rendered its page at start-up."""
+    return current_app.extensions.get("console_code", NO_CODE)

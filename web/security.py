@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from werkzeug.exceptions import HTTPException
 
 from services.errors import DomainError, NotFound, PermissionDenied
+from web.index_page import console_code
 
 log = logging.getLogger(__name__)
 PUBLIC_PATHS = ("/login", "/healthz")
@@ -19,9 +20,11 @@ PUBLIC_PREFIXES = ("/sign-up/",)  # the invitation link: its token is the creden
 # Dash's code-running endpoints, downloads and uploads: answered 401, never redirected.
 API_PREFIXES = ("/_dash", "/_reload", "/download/", "/upload/")
 # Code and styles, the same for everyone and holding no one's data: the only responses a browser
-# or proxy may keep, and the only ones read without signing in, so the Sign in page can fetch
-# them while the user types (the first page after it then waits for nothing on a slow link).
-CODE_FILE = re.compile(r"/(?:assets|_dash-component-suites)/.+\.(?:js|css|map|svg|png|ico|woff2?)|/_favicon\.ico")
+# or proxy may keep. Of these, the exact addresses the console's page loads are also answered
+# without a session, so the Sign in page can fetch them while the user types (the first page
+# after it then waits for nothing on a slow link); any other address (another version, query
+# or file, which Dash would answer too) still needs one.
+CODE_FILE = re.compile(r"/(?:assets|_dash-component-suites)(?:/[\w@.\-]+)+\.(?:js|css|map|svg|png|ico|woff2?)|/_favicon\.ico")
 
 
 def is_code(path: str) -> bool:
@@ -86,7 +89,7 @@ def init_security(server: Flask, production: bool, script_hashes=lambda: ()) -> 
     # Registered before CSRFProtect's own hook, so an anonymous POST gets 401, not 400.
     @server.before_request
     def require_sign_in():
-        if request.method in ("GET", "HEAD") and is_code(request.path):
+        if request.method in ("GET", "HEAD") and request.full_path.rstrip("?") in console_code()["public"]:
             return None
         if request.path in PUBLIC_PATHS or request.path.startswith(PUBLIC_PREFIXES) or current_user.is_authenticated:
             return None
@@ -134,7 +137,10 @@ def init_security(server: Flask, production: bool, script_hashes=lambda: ()) -> 
     def no_stack_traces(error):
         if isinstance(error, HTTPException):
             return error
-        if isinstance(error, DependencyException):  # a script path Dash does not serve
+        if isinstance(error, DependencyException) or (
+                isinstance(error, FileNotFoundError) and is_code(request.path)):
+            # A script path Dash does not serve, or a file its package does not ship (a source
+            # map a browser's developer tools ask for).
             return jsonify(error="Not found."), 404
         if isinstance(error, DomainError):
             # A refusal no callback turned into a notification: only a forged or stale request

@@ -12,6 +12,7 @@ from services.actor import Actor
 from services.auth import authenticate
 from services.errors import NotAConsoleUser, SignInFailed
 from services.sessions import end_session, resume_session, start_session
+from web.index_page import console_code
 from web.security import CSRF_COOKIE
 
 bp = Blueprint("sign_in", __name__)
@@ -111,12 +112,6 @@ def healthz():
     if problem:
         return {"ok": False, "database": f"not writable: {problem}"}, 503
     return {"ok": True}
-
-
-def console_code() -> dict:
-    """The favicon and the code the console's pages load (web/index_page.py records them when
-    the app renders its page at start-up)."""
-    return current_app.extensions.get("console_code", {"favicon": None, "prefetch": []})
 
 
 def init_sign_in(server) -> None:

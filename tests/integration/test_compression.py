@@ -49,3 +49,26 @@ def test_pages_and_callback_answers_are_compressed_and_never_shared(signed_in):
     assert b"organization_name" in rows
     other = _rows(client, {"search": "systems", "filters": {}})
     assert gzip.decompress(other.get_data()) != rows  # not served from a cache
+
+
+def test_made_up_versions_and_queries_share_one_compressed_copy(signed_in, app):
+    """Dash answers any version in a script's name with the same file: without one entry per
+    file, anyone could fill the cache and keep the cores recompressing (outside review)."""
+    client = signed_in("analyst@demo.example")
+    cache = app.server.extensions["compress"].cache
+    src = next(s for s in _scripts(client) if "react-dom" in s)
+    client.get(src, headers={"Accept-Encoding": "br"})
+    entries = len(cache._data)
+    for made_up in range(20):
+        variant = re.sub(r"\.v[\w-]+m[0-9a-f]+\.", f".v9m{made_up:x}.", src)
+        assert client.get(variant, headers={"Accept-Encoding": "br"}).status_code == 200
+        assert client.get(f"{src}?m={made_up}", headers={"Accept-Encoding": "br"}).status_code == 200
+    assert len(cache._data) == entries
+
+
+def test_an_encoding_marked_not_acceptable_is_not_used(signed_in):
+    client = signed_in("analyst@demo.example")
+    src = _scripts(client)[0]
+    for header, expected in (("br;q=0", None), ("gzip;q=0, br;q=0", None), ("br;q=0.0, gzip", "gzip"), ("br", "br")):
+        response = client.get(src, headers={"Accept-Encoding": header})
+        assert response.headers.get("Content-Encoding") == expected, header

@@ -45,7 +45,7 @@ def test_the_layout_holds_the_page_named_by_its_referrer(signed_in):
 
 def test_without_a_usable_referrer_the_router_answers(signed_in):
     client = signed_in("analyst@demo.example")
-    for referrer in (None, "http://elsewhere.example/", "http://localhost/no-such-page"):
+    for referrer in (None, "http://elsewhere.example/", "http://localhost/no-such-page", "http://[", "http://[::1"):
         layout = _layout(client, referrer)
         assert '"dir-grid"' not in layout
         assert "pathname" not in _location(layout)

@@ -255,10 +255,14 @@ def test_values_of_the_wrong_type_are_refused_not_a_500(signed_in, outputs, inpu
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
 
 
-def test_an_unknown_script_path_is_a_404(signed_in):
+def test_an_unknown_script_path_is_a_404(signed_in, caplog):
     client = signed_in("analyst@demo.example")
-    for path in ("/_dash-component-suites/dash/nonexist.js", "/_dash-component-suites/dash/deps/polyfill@7.v3_0_0m1.js"):
-        assert client.get(path).status_code == 404
+    for path in ("/_dash-component-suites/dash/nonexist.js", "/_dash-component-suites/dash/deps/polyfill@7.v3_0_0m1.js",
+                 # source maps the packages do not ship (a browser's developer tools ask for them)
+                 "/_dash-component-suites/dash/dash-renderer/build/dash_renderer.min.js.map",
+                 "/_dash-component-suites/dash_mantine_components/dash_mantine_components.js.map"):
+        assert client.get(path).status_code == 404, path
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
 
 
 def test_the_assets_folder_address_is_not_cached(signed_in):
@@ -308,14 +312,22 @@ def test_the_sign_in_page_prefetches_the_code_of_the_first_page(signed_in, app):
 
 def test_code_is_readable_without_signing_in_and_nothing_else_is(app):
     client = app.server.test_client()
-    prefetched = re.findall(r'<link rel="prefetch" href="([^"]+)"', client.get("/login").get_data(as_text=True))
-    for address in [*prefetched, "/_favicon.ico"]:
+    login = client.get("/login").get_data(as_text=True)
+    prefetched = re.findall(r'<link rel="prefetch" href="([^"]+)"', login)
+    for address in [*prefetched, re.search(r'<link rel="icon" [^>]*href="([^"]+)"', login).group(1)]:
         response = client.get(address)
         # The same bytes for everyone: no cookie set, and none that the browser's copy depends on.
         assert response.status_code == 200, address
         assert "Set-Cookie" not in response.headers and "Cookie" not in response.headers.get("Vary", ""), address
-    # Dash answers its page at any address; only files of code are public.
+    # Dash answers its page at any address, and any version of a script or query on an asset
+    # with the same file: only the exact addresses the page loads are public.
     assert client.get("/assets/").status_code == 302
+    assert client.get("/assets//x.js").status_code == client.get("/assets///app.css").status_code == 302
+    assert client.get("/_dash-component-suites//x.js").status_code == 401
+    made_up = re.sub(r"\.v[\w-]+m[0-9a-f]+\.", ".v1m1.", next(a for a in prefetched if "react-dom" in a))
+    assert client.get(made_up).status_code == client.get(f"{prefetched[-1]}?m=1").status_code == 401
+    assert client.get("/assets/app.css?m=1").status_code == 302
+    assert client.get("/_dash-component-suites/plotly/package_data/plotly.min.js").status_code == 401
     assert client.get("/_dash-component-suites/").status_code == 401
     assert client.get("/assets/..%2fapp.py").status_code in (302, 404)
     assert client.post("/assets/app.css").status_code == 401
