@@ -43,6 +43,16 @@ def register(app) -> None:
     register_return(app, "pools", describe_return, return_to_pool)  # the context Store holds the reseller id
 
 
+def expire_now_warning(form: dict) -> str:
+    """What saving with Expire now does to a live pool, customers first."""
+    customers = form["customers"]
+    if customers:
+        who = f"{customers} customer{'s' if customers != 1 else ''} of this reseller {'hold' if customers != 1 else 'holds'}"
+        return (f"Saving ends this pool today. {who} {format_quantity(form['unit'], form['assigned'])} "
+                "from it and will lose them.")
+    return "Saving ends this pool today. No customer holds any of it; what it holds goes back to the subscription."
+
+
 def _register_edit(app) -> None:
     @app.callback(
         Output("edit-pool-drawer", "opened", allow_duplicate=True),
@@ -90,12 +100,27 @@ def _register_edit(app) -> None:
                 str(form["quantity"]), unit_label(unit), bounds, f"View details of available {unit}",
                 availability_table(sub), form["expiration"], form["expiration_date"], first_allowed_day(utcnow()).isoformat(),
                 sub["expires_at"][:10],
-                {"pool_id": form["pool_id"], "version": form["version"], "reseller_id": form["reseller_id"]},
+                {"pool_id": form["pool_id"], "version": form["version"], "reseller_id": form["reseller_id"],
+                 "expire_warning": "" if form["expired"] else expire_now_warning(form)},
                 None, None, None, None, no_update)
 
     @app.callback(Output("edit-pool-date", "disabled"), Input("edit-pool-exp", "value"), prevent_initial_call=True)
     def date_enabled(choice):
         return choice != "date"
+
+    @app.callback(
+        Output("edit-pool-expire-warning", "children"),
+        Output("edit-pool-expire-warning", "display"),
+        Output("edit-pool-save", "color"),
+        Input("edit-pool-exp", "value"),
+        Input("edit-pool-form", "data"),
+        prevent_initial_call=True,
+    )
+    def expire_now_warned(choice, form):
+        warning = form.get("expire_warning") if isinstance(form, dict) and choice == "now" else ""
+        if not isinstance(warning, str) or not warning:
+            return "", "none", "blue"
+        return warning, "block", "red"
 
     close_on(app, "edit-pool-drawer", "edit-pool-cancel")
 

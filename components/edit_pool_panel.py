@@ -21,6 +21,8 @@ def edit_pool_drawer():
         quantity_input("edit-pool-qty", "User seats"),
         details_toggle(EDIT_FORM, "user seats", "edit-pool-details"),
         expiration_fields(edit_id),
+        # What Expire now takes away, said before Save (callbacks/edit_pool.py fills it in).
+        dmc.Alert(id="edit-pool-expire-warning", color="red", display="none"),
         dmc.Group([dmc.Button("Cancel", id="edit-pool-cancel", variant="default"),
                    dmc.Button("Save", id="edit-pool-save")], justify="flex-end", mt="md"),
         dcc.Store(id="edit-pool-form"),

@@ -148,6 +148,7 @@ def edit_pool_form(db: Database, actor: Actor, reseller_id, pool_id, now: dateti
         "quantity": pool.quantity, "min_quantity": max(1, pool.assigned_quantity),
         "max_quantity": own + details["available"],
         "expiration": choice, "expiration_date": day, "expired": not live,
+        "customers": in_use, "assigned": pool.assigned_quantity,
     }
 
 
