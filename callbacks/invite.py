@@ -60,14 +60,19 @@ def register(app) -> None:
             return summary, found_options(result["found"]), None, None, "none", "none", None, no_update
         if result["found"]:
             count = len(result["found"])
+            choosable = [t for t in result["found"] if not t["in_directory"]]
+            # One to choose from: chosen already, so Invite is one click.
+            chosen = str(choosable[0]["tenant_id"]) if len(choosable) == 1 else None
             summary = (f"{count} registered reseller{'s' if count != 1 else ''} found by "
-                       f"{result['matched_by']}. Choose one and click Invite.")
-            return summary, found_options(result["found"]), None, None, "inline-block", "none", searched, no_update
+                       f"{result['matched_by']}. " + ("Click Invite." if chosen else "Choose one and click Invite."))
+            return summary, found_options(result["found"]), chosen, None, "inline-block", "none", searched, no_update
         if result["already_invited"]:
             summary = f"{result['email']} is already in your directory ({result['already_invited']})."
             return summary, [], None, None, "none", "none", None, no_update
         summary = (f"No registered reseller matches {result['email']}. Click Send email to invite them to sign up "
                    "for Elements.")
+        if result["domain_hint"]:
+            summary = _with_domain_hint(result["email"], result["domain_hint"])
         return summary, [], None, None, "none", "inline-block", searched, no_update
 
     @app.callback(Output("invite-invite", "disabled"), Input("invite-choice", "value"), prevent_initial_call=True)
@@ -96,6 +101,19 @@ def register(app) -> None:
         deliver_in_background(db(), mail_transport())
         return False, (refresh or 0) + 1, notice(
             f"Invited {invited['organization_name']}: an invitation email is on its way to {invited['email']}.")
+
+
+def _with_domain_hint(email: str, hint: dict) -> str:
+    """Searched without an organization name: the domain step needs one (the document's rule)."""
+    domain = hint["domain"]
+    parts = [f"No reseller tenant is owned by {email}."]
+    if hint["registered"]:
+        parts.append(f"Registered resellers use @{domain}: enter the organization name and click Search to find "
+                     "yours.")
+    if hint["entries"]:
+        parts.append(f"Your directory already has {', '.join(hint['entries'])} at @{domain}.")
+    parts.append("Send email invites this address to sign up as a new organization.")
+    return " ".join(parts)
 
 
 def register_resend(app) -> None:

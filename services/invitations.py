@@ -94,6 +94,23 @@ def _lookup(session, email: str, name: str) -> tuple[list[Tenant], str]:
     return found, "domain and organization name" if found else ""
 
 
+def _domain_hint(session, actor: Actor, email: str) -> dict | None:
+    """Searched without a name, nothing owned by the address: whether reseller tenants use its
+    domain (said without naming them: the name is what finds one) and which of this LAR's own
+    entries do, so Send email does not add a second entry for a company by accident."""
+    domain = email.rsplit("@", 1)[1]
+    registered = session.scalar(
+        select(func.count()).select_from(Tenant)
+        .where(Tenant.kind == "reseller", func.lower(Tenant.owner_email).endswith("@" + domain))) > 0
+    entries = session.scalars(
+        select(Reseller.organization_name)
+        .where(Reseller.lar_id == actor.lar_id, func.lower(Reseller.email).endswith("@" + domain))
+        .order_by(Reseller.organization_name).limit(5)).all()
+    if not registered and not entries:
+        return None
+    return {"domain": domain, "registered": registered, "entries": list(entries)}
+
+
 def find_resellers(db: Database, actor: Actor, email, organization_name: str = "") -> dict:
     require_acting_role(actor)
     email = normal_email(email)
@@ -104,8 +121,9 @@ def find_resellers(db: Database, actor: Actor, email, organization_name: str = "
         if not found and _owned_by(session, email, "customer"):
             raise DomainError(f"{email} owns a customer tenant: only resellers can be invited.")
         directory = _in_directory(session, actor, email, [t.id for t in found])
+        domain_hint = _domain_hint(session, actor, email) if not found and not name else None
     return {
-        "email": email, "organization_name": name, "matched_by": matched_by,
+        "email": email, "organization_name": name, "matched_by": matched_by, "domain_hint": domain_hint,
         "already_invited": directory.get(email, "") if not found else "",
         "found": [{"tenant_id": t.id, "organization_name": t.organization_name, "owner_email": t.owner_email,
                    "in_directory": t.id in directory or t.owner_email.lower() in directory} for t in found],

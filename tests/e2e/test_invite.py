@@ -44,11 +44,11 @@ def test_a_registered_reseller_is_found_and_invited(page, server):
     _open_single_invite(page)
     page.fill("#invite-email", tenant.owner_email.upper())
     page.click("#invite-search")
-    expect(page.locator("#invite-summary")).to_contain_text("1 registered reseller found by email")
+    expect(page.locator("#invite-summary")).to_contain_text("1 registered reseller found by email. Click Invite.")
     invite = page.locator("#invite-invite")
-    expect(invite).to_be_disabled()
-    page.get_by_text(tenant.organization_name, exact=True).click()
+    # The one match is chosen already: Invite is one click.
     expect(invite).to_be_enabled()
+    expect(page.get_by_role("radio", name=re.compile(re.escape(tenant.organization_name)))).to_be_checked()
     shoot(page, "invite-found")
     invite.click()
     expect(page.get_by_text(re.compile(rf"Invited {re.escape(tenant.organization_name)}"))).to_be_visible()
@@ -67,6 +67,26 @@ def test_a_registered_reseller_is_found_and_invited(page, server):
         f"Already in your directory: {tenant.organization_name}. There is no one to invite.")
     expect(page.get_by_text("In your directory", exact=True)).to_be_visible()
     expect(page.locator("#invite-invite")).to_be_hidden()
+
+
+def test_a_search_without_a_name_warns_of_the_domains_resellers_and_entries(page, server):
+    """Outside review: billing@ a mapped reseller's domain, no name, used to read as a stranger and
+    Send email added a second entry for the same company."""
+    with server["db"].reading() as s:
+        entry = s.scalars(select(Reseller).where(Reseller.lar_id == 1, Reseller.status == "Mapped")
+                          .order_by(Reseller.id)).first()
+    domain = entry.email.rsplit("@", 1)[1]
+    sign_in(page)
+    _open_single_invite(page)
+    page.fill("#invite-email", f"billing@{domain}")
+    page.click("#invite-search")
+    summary = page.locator("#invite-summary")
+    expect(summary).to_contain_text(f"Registered resellers use @{domain}: enter the organization name")
+    expect(summary).to_contain_text(f"Your directory already has {entry.organization_name} at @{domain}.")
+    shoot(page, "invite-domain-hint")
+    page.fill("#invite-org", entry.organization_name)
+    page.click("#invite-search")
+    expect(summary).to_contain_text("Already in your directory")
 
 
 def test_an_unknown_address_gets_a_sign_up_email_and_lands_unmapped(page, server, browser):

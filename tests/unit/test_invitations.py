@@ -53,8 +53,20 @@ def test_lookup_then_by_domain_and_organization_name_ignoring_case_and_spaces(db
     result = find_resellers(db, w.op, "new.person@acme.example", "acme Resale")
     assert {t["tenant_id"] for t in result["found"]} == {w.exact, w.same_domain}
     assert result["matched_by"] == "domain and organization name"
-    assert find_resellers(db, w.op, "new.person@acme.example", "")["found"] == []  # the name is needed
+    without_name = find_resellers(db, w.op, "new.person@acme.example", "")
+    assert without_name["found"] == []  # the name is needed
+    # ... and the panel is told that resellers use the domain, without naming them.
+    assert without_name["domain_hint"] == {"domain": "acme.example", "registered": True, "entries": []}
     assert find_resellers(db, w.op, "new.person@other.example", "Acme Resale")["found"] == []
+    assert find_resellers(db, w.op, "someone@nowhere.example", "")["domain_hint"] is None
+    assert find_resellers(db, w.op, "new.person@acme.example", "Acme Resale")["domain_hint"] is None
+
+
+def test_a_search_without_a_name_names_this_lars_own_entries_of_the_domain(db):
+    w = _world(db)
+    invite_tenant(db, w.op, w.exact, "boss@acme.example", "", BASE)
+    hint = find_resellers(db, w.op, "billing@acme.example", "")["domain_hint"]
+    assert hint["registered"] is True and len(hint["entries"]) == 1
 
 
 def test_lookup_refuses_lars_customers_and_bad_addresses(db):
