@@ -76,9 +76,16 @@ def _register_map(app) -> None:
             choices = resellers.mapping_choices(db(), actor(), ids[0])
         except DomainError as refused:
             return no_update, no_update, no_update, no_update, no_update, notice(refused.message, ok=False)
-        owners = sorted({t["owner_email"] for t in choices["tenants"]})
-        subject = f"Map {choices['reseller']['organization_name']} to a registered reseller tenant."
-        return True, subject, owners, None, choices["tenants"], no_update
+        entry, tenants = choices["reseller"], choices["tenants"]
+        near = sorted({t["owner_email"] for t in tenants if t["suggested"]})
+        rest = sorted({t["owner_email"] for t in tenants if not t["suggested"]})
+        domain = entry["email"].rsplit("@", 1)[-1]
+        owners = ([{"group": f"Matching @{domain}", "items": near}] if near else []) + \
+            ([{"group": "Other registered resellers", "items": rest}] if rest else [])
+        subject = (f"Map {entry['organization_name']} ({entry['email']}) to a registered reseller tenant. Saving "
+                   "replaces the entry's organization name and tenant owner with the tenant's.")
+        # One owner matches the entry: chosen already (the organization follows if it has one).
+        return True, subject, owners, near[0] if len(near) == 1 else None, tenants, no_update
 
     @app.callback(
         Output("dir-map-org", "data"),

@@ -70,7 +70,8 @@ def get_reseller(db: Database, actor: Actor, reseller_id) -> dict:
 def mapping_choices(db: Database, actor: Actor, reseller_id) -> dict:
     """What the Map panel offers for one entry: refused unless the entry is Unmapped.
 
-    Choices are registered reseller tenants that no entry of this LAR is mapped to yet.
+    Choices are registered reseller tenants that no entry of this LAR is mapped to yet; those
+    owned by the entry's email or its domain are marked `suggested` and come first.
     """
     require_acting_role(actor)
     taken = select(Reseller.tenant_id).where(
@@ -84,11 +85,16 @@ def mapping_choices(db: Database, actor: Actor, reseller_id) -> dict:
             .where(Tenant.kind == "reseller", Tenant.id.not_in(taken))
             .order_by(Tenant.owner_email, Tenant.organization_name)
         ).all()
+    email = reseller.email.lower()
+    domain = "@" + email.rsplit("@", 1)[-1]
+
+    def suggested(owner: str) -> bool:
+        return owner.lower() == email or owner.lower().endswith(domain)
+    tenants = [{"id": t.id, "owner_email": t.owner_email, "organization_name": t.organization_name,
+                "suggested": suggested(t.owner_email)} for t in rows]
     return {
-        "reseller": {"id": reseller.id, "organization_name": reseller.organization_name},
-        "tenants": [
-            {"id": t.id, "owner_email": t.owner_email, "organization_name": t.organization_name} for t in rows
-        ],
+        "reseller": {"id": reseller.id, "organization_name": reseller.organization_name, "email": reseller.email},
+        "tenants": sorted(tenants, key=lambda t: not t["suggested"]),  # stable: owner order kept within each
     }
 
 

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from data.models import Reseller, ResellerPool, Tenant
+from services.clock import utcnow
 from tests.e2e.conftest import shoot, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -125,6 +126,28 @@ def test_map_an_unmapped_reseller_and_refuse_a_mapped_one(page, server):
     assert (after.status, after.tenant_id) == ("Mapped", tenant.id)
     search(page, tenant.owner_email)
     expect(page.locator(f'.ag-row[row-id="{unmapped.id}"] [col-id="status"]')).to_have_text("Mapped")
+
+
+def test_the_map_panel_offers_the_entrys_own_domain_first_and_says_what_saving_does(page, server):
+    """Outside review: the owner list was every tenant alphabetically, the entry's own last."""
+    unmapped = _one(server, select(Reseller.id, Reseller.email, Reseller.organization_name)
+                    .where(Reseller.lar_id == LAR, Reseller.status == "Unmapped").order_by(Reseller.id.desc()))
+    domain = unmapped.email.rsplit("@", 1)[1]
+    owner = f"zz-owner@{domain}"  # last alphabetically: found first only because it matches
+    with server["db"].unit_of_work() as s:
+        s.add(Tenant(kind="reseller", organization_name="Matching Resale", owner_email=owner, created_at=utcnow()))
+    sign_in(page)
+    find_and_select(page, unmapped.email, unmapped.id)
+    page.click("#dir-map-open")
+    expect(page.locator("#dir-map-subject")).to_contain_text(
+        f"Map {unmapped.organization_name} ({unmapped.email}) to a registered reseller tenant. Saving replaces")
+    expect(page.locator("#dir-map-owner")).to_have_value(owner)  # the one match, chosen already
+    expect(page.locator("#dir-map-org")).to_have_value("Matching Resale")
+    page.locator("#dir-map-owner").click()
+    expect(page.get_by_role("option").first).to_have_text(owner)
+    shoot(page, "directory-map-suggested")
+    page.keyboard.press("Escape")
+    page.click("#dir-map-cancel")
 
 
 def test_customer_visibility_turns_off_once(page, server):

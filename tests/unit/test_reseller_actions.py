@@ -36,6 +36,16 @@ def test_map_an_unmapped_reseller(db):
     assert event.actor_user_id == op.user_id and event.target == f"reseller:{rid}"
 
 
+def test_map_suggests_the_tenants_of_the_entrys_email_and_domain_first(db):
+    w = two_lars(db)
+    rid = w.reseller(w.first, "Iron", "alex@iron.example", status="Unmapped")
+    other = w.reseller_tenant("Aardvark Resale", "a@aardvark.example")
+    same_domain = w.reseller_tenant("Iron Resale", "zed@iron.example")
+    choices = resellers.mapping_choices(db, w.actors["operator@first.example"], rid)
+    assert [(t["id"], t["suggested"]) for t in choices["tenants"]] == [(same_domain, True), (other, False)]
+    assert choices["reseller"]["email"] == "alex@iron.example"
+
+
 @pytest.mark.parametrize("status", ["Mapped", "Invited"])
 def test_only_unmapped_resellers_can_be_mapped(db, status):
     w = two_lars(db)
