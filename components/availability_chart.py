@@ -11,6 +11,7 @@ from dash import dcc
 
 from services.clock import utcnow
 from services.dashboard import trend_dates
+from services.units import format_quantity
 
 # One colour per pool, the same on its line and its checkbox.
 PALETTE = ("#4263eb", "#e8590c", "#2f9e44", "#ae3ec9", "#1098ad", "#f08c00", "#d6336c", "#5c940d", "#495057", "#7048e8")
@@ -22,8 +23,7 @@ def pool_colours(series: list[dict]) -> dict[int, str]:
 
 HOVER = (
     "<b>%{fullData.name}</b><br>%{x|%b %-d, %Y}<br>Available: %{y:.1f}%<br>"
-    "Purchased: %{customdata[0]:,} %{customdata[2]}<br>Allocated: %{customdata[1]:,} %{customdata[2]}"
-    "%{customdata[3]}<extra></extra>"
+    "Purchased: %{customdata[0]}<br>Allocated: %{customdata[1]}%{customdata[2]}<extra></extra>"
 )
 
 
@@ -46,8 +46,9 @@ def availability_figure(series: list[dict]) -> go.Figure:
         figure.add_trace(go.Scatter(
             x=[p["date"] for p in s["points"]],
             y=[p["available_pct"] for p in s["points"]],
-            customdata=[[p["purchased"], p["allocated"], s["unit"], "<br><i>Expired</i>" if p["ended"] else ""]
-                        for p in s["points"]],
+            # Quantities as the grids write them ("50 GB", "1,250 user seats").
+            customdata=[[format_quantity(s["unit"], p["purchased"]), format_quantity(s["unit"], p["allocated"]),
+                         "<br><i>Expired</i>" if p["ended"] else ""] for p in s["points"]],
             # Plotly reads a few HTML tags in names; escaped, a pool name stays text.
             name=html.escape(s["name"]),
             mode="lines+markers",

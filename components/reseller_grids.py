@@ -24,7 +24,7 @@ POOLS = GridSpec(
     export_kinds={"quantity": "quantities", "allocated": "quantities", "expires_at": "date"},
     row_px=56,
     noun=("pool", "pools"),
-    empty_none="This reseller has no pooled subscriptions yet. Use Add pool to give it seats.",
+    empty_none="This reseller has no pooled subscriptions yet. Add pool gives it seats once it is Mapped.",
     empty_match="No pooled subscriptions match. Change the search or remove a filter.",
     height="380px",
 )

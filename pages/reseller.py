@@ -48,7 +48,7 @@ def layout(reseller_id=None, **query):
     customers_visible = visible_columns(db(), acting, grids.CUSTOMERS.name, grids.CUSTOMERS.fields,
                                         grids.CUSTOMERS.default_visible)
     hidden_notice = dmc.Alert(
-        "This reseller has turned off your view of its customers' names. They are withheld, "
+        "Customer visibility is off for this reseller: its customers' names are withheld, "
         "so searching and filtering by customer are unavailable.",
         color="gray", variant="light", id="customers-hidden",
     ) if hidden else None

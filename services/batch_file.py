@@ -15,6 +15,7 @@ from services.errors import DomainError
 
 COLUMNS = ("Organization name", "Email address")
 EXAMPLE = ("Example Reseller Ltd", "owner@example-reseller.example")  # .example: never a real address
+NAME_LIMIT = 200  # the directory's organization name column
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_UNZIPPED = 40 * 1024 * 1024  # an XLSX that inflates past this is refused unread (a zip bomb)
@@ -159,7 +160,8 @@ def _rows(frame: pd.DataFrame) -> list[SheetRow]:
         for value in (name, address):
             if value.startswith(FORMULA_STARTS):
                 raise BadFile(f"Row {index + 2} holds a formula ({value[:20]}…). Enter plain text and upload again.")
-        rows.append(SheetRow(index + 2, name[:200], address[:254]))
+        # Names over the limit are kept long enough to be refused by name, not cut silently.
+        rows.append(SheetRow(index + 2, name[:NAME_LIMIT + 50], address[:254]))
     if len(rows) > MAX_ROWS:
         raise BadFile(f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files.")
     if not rows:

@@ -16,7 +16,7 @@ from data.db import Database
 from data.models import Reseller, Tenant
 from services import audit
 from services.actor import Actor, require_acting_role
-from services.batch_file import SheetRow
+from services.batch_file import EXAMPLE, NAME_LIMIT, SheetRow
 from services.clock import utcnow
 from services.errors import DomainError
 from services.exports import neutralise
@@ -72,6 +72,12 @@ def check_rows(db: Database, actor: Actor, rows: list[SheetRow], email_unregiste
         check = RowCheck(row.number, row.organization_name, row.email, PROBLEM, "")
         if email is None:
             checks.append(replace(check, detail=f"Bad email address: {why}"))
+            continue
+        if email == EXAMPLE[1] and name_key(row.organization_name) == name_key(EXAMPLE[0]):
+            checks.append(replace(check, detail="The template's example row: it is never invited. Delete it."))
+            continue
+        if len(row.organization_name) > NAME_LIMIT:
+            checks.append(replace(check, detail=f"Organization name is longer than {NAME_LIMIT} characters"))
             continue
         if email in first_seen:
             checks.append(replace(check, detail=f"Duplicate of row {first_seen[email]}"))

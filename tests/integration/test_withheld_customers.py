@@ -61,4 +61,4 @@ def test_customer_names_are_withheld_while_visibility_is_off(app, signed_in):
         leaked = [name for name in names if name in text]
         assert leaked == []
     assert HIDDEN in rows and HIDDEN in exported
-    assert "turned off your view of its customers" in page
+    assert "Customer visibility is off for this reseller" in page

@@ -227,3 +227,16 @@ def test_a_sheet_far_wider_than_the_template_is_refused():
     book.save(out)
     with pytest.raises(BadFile, match="more than 20 columns"):
         read_rows("wide.xlsx", out.getvalue())
+
+
+def test_the_templates_example_row_and_a_name_too_long_are_problems(db):
+    """Outside review: the example row was invited, and a 246-character name was cut silently."""
+    w = _world(db)
+    rows = read_rows("batch.csv", ("Organization name,Email address\r\n"
+                                   "Example Reseller Ltd,Owner@Example-Reseller.example\r\n"
+                                   f"{'L' * 246},long@new.example\r\n"
+                                   f"{'F' * 200},fits@new.example\r\n").encode())
+    checks = {c.number: c for c in check_rows(db, w.op, rows, email_unregistered=True)}
+    assert (checks[2].verdict, checks[2].detail) == (PROBLEM, "The template's example row: it is never invited. Delete it.")
+    assert (checks[3].verdict, checks[3].detail) == (PROBLEM, "Organization name is longer than 200 characters")
+    assert checks[4].verdict == WILL_EMAIL

@@ -1,0 +1,19 @@
+"""The Available licenses chart's hover names quantities as the grids do."""
+from __future__ import annotations
+
+from datetime import date
+
+from components.availability_chart import availability_figure
+
+
+def test_the_hover_writes_quantities_with_their_unit():
+    series = [{"pool_id": 1, "name": "Archive <b>", "unit": "capacity", "expired": False,
+               "points": [{"date": date(2026, 11, 1), "available_pct": 84.0, "purchased": 50, "allocated": 8,
+                           "ended": False}]},
+              {"pool_id": 2, "name": "Seats", "unit": "user seats", "expired": False,
+               "points": [{"date": date(2026, 11, 1), "available_pct": 99.0, "purchased": 1250, "allocated": 1,
+                           "ended": True}]}]
+    archive, seats = availability_figure(series).data
+    assert list(archive.customdata[0]) == ["50 GB", "8 GB", ""]
+    assert list(seats.customdata[0]) == ["1,250 user seats", "1 user seat", "<br><i>Expired</i>"]
+    assert archive.name == "Archive &lt;b&gt;"
