@@ -185,6 +185,7 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
 
     @app.callback(
         Output(f"{p}-grid", "columnDefs"),
+        Output(f"{p}-columns", "value"),
         Output("notify", "sendNotifications", allow_duplicate=True),
         Input(f"{p}-columns", "value"),
         State(f"{p}-grid", "columnDefs"),
@@ -199,8 +200,9 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
         try:
             visible = preferences.save_visible_columns(db(), actor(), spec.name, chosen, spec.fields)
         except DomainError as refused:
-            return no_update, notice(refused.message, ok=False)
-        return with_visibility(spec.columns, visible), no_update
+            # The boxes go back to the columns the grid still shows.
+            return no_update, shown, notice(refused.message, ok=False)
+        return with_visibility(spec.columns, visible), no_update, no_update
 
     @app.callback(
         Output(f"{p}-export-modal", "opened", allow_duplicate=True),

@@ -81,6 +81,26 @@ def test_search_and_status_filter_chips(page, server):
     expect(page.locator("#dir-count")).to_have_text(f"{total} resellers")
 
 
+def test_unticking_every_column_keeps_the_last_one_ticked_and_shown(page):
+    """Outside review: the boxes all read unticked while the grid still showed a column."""
+    sign_in(page)
+    page.click("#dir-columns-open")
+    boxes = page.locator(".mantine-Popover-dropdown:visible").get_by_role("checkbox")
+    expect(boxes.first).to_be_visible()
+    ticked = [i for i in range(boxes.count()) if boxes.nth(i).is_checked()]
+    for i in ticked:
+        boxes.nth(i).click()
+    expect(page.get_by_text("Keep at least one column visible.")).to_be_visible()
+    expect(boxes.nth(ticked[-1])).to_be_checked()  # the box goes back: the column is still shown
+    assert [i for i in range(boxes.count()) if boxes.nth(i).is_checked()] == [ticked[-1]]
+    expect(page.locator(".ag-header-cell[col-id]:not([col-id=ag-Grid-SelectionColumn])")).to_have_count(1)
+    # The choice is saved per user: put it back for the tests after this one.
+    for i in ticked[:-1]:
+        boxes.nth(i).click()
+        expect(boxes.nth(i)).to_be_checked()
+    expect(page.locator('.ag-header-cell[col-id="email"]')).to_be_visible()
+
+
 def test_manage_columns_is_remembered_across_sign_in(page):
     sign_in(page)
     header = page.locator('.ag-header-cell[col-id="email"]')
