@@ -9,15 +9,16 @@ from dash import dcc
 from components.panels import side_panel
 from services.batch_file import LIMITS
 
+# Long names, addresses and details wrap instead of being cut off.
+WRAPPED = {"wrapText": True, "autoHeight": True,
+           "cellStyle": {"lineHeight": "1.4", "paddingTop": "8px", "paddingBottom": "8px", "overflowWrap": "anywhere"}}
 COLUMNS = [
     {"field": "row", "headerName": "Row", "width": 80},
     {"field": "organization_name", "headerName": "Organization name", "flex": 1, "minWidth": 180,
-     "tooltipField": "organization_name"},
-    {"field": "email", "headerName": "Email address", "flex": 1, "minWidth": 200, "tooltipField": "email"},
+     "tooltipField": "organization_name", **WRAPPED},
+    {"field": "email", "headerName": "Email address", "flex": 1, "minWidth": 200, "tooltipField": "email", **WRAPPED},
     {"field": "verdict", "headerName": "Check", "width": 200},
-    {"field": "detail", "headerName": "Detail", "flex": 1, "minWidth": 260, "tooltipField": "detail",
-     "wrapText": True, "autoHeight": True, "cellStyle": {"lineHeight": "1.4", "paddingTop": "8px",
-                                                          "paddingBottom": "8px"}},
+    {"field": "detail", "headerName": "Detail", "flex": 1, "minWidth": 260, "tooltipField": "detail", **WRAPPED},
 ]
 
 
