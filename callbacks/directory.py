@@ -191,7 +191,10 @@ def _register_delete(app) -> None:
             raise PreventUpdate
         shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
         text = f"Delete {len(names)} reseller{'s' if len(names) != 1 else ''}: {shown}? This cannot be undone."
-        blocked, others = resellers.deletion_preview(db(), actor(), selected_ids(selected))
+        blocked, others, pending = resellers.deletion_preview(db(), actor(), selected_ids(selected))
+        if pending:
+            text += (f" {pending} pending pool{'s' if pending != 1 else ''} (not yet accepted) "
+                     f"{'go' if pending != 1 else 'goes'} back to {'their' if pending != 1 else 'its'} subscription.")
         if not blocked:
             return True, text, "", "", "none", "none", "inline-block", "block"
         refusal = ResellersInUse(blocked, others).message

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from data.db import Database
@@ -15,7 +15,7 @@ from services.clock import utcnow
 from services.errors import DomainError, NotFound, ResellersInUse
 from services.ids import row_id
 from services.pool_release import release_pool
-from services.pool_state import is_active
+from services.pool_state import is_active, is_pending
 
 MAX_SELECTION = 1000
 DELETE_CONFIRMATION = "Yes"
@@ -167,19 +167,26 @@ def _with_active_pools(session, ids: list[int], now) -> set[int]:
     ).all())
 
 
-def deletion_preview(db: Database, actor: Actor, reseller_ids) -> tuple[list[str], int]:
-    """What Delete would refuse, said before the user confirms: (names of the selected
-    resellers with active pools, how many others could go). Ids of other LARs count for
-    nothing; delete_resellers decides again, under locks."""
+def deletion_preview(db: Database, actor: Actor, reseller_ids) -> tuple[list[str], int, int]:
+    """What Delete would do, said before the user confirms: (names of the selected resellers
+    with active pools, which it refuses; how many others could go; how many pending pools those
+    others hold, which go back to their subscriptions). Ids of other LARs count for nothing;
+    delete_resellers decides again, under locks."""
     ids = parse_ids(reseller_ids)
     if not ids:
-        return [], 0
+        return [], 0, 0
+    now = utcnow()
     with db.reading() as session:
         resellers = session.execute(select(Reseller.id, Reseller.organization_name).where(
             Reseller.id.in_(ids), Reseller.lar_id == actor.lar_id).order_by(Reseller.organization_name)).all()
-        active_ids = _with_active_pools(session, [r.id for r in resellers], utcnow())
+        active_ids = _with_active_pools(session, [r.id for r in resellers], now)
+        deletable = [r.id for r in resellers if r.id not in active_ids]
+        pending = session.scalar(
+            select(func.count()).select_from(ResellerPool)
+            .join(Subscription, Subscription.id == ResellerPool.subscription_id)
+            .where(ResellerPool.reseller_id.in_(deletable), is_pending(now))) if deletable else 0
     blocked = [r.organization_name for r in resellers if r.id in active_ids]
-    return blocked, len(resellers) - len(blocked)
+    return blocked, len(deletable), pending
 
 
 def delete_resellers(

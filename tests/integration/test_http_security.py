@@ -341,3 +341,32 @@ def test_code_answers_do_not_depend_on_the_session_cookie(signed_in):
     assert "Cookie" not in response.headers.get("Vary", "")
     page = client.get("/")
     assert "Cookie" in page.headers.get("Vary", "") and page.headers["Cache-Control"] == "no-store"
+
+
+DELETE_OPEN = [("dir-delete-modal", "opened"), ("dir-delete-text", "children"), ("dir-delete-confirm-text", "value"),
+               ("dir-delete-refusal", "children"), ("dir-delete-refusal", "display"), ("dir-delete-rest", "display"),
+               ("dir-delete-submit", "display"), ("dir-delete-confirm-text", "display")]
+
+
+def test_the_delete_dialog_says_pending_pools_go_back(signed_in, app):
+    """Outside review: a pending pool went back to its subscription without the dialog saying so."""
+    from data.models import ResellerPool, User
+    from services.actor import Actor
+    from services.pool_changes import add_pool_choices, add_pools
+    db = _db(app)
+    with db.reading() as s:
+        user = s.scalars(select(User).where(User.email == "operator@demo.example")).one()
+        operator = Actor(user_id=user.id, lar_id=user.tenant_id, role=user.role, email=user.email)
+        mapped = s.scalars(select(Reseller).where(Reseller.lar_id == operator.lar_id, Reseller.status == "Mapped")).all()
+        pooled = set(s.scalars(select(ResellerPool.reseller_id)))
+        reseller = next(r for r in mapped if r.id not in pooled)
+        row = {"id": reseller.id, "organization_name": reseller.organization_name}
+    service = next(s for s in add_pool_choices(db, operator, reseller.id)["services"]
+                   if any(sub["available"] > 0 for sub in s["subscriptions"]))
+    sub = next(sub for sub in service["subscriptions"] if sub["available"] > 0)
+    add_pools(db, operator, reseller.id, [{"service": service["name"], "subscription_id": sub["id"], "source": "Purchased",
+                                           "payment_type": "Prepaid", "quantity": 1, "expiration": "same"}])
+    client = signed_in("operator@demo.example")
+    response = dash_call(client, DELETE_OPEN, [("dir-delete-open", "n_clicks", 1)], [("dir-grid", "selectedRows", [row])])
+    text = response.get_json()["response"]["dir-delete-text"]["children"]
+    assert re.search(r"1 pending pool \(not yet accepted\) goes back to its subscription\.$", text), text

@@ -183,6 +183,9 @@ def test_mixed_selection_deletes_nothing_until_the_rest_is_confirmed(db):
     pending = w.reseller(w.first, "Pending", "p@pending.example")
     pending_pool = w.pool(pending, sub, 25, status="Pending acceptance")
     op = w.actors["operator@first.example"]
+    # Said before the user confirms: Busy is refused, two could go, one pending pool goes back.
+    assert resellers.deletion_preview(db, op, [busy, idle, pending]) == (["Busy"], 2, 1)
+    assert resellers.deletion_preview(db, op, [idle]) == ([], 1, 0)
     with pytest.raises(ResellersInUse) as refused:
         resellers.delete_resellers(db, op, [busy, idle, pending], "Yes")
     assert refused.value.blocked == ["Busy"] and refused.value.deletable_count == 2
