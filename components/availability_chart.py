@@ -21,10 +21,10 @@ def pool_colours(series: list[dict]) -> dict[int, str]:
     return {pool_id: PALETTE[i % len(PALETTE)] for i, pool_id in enumerate(sorted(s["pool_id"] for s in series))}
 
 
-HOVER = (
-    "<b>%{fullData.name}</b><br>%{x|%b %-d, %Y}<br>Available: %{y:.1f}%<br>"
-    "Purchased: %{customdata[0]}<br>Allocated: %{customdata[1]}%{customdata[2]}<extra></extra>"
-)
+# One hover box per date for every pool shown (the document: "for each pooled subscription at
+# that time"), which also tells apart lines drawn on top of each other (two pools at 100 %).
+HOVER = ("<b>%{fullData.name}</b>: Available: %{y:.1f}% · Purchased: %{customdata[0]} · "
+         "Allocated: %{customdata[1]}%{customdata[2]}<extra></extra>")
 
 
 def y_range(series: list[dict]) -> list[float]:
@@ -48,7 +48,7 @@ def availability_figure(series: list[dict]) -> go.Figure:
             y=[p["available_pct"] for p in s["points"]],
             # Quantities as the grids write them ("50 GB", "1,250 user seats").
             customdata=[[format_quantity(s["unit"], p["purchased"]), format_quantity(s["unit"], p["allocated"]),
-                         "<br><i>Expired</i>" if p["ended"] else ""] for p in s["points"]],
+                         " · <i>Expired</i>" if p["ended"] else ""] for p in s["points"]],
             # Plotly reads a few HTML tags in names; escaped, a pool name stays text.
             name=html.escape(s["name"]),
             mode="lines+markers",
@@ -62,9 +62,10 @@ def availability_figure(series: list[dict]) -> go.Figure:
     figure.update_layout(
         margin={"l": 50, "r": 20, "t": 10, "b": 40}, height=320, showlegend=False,
         yaxis={"title": "Available", "ticksuffix": "%", "range": y_range(series), "gridcolor": "#eef0f2"},
-        xaxis={"tickmode": "array", "tickvals": dates, "tickformat": "%b %-d", "gridcolor": "#f5f6f7",
+        xaxis={"tickmode": "array", "tickvals": dates, "tickformat": "%b %-d", "hoverformat": "%b %-d, %Y",
+               "gridcolor": "#f5f6f7",
                "range": [dates[0] - timedelta(days=6), dates[-1] + timedelta(days=6)]},
-        plot_bgcolor="white", paper_bgcolor="white", hovermode="closest",
+        plot_bgcolor="white", paper_bgcolor="white", hovermode="x unified",
     )
     return figure
 

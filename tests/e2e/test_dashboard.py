@@ -65,10 +65,13 @@ def test_kpis_chart_and_return_to_pool(page, server):
     # Plotly's drag layer lies over the points: move the real mouse onto one.
     box = page.locator("#trend-graph .scatterlayer .trace .points path").last.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    tooltip = page.locator("#trend-graph .hoverlayer .hovertext")
+    tooltip = page.locator("#trend-graph .hoverlayer")
     expect(tooltip).to_contain_text("Available:")
     expect(tooltip).to_contain_text("Purchased:")
     expect(tooltip).to_contain_text("Allocated:")
+    # One box for the date, a line for each pool drawn there (the document's "for each pooled
+    # subscription at that time").
+    assert tooltip.text_content().count("Available:") >= 2
     shoot(page, "dashboard-hover")
     page.locator(".trend-legend input[type=checkbox]").first.uncheck()
     expect(traces).to_have_count(lines - 1)

@@ -15,5 +15,5 @@ def test_the_hover_writes_quantities_with_their_unit():
                            "ended": True}]}]
     archive, seats = availability_figure(series).data
     assert list(archive.customdata[0]) == ["50 GB", "8 GB", ""]
-    assert list(seats.customdata[0]) == ["1,250 user seats", "1 user seat", "<br><i>Expired</i>"]
+    assert list(seats.customdata[0]) == ["1,250 user seats", "1 user seat", " · <i>Expired</i>"]
     assert archive.name == "Archive &lt;b&gt;"
