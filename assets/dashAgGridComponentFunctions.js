@@ -76,3 +76,16 @@ dagfuncs.activateCellControl = function (params) {
 dagfuncs.leaveGridOnTab = function () {
   return false;
 };
+
+// Quantities in several units ("1,250 user seats · 49 GB"): a line may break between units,
+// never between a number and its unit.
+dagcomponentfuncs.Quantities = function (props) {
+  if (props.value === null || props.value === undefined) return null;
+  var parts = String(props.value).split(' · ');
+  var children = [];
+  parts.forEach(function (part, i) {
+    if (i) children.push(' · ');
+    children.push(React.createElement('span', { key: i, className: 'quantity' }, part));
+  });
+  return React.createElement('span', null, children);
+};

@@ -16,10 +16,11 @@ COLUMNS = [
     {"field": "customers", "headerName": "Customers", "sortable": True, "width": 124},
     # A break allowed after the slash: the title wraps there, not inside a word.
     {"field": "total_quantity", "headerName": "Total user seats/\u200bobjects", "tooltipField": "total_quantity",
-     "sortable": True, "minWidth": 130, "flex": 1, "cellClass": "wrap-2 units",
+     "sortable": True, "minWidth": 130, "flex": 1, "cellClass": "wrap-2 units", "cellRenderer": "Quantities",
      "headerTooltip": "Sorts by the sum over units"},
     {"field": "allocated_quantity", "headerName": "Allocated", "tooltipField": "allocated_quantity", "sortable": True,
-     "minWidth": 120, "flex": 1, "cellClass": "wrap-2 units", "headerTooltip": "Sorts by the sum over units"},
+     "minWidth": 120, "flex": 1, "cellClass": "wrap-2 units", "cellRenderer": "Quantities",
+     "headerTooltip": "Sorts by the sum over units"},
     {"field": "utilisation", "headerName": "Utilisation %", "sortable": True, "width": 118,
      "headerTooltip": "Allocated as a share of the total, all units together"},
     {"field": "customer_visibility", "headerName": "View reseller's customers",
