@@ -25,8 +25,8 @@ COLUMNS = [
      "headerTooltip": "Allocated as a share of the total, all units together"},
     {"field": "customer_visibility", "headerName": "View reseller's customers",
      "cellRenderer": "VisibilityToggle", "width": 118, "headerTooltip": "Whether the reseller lets you see its customers' names"},
-    {"field": "invited_at", "headerName": "Invited", "sortable": True, "width": 120},
-    {"field": "mapped_at", "headerName": "Mapped", "sortable": True, "width": 120},
+    {"field": "invited_at", "headerName": "Invited on", "sortable": True, "width": 120},
+    {"field": "mapped_at", "headerName": "Mapped on", "sortable": True, "width": 120},
 ]
 SPEC = GridSpec(
     prefix="dir",
