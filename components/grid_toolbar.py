@@ -66,10 +66,14 @@ def filter_popover(prefix: str, fields: list[tuple[str, str, list]], chosen: dic
                     + [dmc.Button("Filter", id=f"{prefix}-filter-apply", fullWidth=True)],
                     gap="sm",
                     w=260,
-                )
+                ),
+                # assets/filter_escape.js: Escape closes an open list first, then the panel.
+                className="filter-panel",
+                **{"data-opener": f"{prefix}-filter-open"},
             ),
         ],
         id=f"{prefix}-filter-popover",
+        closeOnEscape=False,
         keepMounted=True,  # the chosen values stay as they are between openings
         position="bottom-end",
         shadow="md",

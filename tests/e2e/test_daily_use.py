@@ -385,3 +385,13 @@ def test_the_first_page_comes_with_the_layout_and_links_still_route(page, server
     page.go_back()
     expect(page.get_by_role("heading", name="Renewals")).to_be_visible()
     assert "ren_window=7" in page.url
+
+
+def test_escape_closes_the_filter_panel_and_returns_to_its_button(page, server):
+    sign_in(page)
+    page.click("#dir-filter-open")
+    box = page.get_by_role("checkbox", name="Mapped", exact=True)
+    box.focus()
+    page.keyboard.press("Escape")
+    expect(page.locator("#dir-filter-apply")).to_be_hidden()
+    expect(page.locator("#dir-filter-open")).to_be_focused()

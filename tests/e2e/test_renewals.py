@@ -134,7 +134,12 @@ def test_an_admin_sets_a_threshold_and_it_shows_in_activity(page, server):
     page.click("#act-filter-open")
     page.get_by_role("textbox", name="Action").fill("Map")  # eleven actions: a searchable list
     page.get_by_role("option", name="Map", exact=True).click()
-    page.get_by_role("textbox", name="Action").press("Escape")  # closes the list, not the Filter
+    action = page.get_by_role("textbox", name="Action")
+    action.click()  # the list open (a pick may have closed it)
+    expect(page.get_by_role("listbox")).to_be_visible()
+    action.press("Escape")  # closes the list, not the Filter
+    expect(page.get_by_role("listbox")).to_have_count(0)
+    expect(page.locator("#act-filter-apply")).to_be_visible()
     page.click("#act-filter-apply")
     expect(page.locator("#act-grid .ag-row[row-index='0'] [col-id='action']")).to_have_text("Map")
     expect(page).to_have_url(re.compile(r"act_action=reseller\.map"))
