@@ -77,6 +77,11 @@ def _in_directory(session, actor: Actor, email: str, tenant_ids=()) -> dict:
     return found
 
 
+def _at_domain_of(column, email: str):
+    """The address in `column` is at the domain of `email` (any letter case)."""
+    return func.lower(column).endswith("@" + email.rsplit("@", 1)[1])
+
+
 def _lookup(session, email: str, name: str) -> tuple[list[Tenant], str]:
     """Rule 3: the reseller tenant whose owner is this email; if none, reseller tenants whose
     owner's domain is the email's and whose organization name matches the one given."""
@@ -85,9 +90,8 @@ def _lookup(session, email: str, name: str) -> tuple[list[Tenant], str]:
         return found, "email"
     if not name:
         return [], ""
-    domain = email.rsplit("@", 1)[1]
     same_domain = session.scalars(
-        select(Tenant).where(Tenant.kind == "reseller", func.lower(Tenant.owner_email).endswith("@" + domain))
+        select(Tenant).where(Tenant.kind == "reseller", _at_domain_of(Tenant.owner_email, email))
         .order_by(Tenant.organization_name, Tenant.id)
     ).all()
     found = [t for t in same_domain if name_key(t.organization_name) == name_key(name)]
@@ -98,17 +102,16 @@ def _domain_hint(session, actor: Actor, email: str) -> dict | None:
     """Searched without a name, nothing owned by the address: whether reseller tenants use its
     domain (said without naming them: the name is what finds one) and which of this LAR's own
     entries do, so Send email does not add a second entry for a company by accident."""
-    domain = email.rsplit("@", 1)[1]
     registered = session.scalar(
         select(func.count()).select_from(Tenant)
-        .where(Tenant.kind == "reseller", func.lower(Tenant.owner_email).endswith("@" + domain))) > 0
+        .where(Tenant.kind == "reseller", _at_domain_of(Tenant.owner_email, email))) > 0
     entries = session.scalars(
         select(Reseller.organization_name)
-        .where(Reseller.lar_id == actor.lar_id, func.lower(Reseller.email).endswith("@" + domain))
+        .where(Reseller.lar_id == actor.lar_id, _at_domain_of(Reseller.email, email))
         .order_by(Reseller.organization_name).limit(5)).all()
     if not registered and not entries:
         return None
-    return {"domain": domain, "registered": registered, "entries": list(entries)}
+    return {"domain": email.rsplit("@", 1)[1], "registered": registered, "entries": list(entries)}
 
 
 def find_resellers(db: Database, actor: Actor, email, organization_name: str = "") -> dict:

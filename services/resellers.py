@@ -85,13 +85,9 @@ def mapping_choices(db: Database, actor: Actor, reseller_id) -> dict:
             .where(Tenant.kind == "reseller", Tenant.id.not_in(taken))
             .order_by(Tenant.owner_email, Tenant.organization_name)
         ).all()
-    email = reseller.email.lower()
-    domain = "@" + email.rsplit("@", 1)[-1]
-
-    def suggested(owner: str) -> bool:
-        return owner.lower() == email or owner.lower().endswith(domain)
+    domain = "@" + reseller.email.lower().rsplit("@", 1)[-1]  # the entry's own address is at it too
     tenants = [{"id": t.id, "owner_email": t.owner_email, "organization_name": t.organization_name,
-                "suggested": suggested(t.owner_email)} for t in rows]
+                "suggested": t.owner_email.lower().endswith(domain)} for t in rows]
     return {
         "reseller": {"id": reseller.id, "organization_name": reseller.organization_name, "email": reseller.email},
         "tenants": sorted(tenants, key=lambda t: not t["suggested"]),  # stable: owner order kept within each

@@ -48,14 +48,18 @@ NO_CODE = {"favicon": None, "prefetch": [], "public": frozenset()}
 class ConsoleDash(Dash):
     def interpolate_index(self, **kwargs):
         kwargs["scripts"] = UNUSED_SCRIPTS.sub("", kwargs["scripts"])
-        # What this page loads, for the Sign in page to fetch while the user types: the same
-        # for every user, and the only addresses answered without a session (web/security.py).
-        favicon = ADDRESS.search(kwargs["favicon"]).group(1)
-        prefetch = [*ADDRESS.findall(kwargs["css"]), *ADDRESS.findall(kwargs["scripts"]), AG_GRID_CHUNK]
+        if "console_code" not in self.server.extensions:  # the same on every render: read once
+            self._record_code(kwargs)
+        return super().interpolate_index(**kwargs)
+
+    def _record_code(self, page: dict) -> None:
+        """What this page loads, for the Sign in page to fetch while the user types: the same
+        for every user, and the only addresses answered without a session (web/security.py)."""
+        favicon = ADDRESS.search(page["favicon"]).group(1)
+        prefetch = [*ADDRESS.findall(page["css"]), *ADDRESS.findall(page["scripts"]), AG_GRID_CHUNK]
         self.server.extensions["console_code"] = {
             "favicon": favicon, "prefetch": prefetch, "public": frozenset([favicon, *prefetch]),
         }
-        return super().interpolate_index(**kwargs)
 
 
 def console_code() -> dict:
