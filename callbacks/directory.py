@@ -216,6 +216,19 @@ def _register_delete(app) -> None:
         Input("dir-delete-confirm-text", "value"),
     )
 
+    # Enter in the box: its text read from the page itself. The box's value prop follows the
+    # typing a moment later (it is not debounced, so Delete enables as "yes" is typed), and a
+    # quick Enter sent the text before the last letters.
+    app.clientside_callback(
+        """function (n) {
+            var box = document.getElementById('dir-delete-confirm-text');
+            return {n: n, value: box ? box.value : null};
+        }""",
+        Output("dir-delete-entered", "data"),
+        Input("dir-delete-confirm-text", "n_submit"),
+        prevent_initial_call=True,
+    )
+
     @app.callback(
         Output("dir-delete-modal", "opened", allow_duplicate=True),
         Output("dir-delete-refusal", "children", allow_duplicate=True),
@@ -225,7 +238,7 @@ def _register_delete(app) -> None:
         NOTIFY,
         Input("dir-delete-submit", "n_clicks"),
         Input("dir-delete-rest", "n_clicks"),
-        Input("dir-delete-confirm-text", "n_submit"),
+        Input("dir-delete-entered", "data"),
         State("dir-grid", "selectedRows"),
         State("dir-delete-confirm-text", "value"),
         State("dir-refresh", "data"),
@@ -235,8 +248,10 @@ def _register_delete(app) -> None:
     def delete(_submit, _rest, entered, selected, confirmation, refresh, submit_shown):
         """Delete, Delete the others, or Enter in the Yes box (the dialog's visible action)."""
         require_click(_submit or _rest or entered)
-        rest = ctx.triggered_id == "dir-delete-rest" or (
-            ctx.triggered_id == "dir-delete-confirm-text" and submit_shown == "none")
+        by_enter = ctx.triggered_id == "dir-delete-entered"
+        if by_enter:
+            confirmation = entered.get("value") if isinstance(entered, dict) else None
+        rest = ctx.triggered_id == "dir-delete-rest" or (by_enter and submit_shown == "none")
         try:
             deleted = resellers.delete_resellers(
                 db(), actor(), selected_ids(selected), confirmation, delete_the_rest=rest,

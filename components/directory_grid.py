@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dash_mantine_components as dmc
+from dash import dcc
 
 from components.grid_section import GridSpec
 from components.panels import modal, side_panel
@@ -98,6 +99,7 @@ def delete_modal():
                 # Mantine's dialog focuses the element marked data-autofocus (else its close button).
                 dmc.TextInput(id="dir-delete-confirm-text", label="Enter Yes to confirm", placeholder="Yes", n_submit=0,
                               autoComplete="off", **{"data-autofocus": True}),
+                dcc.Store(id="dir-delete-entered"),  # what the box held when Enter was pressed
                 dmc.Group(
                     [
                         dmc.Button("Cancel", id="dir-delete-cancel", variant="default"),

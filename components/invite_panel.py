@@ -23,8 +23,10 @@ def single_invite_panel():
         dmc.Text("Enter the email address and, optionally, the organization name of the reseller you want to "
                  "invite, then click Search. Registered resellers are found by their tenant owner's email "
                  "first, then by the email's domain and the organization name.", size="sm", c="dimmed"),
+        # debounce: the address goes to the server with the Enter that searches (as the grids'
+        # search boxes do); without it a quick Enter searched what was there before.
         dmc.TextInput(id="invite-email", label="Email address", required=True, inputProps={"type": "email"},
-                      placeholder="owner@reseller.example", autoComplete="off"),
+                      placeholder="owner@reseller.example", autoComplete="off", debounce=True),
         dmc.TextInput(id="invite-org", label="Organization name", placeholder="Optional", inputProps={"maxLength": 200}),
         dmc.Group([dmc.Button("Search", id="invite-search")], justify="flex-end"),
         dmc.Divider(),

@@ -43,8 +43,9 @@ def _registered_output(client, plain: str) -> str:
     return plain
 
 
-def dash_call(client, outputs, inputs, state=(), csrf=True, headers=None):
-    """POST one callback the way Dash's renderer does. outputs/inputs/state: (id, prop[, value])."""
+def dash_call(client, outputs, inputs, state=(), csrf=True, headers=None, changed=0):
+    """POST one callback the way Dash's renderer does. outputs/inputs/state: (id, prop[, value]),
+    inputs in the callback's order; changed: the index of the input that changed."""
     def ident(i):
         return i if isinstance(i, str) else __import__("json").dumps(i, sort_keys=True, separators=(",", ":"))
     plain = ("..%s.." % "...".join(f"{ident(i)}.{p}" for i, p in outputs) if len(outputs) > 1
@@ -55,7 +56,7 @@ def dash_call(client, outputs, inputs, state=(), csrf=True, headers=None):
         else {"id": outputs[0][0], "property": outputs[0][1]},
         "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
         "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
-        "changedPropIds": [f"{ident(inputs[0][0])}.{inputs[0][1]}"],
+        "changedPropIds": [f"{ident(inputs[changed][0])}.{inputs[changed][1]}"],
     }
     headers = dict(headers or {})
     cookie = client.get_cookie("_csrf_token")

@@ -69,7 +69,7 @@ def test_analyst_delete_is_refused_by_the_service(signed_in, app):
     response = dash_call(
         signed_in("analyst@demo.example"), DELETE_OUT,
         [("dir-delete-submit", "n_clicks", 1), ("dir-delete-rest", "n_clicks", None),
-         ("dir-delete-confirm-text", "n_submit", None)],
+         ("dir-delete-entered", "data", None)],
         [("dir-grid", "selectedRows", [{"id": target[1], "organization_name": target[0]}]),
          ("dir-delete-confirm-text", "value", "Yes"), ("dir-refresh", "data", 0),
          ("dir-delete-submit", "display", "inline-block")],
@@ -88,7 +88,7 @@ def test_another_lars_reseller_id_is_refused_and_leaks_nothing(signed_in, app):
                       [("dir-grid", "cellRendererData", {"colId": "customer_visibility", "rowId": str(rid), "value": {}})])
     deleted = dash_call(client, DELETE_OUT,
                         [("dir-delete-submit", "n_clicks", 1), ("dir-delete-rest", "n_clicks", None),
-         ("dir-delete-confirm-text", "n_submit", None)],
+         ("dir-delete-entered", "data", None)],
                         [("dir-grid", "selectedRows", [{"id": rid}]), ("dir-delete-confirm-text", "value", "Yes"),
                          ("dir-refresh", "data", 0),
          ("dir-delete-submit", "display", "inline-block")])
@@ -241,16 +241,20 @@ def test_deeply_nested_json_is_a_400(signed_in):
     assert _raw_callback(signed_in("analyst@demo.example"), deep).status_code == 400
 
 
-@pytest.mark.parametrize("outputs,inputs,state", [
-    ([("dir-chips", "children")], [("dir-query", "data", 5)], [("dir-filter-labels", "data", {})]),
-    ([("reseller-figures", "children")], [("pools-refresh", "data", 1)], [("pools-context", "data", "x")]),
+@pytest.mark.parametrize("outputs,inputs,state,changed", [
+    ([("dir-chips", "children")], [("dir-query", "data", 5)], [("dir-filter-labels", "data", {})], 0),
+    ([("reseller-figures", "children")], [("pools-refresh", "data", 1)], [("pools-context", "data", "x")], 0),
     (DELETE_OUT, [("dir-delete-submit", "n_clicks", 1), ("dir-delete-rest", "n_clicks", None),
-         ("dir-delete-confirm-text", "n_submit", None)],
+         ("dir-delete-entered", "data", None)],
      [("dir-grid", "selectedRows", 5), ("dir-delete-confirm-text", "value", "Yes"), ("dir-refresh", "data", 0),
-         ("dir-delete-submit", "display", "inline-block")]),
+         ("dir-delete-submit", "display", "inline-block")], 0),
+    *[(DELETE_OUT, [("dir-delete-submit", "n_clicks", None), ("dir-delete-rest", "n_clicks", None),
+                    ("dir-delete-entered", "data", entered)],
+       [("dir-grid", "selectedRows", []), ("dir-delete-confirm-text", "value", "Yes"), ("dir-refresh", "data", 0),
+        ("dir-delete-submit", "display", "inline-block")], 2) for entered in ("yes", {"value": 5}, [1], {"n": 1})],
 ])
-def test_values_of_the_wrong_type_are_refused_not_a_500(signed_in, outputs, inputs, state, caplog):
-    response = dash_call(signed_in("operator@demo.example"), outputs, inputs, state)
+def test_values_of_the_wrong_type_are_refused_not_a_500(signed_in, outputs, inputs, state, changed, caplog):
+    response = dash_call(signed_in("operator@demo.example"), outputs, inputs, state, changed=changed)
     assert response.status_code in (200, 204, 400, 404), response.get_data(as_text=True)
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
 
@@ -370,3 +374,24 @@ def test_the_delete_dialog_says_pending_pools_go_back(signed_in, app):
     response = dash_call(client, DELETE_OPEN, [("dir-delete-open", "n_clicks", 1)], [("dir-grid", "selectedRows", [row])])
     text = response.get_json()["response"]["dir-delete-text"]["children"]
     assert re.search(r"1 pending pool \(not yet accepted\) goes back to its subscription\.$", text), text
+
+
+def test_enter_in_the_yes_box_deletes_with_the_text_the_page_read(signed_in, app):
+    """The box's value prop may still hold "ye" when Enter arrives: the page sends what the box
+    showed (callbacks/directory.py), and that is what confirms."""
+    from data.models import ResellerPool
+    with _db(app).reading() as s:
+        rid, name = s.execute(select(Reseller.id, Reseller.organization_name).where(
+            Reseller.id.in_(_reseller_ids(app).values()), Reseller.status == "Invited",
+            Reseller.id.not_in(select(ResellerPool.reseller_id))).order_by(Reseller.id)).first()
+    client = signed_in("operator@demo.example")
+    response = dash_call(
+        client, DELETE_OUT,
+        [("dir-delete-submit", "n_clicks", None), ("dir-delete-rest", "n_clicks", None),
+         ("dir-delete-entered", "data", {"n": 1, "value": "yes"})],
+        [("dir-grid", "selectedRows", [{"id": rid, "organization_name": name}]),
+         ("dir-delete-confirm-text", "value", "ye"), ("dir-refresh", "data", 0),
+         ("dir-delete-submit", "display", "inline-block")], changed=2)
+    assert response.status_code == 200
+    assert f"Deleted 1 reseller: {name}." in json.dumps(response.get_json()["response"]["notify"])
+    assert name not in _reseller_ids(app)
