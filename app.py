@@ -25,6 +25,7 @@ from data.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from data.migrate import upgrade
 from services.alerts import send_due_alerts
 from services.auth import has_demo_users
+from services.clock import Clock, MovingClock, SystemClock
 from services.mail_transport import transport_for
 from services.outbox import deliver_all_due, run_delivery_loop
 from web.account import init_account
@@ -38,13 +39,13 @@ ROOT = Path(__file__).parent
 log = logging.getLogger("reseller_console")
 
 
-def prepare_database(settings: Settings) -> Database:
+def prepare_database(settings: Settings, clock: Clock) -> Database:
     """Schema at head, demo data when asked for. gunicorn runs this once in its master
     before any worker starts (gunicorn.conf.py), so workers never race to migrate."""
     upgrade(settings.database_url)
     db = Database(settings.database_url)
     if settings.demo_data and not settings.production:
-        if load_demo(db):
+        if load_demo(db, now=clock.now()):
             log.info("Loaded the demo data.")
     if settings.production and has_demo_users(db):
         raise SystemExit("APP_ENV=production refuses to run with demo users in the database.")
@@ -53,9 +54,16 @@ def prepare_database(settings: Settings) -> Database:
 
 
 
-def create_app(settings: Settings | None = None) -> ConsoleDash:
+def clock_for(settings: Settings) -> Clock:
+    return MovingClock(settings.clock_at) if settings.clock_at else SystemClock()
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> ConsoleDash:
+    """clock: the one the app reads (once per request); the system clock unless CLOCK_AT or a
+    test says otherwise."""
     settings = settings or Settings.from_env()
-    db = prepare_database(settings)
+    clock = clock or clock_for(settings)
+    db = prepare_database(settings, clock)
 
     server = Flask(__name__, instance_path=str(settings.instance), template_folder=str(ROOT / "templates"))
     server.config["SECRET_KEY"] = settings.secret_key
@@ -66,6 +74,7 @@ def create_app(settings: Settings | None = None) -> ConsoleDash:
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     server.extensions["reseller_db"] = db
     server.extensions["reseller_settings"] = settings
+    server.extensions["reseller_clock"] = clock
     server.extensions["mail_transport"] = transport_for(settings.smtp_url, settings.instance / "outbox")
     init_sign_in(server)
     init_sign_up(server)
@@ -84,7 +93,7 @@ def create_app(settings: Settings | None = None) -> ConsoleDash:
     )
     app.layout = app_layout
     app.index_string = INDEX
-    jobs.configure(settings, server.extensions["mail_transport"])
+    jobs.configure(settings, server.extensions["mail_transport"], clock)
     init_security(server, production=settings.production, script_hashes=app.csp_hashes)
     init_compression(server)
     directory.register(app)
@@ -126,7 +135,8 @@ def start(build=create_app):
 def start_delivery(server) -> None:
     """Each serving process delivers the outbox in the background; claims keep them apart."""
     db, transport = server.extensions["reseller_db"], server.extensions["mail_transport"]
-    threading.Thread(target=run_delivery_loop, args=(db, transport), name="outbox", daemon=True).start()
+    threading.Thread(target=run_delivery_loop, args=(db, transport, server.extensions["reseller_clock"]), name="outbox",
+                     daemon=True).start()
 
 
 def wsgi():
@@ -141,12 +151,13 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings, app = start()
     db, transport = app.server.extensions["reseller_db"], app.server.extensions["mail_transport"]
+    clock = app.server.extensions["reseller_clock"]
     if sys.argv[1:] == ["send-emails"]:  # for cron: deliver what is due, once
-        print(deliver_all_due(db, transport))
+        print(deliver_all_due(db, transport, clock))
         return
     if sys.argv[1:] == ["send-alerts"]:  # for cron: queue the alerts and digests due, then deliver
-        print(send_due_alerts(db, base_url=settings.base_url))
-        print(deliver_all_due(db, transport))
+        print(send_due_alerts(db, now=clock.now(), base_url=settings.base_url))
+        print(deliver_all_due(db, transport, clock))
         return
     if not settings.production and has_demo_users(db):
         print("Demo sign-in (password %s): %s" % (DEMO_PASSWORD, ", ".join(u[0] for u in DEMO_USERS)))

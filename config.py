@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).parent
@@ -29,6 +30,18 @@ def _secret_key(instance: Path) -> str:
     return path.read_text().strip()
 
 
+def _clock_at(value: str | None, production: bool) -> datetime | None:
+    """CLOCK_AT=2026-11-30T12:00: a demo or a test server living on a chosen date."""
+    if not value:
+        return None
+    if production:
+        raise SystemExit("APP_ENV=production runs on the system clock: unset CLOCK_AT.")
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=None)
+    except ValueError:
+        raise SystemExit(f"CLOCK_AT={value!r} is not a date and time such as 2026-11-30T12:00.") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -41,6 +54,7 @@ class Settings:
     production: bool = False
     instance: Path = INSTANCE
     proxy_hops: int = 0  # reverse proxies in front that set X-Forwarded-For/-Proto (trusted)
+    clock_at: datetime | None = None  # CLOCK_AT: the app's clock starts at this UTC instant (not in production)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -63,4 +77,5 @@ class Settings:
             production=production,
             instance=instance,
             proxy_hops=int(os.environ.get("PROXY_HOPS", "0")),
+            clock_at=_clock_at(os.environ.get("CLOCK_AT"), production),
         )

@@ -30,5 +30,5 @@ gunicorn.http.wsgi.SERVER = "reseller-console"
 
 def on_starting(_server):
     """Migrate and load demo data once, in the master, before any worker imports the app."""
-    from app import prepare_database, start
-    start(lambda settings: prepare_database(settings).dispose())
+    from app import clock_for, prepare_database, start
+    start(lambda settings: prepare_database(settings, clock_for(settings)).dispose())

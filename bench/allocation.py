@@ -34,7 +34,7 @@ from data.demo import load_demo
 from data.migrate import upgrade
 from data.models import Reseller, ResellerPool, Subscription
 from services.auth import load_actor
-from services.clock import utcnow
+from services.clock import SystemClock
 from services.errors import DomainError, InvalidForm
 from services.pool_changes import add_pools
 
@@ -120,7 +120,7 @@ def race(db: Database, actor, seconds: float) -> dict:
                                                               Reseller.status == "Mapped")).all()
         subscriptions = session.execute(select(Subscription.id, Subscription.service, Subscription.source)
                                         .where(Subscription.lar_id == actor.lar_id,
-                                               Subscription.expires_at > utcnow())).all()
+                                               Subscription.expires_at > SystemClock().now())).all()
     tally, failures = Counter(), []
     lock = threading.Lock()
     clock = {}
@@ -140,7 +140,7 @@ def race(db: Database, actor, seconds: float) -> dict:
                        "payment_type": "Prepaid", "quantity": rng.randint(1, 5), "expiration": "same",
                        "expiration_date": None}
             try:
-                add_pools(db, actor, rng.choice(resellers), [request])
+                add_pools(db, actor, rng.choice(resellers), [request], now=SystemClock().now())
                 mine["saved"] += 1
             except InvalidForm as refused:
                 message = refused.errors.get(sub.service, {}).get("quantity", "")
@@ -164,7 +164,7 @@ def race(db: Database, actor, seconds: float) -> dict:
 
 def single_save(db: Database, actor) -> tuple[float, float]:
     """p50 ms of one add_pools save and of the raw SQL doing the same work, on a roomy Subscription."""
-    now = utcnow()
+    now = SystemClock().now()
     with db.unit_of_work() as session:
         sub = Subscription(lar_id=actor.lar_id, service=BENCH_SERVICE, name="Bench allocation", source="Purchased",
                            unit="user seats", purchased_quantity=10_000_000, allocated_quantity=0,
@@ -179,7 +179,7 @@ def single_save(db: Database, actor) -> tuple[float, float]:
     writer = db.engine.execution_options(write=True)  # BEGIN IMMEDIATE on SQLite, as the service's writes
 
     def raw():
-        at = utcnow()
+        at = SystemClock().now()
         with writer.begin() as conn:
             update, insert_pool, insert_event = RAW_SAVE
             if conn.execute(text(update), {"q": 1, "sub": sub_id, "now": at}).rowcount != 1:
@@ -187,7 +187,7 @@ def single_save(db: Database, actor) -> tuple[float, float]:
             pool = conn.execute(text(insert_pool), {"rid": rid, "sub": sub_id, "q": 1, "now": at, "yes": True}).scalar()
             conn.execute(text(insert_event), {"now": at, "pool": pool, "q": 1, "actor": actor.user_id})
 
-    service_ms = p50(lambda: add_pools(db, actor, rid, request))
+    service_ms = p50(lambda: add_pools(db, actor, rid, request, now=SystemClock().now()))
     raw_ms = p50(raw)
     return service_ms, raw_ms
 
@@ -195,7 +195,7 @@ def single_save(db: Database, actor) -> tuple[float, float]:
 def measure(name: str, database, seconds: float) -> None:
     with database() as db:
         began = time.perf_counter()
-        load_demo(db, resellers=RESELLERS)
+        load_demo(db, now=SystemClock().now(), resellers=RESELLERS)
         print(f"{name}: demo data, {RESELLERS} resellers, loaded in {time.perf_counter() - began:.1f}s")
         actor = load_actor(db, 2)  # operator@demo.example
         before = over_allocations(db)

@@ -23,7 +23,7 @@ from data.models import Reseller, Tenant
 from services.auth import load_actor
 from services.batch_file import read_rows
 from services.batch_invite import check_rows, invite_rows
-from services.clock import utcnow
+from services.clock import SystemClock
 
 DATA = Path(__file__).parent / "data"
 ROWS = 5000
@@ -37,7 +37,7 @@ def _database(name: str) -> Database:
     url = f"sqlite:///{path}"
     upgrade(url)
     db = Database(url)
-    load_demo(db, resellers=2000)
+    load_demo(db, now=SystemClock().now(), resellers=2000)
     return db
 
 
@@ -63,7 +63,7 @@ def _file(db: Database) -> bytes:
 
 def _raw(db: Database, rows: int) -> float:
     """The same writes as raw SQL: an entry, an invitation and a queued email a row."""
-    now = utcnow()
+    now = SystemClock().now()
     began = time.perf_counter()
     with db.engine.execution_options(write=True).begin() as conn:
         for i in range(rows):
@@ -92,7 +92,7 @@ def main() -> None:
     read_s = time.perf_counter() - began
     checks = check_rows(db, operator, rows, email_unregistered=True)
     check_s = time.perf_counter() - began - read_s
-    outcome = invite_rows(db, operator, checks, "https://console.example")
+    outcome = invite_rows(db, operator, checks, "https://console.example", now=SystemClock().now())
     total = time.perf_counter() - began
     invite_s = total - read_s - check_s
     invited = sum(1 for c in outcome if c.verdict == "Invited")

@@ -13,7 +13,7 @@ from sqlalchemy import insert, select, text
 from bench.directory import database, p50
 from data.models import AllocationEvent, CustomerAssignment, Reseller, ResellerPool, Subscription, Tenant
 from services.auth import load_actor
-from services.clock import utcnow
+from services.clock import SystemClock
 from services.dashboard import availability_trend, kpis, trend_dates
 from services.grid_query import GridQuery
 from services.reseller_customers import customer_filter_options, list_customers
@@ -29,7 +29,7 @@ def heavy_reseller(db) -> int:
         found = s.scalars(select(Reseller.id).where(Reseller.organization_name == HEAVY)).first()
     if found:
         return found
-    rng, now = random.Random(11), utcnow()
+    rng, now = random.Random(11), SystemClock().now()
     with db.unit_of_work() as s:
         tenant = Tenant(kind="reseller", organization_name=HEAVY, owner_email="bench@heavy.example", created_at=now)
         s.add(tenant)
@@ -132,7 +132,7 @@ def main() -> None:
     db = database(20_000)
     rid = heavy_reseller(db)
     actor = load_actor(db, 2)
-    now = utcnow()
+    now = SystemClock().now()
     first_page = GridQuery(start=0, end=50)
     parts = {
         "KPIs": lambda: kpis(db, actor, rid, now=now),

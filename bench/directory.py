@@ -22,6 +22,7 @@ from data.migrate import upgrade
 from services.directory_query import list_directory
 from services.grid_query import GridQuery
 from services.auth import load_actor
+from services.clock import SystemClock
 
 DATA = Path(__file__).parent / "data"
 SEARCH, STATUS, SORT = "an", "Mapped", (("organization_name", "desc"),)
@@ -55,7 +56,7 @@ def database(resellers: int, url: str | None = None) -> Database:
     upgrade(url)
     db = Database(url)
     began = time.perf_counter()
-    if load_demo(db, resellers=resellers):
+    if load_demo(db, now=SystemClock().now(), resellers=resellers):
         print(f"  built {resellers:,} resellers in {time.perf_counter() - began:.1f}s")
     return db
 
@@ -115,8 +116,7 @@ FIGURES = ("pools", "customers", "total_quantity", "allocated_quantity", "utilis
 def measure_figure_sorts(db: Database, actor) -> dict[str, tuple[float, float]]:
     """Sorted by each stored figure, first page of every reseller: (service p50, raw SQL p50).
     The raw SQL does the same work: the page in that order, the count, the page's figures."""
-    from services.clock import utcnow
-    now = utcnow()
+    now = SystemClock().now()
     results = {}
     for column in FIGURES:
         query = GridQuery(sort=((column, "desc"),), start=0, end=100)
@@ -134,9 +134,8 @@ def measure(resellers: int, with_http: bool) -> dict:
     db = database(resellers)
     actor = load_actor(db, 2)  # operator@demo.example
     query = GridQuery(search=SEARCH, filters={"status": (STATUS,)}, sort=SORT, start=0, end=100)
-    from services.clock import utcnow
-    now = utcnow()
-    page = list_directory(db, actor, query)
+    now = SystemClock().now()
+    page = list_directory(db, actor, query, now=now)
     raw_params = {"lar": actor.lar_id, "kw": f"%{SEARCH}%", "status": STATUS, "now": now}
 
     def raw():
@@ -145,7 +144,7 @@ def measure(resellers: int, with_http: bool) -> dict:
 
     assert [r["id"] for r in page.rows] == [r.id for r in raw()], "raw SQL must fetch the same rows"
     figures = {"rows": len(page.rows), "matching": page.total,
-               "service": p50(lambda: list_directory(db, actor, query)), "raw": p50(raw)}
+               "service": p50(lambda: list_directory(db, actor, query, now=now)), "raw": p50(raw)}
     if with_http:
         figures["http"] = p50(http_caller(db))
     figures["sorts"] = measure_figure_sorts(db, actor)

@@ -27,7 +27,7 @@ from sqlalchemy import text
 from bench.directory import DATA, RAW, SEARCH, STATUS, database, p50
 from bench.serving import GUNICORN, serve
 from data.db import Database
-from services.clock import utcnow
+from services.clock import SystemClock
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,7 +107,7 @@ def run_locust(base: str, recording: Path, users: int, seconds: int) -> dict:
 
 
 def raw_page_ms(db: Database) -> float:
-    params = {"lar": 1, "kw": f"%{SEARCH}%", "status": STATUS, "now": utcnow()}
+    params = {"lar": 1, "kw": f"%{SEARCH}%", "status": STATUS, "now": SystemClock().now()}
     query = RAW if db.is_sqlite else RAW.replace("GROUP_CONCAT(unit || ':' || q)", "STRING_AGG(unit || ':' || q, ',')") \
         .replace("GROUP BY unit))", "GROUP BY unit) AS per_unit)")
 

@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from bench.directory import database, p50
 from services.auth import load_actor
-from services.clock import utcnow
+from services.clock import SystemClock
 from services.grid_query import GridQuery
 from services.renewals import expiring_by_week, list_renewals, renewal_figures
 
@@ -55,7 +55,7 @@ def raw_parts(now) -> dict[str, tuple[list[str], dict]]:
 def run(resellers: int) -> None:
     db = database(resellers)
     actor = load_actor(db, 2)
-    now = utcnow()
+    now = SystemClock().now()
     parts = {
         "cards": lambda: renewal_figures(db, actor, now=now),
         "chart": lambda: expiring_by_week(db, actor, now=now),

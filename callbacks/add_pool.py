@@ -5,12 +5,11 @@ from __future__ import annotations
 from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.context import actor, db, notice
+from callbacks.context import actor, db, notice, now
 from callbacks.grid_controls import require_click, selected_ids
 from callbacks.panels import close_on
 from components.add_pool_panel import FIELDS, field_id, pool_options, service_cards, service_forms
 from components.pool_fields import availability_table
-from services.clock import utcnow
 from services.errors import DomainError, InvalidForm
 from services.pool_changes import add_pool_choices, add_pools
 from data.catalog import SOURCES
@@ -35,7 +34,7 @@ STATE_MARKS = {"complete": ("✓", "Complete"), "incomplete": ("○", "Incomplet
 
 def _open(reseller_id):
     try:
-        choices = add_pool_choices(db(), actor(), reseller_id)
+        choices = add_pool_choices(db(), actor(), reseller_id, now=now())
     except DomainError as refused:
         return (no_update,) * 8 + (notice(refused.message, ok=False),)
     name = choices["reseller"]["organization_name"]
@@ -82,7 +81,7 @@ def register(app) -> None:
         *columns, ids = entered
         kept = {ident.get("service"): dict(zip(FIELDS, values))
                 for ident, *values in zip(ids, *columns) if isinstance(ident, dict)}
-        forms = service_forms(indices, services, utcnow().date(), kept)
+        forms = service_forms(indices, services, now().date(), kept)
         return {"display": "none"}, {}, "none", "inline-block", "inline-block", forms
 
     close_on(app, "addpool-drawer", "addpool-cancel")
@@ -99,7 +98,7 @@ def register(app) -> None:
 def _fresh(reseller_id):
     """What the subscriptions have now, after a refused save: another operator may have taken seats."""
     try:
-        return add_pool_choices(db(), actor(), reseller_id)
+        return add_pool_choices(db(), actor(), reseller_id, now=now())
     except DomainError:
         return no_update
 
@@ -140,7 +139,7 @@ def _register_check(app) -> None:
             raise PreventUpdate from None
         request = {"subscription_id": sub, "source": source, "payment_type": payment, "quantity": qty,
                    "expiration": exp, "expiration_date": day}
-        errors, _fields = check_new_pool(request, known, utcnow())
+        errors, _fields = check_new_pool(request, known, now())
         tried = bool(feedback)
         touched = {"subscription": sub, "source": source, "payment_type": payment,
                    "quantity": qty not in (None, ""), "expiration": exp, "expiration_date": day}
@@ -181,7 +180,7 @@ def _register_save(app) -> None:
             requests.append({"service": name, "subscription_id": sub, "source": source, "payment_type": payment,
                              "quantity": quantity, "expiration": expiration, "expiration_date": day})
         try:
-            created = add_pools(db(), actor(), reseller_id, requests)
+            created = add_pools(db(), actor(), reseller_id, requests, now=now())
         except InvalidForm as refused:
             which = ", ".join(refused.errors)
             return no_update, no_update, {"errors": refused.errors, "attempt": clicked}, _fresh(reseller_id), notice(

@@ -131,7 +131,7 @@ def register(app) -> None:
             return (no_update,) * 5 + (notice(refused.message, ok=False),)
         try:
             checks = check_rows(database, acting, _rows_from(job["rows"]), job["email"])
-            outcome = invite_rows(database, acting, checks, job["base_url"], batch=job["batch"],
+            outcome = invite_rows(database, acting, checks, job["base_url"], batch=job["batch"], now=jobs.now(),
                                   progress=lambda done, total, settled: set_progress(
                                       [round(100 * done / max(total, 1)), [c.as_dict() for c in settled]]))
             jobs.deliver(database)

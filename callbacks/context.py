@@ -11,6 +11,7 @@ from flask_login import current_user
 from data.db import Database
 from services.actor import Actor
 from services.errors import PermissionDenied
+from web.request_clock import request_now as now  # noqa: F401 - the callbacks' clock
 
 
 def db() -> Database:
@@ -22,6 +23,10 @@ def actor() -> Actor:
     if not current_user.is_authenticated:
         raise PermissionDenied("Sign in first.")
     return current_user.actor
+
+
+def clock():
+    return current_app.extensions["reseller_clock"]
 
 
 def mail_transport():

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dash import Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.context import actor, db, notice
+from callbacks.context import actor, db, notice, now
 from callbacks.grid_controls import bump_refresh, register_grid, require_click, selected_ids
 from callbacks.panels import close_on
 from components import directory_grid as grid
@@ -16,8 +16,8 @@ NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 REFRESH = Output("dir-refresh", "data", allow_duplicate=True)
 
 
-def _fetch(database, acting, _context, query):
-    return list_directory(database, acting, query)
+def _fetch(database, acting, _context, query, *, now):
+    return list_directory(database, acting, query, now=now)
 
 
 def register(app) -> None:
@@ -117,7 +117,7 @@ def _register_map(app) -> None:
         if not tenant_id:
             return no_update, no_update, notice("Choose the tenant owner and organization name.", ok=False)
         try:
-            mapped = resellers.map_reseller(db(), actor(), ids[0] if ids else None, tenant_id)
+            mapped = resellers.map_reseller(db(), actor(), ids[0] if ids else None, tenant_id, now=now())
         except DomainError as refused:
             return no_update, no_update, notice(refused.message, ok=False)
         return False, (refresh or 0) + 1, notice(f"{mapped['organization_name']} is now Mapped.")
@@ -162,7 +162,7 @@ def _register_visibility(app) -> None:
         if ctx.triggered_id == "dir-visibility-cancel":
             return False, no_update, no_update
         try:
-            changed = resellers.set_customer_visibility(db(), actor(), reseller_id, visible=False)
+            changed = resellers.set_customer_visibility(db(), actor(), reseller_id, visible=False, now=now())
         except DomainError as refused:
             return False, no_update, notice(refused.message, ok=False)
         message = f"Customer visibility of {changed['organization_name']} is off."
@@ -191,7 +191,7 @@ def _register_delete(app) -> None:
             raise PreventUpdate
         shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
         text = f"Delete {len(names)} reseller{'s' if len(names) != 1 else ''}: {shown}? This cannot be undone."
-        blocked, others, pending = resellers.deletion_preview(db(), actor(), selected_ids(selected))
+        blocked, others, pending = resellers.deletion_preview(db(), actor(), selected_ids(selected), now=now())
         if pending:
             text += (f" {pending} pending pool{'s' if pending != 1 else ''} (not yet accepted) "
                      f"{'go' if pending != 1 else 'goes'} back to {'their' if pending != 1 else 'its'} subscription.")
@@ -254,7 +254,7 @@ def _register_delete(app) -> None:
         rest = ctx.triggered_id == "dir-delete-rest" or (by_enter and submit_shown == "none")
         try:
             deleted = resellers.delete_resellers(
-                db(), actor(), selected_ids(selected), confirmation, delete_the_rest=rest,
+                db(), actor(), selected_ids(selected), confirmation, delete_the_rest=rest, now=now(),
             )
         except ResellersInUse as refused:
             rest = "inline-block" if refused.deletable_count else "none"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dash import Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.context import actor, db, notice
+from callbacks.context import actor, db, notice, now
 from callbacks.grid_controls import require_click, selected_ids
 from callbacks.panels import close_on
 from callbacks.return_to_pool import register_return
@@ -12,7 +12,6 @@ from components.pool_fields import EDIT_FORM, availability_table, details_id
 from components.reseller_grids import RETURN_HINT, return_hint
 from services.errors import Conflict, DomainError, InvalidForm
 from services.pool_changes import edit_pool, edit_pool_form
-from services.clock import utcnow
 from services.pool_form import first_allowed_day, unit_label
 from services.reseller_pools import RETURNABLE, describe_return, return_to_pool
 from services.units import format_quantity
@@ -83,7 +82,8 @@ def _register_edit(app) -> None:
         if len(ids) != 1:
             return (no_update,) * 19 + (notice("Select one pool to edit.", ok=False),)
         try:
-            form = edit_pool_form(db(), actor(), reseller_id, ids[0])
+            at = now()
+            form = edit_pool_form(db(), actor(), reseller_id, ids[0], now=at)
         except DomainError as refused:
             return (no_update,) * 19 + (notice(refused.message, ok=False),)
         unit, sub = form["unit"], form["subscription"]
@@ -98,7 +98,7 @@ def _register_edit(app) -> None:
             bounds = f"From 1 to {most}."
         return (True, subject, form["payment_type"], bool(form["payment_locked"]), form["payment_locked"] or None,
                 str(form["quantity"]), unit_label(unit), bounds, f"View details of available {unit}",
-                availability_table(sub), form["expiration"], form["expiration_date"], first_allowed_day(utcnow()).isoformat(),
+                availability_table(sub), form["expiration"], form["expiration_date"], first_allowed_day(at).isoformat(),
                 sub["expires_at"][:10],
                 {"pool_id": form["pool_id"], "version": form["version"], "reseller_id": form["reseller_id"],
                  "expire_warning": "" if form["expired"] else expire_now_warning(form)},
@@ -144,7 +144,8 @@ def _register_edit(app) -> None:
             raise PreventUpdate
         changes = {"payment_type": payment, "quantity": quantity, "expiration": expiration, "expiration_date": day}
         try:
-            saved = edit_pool(db(), actor(), form.get("reseller_id"), form.get("pool_id"), form.get("version"), changes)
+            saved = edit_pool(db(), actor(), form.get("reseller_id"), form.get("pool_id"), form.get("version"), changes,
+                              now=now())
         except InvalidForm as refused:
             e = refused.errors
             return (no_update, no_update, e.get("payment_type"), e.get("quantity"), e.get("expiration"),

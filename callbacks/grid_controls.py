@@ -1,6 +1,6 @@
 """The callbacks every server-paged grid shares: rows, search, Filter and its chips, reload,
 Manage columns and Export. A page registers them once per grid with a fetch function:
-fetch(db, actor, context, GridQuery) -> GridPage, context being the section's Store."""
+fetch(db, actor, context, GridQuery, now=) -> GridPage, context being the section's Store."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.context import actor, db, notice
+from callbacks.context import actor, db, notice, now
 from components.grid_section import GridSpec, empty_state, grid_height
 from components.grid_toolbar import filter_chips
 from components.server_grid import PAGE_SIZE, with_visibility
@@ -80,7 +80,7 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
             raise PreventUpdate
         asked = grid_query(query, request)
         try:
-            page = fetch(db(), actor(), context, asked)
+            page = fetch(db(), actor(), context, asked, now=now())
         except DomainError:
             # Only a forged request names a record the actor may not see: it gets no rows.
             page = GridPage(rows=[], total=0)
@@ -233,7 +233,7 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
         shown = {c.get("field") for c in column_defs or [] if not c.get("hide")}
         columns = [(f, h) for f, h in spec.choices if f in shown] or spec.choices
         try:
-            page = fetch(db(), actor(), context, grid_query(query, last_request).for_export())
+            page = fetch(db(), actor(), context, grid_query(query, last_request).for_export(), now=now())
         except DomainError as refused:
             return no_update, no_update, notice(refused.message, ok=False)
         filename = exports.file_name(name, spec.name, fmt)

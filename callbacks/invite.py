@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dash import Input, Output, State, ctx, no_update
 
-from callbacks.context import actor, base_url, db, mail_transport, notice
+from callbacks.context import actor, base_url, clock, db, mail_transport, notice, now
 from callbacks.grid_controls import require_click
 from callbacks.panels import close_on
 from components.invitation_section import invitation_section
@@ -92,13 +92,13 @@ def register(app) -> None:
         try:
             if ctx.triggered_id == "invite-invite":
                 invited = invite_tenant(db(), actor(), row_id(choice), searched.get("email"),
-                                        searched.get("organization_name"), base_url())
+                                        searched.get("organization_name"), base_url(), now=now())
             else:
                 invited = invite_by_email(db(), actor(), searched.get("email"), searched.get("organization_name"),
-                                          base_url())
+                                          base_url(), now=now())
         except DomainError as refused:
             return no_update, no_update, notice(refused.message, ok=False)
-        deliver_in_background(db(), mail_transport())
+        deliver_in_background(db(), mail_transport(), clock())
         return False, (refresh or 0) + 1, notice(
             f"Invited {invited['organization_name']}: an invitation email is on its way to {invited['email']}.")
 
@@ -126,9 +126,9 @@ def register_resend(app) -> None:
     def resend(clicked, reseller_id):
         require_click(clicked)
         try:
-            sent = resend_invitation(db(), actor(), reseller_id, base_url())
-            details = invitation_details(db(), actor(), reseller_id)
+            sent = resend_invitation(db(), actor(), reseller_id, base_url(), now=now())
+            details = invitation_details(db(), actor(), reseller_id, now=now())
         except DomainError as refused:
             return no_update, notice(refused.message, ok=False)
-        deliver_in_background(db(), mail_transport())
+        deliver_in_background(db(), mail_transport(), clock())
         return invitation_section(details, True), notice(f"A new invitation link is on its way to {sent['email']}.")

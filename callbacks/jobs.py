@@ -12,6 +12,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from data.db import Database
 from services.alerts import send_due_alerts
 from services.auth import load_actor
+from services.clock import Clock
 from services.errors import PermissionDenied
 from services.outbox import deliver_all_due
 
@@ -19,8 +20,8 @@ TICKET_MAX_AGE_S = 600
 _config: dict = {}
 
 
-def configure(settings, transport) -> None:
-    _config.update(settings=settings, transport=transport,
+def configure(settings, transport, clock: Clock) -> None:
+    _config.update(settings=settings, transport=transport, clock=clock,
                    signer=URLSafeTimedSerializer(settings.secret_key, salt="background-job"))
     if settings.redis_url:
         from celery import Celery  # only where Redis is used
@@ -65,9 +66,14 @@ def context(user_id: int):
     return database, acting
 
 
+def now():
+    """A job's reading of the app's clock (a job runs outside any request)."""
+    return _config["clock"].now()
+
+
 def deliver(database: Database) -> None:
     """Send the job's emails now (the serving processes' retry loop covers a failure)."""
-    deliver_all_due(database, _config["transport"])
+    deliver_all_due(database, _config["transport"], _config["clock"])
 
 
 ALERTS_EVERY_S = 3600
@@ -81,8 +87,8 @@ def _schedule_alerts(celery) -> None:
     def send_alerts():
         database = Database(_config["settings"].database_url)
         try:
-            done = send_due_alerts(database, base_url=_config["settings"].base_url)
-            deliver_all_due(database, _config["transport"])
+            done = send_due_alerts(database, now=now(), base_url=_config["settings"].base_url)
+            deliver_all_due(database, _config["transport"], _config["clock"])
             return done
         finally:
             database.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 
-from callbacks.context import actor, db, notice
+from callbacks.context import actor, db, notice, now
 from callbacks.grid_controls import register_grid, require_click
 from callbacks.return_to_pool import register_return
 from components import renewals as parts
@@ -19,8 +19,8 @@ NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 QUERY = Output("ren-query", "data", allow_duplicate=True)
 
 
-def _fetch(database, acting, _context, query):
-    return list_renewals(database, acting, query)
+def _fetch(database, acting, _context, query, *, now):
+    return list_renewals(database, acting, query, now=now)
 
 
 def _with(query: dict | None, **changes) -> dict:
@@ -98,8 +98,8 @@ def register(app) -> None:
         return True, "Select pools in Pending acceptance to return them."
 
     register_return(app, "ren",
-                    lambda database, acting, _context, ids: describe_return_across(database, acting, ids),
-                    lambda database, acting, _context, ids: return_to_pool_across(database, acting, ids))
+                    lambda database, acting, _context, ids, now: describe_return_across(database, acting, ids, now=now),
+                    lambda database, acting, _context, ids, now: return_to_pool_across(database, acting, ids, now=now))
 
     @app.callback(
         Output("ren-cards", "children"),
@@ -108,7 +108,8 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     def redraw(_refresh):
-        return parts.renewal_cards(renewal_figures(db(), actor())), expiring_by_week(db(), actor())
+        at = now()
+        return parts.renewal_cards(renewal_figures(db(), actor(), now=at)), expiring_by_week(db(), actor(), now=at)
 
     @app.callback(NOTIFY, Input("ren-alerts", "checked"), prevent_initial_call=True)
     def alerts(checked):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dash import Input, Output, Patch, State
 from dash.exceptions import PreventUpdate
 
-from callbacks.context import actor, db
+from callbacks.context import actor, db, now
 from callbacks.grid_controls import bump_refresh, register_grid
 from components import reseller_grids as grids
 from components.availability_chart import fitted_range
@@ -47,6 +47,6 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     def redraw_figures(_refresh, reseller_id):
-        return figures_section(overview(db(), actor(), reseller_id))
+        return figures_section(overview(db(), actor(), reseller_id, now=now()))
 
     bump_refresh(app, grids.POOLS, Input("addpool-done", "data"))  # a pool added from this page

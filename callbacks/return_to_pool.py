@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from dash import Input, Output, State, ctx, no_update
 
-from callbacks.context import actor, db, notice
+from callbacks.context import actor, db, notice, now
 from callbacks.grid_controls import require_click, selected_ids
 from components.return_to_pool import return_question
 from services.errors import DomainError
@@ -16,7 +16,7 @@ NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 
 
 def register_return(app, prefix: str, describe: Callable, give_back: Callable) -> None:
-    """describe(db, actor, context, ids) -> what goes back; give_back(db, actor, context, ids) -> labels."""
+    """describe(db, actor, context, ids, now=) -> what goes back; give_back(db, actor, context, ids, now=) -> labels."""
     p = prefix
 
     @app.callback(
@@ -32,7 +32,7 @@ def register_return(app, prefix: str, describe: Callable, give_back: Callable) -
     def ask(clicked, selected, context):
         require_click(clicked)
         try:
-            going = describe(db(), actor(), context, selected_ids(selected))
+            going = describe(db(), actor(), context, selected_ids(selected), now=now())
         except DomainError as refused:
             return no_update, no_update, no_update, notice(refused.message, ok=False)
         text, items = return_question(going)
@@ -54,7 +54,7 @@ def register_return(app, prefix: str, describe: Callable, give_back: Callable) -
         if ctx.triggered_id == f"{p}-return-cancel":
             return False, no_update, no_update
         try:
-            returned = give_back(db(), actor(), context, selected_ids(selected))
+            returned = give_back(db(), actor(), context, selected_ids(selected), now=now())
         except DomainError as refused:
             return False, no_update, notice(refused.message, ok=False)
         noun = "pool" if len(returned) == 1 else "pools"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dash import Input, Output, State, no_update
 
-from callbacks.context import actor, db, notice
+from callbacks.context import actor, db, notice, now
 from callbacks.grid_controls import register_grid, require_click
 from components import subscriptions_grid as parts
 from callbacks.panels import close_on
@@ -13,8 +13,8 @@ from services.lar_subscriptions import set_threshold, subscription_page
 NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 
 
-def _fetch(database, acting, _context, query):
-    return subscription_page(database, acting, query)
+def _fetch(database, acting, _context, query, *, now):
+    return subscription_page(database, acting, query, now=now)
 
 
 def register(app) -> None:
@@ -80,7 +80,7 @@ def register(app) -> None:
     def save(clicked, target, kind, value, refresh):
         require_click(clicked)
         try:
-            saved = set_threshold(db(), actor(), target, kind, value)
+            saved = set_threshold(db(), actor(), target, kind, value, now=now())
         except DomainError as refused:
             return no_update, no_update, refused.message, notice(refused.message, ok=False)
         said = "no longer has a threshold" if saved["threshold"] == "Not set" else \

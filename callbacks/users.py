@@ -6,7 +6,7 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.context import actor, db, notice
+from callbacks.context import actor, db, notice, now
 from callbacks.grid_controls import require_click
 from callbacks.panels import close_on
 from services.accounts import list_users, set_user_active
@@ -17,7 +17,7 @@ SESSIONS = {"type": "user-sessions", "user": ALL}
 
 
 def _users() -> dict:
-    return {u.id: u for u in list_users(db(), actor())}
+    return {u.id: u for u in list_users(db(), actor(), now=now())}
 
 
 def _switch_states(users: dict | None = None):
@@ -32,7 +32,7 @@ def _switch_states(users: dict | None = None):
 
 def _set(user_id, active: bool):
     try:
-        set_user_active(db(), actor(), user_id, active)
+        set_user_active(db(), actor(), user_id, active, now=now())
         return notice("User enabled." if active else "User disabled and signed out everywhere.")
     except DomainError as refused:
         return notice(refused.message, ok=False)

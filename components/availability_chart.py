@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import html
 import math
-from datetime import timedelta
+from datetime import date, timedelta
 
 import dash_mantine_components as dmc
 import plotly.graph_objects as go
 from dash import dcc
 
-from services.clock import utcnow
-from services.dashboard import trend_dates
 from services.units import format_quantity
 
 # One colour per pool, the same on its line and its checkbox.
@@ -39,7 +37,7 @@ def fitted_range(values) -> list[float]:
     return [max(0, math.floor((low - 5) / 5) * 5), 100]
 
 
-def availability_figure(series: list[dict]) -> go.Figure:
+def availability_figure(series: list[dict], dates: list[date]) -> go.Figure:
     figure = go.Figure()
     colours = pool_colours(series)
     for s in series:
@@ -57,8 +55,8 @@ def availability_figure(series: list[dict]) -> go.Figure:
             hovertemplate=HOVER,
             meta=s["pool_id"],
         ))
-    # Always the last six months, months without points included, so charts compare.
-    dates = trend_dates(utcnow().date())
+    # dates: always the last six months (services.dashboard.trend_dates), months without points
+    # included, so charts compare.
     figure.update_layout(
         margin={"l": 50, "r": 20, "t": 10, "b": 40}, height=320, showlegend=False,
         yaxis={"title": "Available", "ticksuffix": "%", "range": y_range(series), "gridcolor": "#eef0f2"},
@@ -70,7 +68,7 @@ def availability_figure(series: list[dict]) -> go.Figure:
     return figure
 
 
-def availability_panel(series: list[dict]):
+def availability_panel(series: list[dict], dates: list[date]):
     colours = pool_colours(series)
     if not series:
         return dmc.Paper(
@@ -93,7 +91,7 @@ def availability_panel(series: list[dict]):
                                                      value=str(s["pool_id"]), color=colours[s["pool_id"]])
                                         for s in series], gap=6),
                 ), span=3, className="trend-legend"),
-                dmc.GridCol(dcc.Graph(id="trend-graph", figure=availability_figure(series),
+                dmc.GridCol(dcc.Graph(id="trend-graph", figure=availability_figure(series, dates),
                                       config={"displayModeBar": False}), span=9),
             ]),
         ], gap="xs"),

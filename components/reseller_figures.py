@@ -8,7 +8,7 @@ from services.units import format_quantities
 
 def figures_section(overview: dict):
     """KPI cards and the chart; callbacks/reseller.py redraws it after Return to pool."""
-    return [_kpi_row(overview["kpis"]), availability_panel(overview["trend"])]
+    return [_kpi_row(overview["kpis"]), availability_panel(overview["trend"], overview["trend_dates"])]
 
 
 def _kpi_row(figures: dict):

@@ -1,7 +1,6 @@
 """The frame around every page: header with the user and Sign out, navigation, notifications."""
 from __future__ import annotations
 
-import dash
 import dash_mantine_components as dmc
 from dash import dcc, html
 from flask_login import current_user

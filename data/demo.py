@@ -14,7 +14,7 @@ import json
 import random
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, select, text
 from werkzeug.security import generate_password_hash
@@ -269,9 +269,10 @@ class _Builder:
             sub["purchased_quantity"] = sub["allocated_quantity"] + sub.pop("_slack")
 
 
-def load_demo(db: Database, resellers: int = 60, seed: int = 7, today: datetime | None = None) -> bool:
-    """Fill an empty database; returns False (and writes nothing) if it holds tenants."""
-    today = (today or datetime.now(timezone.utc).replace(tzinfo=None)).replace(hour=0, minute=0, second=0, microsecond=0)
+def load_demo(db: Database, *, now: datetime, resellers: int = 60, seed: int = 7) -> bool:
+    """Fill an empty database; returns False (and writes nothing) if it holds tenants. Every
+    date is counted from now's day: the demo is the same story whatever the date."""
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
     with db.reading() as session:
         if session.scalar(select(func.count()).select_from(Tenant)):
             return False
@@ -293,10 +294,9 @@ def load_demo(db: Database, resellers: int = 60, seed: int = 7, today: datetime 
                     f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
                 ))
     # The stored figures the directory sorts by (a trigger made a zero row per reseller).
-    from services.clock import utcnow
     from services.reseller_figures import store_figures
     with db.unit_of_work() as session:
-        store_figures(session, [r["id"] for r in rows.resellers], utcnow())
+        store_figures(session, [r["id"] for r in rows.resellers], now)
     # Planner statistics for what was just loaded: without them PostgreSQL guessed 153 pools
     # per reseller instead of 3 and scanned every customer assignment (15 ms instead of 0.1).
     with db.engine.connect() as conn:
@@ -312,6 +312,7 @@ def load_demo(db: Database, resellers: int = 60, seed: int = 7, today: datetime 
 
 def main() -> None:
     from config import Settings
+    from services.clock import SystemClock
     from data.migrate import upgrade
 
     parser = argparse.ArgumentParser(description="Load deterministic demo data into an empty database.")
@@ -323,7 +324,7 @@ def main() -> None:
     upgrade(url)
     db = Database(url)
     began = time.perf_counter()
-    loaded = load_demo(db, resellers=args.resellers, seed=args.seed)
+    loaded = load_demo(db, now=SystemClock().now(), resellers=args.resellers, seed=args.seed)
     with db.reading() as session:
         counts = {m.__tablename__: session.scalar(select(func.count()).select_from(m))
                   for m in (Reseller, Tenant, ResellerPool, CustomerAssignment, AllocationEvent)}

@@ -4,7 +4,7 @@ import dash
 import dash_mantine_components as dmc
 from dash import dcc
 
-from callbacks.context import actor, db
+from callbacks.context import actor, db, now
 from components import renewals as parts
 from components.grid_section import grid_section
 from components.grid_url import view_from_url
@@ -18,10 +18,10 @@ dash.register_page(__name__, path="/renewals", title="Renewals · Reseller Conso
 
 
 def layout(**query):
-    acting = actor()
+    acting, at = actor(), now()
     spec = parts.RENEWALS
     visible = visible_columns(db(), acting, spec.name, spec.fields, spec.default_visible)
-    chart = expiring_by_week(db(), acting)
+    chart = expiring_by_week(db(), acting, now=at)
     # The window and the chart's week live in the grid's query (and so in the URL) beside its
     # filters, set by the page's own controls.
     kept = [("window", None, [str(n) for n in WINDOWS])]
@@ -40,7 +40,7 @@ def layout(**query):
                                 size="sm", c="dimmed")], gap=2),
             parts.alerts_switch(receives_alerts(db(), acting), acting.role == "admin"),
         ], justify="space-between", align="flex-start"),
-        dmc.Box(parts.renewal_cards(renewal_figures(db(), acting)), id="ren-cards"),
+        dmc.Box(parts.renewal_cards(renewal_figures(db(), acting, now=at)), id="ren-cards"),
         parts.expiry_chart(chart, week),
         dmc.Group([
             dmc.Stack([dmc.Title("Pools to review", order=3),

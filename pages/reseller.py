@@ -3,7 +3,7 @@ import dash
 import dash_mantine_components as dmc
 from dash import dcc, html
 
-from callbacks.context import actor, db
+from callbacks.context import actor, db, now
 from data.catalog import PAYMENT_TYPES, SOURCES
 from data.models import POOL_STATUSES
 from components import reseller_grids as grids
@@ -36,7 +36,7 @@ dash.register_page(__name__, path_template="/resellers/<reseller_id>", title=pag
 
 
 def layout(reseller_id=None, **query):
-    acting = actor()
+    acting, at = actor(), now()
     try:
         reseller = get_reseller(db(), acting, reseller_id)
     except NotFound:
@@ -63,9 +63,9 @@ def layout(reseller_id=None, **query):
             dmc.Group([dmc.Text(f"Tenant owner: {reseller['email']}", c="dimmed", size="sm", id="reseller-owner"),
                        dmc.Anchor("Activity", href=f"/activity?act_reseller={rid}", size="sm", id="reseller-activity")],
                       gap="lg"),
-            html.Div(invitation_section(invitation_details(db(), acting, rid), acting.can_act),
+            html.Div(invitation_section(invitation_details(db(), acting, rid, now=at), acting.can_act),
                      id="invitation-box") if reseller["status"] == "Invited" else None,
-            html.Div(figures_section(overview(db(), acting, rid)), id="reseller-figures",
+            html.Div(figures_section(overview(db(), acting, rid, now=at)), id="reseller-figures",
                      className="reseller-figures"),
             dmc.Stack([dmc.Title("Pools", order=3), dmc.Text("Loading…", id="pools-count", size="sm", c="dimmed")], gap=2, mt="md"),
             grid_section(

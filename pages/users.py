@@ -4,7 +4,7 @@ import dash_mantine_components as dmc
 from dash import dcc, html
 from flask_login import current_user
 
-from callbacks.context import db
+from callbacks.context import db, now
 from components.shell import notifications
 from components.users_table import disable_modal, users_table
 from services.accounts import list_users
@@ -21,7 +21,7 @@ def layout(**_query):
             dmc.Text("Disabling a user signs them out of every browser at once. "
                      + ("" if can_manage else "Only admins can disable or enable users."), size="sm", c="dimmed"),
         ], gap=2),
-        html.Div(users_table(list_users(db(), actor), can_manage, actor.user_id), id="users-table"),
+        html.Div(users_table(list_users(db(), actor, now=now()), can_manage, actor.user_id), id="users-table"),
         notifications(),
         disable_modal(),
         dcc.Store(id="users-disable-target"),

@@ -3,6 +3,7 @@ Both end the user's sessions in the same transaction, so a stolen cookie stops w
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select, update
 
@@ -42,7 +43,7 @@ def _new_password_errors(actor: Actor, new: str, repeat: str) -> dict:
 
 
 def change_password(db: Database, actor: Actor, current: str, new: str, repeat: str,
-                    client: str | None = None) -> None:
+                    client: str | None = None, *, now: datetime) -> None:
     """Checks the new password's rules, then the current password (outside the transaction:
     scrypt is slow; a wrong one counts towards the sign-in lockout, so this form is no way
     to guess), stores the new hash and ends every session of the user, this one included;
@@ -53,14 +54,14 @@ def change_password(db: Database, actor: Actor, current: str, new: str, repeat: 
         errors = {"new": "Choose a password different from the current one."}
     if errors:  # said before the current password is checked: no answer tells if it was right
         raise InvalidForm(errors, "Your password was not changed: correct the field marked in red.")
-    check_not_locked(db, actor.email, client=client)
+    check_not_locked(db, actor.email, now=now, client=client)
     with db.reading() as session:
         user = session.get(User, actor.user_id)
         stored = user.password_hash if user is not None and user.active else None
     if stored is None:
         raise PermissionDenied("Your account is no longer active.")
     if not verify_password(stored, current):
-        count_wrong_password(db, actor.email, client=client)
+        count_wrong_password(db, actor.email, now=now, client=client)
         raise InvalidForm({"current": "The current password is incorrect."},
                           "Your password was not changed: correct the field marked in red.")
     new_hash = hash_password(new)
@@ -71,17 +72,17 @@ def change_password(db: Database, actor: Actor, current: str, new: str, repeat: 
             raise InvalidForm({"current": "The current password is incorrect."},
                               "Your password was not changed: correct the field marked in red.")
         ended = end_sessions_of(session, actor.user_id)
-        record(session, actor, "user.password_changed", actor.email, sessions_ended=ended)
+        record(session, actor, "user.password_changed", actor.email, now=now, sessions_ended=ended)
 
 
-def list_users(db: Database, actor: Actor) -> list[ConsoleUser]:
+def list_users(db: Database, actor: Actor, *, now: datetime) -> list[ConsoleUser]:
     with db.reading() as session:
         users = session.scalars(select(User).where(User.tenant_id == actor.lar_id).order_by(User.email)).all()
-    counts = live_session_counts(db, [u.id for u in users])
+    counts = live_session_counts(db, [u.id for u in users], now=now)
     return [ConsoleUser(u.id, u.email, u.name, u.role, u.active, counts[u.id]) for u in users]
 
 
-def set_user_active(db: Database, actor: Actor, user_id, active: bool) -> None:
+def set_user_active(db: Database, actor: Actor, user_id, active: bool, *, now: datetime) -> None:
     """Admins only, within their own LAR, never themselves. Disabling ends every session."""
     if actor.role != "admin":
         raise PermissionDenied(f"Your role ({actor.role}) cannot manage users; ask an admin.")
@@ -98,6 +99,6 @@ def set_user_active(db: Database, actor: Actor, user_id, active: bool) -> None:
         user.active = active
         ended = 0 if active else end_sessions_of(session, user.id)
         if before != user.active:
-            record(session, actor, "user.enabled" if active else "user.disabled", user.email,
+            record(session, actor, "user.enabled" if active else "user.disabled", user.email, now=now,
                    before={"status": "Enabled" if before else "Disabled"},
                    after={"status": "Enabled" if user.active else "Disabled"}, sessions_ended=ended)

@@ -80,7 +80,8 @@ def list_activity(db: Database, actor: Actor, query: GridQuery) -> GridPage:
     name = func.coalesce(Reseller.organization_name, AuditEvent.reseller_name)
     searched = keyword_conditions(name, query.search)
     conditions += searched
-    sortable = {"at": AuditEvent.at, "user": User.email, "action": AuditEvent.action, "reseller": name}
+    # Events of one instant (one request's clock) keep the order they were recorded in.
+    sortable = {"at": (AuditEvent.at, AuditEvent.id), "user": User.email, "action": AuditEvent.action, "reseller": name}
     offset, limit = query.bounds()
 
     def joined(stmt):

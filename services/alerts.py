@@ -26,7 +26,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from data.db import Database
 from data.models import AlertSent, Reseller, ResellerPool, Subscription, Tenant, User, UserPreference
-from services.clock import utcnow
 from services.lar_subscriptions import subscription_rows
 from services.outbox import queue_email
 from services.pool_state import effective_expiration, is_live
@@ -204,9 +203,8 @@ def send_for_lar(session, lar_id: int, now: datetime, base_url: str | None = Non
     return {"alerts": len(claimed), "emails": len(people) * bool(claimed) + digests, "digests": digests}
 
 
-def send_due_alerts(db: Database, now: datetime | None = None, base_url: str | None = None) -> dict:
+def send_due_alerts(db: Database, *, now: datetime, base_url: str | None = None) -> dict:
     """Everything due for every LAR, one transaction per LAR. Returns counts for the log."""
-    now = now or utcnow()
     with db.reading() as session:
         lars = session.scalars(select(Tenant.id).where(Tenant.kind == LAR_KIND).order_by(Tenant.id)).all()
     totals = {"alerts": 0, "emails": 0, "digests": 0}

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from data.models import AuditEvent, Reseller
 from services.actor import Actor
-from services.clock import utcnow
 
 
-def record(session: Session, actor: Actor, action: str, target: str, **details) -> None:
+def record(session: Session, actor: Actor, action: str, target: str, *, now: datetime, **details) -> None:
     """details may name reseller_id (kept in its own column, for Activity's filter), and
     before/after dicts of what changed."""
     reseller_id = details.get("reseller_id")
@@ -20,7 +20,7 @@ def record(session: Session, actor: Actor, action: str, target: str, **details) 
     reseller = session.get(Reseller, reseller_id) if reseller_id is not None else None
     session.add(
         AuditEvent(
-            at=utcnow(),
+            at=now,
             lar_id=actor.lar_id,
             actor_user_id=actor.user_id,
             action=action,

@@ -12,7 +12,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from data.db import Database
 from data.models import SignInThrottle, Tenant, User
 from services.actor import Actor
-from services.clock import utcnow
 from services.errors import NotAConsoleUser, SignInFailed
 
 MAX_FAILURES = 5
@@ -47,9 +46,8 @@ def _throttle_keys(email: str, client: str | None) -> list[str]:
     return [_normal(email)] + ([CLIENT_PREFIX + client[:200]] if client else [])
 
 
-def check_not_locked(db: Database, email: str, now: datetime | None = None, client: str | None = None) -> None:
+def check_not_locked(db: Database, email: str, *, now: datetime, client: str | None = None) -> None:
     """Refuses (SignInFailed) while the email or the client address is locked out."""
-    now = now or utcnow()
     keys = _throttle_keys(email, client)
     with db.reading() as session:
         locks = session.execute(select(SignInThrottle.locked_until).where(SignInThrottle.email.in_(keys))).scalars()
@@ -58,9 +56,8 @@ def check_not_locked(db: Database, email: str, now: datetime | None = None, clie
         _refuse_locked(locked_until, now)
 
 
-def count_wrong_password(db: Database, email: str, now: datetime | None = None, client: str | None = None) -> None:
+def count_wrong_password(db: Database, email: str, *, now: datetime, client: str | None = None) -> None:
     """One more failure for the email (and the client address); refuses if that locked it."""
-    now = now or utcnow()
     keys = _throttle_keys(email, client)
     with db.unit_of_work() as session:
         locked = [_count_failure(session, key, now, limit) for key, limit in
@@ -80,21 +77,20 @@ def _normal(email: str) -> str:
     return (email or "").strip().lower()[:254]
 
 
-def authenticate(db: Database, email: str, password: str, now: datetime | None = None,
+def authenticate(db: Database, email: str, password: str, *, now: datetime,
                  client: str | None = None) -> Actor:
     """Check a sign-in. The password hash is checked outside any transaction (scrypt takes a
     while and must not hold the write lock); a failure is counted by one atomic upsert, per
     email (known or not) and per client address, so parallel attempts all count."""
-    now = now or utcnow()
     email = _normal(email)
-    check_not_locked(db, email, now, client)
+    check_not_locked(db, email, now=now, client=client)
     with db.reading() as session:
         user = session.scalars(select(User).where(User.email == email)).first()
         tenant = session.get(Tenant, user.tenant_id) if user else None
         earlier_failures = session.get(SignInThrottle, email) is not None
     ok = verify_password(user.password_hash if user else None, password)
     if not (ok and user is not None and user.active):
-        count_wrong_password(db, email, now, client)
+        count_wrong_password(db, email, now=now, client=client)
         raise SignInFailed(FAILED_MESSAGE)
     if earlier_failures:  # earlier failures of this email are forgiven
         with db.unit_of_work() as session:

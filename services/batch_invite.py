@@ -17,7 +17,6 @@ from data.models import Reseller, Tenant
 from services import audit
 from services.actor import Actor, require_acting_role
 from services.batch_file import EXAMPLE, NAME_LIMIT, SheetRow
-from services.clock import utcnow
 from services.errors import DomainError
 from services.exports import neutralise
 from services.invitations import check_email, invitation_email, lar_name, name_key, new_invitation
@@ -125,7 +124,7 @@ def check_rows(db: Database, actor: Actor, rows: list[SheetRow], email_unregiste
 
 def invite_rows(db: Database, actor: Actor, checks: list[RowCheck], base_url: str,
                 progress: Callable[[int, int, list[RowCheck]], None] | None = None,
-                cancelled: Callable[[], bool] | None = None, now: datetime | None = None,
+                cancelled: Callable[[], bool] | None = None, *, now: datetime,
                 batch: str | None = None) -> list[RowCheck]:
     """Invite the valid rows, CHUNK rows a transaction. Each row is checked again inside its
     transaction, so a file sent twice (or two operators at once) invites no one twice.
@@ -141,7 +140,7 @@ def invite_rows(db: Database, actor: Actor, checks: list[RowCheck], base_url: st
                 outcome[c.number] = replace(c, verdict=SKIPPED, detail="Cancelled before it was invited")
             break
         with db.unit_of_work() as session:
-            settled = _invite_chunk(session, actor, todo[start:start + CHUNK], base_url, batch, now or utcnow())
+            settled = _invite_chunk(session, actor, todo[start:start + CHUNK], base_url, batch, now)
         for c in settled:
             outcome[c.number] = c
         done += len(settled)
@@ -182,7 +181,7 @@ def _invite_chunk(session, actor: Actor, chunk: list[RowCheck], base_url: str, b
     lar = lar_name(session, actor)
     session.add_all([invitation_email(lar, invitation, token, base_url, now) for (invitation, token), _ in letters])
     for _, entry, _ in invited:
-        audit.record(session, actor, "reseller.invite", f"reseller:{entry.id}", email=entry.email, batch=batch)
+        audit.record(session, actor, "reseller.invite", f"reseller:{entry.id}", now=now, email=entry.email, batch=batch)
     return results
 
 

@@ -12,16 +12,15 @@ from sqlalchemy import case, func, select
 from data.db import Database
 from data.models import AllocationEvent, CustomerAssignment, ResellerPool, Subscription
 from services.actor import Actor
-from services.clock import utcnow
 from services.pool_state import effective_expiration, is_live, pool_labels
 from services.resellers import own_reseller
 
 EXPIRING_WITHIN = timedelta(days=30)
 
 
-def kpis(db: Database, actor: Actor, reseller_id, now: datetime | None = None) -> dict:
+def kpis(db: Database, actor: Actor, reseller_id, *, now: datetime) -> dict:
     with db.reading() as session:
-        return _kpis(session, own_reseller(session, actor, reseller_id).id, now or utcnow())
+        return _kpis(session, own_reseller(session, actor, reseller_id).id, now)
 
 
 def _kpis(session, reseller_id: int, now: datetime) -> dict:
@@ -67,9 +66,9 @@ def trend_dates(today: date) -> list[date]:
     return dates
 
 
-def availability_trend(db: Database, actor: Actor, reseller_id, now: datetime | None = None) -> list[dict]:
+def availability_trend(db: Database, actor: Actor, reseller_id, *, now: datetime) -> list[dict]:
     with db.reading() as session:
-        return _trend(session, own_reseller(session, actor, reseller_id).id, now or utcnow())
+        return _trend(session, own_reseller(session, actor, reseller_id).id, now)
 
 
 def _trend(session, reseller_id: int, now: datetime) -> list[dict]:
@@ -133,9 +132,9 @@ def _point(day: date, purchased, allocated, ended: bool = False) -> dict | None:
             "available_pct": round((purchased - allocated) * 100 / purchased, 1)}
 
 
-def overview(db: Database, actor: Actor, reseller_id, now: datetime | None = None) -> dict:
+def overview(db: Database, actor: Actor, reseller_id, *, now: datetime) -> dict:
     """The dashboard's figures in one read: KPIs and the availability trend."""
-    now = now or utcnow()
     with db.reading() as session:
         rid = own_reseller(session, actor, reseller_id).id
-        return {"kpis": _kpis(session, rid, now), "trend": _trend(session, rid, now)}
+        return {"kpis": _kpis(session, rid, now), "trend": _trend(session, rid, now),
+                "trend_dates": trend_dates(now.date())}

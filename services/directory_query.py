@@ -13,7 +13,6 @@ from sqlalchemy import func, literal_column, select
 from data.db import Database
 from data.models import RESELLER_STATUSES, Reseller, ResellerFigures
 from services.actor import Actor
-from services.clock import utcnow
 from services.grid_query import GridPage, GridQuery, day, order_by, search_keywords
 from services.reseller_figures import SORTABLE_FIGURES, live_figures, refresh_stale
 from services.units import format_quantities
@@ -38,8 +37,7 @@ def _where(actor: Actor, query: GridQuery):
     return conditions
 
 
-def list_directory(db: Database, actor: Actor, query: GridQuery, now: datetime | None = None) -> GridPage:
-    now = now or utcnow()
+def list_directory(db: Database, actor: Actor, query: GridQuery, *, now: datetime) -> GridPage:
     offset, limit = query.bounds()
     conditions = _where(actor, query)
     by_figure = any(column in SORTABLE_FIGURES for column, _ in query.sort)

@@ -67,10 +67,11 @@ def keyword_conditions(column, text: str) -> list:
 
 
 def order_by(sortable: Mapping, sort, tiebreak) -> list:
+    """sortable: {column id: a column, or a tuple of columns sorted together in one direction}."""
     order = []
     for col_id, direction in sort or ():
-        column = sortable.get(col_id)
-        if column is not None:
+        chosen = sortable.get(col_id)
+        for column in chosen if isinstance(chosen, tuple) else (chosen,) if chosen is not None else ():
             order.append(column.desc() if direction == "desc" else column.asc())
     order.append(tiebreak.asc())  # a stable order makes paging deterministic
     return order

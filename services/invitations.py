@@ -16,7 +16,6 @@ from data.db import Database
 from data.models import Invitation, OutgoingEmail, Reseller, Tenant
 from services import audit
 from services.actor import Actor, require_acting_role
-from services.clock import utcnow
 from services.errors import DomainError, InvalidForm
 from services.outbox import new_email
 from services.resellers import own_reseller
@@ -180,12 +179,11 @@ def invitation_message(lar: str, organization: str, link: str, expires: datetime
 
 
 def invite_tenant(db: Database, actor: Actor, tenant_id, email, organization_name: str, base_url: str,
-                  now: datetime | None = None) -> dict:
+                  *, now: datetime) -> dict:
     """Invite: an Invited entry linked to a registered reseller tenant, and an email to its owner.
     The tenant must be one the search for this email (and name) finds: an id alone reveals and
     invites nothing."""
     require_acting_role(actor)
-    now = now or utcnow()
     email = normal_email(email)
     name = str(organization_name or "").strip()[:200]
     try:
@@ -204,7 +202,7 @@ def invite_tenant(db: Database, actor: Actor, tenant_id, email, organization_nam
             session.add(entry)
             session.flush()
             write_invitation(session, actor, entry, tenant, base_url, now)
-            audit.record(session, actor, "reseller.invite", f"reseller:{entry.id}", tenant_id=tenant.id,
+            audit.record(session, actor, "reseller.invite", f"reseller:{entry.id}", now=now, tenant_id=tenant.id,
                          email=entry.email)
             return {"id": entry.id, "organization_name": entry.organization_name, "email": entry.email}
     except IntegrityError:
@@ -212,10 +210,9 @@ def invite_tenant(db: Database, actor: Actor, tenant_id, email, organization_nam
 
 
 def invite_by_email(db: Database, actor: Actor, email, organization_name: str, base_url: str,
-                    now: datetime | None = None) -> dict:
+                    *, now: datetime) -> dict:
     """Send email: an Invited entry without a tenant, and a sign-up link to the address."""
     require_acting_role(actor)
-    now = now or utcnow()
     email = normal_email(email)
     name = str(organization_name or "").strip()[:200] or email.rsplit("@", 1)[1]
     with db.unit_of_work() as session:
@@ -232,13 +229,12 @@ def invite_by_email(db: Database, actor: Actor, email, organization_name: str, b
         session.add(entry)
         session.flush()
         write_invitation(session, actor, entry, None, base_url, now)
-        audit.record(session, actor, "reseller.invite", f"reseller:{entry.id}", email=email, sign_up=True)
+        audit.record(session, actor, "reseller.invite", f"reseller:{entry.id}", now=now, email=email, sign_up=True)
         return {"id": entry.id, "organization_name": entry.organization_name, "email": entry.email}
 
 
-def invitation_details(db: Database, actor: Actor, reseller_id, now: datetime | None = None) -> list[dict]:
+def invitation_details(db: Database, actor: Actor, reseller_id, *, now: datetime) -> list[dict]:
     """The entry's invitations, newest first, each with the delivery of its email."""
-    now = now or utcnow()
     with db.reading() as session:
         entry = own_reseller(session, actor, reseller_id)
         rows = session.execute(
@@ -255,10 +251,9 @@ def invitation_details(db: Database, actor: Actor, reseller_id, now: datetime | 
     } for inv, mail in rows]
 
 
-def resend_invitation(db: Database, actor: Actor, reseller_id, base_url: str, now: datetime | None = None) -> dict:
+def resend_invitation(db: Database, actor: Actor, reseller_id, base_url: str, *, now: datetime) -> dict:
     """A fresh link (the older ones stop working) and a new email, for an entry still Invited."""
     require_acting_role(actor)
-    now = now or utcnow()
     with db.unit_of_work() as session:
         entry = own_reseller(session, actor, reseller_id, lock=True)
         if entry.status != "Invited":
@@ -269,5 +264,5 @@ def resend_invitation(db: Database, actor: Actor, reseller_id, base_url: str, no
             invitation.expires_at = min(invitation.expires_at or now, now)
         tenant = session.get(Tenant, entry.tenant_id) if entry.tenant_id else None
         write_invitation(session, actor, entry, tenant, base_url, now)
-        audit.record(session, actor, "reseller.invite_resend", f"reseller:{entry.id}", email=entry.email)
+        audit.record(session, actor, "reseller.invite_resend", f"reseller:{entry.id}", now=now, email=entry.email)
         return {"id": entry.id, "organization_name": entry.organization_name, "email": entry.email}

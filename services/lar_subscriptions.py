@@ -10,7 +10,6 @@ from data.db import Database
 from data.models import Subscription
 from services import audit
 from services.actor import Actor
-from services.clock import utcnow
 from services.errors import NotFound, PermissionDenied
 from services.grid_query import GridPage, GridQuery, day, search_keywords
 from services.ids import row_id
@@ -38,9 +37,8 @@ def subscription_rows(session, lar_id: int, now: datetime) -> list[dict]:
     return rows
 
 
-def list_subscriptions(db: Database, actor: Actor, now: datetime | None = None) -> list[dict]:
+def list_subscriptions(db: Database, actor: Actor, *, now: datetime) -> list[dict]:
     """The Subscriptions grid's rows (a LAR has tens of Subscriptions: one page, sorted in the grid)."""
-    now = now or utcnow()
     with db.reading() as session:
         rows = subscription_rows(session, actor.lar_id, now)
     return [{
@@ -68,7 +66,7 @@ def _threshold_label(threshold: Threshold | None, unit: str) -> str:
     return format_quantity(unit, threshold.value)
 
 
-def set_threshold(db: Database, actor: Actor, subscription_id, kind, value) -> dict:
+def set_threshold(db: Database, actor: Actor, subscription_id, kind, value, *, now: datetime) -> dict:
     """An admin sets (or clears, kind "none") a Subscription's low-availability threshold."""
     if actor.role != "admin":
         raise PermissionDenied(f"Your role ({actor.role}) cannot set thresholds; ask an admin.")
@@ -86,7 +84,7 @@ def set_threshold(db: Database, actor: Actor, subscription_id, kind, value) -> d
         sub.low_threshold = threshold.value if threshold else None
         after = _threshold_label(threshold, sub.unit)
         if before != after:
-            audit.record(session, actor, "subscription.threshold", f"subscription:{sub.id}",
+            audit.record(session, actor, "subscription.threshold", f"subscription:{sub.id}", now=now,
                          subscription=sub.name, before={"threshold": before}, after={"threshold": after})
         return {"id": sub.id, "name": sub.name, "threshold": after}
 
@@ -95,10 +93,10 @@ STATUSES = ("OK", "Low", "Expired")
 SORT_KEYS = {"purchased": "purchased_n", "given": "given_n", "pending": "pending_n", "free": "free_n"}
 
 
-def subscription_page(db: Database, actor: Actor, query: GridQuery, now: datetime | None = None) -> GridPage:
+def subscription_page(db: Database, actor: Actor, query: GridQuery, *, now: datetime) -> GridPage:
     """list_subscriptions as the grid asks for it: a LAR has tens of Subscriptions, so search,
     filter, sort and paging run over the list in Python."""
-    rows = list_subscriptions(db, actor, now)
+    rows = list_subscriptions(db, actor, now=now)
     of = len(rows)
     for keyword in search_keywords(query.search):
         rows = [r for r in rows if keyword in f"{r['name']} {r['service']}".lower()]

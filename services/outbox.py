@@ -19,7 +19,7 @@ from sqlalchemy import and_, or_, select, update
 
 from data.db import Database
 from data.models import OutgoingEmail
-from services.clock import utcnow
+from services.clock import Clock
 from services.mail_transport import build_message
 
 log = logging.getLogger("reseller_console.outbox")
@@ -34,16 +34,15 @@ def retry_pause(attempts: int) -> timedelta:
 
 
 def new_email(to: str, subject: str, text: str, html: str | None = None, about: str | None = None,
-              now: datetime | None = None) -> OutgoingEmail:
+              *, now: datetime) -> OutgoingEmail:
     """A message ready to be added to the caller's transaction (which then owns sending it)."""
-    now = now or utcnow()
     return OutgoingEmail(to=to, subject=subject[:300], body=text, html_body=html, status="Queued", attempts=0,
                          created_at=now, next_attempt_at=now, about=about)
 
 
 def queue_email(session, to: str, subject: str, text: str, html: str | None = None, about: str | None = None,
-                now: datetime | None = None) -> OutgoingEmail:
-    email = new_email(to, subject, text, html, about, now)
+                *, now: datetime) -> OutgoingEmail:
+    email = new_email(to, subject, text, html, about, now=now)
     session.add(email)
     session.flush()
     return email
@@ -82,10 +81,9 @@ def _mark(db: Database, email: OutgoingEmail, error: str | None, now: datetime) 
         session.execute(update(OutgoingEmail).where(OutgoingEmail.id == email.id).values(**values))
 
 
-def deliver_due(db: Database, transport, now: datetime | None = None, limit: int = BATCH) -> dict:
+def deliver_due(db: Database, transport, *, now: datetime, limit: int = BATCH) -> dict:
     """Send what is due now; returns {"sent": n, "failed": n}. Safe to run in any number of
     processes at once."""
-    now = now or utcnow()
     counts = {"sent": 0, "failed": 0}
     for email in _claim(db, now, limit):
         try:
@@ -95,45 +93,46 @@ def deliver_due(db: Database, transport, now: datetime | None = None, limit: int
             _mark(db, email, f"{type(error).__name__}: {error}"[:500], now)
             counts["failed"] += 1
         else:
-            _mark(db, email, None, utcnow())
+            _mark(db, email, None, now)
             counts["sent"] += 1
     return counts
 
 
-def resend(db: Database, email_id: int, now: datetime | None = None) -> None:
+def resend(db: Database, email_id: int, *, now: datetime) -> None:
     """Queue a Failed (or Sent) message again, at once."""
-    now = now or utcnow()
     with db.unit_of_work() as session:
         session.execute(update(OutgoingEmail).where(OutgoingEmail.id == email_id).values(
             status="Queued", next_attempt_at=now, locked_until=None, attempts=0))
 
 
-def deliver_in_background(db: Database, transport) -> None:
+def deliver_in_background(db: Database, transport, clock: Clock) -> None:
     """Send what is due without keeping the user waiting (the outbox keeps it if this fails)."""
-    threading.Thread(target=_deliver_quietly, args=(db, transport), name="outbox-now", daemon=True).start()
+    threading.Thread(target=_deliver_quietly, args=(db, transport, clock), name="outbox-now", daemon=True).start()
 
 
-def deliver_all_due(db: Database, transport, max_seconds: float = 120.0) -> dict:
-    """Batches of deliver_due until nothing is due (a batch invite queues thousands) or time is up."""
+def deliver_all_due(db: Database, transport, clock: Clock, max_seconds: float = 120.0) -> dict:
+    """Batches of deliver_due until nothing is due (a batch invite queues thousands) or time is up;
+    each batch reads the clock anew (a long run's late sends are stamped when they went)."""
     totals = {"sent": 0, "failed": 0}
     began = time.monotonic()
     while time.monotonic() - began < max_seconds:
-        counts = deliver_due(db, transport)
+        counts = deliver_due(db, transport, now=clock.now())
         totals = {k: totals[k] + counts[k] for k in totals}
         if counts["sent"] + counts["failed"] < BATCH:
             break
     return totals
 
 
-def _deliver_quietly(db: Database, transport) -> None:
+def _deliver_quietly(db: Database, transport, clock: Clock) -> None:
     try:
-        deliver_all_due(db, transport)
+        deliver_all_due(db, transport, clock)
     except Exception:  # noqa: BLE001 - the periodic run or `send-emails` tries again
         log.exception("outbox delivery failed")
 
 
-def run_delivery_loop(db: Database, transport, every_s: float = 30.0, stop: threading.Event | None = None) -> None:
+def run_delivery_loop(db: Database, transport, clock: Clock, every_s: float = 30.0,
+                      stop: threading.Event | None = None) -> None:
     """Retries in a serving process: what failed goes out once it is due and the server is back."""
     stop = stop or threading.Event()
     while not stop.wait(every_s):
-        _deliver_quietly(db, transport)
+        _deliver_quietly(db, transport, clock)

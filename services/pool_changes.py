@@ -17,7 +17,6 @@ from services.actor import Actor, require_acting_role
 from services.allocation import (
     NotEnoughSeats, free_quantity, give_back_seats, lock_subscriptions, reclaim_expired, take_seats,
 )
-from services.clock import utcnow
 from services.errors import Conflict, DomainError, InvalidForm, NotFound
 from services.ids import row_id
 from services.pool_form import (
@@ -39,10 +38,9 @@ def require_mapped(reseller: Reseller) -> None:
         raise DomainError(f"{MAPPED_ONLY} {reseller.organization_name} is {reseller.status}.")
 
 
-def add_pool_choices(db: Database, actor: Actor, reseller_id, now: datetime | None = None) -> dict:
+def add_pool_choices(db: Database, actor: Actor, reseller_id, *, now: datetime) -> dict:
     """The wizard's content: the 15 services, each with this LAR's unexpired Subscriptions."""
     require_acting_role(actor)
-    now = now or utcnow()
     with db.reading() as session:
         reseller = own_reseller(session, actor, reseller_id)
         require_mapped(reseller)
@@ -58,13 +56,12 @@ def add_pool_choices(db: Database, actor: Actor, reseller_id, now: datetime | No
 
 
 def add_pools(db: Database, actor: Actor, reseller_id, requests: Sequence[Mapping],
-              now: datetime | None = None) -> list[dict]:
+              *, now: datetime) -> list[dict]:
     """One reseller pool per request, all in one transaction, each Pending acceptance.
 
     requests: {service, subscription_id, source, payment_type, quantity, expiration,
     expiration_date} as the browser sent them. Raises InvalidForm {service: {field: message}}."""
     require_acting_role(actor)
-    now = now or utcnow()
     requests = [r for r in requests or () if isinstance(r, Mapping)]
     if not requests:
         raise DomainError("Choose at least one service.")
@@ -110,7 +107,7 @@ def add_pools(db: Database, actor: Actor, reseller_id, requests: Sequence[Mappin
             session.flush()
             session.add(AllocationEvent(at=now, reseller_pool_id=pool.id, purchased_delta=fields.quantity,
                                         allocated_delta=0, actor_user_id=actor.user_id))
-            audit.record(session, actor, "pool.add", f"pool:{pool.id}", reseller_id=reseller.id,
+            audit.record(session, actor, "pool.add", f"pool:{pool.id}", now=now, reseller_id=reseller.id,
                          subscription_id=sub.id, service=service, quantity=fields.quantity, source=fields.source,
                          payment_type=fields.payment_type, expiration=fields.expiration,
                          expires_at=fields.expires_at)
@@ -121,10 +118,9 @@ def add_pools(db: Database, actor: Actor, reseller_id, requests: Sequence[Mappin
         return [{**c, "name": labels[c["id"]]} for c in created]
 
 
-def edit_pool_form(db: Database, actor: Actor, reseller_id, pool_id, now: datetime | None = None) -> dict:
+def edit_pool_form(db: Database, actor: Actor, reseller_id, pool_id, *, now: datetime) -> dict:
     """What the Edit pool panel shows for one pool, with the version its save must match."""
     require_acting_role(actor)
-    now = now or utcnow()
     with db.reading() as session:
         reseller = own_reseller(session, actor, reseller_id)
         pool, sub = _pool_of(session, reseller, pool_id)
@@ -153,13 +149,12 @@ def edit_pool_form(db: Database, actor: Actor, reseller_id, pool_id, now: dateti
 
 
 def edit_pool(db: Database, actor: Actor, reseller_id, pool_id, version, changes: Mapping,
-              now: datetime | None = None) -> dict:
+              *, now: datetime) -> dict:
     """Payment type, quantity and expiration of one pool, if nobody changed it since `version`.
 
     changes: {payment_type, quantity, expiration, expiration_date}. Raises InvalidForm
     {field: message}, or Conflict when the pool moved on."""
     require_acting_role(actor)
-    now = now or utcnow()
     with db.unit_of_work() as session:
         reseller = own_reseller(session, actor, reseller_id, lock=True)
         pool, sub = _pool_of(session, reseller, pool_id)
@@ -199,7 +194,7 @@ def edit_pool(db: Database, actor: Actor, reseller_id, pool_id, version, changes
         pool.seats_held = live_after
         pool.version += 1
         after = {"payment_type": payment_type, "quantity": quantity, "expires_at": expires_at}
-        audit.record(session, actor, "pool.edit", f"pool:{pool.id}", reseller_id=reseller.id,
+        audit.record(session, actor, "pool.edit", f"pool:{pool.id}", now=now, reseller_id=reseller.id,
                      subscription_id=pool.subscription_id, expiration=choice, before={k: v for k, v in before.items() if after[k] != v},
                      after={k: v for k, v in after.items() if before[k] != v})
         session.flush()

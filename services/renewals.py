@@ -15,7 +15,6 @@ from data.catalog import SERVICE_NAMES
 from data.db import Database
 from data.models import Reseller, ResellerPool, Subscription
 from services.actor import Actor
-from services.clock import utcnow
 from services.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
 from services.thresholds import Threshold, free_and_low
 from services.pool_state import ACTIVE, PENDING, effective_expiration, is_live, pool_labels
@@ -38,10 +37,9 @@ def _joined(stmt):
             .join(Reseller, Reseller.id == ResellerPool.reseller_id))
 
 
-def renewal_figures(db: Database, actor: Actor, now: datetime | None = None) -> dict:
+def renewal_figures(db: Database, actor: Actor, *, now: datetime) -> dict:
     """The cards: quantity expiring within 7, 30 and 90 days and pending acceptance (per unit),
     the oldest wait in days, and how many Subscriptions are below their threshold."""
-    now = now or utcnow()
     with db.reading() as session:
         return figures_of_lar(session, actor.lar_id, now)
 
@@ -98,10 +96,9 @@ def week_starts(today: date) -> list[date]:
     return [today + timedelta(days=7 * i) for i in range(WEEKS)]
 
 
-def expiring_by_week(db: Database, actor: Actor, now: datetime | None = None) -> dict:
+def expiring_by_week(db: Database, actor: Actor, *, now: datetime) -> dict:
     """Quantity expiring in each of the next 13 weeks (week 1 starts today), per service:
     {"weeks": [iso dates], "services": {service: {"unit": u, "quantities": [13 numbers]}}}."""
-    now = now or utcnow()
     start = datetime.combine(now.date(), datetime.min.time())
     ends = effective_expiration()
     horizon = start + timedelta(days=7 * WEEKS)
@@ -145,10 +142,9 @@ def chosen_weeks(query: GridQuery) -> list[date]:
     return weeks
 
 
-def list_renewals(db: Database, actor: Actor, query: GridQuery, now: datetime | None = None) -> GridPage:
+def list_renewals(db: Database, actor: Actor, query: GridQuery, *, now: datetime) -> GridPage:
     """Reseller pools that expire within the window (or the chosen week), or wait for
     acceptance; searched by reseller, filtered by service and status."""
-    now = now or utcnow()
     ends = effective_expiration()
     utilisation = ResellerPool.assigned_quantity * 100.0 / ResellerPool.quantity
     waiting = case((ResellerPool.status == PENDING, ResellerPool.created_at))

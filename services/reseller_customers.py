@@ -13,7 +13,6 @@ from sqlalchemy import case, func, literal, select
 from data.db import Database
 from data.models import CustomerAssignment, ResellerPool, Subscription, Tenant
 from services.actor import Actor
-from services.clock import utcnow
 from services.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
 from services.pool_state import effective_expiration, reseller_pool_labels
 from services.resellers import own_reseller
@@ -22,8 +21,7 @@ from services.units import format_quantity
 HIDDEN = "Hidden by reseller"
 
 
-def list_customers(db: Database, actor: Actor, reseller_id, query: GridQuery, now: datetime | None = None) -> GridPage:
-    now = now or utcnow()
+def list_customers(db: Database, actor: Actor, reseller_id, query: GridQuery, *, now: datetime) -> GridPage:
     offset, limit = query.bounds()
     ends = case((CustomerAssignment.ends_at.is_not(None), CustomerAssignment.ends_at), else_=effective_expiration())
     with db.reading() as session:

@@ -11,7 +11,6 @@ from data.models import POOL_STATUSES, Reseller, ResellerPool, Subscription
 from services import audit
 from services.actor import Actor, require_acting_role
 from services.allocation import lock_subscriptions
-from services.clock import utcnow
 from services.errors import DomainError, NotFound
 from services.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
 from services.pool_release import release_pool
@@ -25,8 +24,7 @@ from services.units import format_quantity
 RETURNABLE = PENDING
 
 
-def list_pools(db: Database, actor: Actor, reseller_id, query: GridQuery, now: datetime | None = None) -> GridPage:
-    now = now or utcnow()
+def list_pools(db: Database, actor: Actor, reseller_id, query: GridQuery, *, now: datetime) -> GridPage:
     status = effective_status(now)
     expires = effective_expiration()
     sortable = {"name": Subscription.name, "service": Subscription.service, "source": ResellerPool.source,
@@ -90,28 +88,26 @@ def _pending_pools(session, actor: Actor, reseller, ids: list[int], now: datetim
     return [(pool, sub, labels[pool.id]) for pool, sub in rows]
 
 
-def describe_return(db: Database, actor: Actor, reseller_id, pool_ids, now: datetime | None = None) -> list[dict]:
+def describe_return(db: Database, actor: Actor, reseller_id, pool_ids, *, now: datetime) -> list[dict]:
     """What Return to pool would give back, for its confirmation: pool, quantity, subscription."""
     require_acting_role(actor)
-    now = now or utcnow()
     with db.reading() as session:
         reseller = own_reseller(session, actor, reseller_id)
         chosen = _pending_pools(session, actor, reseller, parse_ids(pool_ids), now)
         return [_described(pool, sub, label) for pool, sub, label in chosen]
 
 
-def return_to_pool(db: Database, actor: Actor, reseller_id, pool_ids) -> list[str]:
+def return_to_pool(db: Database, actor: Actor, reseller_id, pool_ids, *, now: datetime) -> list[str]:
     """Give pending pools back to the LAR's Subscriptions; refused whole if any is not pending."""
     require_acting_role(actor)
     ids = parse_ids(pool_ids)
     with db.unit_of_work() as session:
-        return _release(session, actor, {own_reseller(session, actor, reseller_id, lock=True): ids}, utcnow())
+        return _release(session, actor, {own_reseller(session, actor, reseller_id, lock=True): ids}, now)
 
 
-def describe_return_across(db: Database, actor: Actor, pool_ids, now: datetime | None = None) -> list[dict]:
+def describe_return_across(db: Database, actor: Actor, pool_ids, *, now: datetime) -> list[dict]:
     """describe_return for pools of several resellers (the Renewals grid): reseller too."""
     require_acting_role(actor)
-    now = now or utcnow()
     with db.reading() as session:
         described = []
         for reseller, ids in _by_reseller(session, actor, parse_ids(pool_ids)).items():
@@ -120,12 +116,12 @@ def describe_return_across(db: Database, actor: Actor, pool_ids, now: datetime |
         return described
 
 
-def return_to_pool_across(db: Database, actor: Actor, pool_ids) -> list[str]:
+def return_to_pool_across(db: Database, actor: Actor, pool_ids, *, now: datetime) -> list[str]:
     """return_to_pool for pools of several resellers, in one transaction: all or nothing."""
     require_acting_role(actor)
     ids = parse_ids(pool_ids)
     with db.unit_of_work() as session:
-        return _release(session, actor, _by_reseller(session, actor, ids, lock=True), utcnow())
+        return _release(session, actor, _by_reseller(session, actor, ids, lock=True), now)
 
 
 def _by_reseller(session, actor: Actor, ids: list[int], lock: bool = False) -> dict:
@@ -150,7 +146,7 @@ def _release(session, actor: Actor, chosen_by_reseller: dict, now: datetime) -> 
     lock_subscriptions(session, actor.lar_id, [sub.id for _, _, sub, _ in chosen])
     for reseller, pool, sub, _label in chosen:
         session.refresh(pool)  # seats_held as it is now that no reclaim can run beside us
-        audit.record(session, actor, "pool.return", f"pool:{pool.id}", reseller_id=reseller.id,
+        audit.record(session, actor, "pool.return", f"pool:{pool.id}", now=now, reseller_id=reseller.id,
                      subscription_id=sub.id, quantity=pool.quantity)
         release_pool(session, actor, pool, now)
     session.flush()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -11,7 +12,6 @@ from data.models import Reseller, ResellerPool, Subscription, Tenant
 from services import audit
 from services.actor import Actor, require_acting_role
 from services.allocation import lock_subscriptions
-from services.clock import utcnow
 from services.errors import DomainError, NotFound, ResellersInUse
 from services.ids import row_id
 from services.pool_release import release_pool
@@ -101,9 +101,8 @@ def _require_unmapped(reseller: Reseller) -> None:
         )
 
 
-def map_reseller(db: Database, actor: Actor, reseller_id, tenant_id) -> dict:
+def map_reseller(db: Database, actor: Actor, reseller_id, tenant_id, *, now: datetime) -> dict:
     require_acting_role(actor)
-    now = utcnow()
     try:
         with db.unit_of_work() as session:
             reseller = own_reseller(session, actor, reseller_id, lock=True)
@@ -125,7 +124,7 @@ def map_reseller(db: Database, actor: Actor, reseller_id, tenant_id) -> dict:
             reseller.organization_name = tenant.organization_name
             reseller.status = "Mapped"
             reseller.mapped_at = now
-            audit.record(session, actor, "reseller.map", f"reseller:{reseller.id}", tenant_id=tenant.id,
+            audit.record(session, actor, "reseller.map", f"reseller:{reseller.id}", now=now, tenant_id=tenant.id,
                          before=before, after={"status": "Mapped", "tenant_owner": reseller.email})
             return {"id": reseller.id, "organization_name": reseller.organization_name}
     except IntegrityError:
@@ -140,7 +139,7 @@ def _whole(value) -> int:
         raise DomainError("Choose a registered reseller tenant to map to.") from None
 
 
-def set_customer_visibility(db: Database, actor: Actor, reseller_id, visible: bool) -> dict:
+def set_customer_visibility(db: Database, actor: Actor, reseller_id, visible: bool, *, now: datetime) -> dict:
     """The LAR may turn visibility off, never on: only the reseller can give it back."""
     require_acting_role(actor)
     if visible:
@@ -150,12 +149,12 @@ def set_customer_visibility(db: Database, actor: Actor, reseller_id, visible: bo
         if not reseller.customer_visibility:
             raise DomainError(f"Customer visibility of {reseller.organization_name} is already off.")
         reseller.customer_visibility = False
-        audit.record(session, actor, "reseller.visibility_off", f"reseller:{reseller.id}",
+        audit.record(session, actor, "reseller.visibility_off", f"reseller:{reseller.id}", now=now,
                      before={"view_reseller's_customers": "On"}, after={"view_reseller's_customers": "Off"})
         return {"id": reseller.id, "organization_name": reseller.organization_name}
 
 
-def _with_active_pools(session, ids: list[int], now) -> set[int]:
+def _with_active_pools(session, ids: list[int], now: datetime) -> set[int]:
     return set(session.scalars(
         select(ResellerPool.reseller_id)
         .join(Subscription, Subscription.id == ResellerPool.subscription_id)
@@ -163,7 +162,7 @@ def _with_active_pools(session, ids: list[int], now) -> set[int]:
     ).all())
 
 
-def deletion_preview(db: Database, actor: Actor, reseller_ids) -> tuple[list[str], int, int]:
+def deletion_preview(db: Database, actor: Actor, reseller_ids, *, now: datetime) -> tuple[list[str], int, int]:
     """What Delete would do, said before the user confirms: (names of the selected resellers
     with active pools, which it refuses; how many others could go; how many pending pools those
     others hold, which go back to their subscriptions). Ids of other LARs count for nothing;
@@ -171,7 +170,6 @@ def deletion_preview(db: Database, actor: Actor, reseller_ids) -> tuple[list[str
     ids = parse_ids(reseller_ids)
     if not ids:
         return [], 0, 0
-    now = utcnow()
     with db.reading() as session:
         resellers = session.execute(select(Reseller.id, Reseller.organization_name).where(
             Reseller.id.in_(ids), Reseller.lar_id == actor.lar_id).order_by(Reseller.organization_name)).all()
@@ -186,7 +184,7 @@ def deletion_preview(db: Database, actor: Actor, reseller_ids) -> tuple[list[str
 
 
 def delete_resellers(
-    db: Database, actor: Actor, reseller_ids, confirmation: str, delete_the_rest: bool = False
+    db: Database, actor: Actor, reseller_ids, confirmation: str, delete_the_rest: bool = False, *, now: datetime
 ) -> list[str]:
     """Delete the selected entries; ones with active pools are never deleted.
 
@@ -199,7 +197,6 @@ def delete_resellers(
     ids = parse_ids(reseller_ids)
     if not ids:
         raise DomainError("Select at least one reseller to delete.")
-    now = utcnow()
     with db.unit_of_work() as session:
         resellers = session.scalars(
             select(Reseller)
@@ -226,7 +223,7 @@ def delete_resellers(
         session.flush()  # pools first: the reseller rows go after, in the same transaction
         for reseller in deletable:
             audit.record(
-                session, actor, "reseller.delete", f"reseller:{reseller.id}",
+                session, actor, "reseller.delete", f"reseller:{reseller.id}", now=now,
                 organization_name=reseller.organization_name, email=reseller.email,
             )
             session.delete(reseller)

@@ -15,7 +15,6 @@ from sqlalchemy import delete, or_, select, update
 from data.db import Database
 from data.models import Tenant, User, UserSession
 from services.actor import Actor
-from services.clock import utcnow
 
 IDLE_LIMIT = timedelta(hours=2)
 ABSOLUTE_LIMIT = timedelta(hours=12)
@@ -32,10 +31,9 @@ def _expired(now: datetime):
     return or_(UserSession.last_seen_at < now - IDLE_LIMIT, UserSession.created_at < now - ABSOLUTE_LIMIT)
 
 
-def start_session(db: Database, actor: Actor, client: str | None = None, now: datetime | None = None) -> str:
+def start_session(db: Database, actor: Actor, client: str | None = None, *, now: datetime) -> str:
     """A new session for a user who just proved who they are; returns the cookie's token.
     Expired rows of every user are pruned here, so the table holds live sessions only."""
-    now = now or utcnow()
     token = secrets.token_urlsafe(32)
     with db.unit_of_work() as session:
         session.execute(delete(UserSession).where(_expired(now)))
@@ -44,12 +42,11 @@ def start_session(db: Database, actor: Actor, client: str | None = None, now: da
     return token
 
 
-def resume_session(db: Database, token: str, now: datetime | None = None) -> Actor | None:
+def resume_session(db: Database, token: str, *, now: datetime) -> Actor | None:
     """The actor behind a session token, or None when the session has ended for any reason.
     Re-read on every request, so a changed role or a disabled user takes effect at once."""
     if not isinstance(token, str) or len(token) != TOKEN_LENGTH:
         return None
-    now = now or utcnow()
     key = _digest(token)
     with db.reading() as session:
         found = session.execute(
@@ -84,8 +81,7 @@ def end_sessions_of(session, user_id: int) -> int:
     return session.execute(delete(UserSession).where(UserSession.user_id == user_id)).rowcount
 
 
-def live_session_counts(db: Database, user_ids: list[int], now: datetime | None = None) -> dict[int, int]:
-    now = now or utcnow()
+def live_session_counts(db: Database, user_ids: list[int], *, now: datetime) -> dict[int, int]:
     with db.reading() as session:
         rows = session.execute(select(UserSession.user_id).where(
             UserSession.user_id.in_(user_ids), UserSession.last_seen_at >= now - IDLE_LIMIT,

@@ -12,7 +12,6 @@ from sqlalchemy import select, update
 from data.db import Database
 from data.models import Invitation, Reseller, Tenant, User
 from services.auth import hash_password
-from services.clock import utcnow
 from services.errors import DomainError, InvalidForm
 from services.invitations import token_hash
 
@@ -46,8 +45,7 @@ def _usable(session, token: str, now: datetime, lock: bool = False) -> Invitatio
     return invitation
 
 
-def open_invitation(db: Database, token: str, now: datetime | None = None) -> OpenInvitation:
-    now = now or utcnow()
+def open_invitation(db: Database, token: str, *, now: datetime) -> OpenInvitation:
     with db.reading() as session:
         invitation = _usable(session, token, now)
         lar = session.get(Tenant, invitation.lar_id)
@@ -63,9 +61,8 @@ def _use(session, invitation: Invitation, now: datetime) -> None:
         raise LinkUnusable("This invitation link has already been used. Sign in instead.")
 
 
-def accept_invitation(db: Database, token: str, now: datetime | None = None) -> str:
+def accept_invitation(db: Database, token: str, *, now: datetime) -> str:
     """A registered tenant accepts: its entry becomes Mapped. Returns the LAR's name."""
-    now = now or utcnow()
     with db.unit_of_work() as session:
         invitation = _usable(session, token, now, lock=True)
         if invitation.tenant_id is None:
@@ -77,10 +74,9 @@ def accept_invitation(db: Database, token: str, now: datetime | None = None) -> 
 
 
 def register_from_invitation(db: Database, token: str, organization_name, password, repeated,
-                             now: datetime | None = None) -> str:
+                             *, now: datetime) -> str:
     """A new reseller signs up: its tenant and owner account are created and its entry
     becomes Unmapped (the LAR then maps it to the new tenant). Returns the LAR's name."""
-    now = now or utcnow()
     name = str(organization_name or "").strip()
     errors = {}
     if not name:

@@ -12,6 +12,8 @@ from sqlalchemy import text
 from data.db import Database
 from data.migrate import upgrade
 from data.models import Base
+from services.clock import FixedClock
+from tests import clock as test_clock
 
 PG_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=test connect_timeout=2"
 
@@ -22,6 +24,13 @@ def postgres_answers() -> bool:
             return True
     except psycopg.Error:
         return False
+
+
+@pytest.fixture(autouse=True)
+def clock(request) -> FixedClock:
+    """Every test's one clock (tests/clock.py): PINNED, or the instant of @pytest.mark.clock(at)."""
+    marker = request.node.get_closest_marker("clock")
+    return test_clock.pin(FixedClock(marker.args[0] if marker else test_clock.PINNED))
 
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(

@@ -8,15 +8,19 @@ from data.db import Database
 from data.models import AllocationEvent, CustomerAssignment, Reseller, ResellerPool, Subscription, Tenant, User
 from services.actor import Actor
 from services.auth import hash_password
-from services.clock import utcnow
+from tests import clock as test_clock
 from services.reseller_figures import store_figures
 
 
 @dataclass
 class World:
     db: Database
-    now: datetime = field(default_factory=utcnow)
     actors: dict[str, Actor] = field(default_factory=dict)
+
+    @property
+    def now(self) -> datetime:
+        """The test's pinned clock (tests/clock.py), read anew: clock.advance moves it."""
+        return test_clock.current().now()
 
     def add(self, obj):
         with self.db.unit_of_work() as session:
@@ -77,7 +81,7 @@ class World:
             session.flush()
             session.add(AllocationEvent(at=created_at, reseller_pool_id=pool.id, purchased_delta=quantity,
                                         allocated_delta=0))
-            store_figures(session, [reseller_id], utcnow())  # as the services do
+            store_figures(session, [reseller_id], self.now)  # as the services do
             return pool.id
 
     def assign(self, pool_id: int, customer_id: int, quantity: int, at: datetime | None = None,
@@ -91,7 +95,7 @@ class World:
             session.get(ResellerPool, pool_id).assigned_quantity += quantity
             session.add(AllocationEvent(at=at, reseller_pool_id=pool_id, purchased_delta=0, allocated_delta=quantity))
             session.flush()
-            store_figures(session, [session.get(ResellerPool, pool_id).reseller_id], utcnow())
+            store_figures(session, [session.get(ResellerPool, pool_id).reseller_id], self.now)
             return assignment.id
 
 

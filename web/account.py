@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from services.accounts import MIN_PASSWORD, change_password
 from services.errors import DomainError, InvalidForm
+from web.request_clock import request_now
 from web.sign_in import begin_session
 
 bp = Blueprint("account", __name__)
@@ -24,7 +25,8 @@ def password():
     actor = current_user.actor
     try:
         change_password(current_app.extensions["reseller_db"], actor, request.form.get("current"),
-                        request.form.get("new"), request.form.get("repeat"), client=request.remote_addr)
+                        request.form.get("new"), request.form.get("repeat"), client=request.remote_addr,
+                        now=request_now())
     except InvalidForm as refused:
         return _form(refused.errors, refused.message, 400)
     except DomainError as refused:

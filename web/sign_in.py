@@ -13,6 +13,7 @@ from services.auth import authenticate
 from services.errors import NotAConsoleUser, SignInFailed
 from services.sessions import end_session, resume_session, start_session
 from web.index_page import console_code
+from web.request_clock import request_now
 from web.security import CSRF_COOKIE
 
 bp = Blueprint("sign_in", __name__)
@@ -35,7 +36,7 @@ def _db():
 
 @login_manager.user_loader
 def _load(token: str):
-    actor = resume_session(_db(), token)
+    actor = resume_session(_db(), token, now=request_now())
     return SessionUser(actor, token) if actor else None
 
 
@@ -43,7 +44,7 @@ def begin_session(actor: Actor) -> None:
     """A fresh cookie (no fixation: nothing of the anonymous session, its CSRF token included,
     carries over) naming a fresh session row."""
     session.clear()
-    login_user(SessionUser(actor, start_session(_db(), actor, client=request.remote_addr)))
+    login_user(SessionUser(actor, start_session(_db(), actor, client=request.remote_addr, now=request_now())))
 
 
 def _safe_next(target: str | None) -> str:
@@ -65,7 +66,8 @@ def login():
     if request.method == "POST":
         email = request.form.get("email", "")
         try:
-            actor = authenticate(_db(), email, request.form.get("password", ""), client=request.remote_addr)
+            actor = authenticate(_db(), email, request.form.get("password", ""), now=request_now(),
+                                 client=request.remote_addr)
             begin_session(actor)
         except NotAConsoleUser as reseller:
             return render_template("welcome.html", heading=f"Welcome, {reseller.organization_name}",

@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, render_template, request
 
 from services.errors import InvalidForm
 from services.sign_up import LinkUnusable, accept_invitation, open_invitation, register_from_invitation
+from web.request_clock import request_now
 
 bp = Blueprint("sign_up", __name__)
 PREFIX = "/sign-up/"
@@ -17,7 +18,7 @@ def _db():
 @bp.route(PREFIX + "<token>", methods=["GET", "POST"])
 def invitation(token: str):
     try:
-        opened = open_invitation(_db(), token)
+        opened = open_invitation(_db(), token, now=request_now())
     except LinkUnusable as refused:
         return render_template("sign_up.html", unusable=refused.message), 410
     if request.method == "GET":
@@ -25,11 +26,11 @@ def invitation(token: str):
     name = request.form.get("organization_name", "")
     try:
         if opened.registered:
-            lar = accept_invitation(_db(), token)
+            lar = accept_invitation(_db(), token, now=request_now())
             heading, message = "Invitation accepted", f"{opened.organization_name} is now a reseller of {lar}."
         else:
             lar = register_from_invitation(_db(), token, name, request.form.get("password"),
-                                           request.form.get("repeated"))
+                                           request.form.get("repeated"), now=request_now())
             heading, message = f"Welcome, {name.strip()}", "Your organization is registered. You can sign in now."
     except InvalidForm as refused:
         return render_template("sign_up.html", invitation=opened, errors=refused.errors, error=refused.message,

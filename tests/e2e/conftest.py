@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from data.db import Database
+from services.clock import SystemClock
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -58,7 +59,9 @@ def server(request, tmp_path_factory):
             [sys.executable, "-m", "celery", "-A", "worker:celery_app", "worker", "--pool=solo", "--loglevel=warning"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
     db = Database(f"sqlite:///{instance / 'reseller-console.db'}")
-    yield {"url": url, "db": db, "instance": instance}
+    # A browser's date cannot be pinned without stopping its timers, so the server and the
+    # browser run on the machine's clock, and so does what these tests compute beside them.
+    yield {"url": url, "db": db, "instance": instance, "clock": SystemClock()}
     db.dispose()
     for proc in processes:
         proc.terminate()

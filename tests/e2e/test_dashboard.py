@@ -52,7 +52,7 @@ def _open_dashboard(page, reseller):
 def test_kpis_chart_and_return_to_pool(page, server):
     reseller, pool = _target(server)
     _open_dashboard(page, reseller)
-    figures = kpis(server["db"], load_actor(server["db"], 2), reseller.id)
+    figures = kpis(server["db"], load_actor(server["db"], 2), reseller.id, now=server["clock"].now())
     expect(page.locator("#kpi-pools")).to_have_text(str(figures["pools"]))
     expect(page.locator("#kpi-customers")).to_have_text(str(figures["customers"]))
     for card, key in (("total", "total"), ("allocated", "allocated"), ("pending", "pending"), ("expiring", "expiring")):
@@ -91,7 +91,7 @@ def test_kpis_chart_and_return_to_pool(page, server):
     with server["db"].reading() as s:
         assert s.get(ResellerPool, pool.id) is None
         assert s.get(Subscription, pool.subscription_id).allocated_quantity == allocated_before - pool.quantity
-    after = kpis(server["db"], load_actor(server["db"], 2), reseller.id)
+    after = kpis(server["db"], load_actor(server["db"], 2), reseller.id, now=server["clock"].now())
     assert after["pending"] != figures["pending"]
     expect(page.locator("#kpi-pending")).to_have_text(format_quantities(after["pending"]))
     expect(traces).to_have_count(lines - 1)  # its line left the chart

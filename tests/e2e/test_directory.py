@@ -8,7 +8,6 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from data.models import Reseller, ResellerPool, Tenant
-from services.clock import utcnow
 from tests.e2e.conftest import shoot, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -155,7 +154,7 @@ def test_the_map_panel_offers_the_entrys_own_domain_first_and_says_what_saving_d
     domain = unmapped.email.rsplit("@", 1)[1]
     owner = f"zz-owner@{domain}"  # last alphabetically: found first only because it matches
     with server["db"].unit_of_work() as s:
-        s.add(Tenant(kind="reseller", organization_name="Matching Resale", owner_email=owner, created_at=utcnow()))
+        s.add(Tenant(kind="reseller", organization_name="Matching Resale", owner_email=owner, created_at=server["clock"].now()))
     sign_in(page)
     find_and_select(page, unmapped.email, unmapped.id)
     page.click("#dir-map-open")

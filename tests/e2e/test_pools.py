@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 
 from data.models import AllocationEvent, Reseller, ResellerPool, Subscription
 from services.auth import load_actor
-from services.clock import utcnow
 from services.dashboard import availability_trend, kpis
 from services.units import format_quantities
 from tests.e2e.conftest import shoot, sign_in
@@ -45,11 +44,12 @@ def _find(page, email: str, rid: int):
 def _check_figures(page, server, reseller_id: int):
     """KPI cards and chart legend as the services compute them now."""
     actor = load_actor(server["db"], OPERATOR_ID)
-    figures = kpis(server["db"], actor, reseller_id)
+    now = server["clock"].now()
+    figures = kpis(server["db"], actor, reseller_id, now=now)
     expect(page.locator("#kpi-pools")).to_have_text(str(figures["pools"]))
     for card in ("total", "allocated", "pending", "expiring"):
         expect(page.locator(f"#kpi-{card}")).to_have_text(format_quantities(figures[card]))
-    series = availability_trend(server["db"], actor, reseller_id)
+    series = availability_trend(server["db"], actor, reseller_id, now=now)
     expect(page.locator(".trend-legend input[type=checkbox]")).to_have_count(len(series))
     return figures
 
@@ -115,7 +115,7 @@ def test_add_pool_for_two_services_refuses_over_allocation_then_saves(page, serv
     _choose(page, second, "Payment type", "Free")
     second.get_by_role("textbox", name="Capacity (GB)").fill("100")
     second.get_by_label("Specify a time").check()
-    day = (utcnow() + timedelta(days=20)).date()
+    day = (server["clock"].now() + timedelta(days=20)).date()
     _pick_date(second, page, day)
     expect(archive_tab.locator(".form-state")).to_have_class(re.compile("complete"))
     shoot(page, "addpool-ready")
@@ -145,7 +145,7 @@ def test_add_pool_for_two_services_refuses_over_allocation_then_saves(page, serv
 
 def _reseller_with_assigned_pool(server):
     """A reseller with an active pool its customers use, and a pending pool."""
-    now = utcnow()
+    now = server["clock"].now()
     pending = select(ResellerPool.reseller_id).where(ResellerPool.status == "Pending acceptance",
                                                      ResellerPool.expires_at.is_(None))
     row = _read(server, select(Reseller.id, ResellerPool.id.label("pool_id"))
@@ -195,7 +195,7 @@ def test_edit_with_payment_type_locked_expire_now_and_quantity(page, server):
     assert after["pools"] == before["pools"] - 1
     with server["db"].reading() as s:
         expired = s.get(ResellerPool, active_id)
-        assert expired.expires_at <= utcnow() and expired.seats_held is False and expired.version == 2
+        assert expired.expires_at <= server["clock"].now() and expired.seats_held is False and expired.version == 2
     shoot(page, "edit-pool-expired")
 
     _select_pool(page, active_id)  # the grid cleared its selection on reload

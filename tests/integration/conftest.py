@@ -7,6 +7,7 @@ import pytest
 
 from app import create_app
 from config import Settings
+from tests.clock import AppClock
 from tests.smtp_server import smtp  # noqa: F401 - a real SMTP server fixture for this folder
 
 
@@ -15,7 +16,7 @@ def app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
     settings = Settings(database_url=f"sqlite:///{instance / 'app.db'}", secret_key="test-secret",
                         demo_data=True, instance=instance)
-    return create_app(settings)
+    return create_app(settings, clock=AppClock())
 
 
 def sign_in(client, email: str, password: str = "demo1234"):

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from data.models import AlertSent
 from services.lar_subscriptions import set_threshold
+from tests import clock as test_clock
 from tests.factories import two_lars
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,13 +26,14 @@ def _world(db):
     seats = w.subscription(w.first, purchased=100_000)
     for i in range(POOLS):  # each expiring within 30 days: an alert each
         w.pool(alpha, seats, 10, expires_at=w.now + timedelta(days=2 + i % 25, hours=i % 24))
-    set_threshold(db, w.actors["admin@first.example"], seats, "percent", 99)  # 98.8 % free: low
+    set_threshold(db, w.actors["admin@first.example"], seats, "percent", 99, now=w.now)  # 98.8 % free: low
     return w
 
 
 def _send_alerts(db, smtp_url: str, tmp_path: Path, count: int) -> list[subprocess.CompletedProcess]:
+    clock = test_clock.current()  # the processes live at the test's instant
     env = {**os.environ, "DATABASE_URL": db.url, "SMTP_URL": smtp_url, "DEMO_DATA": "0",
-           "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "alerts-test"}
+           "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "alerts-test", "CLOCK_AT": clock.now().isoformat()}
     procs = [subprocess.Popen([sys.executable, "app.py", "send-alerts"], cwd=ROOT, env=env, text=True,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(count)]
     done = []

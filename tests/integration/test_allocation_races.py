@@ -104,7 +104,7 @@ def test_threads_adding_pools_never_take_more_than_purchased(db):
     per_thread = ATTEMPTS // THREADS + 1  # 8 each: 128 attempts for 100 seats
 
     def work(i):
-        return _attempts(lambda: add_pools(db, w.op, w.rids[i], _add_one(sub=w.sub)), per_thread)
+        return _attempts(lambda: add_pools(db, w.op, w.rids[i], _add_one(sub=w.sub), now=w.now), per_thread)
 
     made, refused = _sort_outcomes(_in_threads(work))
     assert len(made) == SEATS and len(refused) == THREADS * per_thread - SEATS
@@ -116,14 +116,14 @@ def test_threads_adding_to_one_reseller_take_turns(db):
     w = _racing_world(db, resellers=1, purchased=50)
 
     def work(_i):
-        return _attempts(lambda: add_pools(db, w.op, w.rids[0], _add_one(sub=w.sub, quantity=3)), 2)
+        return _attempts(lambda: add_pools(db, w.op, w.rids[0], _add_one(sub=w.sub, quantity=3), now=w.now), 2)
 
     made, refused = _sort_outcomes(_in_threads(work))
     assert len(made) == 16 and len(refused) == 16  # 16 x 3 = 48 of 50 seats; 2 left cannot hold 3
     assert _check_whole(db, w.sub, 48) == 16
 
 
-def _process_adder(url, actor_fields, reseller_id, sub_id, attempts, barrier, results):
+def _process_adder(url, actor_fields, reseller_id, sub_id, attempts, barrier, results, now):
     """One process: its own Database, adding 1-seat pools; reports (made, refusal messages)."""
     db = Database(url)
     actor = Actor(**actor_fields)
@@ -132,7 +132,7 @@ def _process_adder(url, actor_fields, reseller_id, sub_id, attempts, barrier, re
         made, messages = 0, []
         for _ in range(attempts):
             try:
-                add_pools(db, actor, reseller_id, _add_one(sub=sub_id))
+                add_pools(db, actor, reseller_id, _add_one(sub=sub_id), now=now)
                 made += 1
             except InvalidForm as refused:
                 messages.append(refused.errors[M365].get("quantity", repr(refused.errors)))
@@ -150,7 +150,7 @@ def test_processes_adding_pools_never_take_more_than_purchased(db):
     barrier, results = ctx.Barrier(PROCESSES), ctx.Queue()
     per_process = ATTEMPTS // PROCESSES
     actor = {"user_id": w.op.user_id, "lar_id": w.op.lar_id, "role": w.op.role, "email": w.op.email}
-    workers = [ctx.Process(target=_process_adder, args=(db.url, actor, rid, w.sub, per_process, barrier, results))
+    workers = [ctx.Process(target=_process_adder, args=(db.url, actor, rid, w.sub, per_process, barrier, results, w.now))
                for rid in w.rids]
     for p in workers:
         p.start()
@@ -175,11 +175,11 @@ def test_processes_adding_pools_never_take_more_than_purchased(db):
 def test_one_of_many_edits_from_the_same_version_wins(db):
     w = _racing_world(db, resellers=1)
     pool = w.pool(w.rids[0], w.sub, 10, status="Pending acceptance")
-    version = edit_pool_form(db, w.op, w.rids[0], pool)["version"]
+    version = edit_pool_form(db, w.op, w.rids[0], pool, now=w.now)["version"]
 
     def work(i):
         return _attempts(lambda: edit_pool(db, w.op, w.rids[0], pool, version, {
-            "payment_type": "Prepaid", "quantity": 20 + i, "expiration": "same", "expiration_date": None}), 1)
+            "payment_type": "Prepaid", "quantity": 20 + i, "expiration": "same", "expiration_date": None}, now=w.now), 1)
 
     outcomes = _in_threads(work)
     won = [o for o in outcomes if isinstance(o, dict)]
@@ -202,7 +202,7 @@ def test_edits_raising_different_pools_never_over_allocate(db):
 
     def work(i):
         return _attempts(lambda: edit_pool(db, w.op, w.rids[i], pools[i], 1, {
-            "payment_type": "Prepaid", "quantity": 10, "expiration": "same", "expiration_date": None}), 1)
+            "payment_type": "Prepaid", "quantity": 10, "expiration": "same", "expiration_date": None}, now=w.now), 1)
 
     outcomes = _in_threads(work)
     won = [o for o in outcomes if isinstance(o, dict)]
@@ -223,14 +223,14 @@ def test_mixed_adds_edits_and_returns_keep_the_count(db):
         rid, outcomes = w.rids[i], []
         for step in range(6):
             try:
-                [made] = add_pools(db, w.op, rid, _add_one(sub=w.sub, quantity=3))
-                form = edit_pool_form(db, w.op, rid, made["id"])
+                [made] = add_pools(db, w.op, rid, _add_one(sub=w.sub, quantity=3), now=w.now)
+                form = edit_pool_form(db, w.op, rid, made["id"], now=w.now)
                 grow = {"payment_type": "Prepaid", "quantity": 6 + step, "expiration": "same", "expiration_date": None}
-                edit_pool(db, w.op, rid, made["id"], form["version"], grow)
+                edit_pool(db, w.op, rid, made["id"], form["version"], grow, now=w.now)
                 if step % 3 == 0:
-                    edit_pool(db, w.op, rid, made["id"], form["version"] + 1, {**grow, "expiration": "now"})
+                    edit_pool(db, w.op, rid, made["id"], form["version"] + 1, {**grow, "expiration": "now"}, now=w.now)
                 elif step % 3 == 1:
-                    return_to_pool(db, w.op, rid, [made["id"]])
+                    return_to_pool(db, w.op, rid, [made["id"]], now=w.now)
                 outcomes.append("ok")
             except InvalidForm as refused:
                 text = str(refused.errors)
@@ -262,7 +262,7 @@ def test_deleting_resellers_while_returning_pools_never_deadlocks(db):
         w.pool(a, second, 5, status="Pending acceptance")
         w.pool(b, first, 5, status="Pending acceptance")
         returned = [w.pool(c, first, 5, status="Pending acceptance"), w.pool(c, second, 5, status="Pending acceptance")]
-        calls = [lambda: delete_resellers(db, op, [a, b], "Yes"), lambda: return_to_pool(db, op, c, returned)]
+        calls = [lambda: delete_resellers(db, op, [a, b], "Yes", now=w.now), lambda: return_to_pool(db, op, c, returned, now=w.now)]
         outcomes = _in_threads(lambda i: [calls[i]()], count=2)
         assert len(outcomes) == 2
     for sub in (first, second):

@@ -40,7 +40,7 @@ def test_one_tenant_is_mapped_once_under_concurrent_operators(db):
     tenant = w.reseller_tenant("Wanted", "owner@wanted.example")
     entries = [w.reseller(w.first, f"U{i}", f"u{i}@x.example", status="Unmapped") for i in range(RACERS)]
     op = w.actors["operator@first.example"]
-    results, errors = _race([lambda rid=rid: map_reseller(db, op, rid, tenant) for rid in entries])
+    results, errors = _race([lambda rid=rid: map_reseller(db, op, rid, tenant, now=w.now) for rid in entries])
     assert len(results) == 1 and len(errors) == RACERS - 1
     assert all("mapped" in e.message for e in errors)
     with db.reading() as s:
@@ -54,7 +54,7 @@ def test_a_pool_is_returned_once_under_concurrent_operators(db):
     pool = w.pool(rid, sub, 120, status="Pending acceptance")
     w.pool(rid, sub, 30)
     op = w.actors["operator@first.example"]
-    results, errors = _race([lambda: return_to_pool(db, op, rid, [pool]) for _ in range(RACERS)])
+    results, errors = _race([lambda: return_to_pool(db, op, rid, [pool], now=w.now) for _ in range(RACERS)])
     assert len(results) == 1 and len(errors) == RACERS - 1
     with db.reading() as s:
         assert s.get(Subscription, sub).allocated_quantity == 30
@@ -66,11 +66,11 @@ def test_parallel_wrong_passwords_all_count_and_lock_the_email(db):
     from services.errors import SignInFailed
     w = two_lars(db)
     for email in ("operator@first.example", "brand-new@first.example"):  # a known and an unknown email
-        results, errors = _race([lambda: authenticate(db, email, "wrong") for _ in range(12)])
+        results, errors = _race([lambda: authenticate(db, email, "wrong", now=w.now) for _ in range(12)])
         assert not results and len(errors) == 12 and all(isinstance(e, SignInFailed) for e in errors)
         # Every attempt was counted (no lost update, no duplicate-key error): the email is locked.
         try:
-            authenticate(db, email, "s3cret-pass")
+            authenticate(db, email, "s3cret-pass", now=w.now)
         except SignInFailed as refused:
             assert "Too many" in refused.message
         else:

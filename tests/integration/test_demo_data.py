@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 from data.demo import load_demo
 from data.models import Reseller, ResellerPool, Subscription, User
 from services.auth import authenticate
-from services.clock import utcnow
 from services.directory_query import list_directory
 from services.grid_query import GridQuery
 from services.pool_state import effective_expiration, effective_status
@@ -20,42 +19,43 @@ def _snapshot(db):
                                 Reseller.customer_visibility).order_by(Reseller.id)).all()
 
 
-def test_demo_data_covers_the_cases_and_loads_once(db):
-    assert load_demo(db, resellers=60, seed=7) is True
-    assert load_demo(db, resellers=60, seed=7) is False  # a non-empty database is left alone
+def test_demo_data_covers_the_cases_and_loads_once(db, clock):
+    now = clock.now()
+    assert load_demo(db, now=now, resellers=60, seed=7) is True
+    assert load_demo(db, now=now, resellers=60, seed=7) is False  # a non-empty database is left alone
     with db.reading() as s:
         statuses = dict(s.execute(select(Reseller.status, func.count()).where(Reseller.lar_id == 1)
                                   .group_by(Reseller.status)).all())
         assert sum(statuses.values()) == 60 and set(statuses) == {"Invited", "Unmapped", "Mapped"}
         assert s.scalar(select(func.count()).select_from(Reseller).where(Reseller.lar_id == 2)) >= 10
-        pool_statuses = set(s.scalars(select(effective_status(utcnow())).select_from(ResellerPool)
+        pool_statuses = set(s.scalars(select(effective_status(now)).select_from(ResellerPool)
                                       .join(Subscription, Subscription.id == ResellerPool.subscription_id)).all())
         assert pool_statuses == {"Active", "Pending acceptance", "Expired"}
         visibility = set(s.scalars(select(Reseller.customer_visibility).distinct()).all())
         assert visibility == {True, False}
         soon = s.execute(select(func.count()).select_from(ResellerPool)
                          .join(Subscription, Subscription.id == ResellerPool.subscription_id)
-                         .where(effective_expiration() > utcnow(),
-                                effective_expiration() <= utcnow() + timedelta(days=30))).scalar()
+                         .where(effective_expiration() > now,
+                                effective_expiration() <= now + timedelta(days=30))).scalar()
         assert soon > 0
         tightest = s.scalar(select(func.min(Subscription.purchased_quantity - Subscription.allocated_quantity)))
         assert 0 <= tightest <= 5
         assert s.scalar(select(func.count()).select_from(User).where(User.is_demo.is_(True))) == 4
-    admin = authenticate(db, "admin@demo.example", "demo1234")
-    other = authenticate(db, "admin@other.example", "demo1234")
-    mine = {r["organization_name"] for r in list_directory(db, admin, GridQuery(end=500)).rows}
-    theirs = {r["organization_name"] for r in list_directory(db, other, GridQuery(end=500)).rows}
+    admin = authenticate(db, "admin@demo.example", "demo1234", now=now)
+    other = authenticate(db, "admin@other.example", "demo1234", now=now)
+    mine = {r["organization_name"] for r in list_directory(db, admin, GridQuery(end=500), now=now).rows}
+    theirs = {r["organization_name"] for r in list_directory(db, other, GridQuery(end=500), now=now).rows}
     assert mine and theirs and not (mine & theirs)
 
 
-def test_demo_data_is_deterministic(db, tmp_path):
+def test_demo_data_is_deterministic(db, tmp_path, clock):
     from data.db import Database
     from data.migrate import upgrade
 
-    load_demo(db, resellers=30, seed=7)
+    load_demo(db, now=clock.now(), resellers=30, seed=7)
     url = f"sqlite:///{tmp_path / 'again.db'}"
     upgrade(url)
     again = Database(url)
-    load_demo(again, resellers=30, seed=7)
+    load_demo(again, now=clock.now(), resellers=30, seed=7)
     assert _snapshot(db) == _snapshot(again)
     again.dispose()

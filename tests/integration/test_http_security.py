@@ -352,7 +352,7 @@ DELETE_OPEN = [("dir-delete-modal", "opened"), ("dir-delete-text", "children"), 
                ("dir-delete-submit", "display"), ("dir-delete-confirm-text", "display")]
 
 
-def test_the_delete_dialog_says_pending_pools_go_back(signed_in, app):
+def test_the_delete_dialog_says_pending_pools_go_back(signed_in, app, clock):
     """Outside review: a pending pool went back to its subscription without the dialog saying so."""
     from data.models import ResellerPool, User
     from services.actor import Actor
@@ -365,11 +365,12 @@ def test_the_delete_dialog_says_pending_pools_go_back(signed_in, app):
         pooled = set(s.scalars(select(ResellerPool.reseller_id)))
         reseller = next(r for r in mapped if r.id not in pooled)
         row = {"id": reseller.id, "organization_name": reseller.organization_name}
-    service = next(s for s in add_pool_choices(db, operator, reseller.id)["services"]
+    service = next(s for s in add_pool_choices(db, operator, reseller.id, now=clock.now())["services"]
                    if any(sub["available"] > 0 for sub in s["subscriptions"]))
     sub = next(sub for sub in service["subscriptions"] if sub["available"] > 0)
     add_pools(db, operator, reseller.id, [{"service": service["name"], "subscription_id": sub["id"], "source": "Purchased",
-                                           "payment_type": "Prepaid", "quantity": 1, "expiration": "same"}])
+                                           "payment_type": "Prepaid", "quantity": 1, "expiration": "same"}],
+              now=clock.now())
     client = signed_in("operator@demo.example")
     response = dash_call(client, DELETE_OPEN, [("dir-delete-open", "n_clicks", 1)], [("dir-grid", "selectedRows", [row])])
     text = response.get_json()["response"]["dir-delete-text"]["children"]

@@ -22,11 +22,12 @@ def _csrf(page: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
 
-def test_the_invitation_arrives_and_its_link_signs_the_reseller_up(app, smtp):
+def test_the_invitation_arrives_and_its_link_signs_the_reseller_up(app, smtp, clock):
     _server, inbox, url = smtp
     db = _db(app)
-    invited = invite_by_email(db, load_actor(db, 2), "owner@arrives.example", "Arrives Ltd", "https://console.test")
-    assert deliver_due(db, SmtpTransport(url))["sent"] >= 1
+    invited = invite_by_email(db, load_actor(db, 2), "owner@arrives.example", "Arrives Ltd", "https://console.test",
+                              now=clock.now())
+    assert deliver_due(db, SmtpTransport(url), now=clock.now())["sent"] >= 1
     [(recipients, message)] = [m for m in inbox.messages if m[0] == ["owner@arrives.example"]]
     text = message.get_body(("plain",)).get_content()
     assert "Northwind Cloud Partners" in text and "expires on" in text

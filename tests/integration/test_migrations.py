@@ -12,9 +12,12 @@ from alembic import command
 from sqlalchemy import Boolean, DateTime, create_engine, text
 
 from data.migrate import alembic_config
+from services.clock import SystemClock
 from tests.conftest import PG_DSN, postgres_answers
 
-NOW = datetime.utcnow().replace(microsecond=0)
+# Migration 0003 reads the machine's clock as it runs (a one-off, at deploy time): these tests
+# build their rows on that clock too, never on the pinned one.
+NOW = SystemClock().now().replace(microsecond=0)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
@@ -68,7 +71,7 @@ def test_0003_turns_stored_expiry_into_dates_and_never_reuses_a_pool_id(url):
             .columns(expires_at=DateTime, seats_held=Boolean))}
         assert rows[1].status == "Active" and rows[1].seats_held and rows[1].expires_at is None
         # Stored 'Expired' became an acceptance state and a date that has passed.
-        assert rows[2].status == "Active" and not rows[2].seats_held and rows[2].expires_at <= datetime.utcnow()
+        assert rows[2].status == "Active" and not rows[2].seats_held and rows[2].expires_at <= SystemClock().now()
         assert rows[3].status == "Pending acceptance" and not rows[3].seats_held and rows[3].expires_at is not None
         assert {r.version for r in rows.values()} == {1}
         assert conn.execute(text("SELECT count(*) FROM customer_assignments")).scalar() == 1
@@ -107,7 +110,7 @@ def test_0007_gives_every_reseller_a_figures_row_computed_on_the_first_sorted_re
     engine.dispose()
     db = Database(url)
     page = list_directory(db, Actor(user_id=1, lar_id=1, role="analyst", email="a@l.example"),
-                          GridQuery(sort=(("pools", "desc"),)))
+                          GridQuery(sort=(("pools", "desc"),)), now=SystemClock().now())  # after the migration ran
     assert [(r["organization_name"], r["pools"]) for r in page.rows] == [("R", 1), ("Q", 0), ("Z", 0)]
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT pools, customers FROM reseller_figures WHERE reseller_id = 1")).one() == (1, 1)

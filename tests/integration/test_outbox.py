@@ -11,15 +11,14 @@ import pytest
 from sqlalchemy import select
 
 from data.models import OutgoingEmail
-from services.clock import utcnow
 from services.mail_transport import FolderTransport, SmtpTransport
 from services.outbox import MAX_ATTEMPTS, deliver_due, queue_email, resend
 
 
-def _queue(db, n=1, to="owner@reseller.example"):
+def _queue(db, now, n=1, to="owner@reseller.example"):
     with db.unit_of_work() as session:
         return [queue_email(session, to, f"Invitation {i}", f"Hello {i}: https://x.example/s/tok{i}",
-                            f"<p>Hello {i}</p>", about=f"invitation:{i}").id for i in range(n)]
+                            f"<p>Hello {i}</p>", about=f"invitation:{i}", now=now).id for i in range(n)]
 
 
 def _email(db, email_id) -> OutgoingEmail:
@@ -27,10 +26,10 @@ def _email(db, email_id) -> OutgoingEmail:
         return s.get(OutgoingEmail, email_id)
 
 
-def test_a_message_arrives_with_its_recipient_text_and_html(db, smtp):
+def test_a_message_arrives_with_its_recipient_text_and_html(db, smtp, clock):
     _controller, inbox, url = smtp
-    [email_id] = _queue(db)
-    assert deliver_due(db, SmtpTransport(url)) == {"sent": 1, "failed": 0}
+    [email_id] = _queue(db, clock.now())
+    assert deliver_due(db, SmtpTransport(url), now=clock.now()) == {"sent": 1, "failed": 0}
     [(recipients, message)] = inbox.messages
     assert recipients == ["owner@reseller.example"] and message["Subject"] == "Invitation 0"
     assert message["Message-ID"] == f"<outbox-{email_id}@reseller-console.example>"
@@ -38,15 +37,15 @@ def test_a_message_arrives_with_its_recipient_text_and_html(db, smtp):
     assert "<p>Hello 0</p>" in message.get_body(("html",)).get_content()
     sent = _email(db, email_id)
     assert sent.status == "Sent" and sent.sent_at and sent.attempts == 1 and sent.locked_until is None
-    assert deliver_due(db, SmtpTransport(url)) == {"sent": 0, "failed": 0}  # never twice
+    assert deliver_due(db, SmtpTransport(url), now=clock.now()) == {"sent": 0, "failed": 0}  # never twice
     assert len(inbox.messages) == 1
 
 
-def test_with_the_server_down_nothing_is_lost_and_it_goes_when_back(db, smtp):
+def test_with_the_server_down_nothing_is_lost_and_it_goes_when_back(db, smtp, clock):
     controller, inbox, url = smtp
     controller.stop()
-    [email_id] = _queue(db)
-    now = utcnow()
+    [email_id] = _queue(db, clock.now())
+    now = clock.now()
     assert deliver_due(db, SmtpTransport(url), now=now) == {"sent": 0, "failed": 1}
     waiting = _email(db, email_id)
     assert waiting.status == "Queued" and waiting.last_error and waiting.next_attempt_at > now
@@ -57,32 +56,32 @@ def test_with_the_server_down_nothing_is_lost_and_it_goes_when_back(db, smtp):
     assert len(inbox.messages) == 1 and _email(db, email_id).status == "Sent"
 
 
-def test_after_the_last_attempt_it_is_failed_and_resend_queues_it_again(db, smtp):
+def test_after_the_last_attempt_it_is_failed_and_resend_queues_it_again(db, smtp, clock):
     controller, inbox, url = smtp
     controller.stop()
-    [email_id] = _queue(db)
-    now = utcnow()
+    [email_id] = _queue(db, clock.now())
+    now = clock.now()
     for _ in range(MAX_ATTEMPTS):
         deliver_due(db, SmtpTransport(url), now=now)
         now = _email(db, email_id).next_attempt_at + timedelta(seconds=1)
     failed = _email(db, email_id)
     assert failed.status == "Failed" and failed.attempts == MAX_ATTEMPTS and "Error" in failed.last_error
     controller.start()
-    resend(db, email_id)
-    assert deliver_due(db, SmtpTransport(url)) == {"sent": 1, "failed": 0}
+    resend(db, email_id, now=clock.now())
+    assert deliver_due(db, SmtpTransport(url), now=clock.now()) == {"sent": 1, "failed": 0}
     assert _email(db, email_id).status == "Sent" and len(inbox.messages) == 1
 
 
-def test_several_deliverers_at_once_send_each_message_once(db, smtp):
+def test_several_deliverers_at_once_send_each_message_once(db, smtp, clock):
     _controller, inbox, url = smtp
-    ids = _queue(db, n=40)
+    ids = _queue(db, clock.now(), n=40)
     barrier = threading.Barrier(4)
     errors = []
 
     def deliverer():
         barrier.wait()
         try:
-            while deliver_due(db, SmtpTransport(url), limit=5)["sent"]:
+            while deliver_due(db, SmtpTransport(url), now=clock.now(), limit=5)["sent"]:
                 pass
         except Exception as error:  # noqa: BLE001 - reported by the assertion below
             errors.append(error)
@@ -99,9 +98,9 @@ def test_several_deliverers_at_once_send_each_message_once(db, smtp):
         assert set(s.scalars(select(OutgoingEmail.status).where(OutgoingEmail.id.in_(ids))).all()) == {"Sent"}
 
 
-def test_without_smtp_messages_become_eml_files(db, tmp_path):
-    [email_id] = _queue(db)
-    assert deliver_due(db, FolderTransport(tmp_path / "outbox")) == {"sent": 1, "failed": 0}
+def test_without_smtp_messages_become_eml_files(db, tmp_path, clock):
+    [email_id] = _queue(db, clock.now())
+    assert deliver_due(db, FolderTransport(tmp_path / "outbox"), now=clock.now()) == {"sent": 1, "failed": 0}
     written = tmp_path / "outbox" / f"outbox-{email_id}.eml"
     message = message_from_bytes(written.read_bytes(), policy=default)
     assert message["To"] == "owner@reseller.example" and "tok0" in message.get_body(("plain",)).get_content()

@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from services.auth import MAX_FAILURES
+from tests.clock import PINNED
 from tests.conftest import PG_DSN, postgres_answers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,7 +50,7 @@ def two_servers(tmp_path_factory):
         conn.execute(f'CREATE SCHEMA "{schema}"')
     base_env = {**os.environ, "DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/test"
                 f"?options=-csearch_path%3D{schema}", "DEMO_DATA": "1", "SECRET_KEY": uuid.uuid4().hex * 2,
-                "WEB_CONCURRENCY": "2", "WEB_THREADS": "2"}
+                "WEB_CONCURRENCY": "2", "WEB_THREADS": "2", "CLOCK_AT": PINNED.isoformat()}
     processes, urls = [], []
     try:
         for name in ("a", "b"):  # one after the other: b finds the schema migrated and the demo loaded

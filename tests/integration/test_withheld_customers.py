@@ -45,7 +45,7 @@ def _responses(client, rid):
     return rows.get_data(as_text=True), exported.get_data(as_text=True), page.get_data(as_text=True)
 
 
-def test_customer_names_are_withheld_while_visibility_is_off(app, signed_in):
+def test_customer_names_are_withheld_while_visibility_is_off(app, signed_in, clock):
     rid, names = _reseller_with_customers(app)
     assert names
     client = signed_in("operator@demo.example")
@@ -55,7 +55,7 @@ def test_customer_names_are_withheld_while_visibility_is_off(app, signed_in):
     assert HIDDEN not in rows
 
     db = app.server.extensions["reseller_db"]
-    set_customer_visibility(db, load_actor(db, 1), rid, visible=False)
+    set_customer_visibility(db, load_actor(db, 1), rid, visible=False, now=clock.now())
     rows, exported, page = _responses(client, rid)
     for text in (rows, exported, page):
         leaked = [name for name in names if name in text]

@@ -16,6 +16,7 @@ from services.reseller_pools import return_to_pool_across
 from tests.factories import two_lars
 
 MONDAY = datetime(2026, 11, 30, 8, 0)  # ISO week 49
+pytestmark = pytest.mark.clock(MONDAY)
 
 
 def _emails(db, since_id: int = 0) -> list[OutgoingEmail]:
@@ -30,7 +31,6 @@ def _last_id(db) -> int:
 
 def _world(db, now=MONDAY):
     w = two_lars(db)
-    w.now = now
     w.alpha = w.reseller(w.first, "Alpha", "a@alpha.example")
     w.seats = w.subscription(w.first, purchased=1000)  # a year left
     w.pool_id = w.pool(w.alpha, w.seats, 100, expires_at=now + timedelta(days=40))
@@ -81,14 +81,14 @@ def test_a_subscription_expiring_is_reminded_too(db):
 def test_low_availability_alerts_once_and_again_after_recovering(db):
     w = _world(db)
     admin = w.actors["admin@first.example"]
-    set_threshold(db, admin, w.seats, "count", 950)  # 900 free: low
+    set_threshold(db, admin, w.seats, "count", 950, now=w.now)  # 900 free: low
     assert send_due_alerts(db, now=MONDAY)["alerts"] == 1
     assert send_due_alerts(db, now=MONDAY + timedelta(hours=1))["alerts"] == 0
     body = next(e.body for e in _emails(db) if "alerts" in e.subject)
     assert "M365 Backup: 900 user seats free of 1,000 user seats (under 950 user seats free is the threshold)" in body
-    set_threshold(db, admin, w.seats, "count", 800)  # recovered
+    set_threshold(db, admin, w.seats, "count", 800, now=w.now)  # recovered
     assert send_due_alerts(db, now=MONDAY + timedelta(hours=2))["alerts"] == 0
-    set_threshold(db, admin, w.seats, "percent", 95)  # 90 % free: low again
+    set_threshold(db, admin, w.seats, "percent", 95, now=w.now)  # 90 % free: low again
     assert send_due_alerts(db, now=MONDAY + timedelta(hours=3))["alerts"] == 1
 
 
@@ -117,7 +117,7 @@ def test_the_digest_says_what_the_renewals_cards_say(db):
     w = _world(db)
     w.pool(w.alpha, w.seats, 25, status="Pending acceptance", created_at=MONDAY - timedelta(days=9))
     w.pool(w.alpha, w.seats, 5, expires_at=MONDAY + timedelta(days=3))
-    set_threshold(db, w.actors["admin@first.example"], w.seats, "percent", 90)  # 870 free of 1,000: low
+    set_threshold(db, w.actors["admin@first.example"], w.seats, "percent", 90, now=w.now)  # 870 free of 1,000: low
     send_due_alerts(db, now=MONDAY, base_url="https://console.example")
     digest = next(e for e in _emails(db) if e.to == "admin@first.example" and "digest" in e.subject).body
     assert "Expiring in 7 days: 5 user seats" in digest
@@ -133,8 +133,8 @@ def test_activity_lists_this_lars_actions_with_what_changed(db):
     w = _world(db)
     pending = w.pool(w.alpha, w.seats, 25, status="Pending acceptance")
     admin, operator = w.actors["admin@first.example"], w.actors["operator@first.example"]
-    set_threshold(db, admin, w.seats, "count", 10)
-    return_to_pool_across(db, operator, [pending])
+    set_threshold(db, admin, w.seats, "count", 10, now=w.now)
+    return_to_pool_across(db, operator, [pending], now=w.now)
     page = list_activity(db, w.actors["analyst@first.example"], GridQuery())
     assert [(r["user"], r["action"]) for r in page.rows] == [("operator@first.example", "Return to pool"),
                                                              ("admin@first.example", "Set threshold")]
@@ -148,7 +148,7 @@ def test_activity_lists_this_lars_actions_with_what_changed(db):
     assert list_activity(db, admin, GridQuery(filters={"action": ("pool.return",)})).total == 1
     assert list_activity(db, admin, GridQuery(filters={"reseller": (str(w.alpha),)})).total == 1
     assert list_activity(db, admin, GridQuery(search="alph")).total == 1
-    today = datetime.utcnow().date()
+    today = w.now.date()
     assert list_activity(db, admin, GridQuery(filters={"from": (today.isoformat(),), "to": (today.isoformat(),)})).total == 2
     assert list_activity(db, admin, GridQuery(filters={"to": ((today - timedelta(days=1)).isoformat(),)})).total == 0
     assert list_activity(db, admin, GridQuery(filters={"from": ("not a date",)})).total == 2
@@ -178,8 +178,8 @@ def test_a_deleted_resellers_history_stays_findable_and_odd_dates_are_no_error(d
     w = _world(db)
     gone = w.reseller(w.first, "Juniper Networks", "j@juniper.example", status="Invited")
     admin, operator = w.actors["admin@first.example"], w.actors["operator@first.example"]
-    set_customer_visibility(db, operator, gone, False)
-    delete_resellers(db, operator, [gone], "yes")
+    set_customer_visibility(db, operator, gone, False, now=w.now)
+    delete_resellers(db, operator, [gone], "yes", now=w.now)
     rows = list_activity(db, admin, GridQuery(search="juniper")).rows
     assert [(r["action"], r["reseller"], r["reseller_id"]) for r in rows] == [
         ("Delete reseller", "Juniper Networks", None), ("Visibility off", "Juniper Networks", None)]
@@ -188,7 +188,7 @@ def test_a_deleted_resellers_history_stays_findable_and_odd_dates_are_no_error(d
     assert reseller_names(db, w.actors["admin@second.example"], [str(gone)]) == {}
     for filters in ({"to": ("9999-12-31",)}, {"from": ("9999-12-31",)}, {"from": ("0001-01-01",)}):
         list_activity(db, admin, GridQuery(filters=filters))  # no error
-    today = datetime.utcnow().date()
+    today = w.now.date()
     swapped = {"from": ((today + timedelta(days=1)).isoformat(),), "to": ((today - timedelta(days=1)).isoformat(),)}
     assert list_activity(db, admin, GridQuery(filters=swapped)).total == 2
 
@@ -201,7 +201,7 @@ def test_an_edited_pool_reads_with_its_subscription_and_units(db):
     with db.reading() as s:
         version = s.get(ResellerPool, w.pool_id).version
     edit_pool(db, operator, w.alpha, w.pool_id, version, {"payment_type": "Prepaid", "quantity": 150,
-                                                          "expiration": "same", "expiration_date": None})
+                                                          "expiration": "same", "expiration_date": None}, now=w.now)
     [row] = list_activity(db, operator, GridQuery(filters={"action": ("pool.edit",)})).rows
     assert row["target"] == "Pool M365 Backup"
     assert "Quantity: 100 user seats → 150 user seats" in row["change"]

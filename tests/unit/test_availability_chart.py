@@ -13,7 +13,7 @@ def test_the_hover_writes_quantities_with_their_unit():
               {"pool_id": 2, "name": "Seats", "unit": "user seats", "expired": False,
                "points": [{"date": date(2026, 11, 1), "available_pct": 99.0, "purchased": 1250, "allocated": 1,
                            "ended": True}]}]
-    archive, seats = availability_figure(series).data
+    archive, seats = availability_figure(series, [date(2026, 6, 1), date(2026, 11, 30)]).data
     assert list(archive.customdata[0]) == ["50 GB", "8 GB", ""]
     assert list(seats.customdata[0]) == ["1,250 user seats", "1 user seat", " · <i>Expired</i>"]
     assert archive.name == "Archive &lt;b&gt;"

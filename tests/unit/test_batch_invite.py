@@ -132,7 +132,7 @@ def test_inviting_the_valid_rows_and_the_same_file_again_invites_no_one_twice(db
     w = _world(db)
     checks = check_rows(db, w.op, ROWS, email_unregistered=True)
     seen = []
-    outcome = {c.number: c for c in invite_rows(db, w.op, checks, "https://c.example", progress=lambda d, t, settled: seen.append((d, t, len(settled))))}
+    outcome = {c.number: c for c in invite_rows(db, w.op, checks, "https://c.example", progress=lambda d, t, settled: seen.append((d, t, len(settled))), now=w.now)}
     assert [n for n, c in outcome.items() if c.verdict == "Invited"] == [2, 3, 9]
     assert seen[-1] == (3, 3, len(ROWS))  # every row settled: three invited, five refused
     with db.reading() as s:
@@ -143,7 +143,7 @@ def test_inviting_the_valid_rows_and_the_same_file_again_invites_no_one_twice(db
                                   .where(Reseller.lar_id == w.first)).all())
         assert statuses["owner@known.example"] == statuses["new@one.example"] == "Invited"
     # The same rows again, checked before the first run committed: nobody is invited twice.
-    again = invite_rows(db, w.op, checks, "https://c.example")
+    again = invite_rows(db, w.op, checks, "https://c.example", now=w.now)
     assert not [c for c in again if c.verdict == "Invited"]
     with db.reading() as s:
         assert s.scalar(select(func.count()).select_from(Invitation)) == 3
@@ -162,7 +162,7 @@ def test_cancel_stops_between_chunks_and_keeps_what_was_committed(db, monkeypatc
         calls["n"] += 1
         return calls["n"] > 2  # after two chunks
 
-    outcome = invite_rows(db, w.op, checks, "https://c.example", cancelled=cancelled)
+    outcome = invite_rows(db, w.op, checks, "https://c.example", cancelled=cancelled, now=w.now)
     assert [c.verdict for c in outcome] == ["Invited"] * 4 + [SKIPPED] * 3
     with db.reading() as s:
         assert s.scalar(select(func.count()).select_from(Invitation)) == 4
@@ -177,7 +177,7 @@ def test_one_registered_reseller_reached_twice_and_a_rerun_after_a_domain_match(
     assert checks[2].verdict == WILL_INVITE and checks[2].tenant_id == w.by_domain
     assert (checks[3].verdict, checks[3].detail) == (PROBLEM, "Duplicate of row 2 (the same registered reseller)")
     assert checks[4].verdict == WILL_EMAIL
-    invite_rows(db, w.op, list(checks.values()), "https://c.example")
+    invite_rows(db, w.op, list(checks.values()), "https://c.example", now=w.now)
     again = {c.number: c for c in check_rows(db, w.op, rows, email_unregistered=True)}
     assert again[2].verdict == PROBLEM and again[2].detail.startswith("Already in your directory")
     assert again[3].detail == "Already in your directory" and again[4].detail == "Already in your directory"
@@ -199,7 +199,7 @@ def test_after_stop_every_row_has_an_outcome(db, monkeypatch):
     reports = []
     checks = check_rows(db, w.op, rows, email_unregistered=True)
     invite_rows(db, w.op, checks, "https://c.example", progress=lambda d, t, settled: reports.append(settled),
-                cancelled=lambda: len(reports) >= 1)  # stopped after the first chunk
+                cancelled=lambda: len(reports) >= 1, now=w.now)  # stopped after the first chunk
     outcome = stopped_outcome(rows, reports[-1])
     assert [c.verdict for c in outcome] == ["Invited", "Invited"] + [SKIPPED] * 4 + [PROBLEM]
     assert outcome[2].detail == "Not invited: stopped before this row was reached"

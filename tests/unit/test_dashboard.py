@@ -9,11 +9,11 @@ from services.reseller_pools import return_to_pool
 from tests.factories import two_lars
 
 NOW = datetime(2026, 11, 28, 12, 0)
+pytestmark = pytest.mark.clock(NOW)
 
 
 def _world(db):
     w = two_lars(db)
-    w.now = NOW
     w.rid = w.reseller(w.first, "Alpha", "a@alpha.example")
     w.seats = w.subscription(w.first, purchased=2000)
     w.objects = w.subscription(w.first, purchased=500, unit="objects")
@@ -77,7 +77,8 @@ def test_trend_follows_the_ledger(db):
     assert series[mid]["unit"] == "objects" and series[old]["unit"] == "user seats"
     analyst = w.actors["analyst@first.example"]
     assert overview(db, analyst, w.rid, now=NOW) == {
-        "kpis": kpis(db, analyst, w.rid, now=NOW), "trend": availability_trend(db, analyst, w.rid, now=NOW)}
+        "kpis": kpis(db, analyst, w.rid, now=NOW), "trend": availability_trend(db, analyst, w.rid, now=NOW),
+        "trend_dates": trend_dates(NOW.date())}
 
 
 def test_trend_stops_at_expiry_and_after_a_return(db):
@@ -89,7 +90,7 @@ def test_trend_stops_at_expiry_and_after_a_return(db):
     assert [p["date"] for p in series[expired]["points"]] == ["2026-09-01", "2026-10-01", "2026-11-01", "2026-11-23"]
     assert [p["ended"] for p in series[expired]["points"]] == [False, False, False, True]
     assert [p["date"] for p in series[pending]["points"]] == ["2026-10-01", "2026-11-01", "2026-11-28"]
-    return_to_pool(db, w.actors["operator@first.example"], w.rid, [pending])
+    return_to_pool(db, w.actors["operator@first.example"], w.rid, [pending], now=w.now)
     remaining = {s["pool_id"] for s in availability_trend(db, w.actors["analyst@first.example"], w.rid, now=NOW)}
     assert pending not in remaining
 

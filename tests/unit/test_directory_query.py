@@ -13,9 +13,9 @@ def test_only_the_actors_lar_is_listed(db):
     w = two_lars(db)
     w.reseller(w.first, "Alpha", "ann@alpha.example")
     w.reseller(w.second, "Secret Other", "sam@secret.example")
-    page = list_directory(db, w.actors["analyst@first.example"], GridQuery())
+    page = list_directory(db, w.actors["analyst@first.example"], GridQuery(), now=w.now)
     assert _names(page) == ["Alpha"] and page.total == 1
-    other = list_directory(db, w.actors["admin@second.example"], GridQuery())
+    other = list_directory(db, w.actors["admin@second.example"], GridQuery(), now=w.now)
     assert _names(other) == ["Secret Other"]
 
 
@@ -25,12 +25,12 @@ def test_search_matches_every_keyword_of_the_tenant_owner(db):
     w.reseller(w.first, "Beta", "bob@beta-cloud.example")
     w.reseller(w.first, "Gamma", "ann@gamma.example")
     actor = w.actors["operator@first.example"]
-    assert _names(list_directory(db, actor, GridQuery(search="cloud", sort=(("organization_name", "asc"),)))) == ["Alpha", "Beta"]
-    assert _names(list_directory(db, actor, GridQuery(search="ANN cloud"))) == ["Alpha"]
+    assert _names(list_directory(db, actor, GridQuery(search="cloud", sort=(("organization_name", "asc"),)), now=w.now)) == ["Alpha", "Beta"]
+    assert _names(list_directory(db, actor, GridQuery(search="ANN cloud"), now=w.now)) == ["Alpha"]
     # Every keyword must match; LIKE wildcards are literal.
-    assert list_directory(db, actor, GridQuery(search="Gamma zz")).total == 0
-    assert list_directory(db, actor, GridQuery(search="%")).total == 0
-    assert list_directory(db, actor, GridQuery(search="_")).total == 0
+    assert list_directory(db, actor, GridQuery(search="Gamma zz"), now=w.now).total == 0
+    assert list_directory(db, actor, GridQuery(search="%"), now=w.now).total == 0
+    assert list_directory(db, actor, GridQuery(search="_"), now=w.now).total == 0
 
 
 def test_filter_by_status_and_sort_and_page(db):
@@ -38,14 +38,14 @@ def test_filter_by_status_and_sort_and_page(db):
     for i, status in enumerate(["Invited", "Unmapped", "Mapped", "Mapped", "Invited"]):
         w.reseller(w.first, f"R{i}", f"r{i}@x.example", status=status)
     actor = w.actors["operator@first.example"]
-    page = list_directory(db, actor, GridQuery(filters={"status": ("Invited",)}, sort=(("organization_name", "desc"),)))
+    page = list_directory(db, actor, GridQuery(filters={"status": ("Invited",)}, sort=(("organization_name", "desc"),)), now=w.now)
     assert _names(page) == ["R4", "R0"] and page.total == 2
-    both = list_directory(db, actor, GridQuery(filters={"status": ("Invited", "Unmapped")}))
+    both = list_directory(db, actor, GridQuery(filters={"status": ("Invited", "Unmapped")}), now=w.now)
     assert both.total == 3
-    second_page = list_directory(db, actor, GridQuery(sort=(("organization_name", "asc"),), start=2, end=4))
+    second_page = list_directory(db, actor, GridQuery(sort=(("organization_name", "asc"),), start=2, end=4), now=w.now)
     assert _names(second_page) == ["R2", "R3"] and second_page.total == 5
     # Unknown statuses and sort columns from the browser are ignored, not trusted.
-    assert list_directory(db, actor, GridQuery(filters={"status": ("Bogus",)}, sort=(("password_hash", "asc"),))).total == 5
+    assert list_directory(db, actor, GridQuery(filters={"status": ("Bogus",)}, sort=(("password_hash", "asc"),)), now=w.now).total == 5
 
 
 def test_page_figures_count_live_pools_and_keep_units_apart(db):
@@ -63,7 +63,7 @@ def test_page_figures_count_live_pools_and_keep_units_apart(db):
     c1, c2 = w.customer("C One"), w.customer("C Two")
     w.assign(p1, c1, 10)
     w.assign(p1, c2, 20)
-    [row] = list_directory(db, w.actors["operator@first.example"], GridQuery()).rows
+    [row] = list_directory(db, w.actors["operator@first.example"], GridQuery(), now=w.now).rows
     assert row["pools"] == 3
     assert row["customers"] == 2
     assert row["total_quantity"] == "350 user seats · 40 objects"
@@ -75,7 +75,7 @@ def test_page_size_is_bounded(db):
     w = two_lars(db)
     for i in range(3):
         w.reseller(w.first, f"R{i}", f"r{i}@x.example")
-    page = list_directory(db, w.actors["operator@first.example"], GridQuery(start=-5, end=10**9))
+    page = list_directory(db, w.actors["operator@first.example"], GridQuery(start=-5, end=10**9), now=w.now)
     assert page.total == 3 and len(page.rows) == 3
 
 
@@ -96,18 +96,18 @@ def test_analysts_sort_by_pools_customers_totals_and_utilisation(db):
     analyst = w.actors["analyst@first.example"]
 
     def order(column, direction="desc"):
-        return _names(list_directory(db, analyst, GridQuery(sort=((column, direction),))))
+        return _names(list_directory(db, analyst, GridQuery(sort=((column, direction),)), now=w.now))
     assert order("pools") == ["Alpha", "Beta", "Gamma"]
     assert order("customers") == ["Beta", "Alpha", "Gamma"]
     assert order("total_quantity") == ["Beta", "Alpha", "Gamma"]
     assert order("allocated_quantity", "asc") == ["Gamma", "Alpha", "Beta"]
     assert order("utilisation") == ["Beta", "Alpha", "Gamma"]
     assert order("utilisation", "asc") == ["Alpha", "Beta", "Gamma"]  # no seats ("—") last either way
-    rows = {r["organization_name"]: r["utilisation"] for r in list_directory(db, analyst, GridQuery()).rows}
+    rows = {r["organization_name"]: r["utilisation"] for r in list_directory(db, analyst, GridQuery(), now=w.now).rows}
     assert rows == {"Alpha": "10.0", "Beta": "90.0", "Gamma": "—"}
     # Filtered and searched like any other sort; another LAR's resellers never appear.
     w.pool(w.reseller(w.second, "Other", "o@x.example"), w.subscription(w.second, purchased=9000), 5000)
-    assert _names(list_directory(db, analyst, GridQuery(search="b@", sort=(("pools", "desc"),)))) == ["Beta"]
+    assert _names(list_directory(db, analyst, GridQuery(search="b@", sort=(("pools", "desc"),)), now=w.now)) == ["Beta"]
 
 
 def test_a_passing_date_re_sorts_the_stored_figures(db):
@@ -132,9 +132,9 @@ def test_a_narrowed_page_says_of_how_many(db):
         w.reseller(w.first, f"R{i}", f"r{i}@x.example", status="Mapped" if i else "Invited")
     w.reseller(w.second, "Theirs", "t@x.example")
     actor = w.actors["analyst@first.example"]
-    assert list_directory(db, actor, GridQuery()).of is None
-    assert list_directory(db, actor, GridQuery(search="zzz")).of == 3
-    assert list_directory(db, actor, GridQuery(filters={"status": ("Mapped",)})).of == 3
+    assert list_directory(db, actor, GridQuery(), now=w.now).of is None
+    assert list_directory(db, actor, GridQuery(search="zzz"), now=w.now).of == 3
+    assert list_directory(db, actor, GridQuery(filters={"status": ("Mapped",)}), now=w.now).of == 3
     from components.directory_grid import SPEC
     assert SPEC.count_label(0, of=3) == "0 of 3 resellers"
     assert SPEC.count_label(3, of=3) == "3 resellers"

@@ -64,7 +64,7 @@ def test_lookup_then_by_domain_and_organization_name_ignoring_case_and_spaces(db
 
 def test_a_search_without_a_name_names_this_lars_own_entries_of_the_domain(db):
     w = _world(db)
-    invite_tenant(db, w.op, w.exact, "boss@acme.example", "", BASE)
+    invite_tenant(db, w.op, w.exact, "boss@acme.example", "", BASE, now=w.now)
     hint = find_resellers(db, w.op, "billing@acme.example", "")["domain_hint"]
     assert hint["registered"] is True and len(hint["entries"]) == 1
 
@@ -85,7 +85,7 @@ def test_lookup_refuses_lars_customers_and_bad_addresses(db):
 
 def test_invite_a_found_tenant_makes_an_invited_entry_and_queues_its_email(db):
     w = _world(db)
-    invited = invite_tenant(db, w.op, w.exact, "boss@acme.example", "", BASE)
+    invited = invite_tenant(db, w.op, w.exact, "boss@acme.example", "", BASE, now=w.now)
     with db.reading() as s:
         entry = s.get(Reseller, invited["id"])
         assert (entry.lar_id, entry.tenant_id, entry.status, entry.email) == (w.first, w.exact, "Invited",
@@ -101,7 +101,7 @@ def test_invite_a_found_tenant_makes_an_invited_entry_and_queues_its_email(db):
     assert invitation.token == token_hash(_token(link)) and _token(link) not in invitation.token
     assert find_resellers(db, w.op, "boss@acme.example")["found"][0]["in_directory"] is True
     with pytest.raises(DomainError, match="already in your directory"):
-        invite_tenant(db, w.op, w.exact, "boss@acme.example", "", BASE)
+        invite_tenant(db, w.op, w.exact, "boss@acme.example", "", BASE, now=w.now)
 
 
 def test_invite_refuses_lars_customers_and_unknown_tenants(db):
@@ -116,46 +116,46 @@ def test_invite_refuses_lars_customers_and_unknown_tenants(db):
         (w.exact, "forge@forge.example", "Choose a registered reseller"),
     ):
         with pytest.raises(DomainError, match=message):
-            invite_tenant(db, w.op, tenant_id, email, "", BASE)
+            invite_tenant(db, w.op, tenant_id, email, "", BASE, now=w.now)
     with db.reading() as s:
         assert s.scalar(select(func.count()).select_from(Reseller)) == 0
 
 
 def test_send_email_invites_an_unregistered_address_once(db):
     w = _world(db)
-    invited = invite_by_email(db, w.op, "New@Fresh.example", "Fresh Co", BASE)
+    invited = invite_by_email(db, w.op, "New@Fresh.example", "Fresh Co", BASE, now=w.now)
     assert invited["email"] == "new@fresh.example" and invited["organization_name"] == "Fresh Co"
     with db.reading() as s:
         entry = s.get(Reseller, invited["id"])
         assert entry.tenant_id is None and entry.status == "Invited"
     with pytest.raises(DomainError, match="already in your directory"):
-        invite_by_email(db, w.op, "new@fresh.example", "", BASE)
+        invite_by_email(db, w.op, "new@fresh.example", "", BASE, now=w.now)
     assert find_resellers(db, w.op, "new@fresh.example")["already_invited"] == "Fresh Co"
     with pytest.raises(DomainError, match="registered in Elements"):
-        invite_by_email(db, w.op, "boss@acme.example", "", BASE)
+        invite_by_email(db, w.op, "boss@acme.example", "", BASE, now=w.now)
     with pytest.raises(DomainError, match=LAR_REFUSED):
-        invite_by_email(db, w.op, "owner@first.example", "", BASE)
+        invite_by_email(db, w.op, "owner@first.example", "", BASE, now=w.now)
     # Another LAR may invite the same address into its own directory (rule 12).
     other = w.actors["admin@second.example"]
-    assert invite_by_email(db, other, "new@fresh.example", "Fresh Co", BASE)["id"] != invited["id"]
+    assert invite_by_email(db, other, "new@fresh.example", "Fresh Co", BASE, now=w.now)["id"] != invited["id"]
 
 
 def test_sign_up_link_registers_a_tenant_and_the_entry_becomes_unmapped(db):
     w = _world(db)
-    invited = invite_by_email(db, w.op, "new@fresh.example", "Fresh Co", BASE)
+    invited = invite_by_email(db, w.op, "new@fresh.example", "Fresh Co", BASE, now=w.now)
     token = _token(_link(db, "new@fresh.example"))
-    opened = open_invitation(db, token)
+    opened = open_invitation(db, token, now=w.now)
     assert (opened.lar_name, opened.email, opened.registered) == ("First", "new@fresh.example", False)
     with pytest.raises(InvalidForm) as refused:
-        register_from_invitation(db, token, " ", "short", "short")
+        register_from_invitation(db, token, " ", "short", "short", now=w.now)
     assert set(refused.value.errors) == {"organization_name", "password"}
     with pytest.raises(InvalidForm) as refused:
-        register_from_invitation(db, token, "Fresh Co", "long-enough-pass", "long-enough-pasS")
+        register_from_invitation(db, token, "Fresh Co", "long-enough-pass", "long-enough-pasS", now=w.now)
     assert set(refused.value.errors) == {"repeated"}
     with pytest.raises(InvalidForm) as refused:  # refused, never cut silently
-        register_from_invitation(db, token, "F" * 201, "long-enough-pass", "long-enough-pass")
+        register_from_invitation(db, token, "F" * 201, "long-enough-pass", "long-enough-pass", now=w.now)
     assert "200 characters" in refused.value.errors["organization_name"]
-    assert register_from_invitation(db, token, " Fresh Company ", "long-enough-pass", "long-enough-pass") == "First"
+    assert register_from_invitation(db, token, " Fresh Company ", "long-enough-pass", "long-enough-pass", now=w.now) == "First"
     with db.reading() as s:
         entry = s.get(Reseller, invited["id"])
         assert entry.status == "Unmapped" and entry.organization_name == "Fresh Company" and entry.tenant_id is None
@@ -163,45 +163,45 @@ def test_sign_up_link_registers_a_tenant_and_the_entry_becomes_unmapped(db):
         assert tenant.kind == "reseller" and tenant.organization_name == "Fresh Company"
         assert s.scalars(select(User).where(User.email == "new@fresh.example")).one().tenant_id == tenant.id
     with pytest.raises(LinkUnusable, match="already been used"):
-        register_from_invitation(db, token, "Again", "long-enough-pass", "long-enough-pass")
+        register_from_invitation(db, token, "Again", "long-enough-pass", "long-enough-pass", now=w.now)
     with pytest.raises(LinkUnusable, match="already been used"):
-        open_invitation(db, token)
+        open_invitation(db, token, now=w.now)
     # The reseller's owner signs in to a page of its own, never the LAR's console.
     with pytest.raises(NotAConsoleUser):
-        authenticate(db, "new@fresh.example", "long-enough-pass")
+        authenticate(db, "new@fresh.example", "long-enough-pass", now=w.now)
 
 
 def test_a_registered_tenant_accepts_and_the_entry_becomes_mapped(db):
     w = _world(db)
-    invited = invite_tenant(db, w.op, w.same_domain, "new.person@acme.example", "acme resale", BASE)
+    invited = invite_tenant(db, w.op, w.same_domain, "new.person@acme.example", "acme resale", BASE, now=w.now)
     token = _token(_link(db, "someone@acme.example"))
-    assert open_invitation(db, token).registered is True
+    assert open_invitation(db, token, now=w.now).registered is True
     with pytest.raises(LinkUnusable, match="accept the invitation instead"):
-        register_from_invitation(db, token, "X", "long-enough-pass", "long-enough-pass")
-    assert accept_invitation(db, token) == "First"
+        register_from_invitation(db, token, "X", "long-enough-pass", "long-enough-pass", now=w.now)
+    assert accept_invitation(db, token, now=w.now) == "First"
     with db.reading() as s:
         entry = s.get(Reseller, invited["id"])
         assert entry.status == "Mapped" and entry.mapped_at is not None and entry.tenant_id == w.same_domain
     with pytest.raises(LinkUnusable):
-        accept_invitation(db, token)
+        accept_invitation(db, token, now=w.now)
 
 
 def test_expired_unknown_and_replaced_links_change_nothing(db):
     w = _world(db)
-    invited = invite_by_email(db, w.op, "new@fresh.example", "Fresh Co", BASE)
+    invited = invite_by_email(db, w.op, "new@fresh.example", "Fresh Co", BASE, now=w.now)
     token = _token(_link(db, "new@fresh.example"))
     with pytest.raises(LinkUnusable, match="expired"):
         open_invitation(db, token, now=w.now + timedelta(days=15))
     for bad in ("x" * 43, "short", "", None, ["a"]):
         with pytest.raises(LinkUnusable, match="not valid"):
-            open_invitation(db, bad)
-    resend_invitation(db, w.op, invited["id"], BASE)
+            open_invitation(db, bad, now=w.now)
+    resend_invitation(db, w.op, invited["id"], BASE, now=w.now)
     fresh = _token(_link(db, "new@fresh.example"))
     assert fresh != token
     with pytest.raises(LinkUnusable, match="expired"):
-        open_invitation(db, token)  # the older link stopped working
-    assert open_invitation(db, fresh).email == "new@fresh.example"
-    details = invitation_details(db, w.op, invited["id"])
+        open_invitation(db, token, now=w.now)  # the older link stopped working
+    assert open_invitation(db, fresh, now=w.now).email == "new@fresh.example"
+    details = invitation_details(db, w.op, invited["id"], now=w.now)
     assert [d["status"] for d in details] == ["Sent", "Expired"]
     assert [d["delivery"] for d in details] == ["Queued", "Queued"]
     with db.reading() as s:
@@ -212,9 +212,9 @@ def test_resend_is_only_for_invited_entries_of_ones_own_lar(db):
     w = _world(db)
     mapped = w.reseller(w.first, "Mapped One", "m@m.example")
     with pytest.raises(DomainError, match="no invitation to resend"):
-        resend_invitation(db, w.op, mapped, BASE)
+        resend_invitation(db, w.op, mapped, BASE, now=w.now)
     theirs = w.reseller(w.second, "Theirs", "t@t.example", status="Invited")
     with pytest.raises(DomainError, match="not found"):
-        resend_invitation(db, w.op, theirs, BASE)
+        resend_invitation(db, w.op, theirs, BASE, now=w.now)
     with pytest.raises(DomainError, match="not found"):
-        invitation_details(db, w.op, theirs)
+        invitation_details(db, w.op, theirs, now=w.now)

@@ -15,7 +15,6 @@ from data.catalog import PAYMENT_TYPES, SERVICE_UNITS
 from data.models import (
     AllocationEvent, AuditEvent, CustomerAssignment, Reseller, ResellerFigures, ResellerPool, Subscription, Tenant,
 )
-from services.clock import utcnow
 from services.dashboard import kpis
 from services.errors import Conflict, DomainError, InvalidForm, ResellersInUse
 from services.grid_query import GridQuery
@@ -58,7 +57,7 @@ class AllocationMachine(RuleBasedStateMachine):
                 s.execute(delete(model))
             s.execute(delete(Tenant).where(Tenant.kind != "large_account_reseller"))
         self.op = w.actors["operator@first.example"]
-        now = utcnow()
+        now = self.world.now
         self.subs = [w.add(Subscription(lar_id=w.first, service=service, name=f"Plan {i}", source="Purchased",
                                         unit=SERVICE_UNITS[service], purchased_quantity=purchased,
                                         allocated_quantity=0, starts_at=now - timedelta(days=30),
@@ -81,7 +80,7 @@ class AllocationMachine(RuleBasedStateMachine):
 
     def _pools(self, now=None):
         """{id: (pool, subscription expires_at, live)} of every pool in the directory."""
-        now = now or utcnow()
+        now = now or self.world.now
         with self.db.reading() as s:
             rows = s.execute(select(ResellerPool, Subscription.expires_at)
                              .join(Subscription, Subscription.id == ResellerPool.subscription_id)
@@ -130,7 +129,7 @@ class AllocationMachine(RuleBasedStateMachine):
         if not rows:
             return
         rid, status = self._pick(rows, who)
-        now = utcnow()
+        now = self.world.now
         free = self._free(now)
         with self.db.reading() as s:
             subs = {sub.id: sub for sub in s.scalars(select(Subscription)).all()}
@@ -188,7 +187,7 @@ class AllocationMachine(RuleBasedStateMachine):
         if not pools:
             return
         pool, sub_expires, live = pools[self._pick(sorted(pools), which)]
-        now = utcnow()
+        now = self.world.now
         form = edit_pool_form(self.db, self.op, pool.reseller_id, pool.id, now=now)
         assert form["version"] == pool.version and form["expired"] == (not live)
         day, allowed = None, True
@@ -227,14 +226,14 @@ class AllocationMachine(RuleBasedStateMachine):
         if not rows:
             return
         rid, _status = self._pick(rows, who)
-        now = utcnow()
+        now = self.world.now
         pools = {pid: v for pid, v in self._pools(now).items() if v[0].reseller_id == rid}
         if not pools:
             return
         chosen = sorted({self._pick(sorted(pools), p) for p in picks})
         returnable = all(pools[pid][2] and pools[pid][0].status == "Pending acceptance" for pid in chosen)
         try:
-            return_to_pool(self.db, self.op, rid, chosen)
+            return_to_pool(self.db, self.op, rid, chosen, now=now)
         except DomainError as refused:
             assert not returnable and "Only pools in Pending acceptance" in refused.message
             assert set(chosen) <= set(self._pools())
@@ -253,7 +252,7 @@ class AllocationMachine(RuleBasedStateMachine):
             with self.db.unit_of_work() as s:
                 s.execute(update(ResellerPool).where(ResellerPool.id == (which if which in pending else
                                                                          self._pick(pending, which)))
-                          .values(status="Active", accepted_at=utcnow()))
+                          .values(status="Active", accepted_at=self.world.now))
             self._saw("accept")
 
     @rule(which=PICK, quantity=st.integers(1, 8), ended=st.booleans())
@@ -265,7 +264,7 @@ class AllocationMachine(RuleBasedStateMachine):
             if pool.status != "Active":
                 self.reseller_accepts(pool.id)
             self.made += 1
-            ends_at = utcnow() - timedelta(hours=1) if ended else None
+            ends_at = self.world.now - timedelta(hours=1) if ended else None
             self.world.assign(pool.id, self.world.customer(f"Customer {self.made}"), quantity, ends_at=ends_at)
             self._saw("assign")
 
@@ -278,7 +277,7 @@ class AllocationMachine(RuleBasedStateMachine):
         if pools:
             with self.db.unit_of_work() as s:
                 s.execute(update(ResellerPool).where(ResellerPool.id == self._pick(pools, which))
-                          .values(expires_at=utcnow() - timedelta(seconds=1)))
+                          .values(expires_at=self.world.now - timedelta(seconds=1)))
                 self._clock_passed_the_date(s)
             self._saw("date passes")
 
@@ -289,7 +288,7 @@ class AllocationMachine(RuleBasedStateMachine):
         self.ended = self._pick(self.subs, which)
         with self.db.unit_of_work() as s:
             s.execute(update(Subscription).where(Subscription.id == self.ended)
-                      .values(expires_at=utcnow() - timedelta(seconds=1)))
+                      .values(expires_at=self.world.now - timedelta(seconds=1)))
             self._clock_passed_the_date(s)
         self._saw("subscription ends")
 
@@ -301,7 +300,7 @@ class AllocationMachine(RuleBasedStateMachine):
         pools = self._pools()
         blocked = {p.reseller_id for p, _e, live in pools.values() if live and p.status == "Active"}
         try:
-            deleted = delete_resellers(self.db, self.op, chosen, "Yes", delete_the_rest=True)
+            deleted = delete_resellers(self.db, self.op, chosen, "Yes", delete_the_rest=True, now=self.world.now)
         except ResellersInUse:
             assert set(chosen) <= blocked
             assert {rid for rid, _ in self._resellers()} >= set(chosen)
@@ -318,7 +317,7 @@ class AllocationMachine(RuleBasedStateMachine):
 
     @invariant()
     def seats_add_up(self):
-        now = utcnow()
+        now = self.world.now
         pools = self._pools(now)
         with self.db.reading() as s:
             subs = s.scalars(select(Subscription)).all()
@@ -338,16 +337,15 @@ class AllocationMachine(RuleBasedStateMachine):
             assert 0 <= pool.assigned_quantity <= pool.quantity
             assert ledger.get(pool.id) == pool.quantity, (pool.id, ledger.get(pool.id), pool.quantity)
 
-    @staticmethod
-    def _clock_passed_the_date(session):
+    def _clock_passed_the_date(self, session):
         """These rules move a date back instead of the clock forward; a stored figure's
         valid_until would have passed too, as the clock reached the date."""
         session.execute(update(ResellerFigures).where(ResellerFigures.valid_until.is_not(None))
-                        .values(valid_until=utcnow() - timedelta(seconds=1)))
+                        .values(valid_until=self.world.now - timedelta(seconds=1)))
 
     @invariant()
     def stored_figures_match_the_live_ones(self):
-        now = utcnow()
+        now = self.world.now
         refresh_stale(self.db, self.op.lar_id, now)
         with self.db.reading() as s:
             stored = {f.reseller_id: f for f in s.scalars(select(ResellerFigures)).all()}
@@ -375,7 +373,7 @@ class AllocationMachine(RuleBasedStateMachine):
 
     @invariant()
     def grid_kpis_and_availability_agree(self):
-        now = utcnow()
+        now = self.world.now
         pools = self._pools(now)
         for rid, _status in self._resellers():
             mine = {pid: v for pid, v in pools.items() if v[0].reseller_id == rid}

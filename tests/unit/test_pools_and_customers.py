@@ -27,14 +27,14 @@ def test_pools_search_filter_sort_and_effective_status(db):
     b = w.pool(w.rid, objects, 40, status="Pending acceptance", source="Trial", payment_type="Free")
     c = w.pool(w.rid, w.sub, 10, expires_at=w.now - timedelta(hours=1))  # past its own date
     actor = w.actors["analyst@first.example"]
-    page = list_pools(db, actor, w.rid, GridQuery(sort=(("quantity", "desc"),)))
+    page = list_pools(db, actor, w.rid, GridQuery(sort=(("quantity", "desc"),)), now=w.now)
     assert [r["id"] for r in page.rows] == [a, b, c] and page.total == 3
     assert {r["id"]: r["status"] for r in page.rows} == {a: "Active", b: "Pending acceptance", c: "Expired"}
     assert page.rows[1]["quantity"] == "40 objects"
-    assert [r["id"] for r in list_pools(db, actor, w.rid, GridQuery(filters={"status": ("Expired",)})).rows] == [c]
-    assert [r["id"] for r in list_pools(db, actor, w.rid, GridQuery(filters={"source": ("Trial",), "payment_type": ("Free",)})).rows] == [b]
-    assert list_pools(db, actor, w.rid, GridQuery(search="m365 backup")).total == 3
-    assert list_pools(db, actor, w.rid, GridQuery(search="nothing-like-it")).total == 0
+    assert [r["id"] for r in list_pools(db, actor, w.rid, GridQuery(filters={"status": ("Expired",)}), now=w.now).rows] == [c]
+    assert [r["id"] for r in list_pools(db, actor, w.rid, GridQuery(filters={"source": ("Trial",), "payment_type": ("Free",)}), now=w.now).rows] == [b]
+    assert list_pools(db, actor, w.rid, GridQuery(search="m365 backup"), now=w.now).total == 3
+    assert list_pools(db, actor, w.rid, GridQuery(search="nothing-like-it"), now=w.now).total == 0
 
 
 def test_return_to_pool_gives_pending_seats_back(db):
@@ -43,13 +43,13 @@ def test_return_to_pool_gives_pending_seats_back(db):
     active = w.pool(w.rid, w.sub, 40)
     op = w.actors["operator@first.example"]
     with pytest.raises(DomainError, match="Only pools in Pending acceptance"):
-        return_to_pool(db, op, w.rid, [pending, active])
+        return_to_pool(db, op, w.rid, [pending, active], now=w.now)
     with pytest.raises(PermissionDenied):
-        return_to_pool(db, w.actors["analyst@first.example"], w.rid, [pending])
+        return_to_pool(db, w.actors["analyst@first.example"], w.rid, [pending], now=w.now)
     with db.reading() as s:
         assert s.get(Subscription, w.sub).allocated_quantity == 100
     added = w.now - timedelta(days=10)  # the factory's creation time: both pools share it to the second
-    assert return_to_pool(db, op, w.rid, [pending]) == [f"M365 Backup · added {added:%Y-%m-%d %H:%M:%S}"]
+    assert return_to_pool(db, op, w.rid, [pending], now=w.now) == [f"M365 Backup · added {added:%Y-%m-%d %H:%M:%S}"]
     with db.reading() as s:
         assert s.get(Subscription, w.sub).allocated_quantity == 40
         assert s.get(ResellerPool, pending) is None and s.get(ResellerPool, active) is not None
@@ -66,11 +66,11 @@ def test_return_to_pool_refuses_other_lars_and_other_resellers(db):
     other_pool = w.pool(other, w.sub, 10, status="Pending acceptance")
     op = w.actors["operator@first.example"]
     with pytest.raises(NotFound):
-        return_to_pool(db, op, w.rid, [their_pool])
+        return_to_pool(db, op, w.rid, [their_pool], now=w.now)
     with pytest.raises(NotFound):
-        return_to_pool(db, op, theirs, [their_pool])
+        return_to_pool(db, op, theirs, [their_pool], now=w.now)
     with pytest.raises(NotFound):
-        return_to_pool(db, op, w.rid, [other_pool])  # a pool of another reseller of mine
+        return_to_pool(db, op, w.rid, [other_pool], now=w.now)  # a pool of another reseller of mine
     with db.reading() as s:
         assert s.get(ResellerPool, their_pool) and s.get(ResellerPool, other_pool)
 
@@ -82,21 +82,21 @@ def test_customers_table_and_withheld_names(db):
     w.assign(p1, acme, 10)
     w.assign(p1, bolt, 20)
     op = w.actors["operator@first.example"]
-    page = list_customers(db, op, w.rid, GridQuery(sort=(("organization_name", "asc"),)))
+    page = list_customers(db, op, w.rid, GridQuery(sort=(("organization_name", "asc"),)), now=w.now)
     assert [r["organization_name"] for r in page.rows] == ["Acme Corp", "Bolt Ltd"]
-    assert [r["organization_name"] for r in list_customers(db, op, w.rid, GridQuery(search="bolt")).rows] == ["Bolt Ltd"]
-    assert list_customers(db, op, w.rid, GridQuery(filters={"customer": (str(acme),)})).total == 1
-    assert list_customers(db, op, w.rid, GridQuery(filters={"pool": (str(p1),)})).total == 2
+    assert [r["organization_name"] for r in list_customers(db, op, w.rid, GridQuery(search="bolt"), now=w.now).rows] == ["Bolt Ltd"]
+    assert list_customers(db, op, w.rid, GridQuery(filters={"customer": (str(acme),)}), now=w.now).total == 1
+    assert list_customers(db, op, w.rid, GridQuery(filters={"pool": (str(p1),)}), now=w.now).total == 2
     options = customer_filter_options(db, op, w.rid)
     assert [c["label"] for c in options["customers"]] == ["Acme Corp", "Bolt Ltd"]
 
-    set_customer_visibility(db, op, w.rid, visible=False)
-    hidden = list_customers(db, op, w.rid, GridQuery(sort=(("organization_name", "asc"),)))
+    set_customer_visibility(db, op, w.rid, visible=False, now=w.now)
+    hidden = list_customers(db, op, w.rid, GridQuery(sort=(("organization_name", "asc"),)), now=w.now)
     assert hidden.total == 2 and {r["organization_name"] for r in hidden.rows} == {HIDDEN}
     assert {r["quantity"] for r in hidden.rows} == {"10 user seats", "20 user seats"}
     # A name search or filter would reveal names by matching, so it is not applied.
-    assert list_customers(db, op, w.rid, GridQuery(search="bolt")).total == 2
-    assert list_customers(db, op, w.rid, GridQuery(filters={"customer": (str(acme),)})).total == 2
+    assert list_customers(db, op, w.rid, GridQuery(search="bolt"), now=w.now).total == 2
+    assert list_customers(db, op, w.rid, GridQuery(filters={"customer": (str(acme),)}), now=w.now).total == 2
     options = customer_filter_options(db, op, w.rid)
     assert options["customers"] == [] and options["visible"] is False and len(options["pools"]) == 1
 

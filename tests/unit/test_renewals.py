@@ -14,11 +14,11 @@ from services.thresholds import Threshold, is_low, parse_threshold
 from tests.factories import two_lars
 
 NOW = datetime(2026, 11, 30, 12, 0)
+pytestmark = pytest.mark.clock(NOW)
 
 
 def _world(db):
     w = two_lars(db)
-    w.now = NOW
     w.alpha = w.reseller(w.first, "Alpha", "a@alpha.example")
     w.beta = w.reseller(w.first, "Beta", "b@beta.example")
     w.foreign = w.reseller(w.second, "Foreign", "f@foreign.example")
@@ -101,14 +101,14 @@ def test_return_to_pool_across_resellers_is_all_or_nothing(db):
     described = describe_return_across(db, operator, [w.pending, w.pending_soon], now=NOW)
     assert {(d["reseller"], d["quantity"]) for d in described} == {("Alpha", "50 user seats"), ("Beta", "60 objects")}
     with pytest.raises(DomainError, match="Only pools in Pending acceptance"):
-        return_to_pool_across(db, operator, [w.pending, w.in5])
+        return_to_pool_across(db, operator, [w.pending, w.in5], now=w.now)
     with pytest.raises(NotFound):
-        return_to_pool_across(db, operator, [w.pending, w.foreign_soon])
+        return_to_pool_across(db, operator, [w.pending, w.foreign_soon], now=w.now)
     with pytest.raises(PermissionDenied):
-        return_to_pool_across(db, w.actors["analyst@first.example"], [w.pending])
+        return_to_pool_across(db, w.actors["analyst@first.example"], [w.pending], now=w.now)
     assert renewal_figures(db, operator, now=NOW)["pending"] == {"user seats": 50, "objects": 60}  # nothing changed
-    assert len(return_to_pool_across(db, operator, [str(w.pending), w.pending_soon])) == 2
-    assert renewal_figures(db, operator)["pending"] == {}
+    assert len(return_to_pool_across(db, operator, [str(w.pending), w.pending_soon], now=w.now)) == 2
+    assert renewal_figures(db, operator, now=w.now)["pending"] == {}
 
 
 @pytest.mark.parametrize("threshold, purchased, free, low", [
@@ -134,17 +134,17 @@ def test_only_an_admin_sets_a_threshold_of_its_own_lar_and_the_page_shows_it(db)
     w = _world(db)
     admin = w.actors["admin@first.example"]
     with pytest.raises(PermissionDenied):
-        set_threshold(db, w.actors["operator@first.example"], w.seats, "count", 10)
+        set_threshold(db, w.actors["operator@first.example"], w.seats, "count", 10, now=w.now)
     with pytest.raises(NotFound):
-        set_threshold(db, admin, w.other_sub, "count", 10)
+        set_threshold(db, admin, w.other_sub, "count", 10, now=w.now)
     with pytest.raises(NotFound):
-        set_threshold(db, admin, "1; DROP TABLE subscriptions", "count", 10)
-    assert set_threshold(db, admin, w.objects, "percent", "95")["threshold"] == "95%"
-    rows = {r["id"]: r for r in list_subscriptions(db, admin)}
+        set_threshold(db, admin, "1; DROP TABLE subscriptions", "count", 10, now=w.now)
+    assert set_threshold(db, admin, w.objects, "percent", "95", now=w.now)["threshold"] == "95%"
+    rows = {r["id"]: r for r in list_subscriptions(db, admin, now=w.now)}
     objects = rows[w.objects]
     # 900 purchased, 30 + 60 handed out: 810 free, 90 % free, under 95 %.
     assert (objects["free_n"], objects["utilisation"], objects["status"]) == (810, 10.0, "Low")
     assert rows[w.seats]["threshold"] == "Not set" and rows[w.seats]["status"] == "OK"
-    assert renewal_figures(db, admin)["low_subscriptions"] == 1
-    set_threshold(db, admin, w.objects, "none", None)
-    assert renewal_figures(db, admin)["low_subscriptions"] == 0
+    assert renewal_figures(db, admin, now=w.now)["low_subscriptions"] == 1
+    set_threshold(db, admin, w.objects, "none", None, now=w.now)
+    assert renewal_figures(db, admin, now=w.now)["low_subscriptions"] == 0

@@ -28,7 +28,7 @@ def test_map_an_unmapped_reseller(db):
     op = w.actors["operator@first.example"]
     choices = resellers.mapping_choices(db, op, rid)
     assert [t["id"] for t in choices["tenants"]] == [tid]
-    resellers.map_reseller(db, op, rid, tid)
+    resellers.map_reseller(db, op, rid, tid, now=w.now)
     r = _reseller(db, rid)
     assert (r.status, r.tenant_id, r.email, r.organization_name) == ("Mapped", tid, "owner@real.example", "Real Reseller")
     assert r.mapped_at is not None
@@ -55,7 +55,7 @@ def test_only_unmapped_resellers_can_be_mapped(db, status):
     with pytest.raises(DomainError, match="only Unmapped"):
         resellers.mapping_choices(db, op, rid)
     with pytest.raises(DomainError, match="only Unmapped"):
-        resellers.map_reseller(db, op, rid, tid)
+        resellers.map_reseller(db, op, rid, tid, now=w.now)
     assert _reseller(db, rid).status == status
 
 
@@ -67,7 +67,7 @@ def test_a_tenant_already_mapped_in_this_directory_is_refused(db):
     op = w.actors["operator@first.example"]
     assert resellers.mapping_choices(db, op, rid)["tenants"] == []
     with pytest.raises(DomainError, match="already mapped"):
-        resellers.map_reseller(db, op, rid, tid)
+        resellers.map_reseller(db, op, rid, tid, now=w.now)
     assert _reseller(db, rid).status == "Unmapped"
 
 
@@ -76,7 +76,7 @@ def test_the_same_tenant_may_sit_in_another_lars_directory(db):
     tid = w.reseller_tenant("Shared", "owner@shared.example")
     w.reseller(w.second, "Shared", "owner@shared.example", tenant_id=tid)
     rid = w.reseller(w.first, "Shared?", "x@x.example", status="Unmapped")
-    resellers.map_reseller(db, w.actors["operator@first.example"], rid, tid)
+    resellers.map_reseller(db, w.actors["operator@first.example"], rid, tid, now=w.now)
     assert _reseller(db, rid).tenant_id == tid
 
 
@@ -86,7 +86,7 @@ def test_map_refuses_customers_lars_and_garbage(db):
     op = w.actors["operator@first.example"]
     for bad in (w.customer("Cust"), w.second, "1; DROP TABLE", None, 99999):
         with pytest.raises(DomainError):
-            resellers.map_reseller(db, op, rid, bad)
+            resellers.map_reseller(db, op, rid, bad, now=w.now)
     assert _reseller(db, rid).status == "Unmapped"
 
 
@@ -98,11 +98,11 @@ def test_analyst_cannot_act(db):
     tid = w.reseller_tenant("Real", "owner@real.example")
     analyst = w.actors["analyst@first.example"]
     with pytest.raises(PermissionDenied):
-        resellers.map_reseller(db, analyst, rid, tid)
+        resellers.map_reseller(db, analyst, rid, tid, now=w.now)
     with pytest.raises(PermissionDenied):
-        resellers.set_customer_visibility(db, analyst, rid, visible=False)
+        resellers.set_customer_visibility(db, analyst, rid, visible=False, now=w.now)
     with pytest.raises(PermissionDenied):
-        resellers.delete_resellers(db, analyst, [rid], "Yes")
+        resellers.delete_resellers(db, analyst, [rid], "Yes", now=w.now)
     assert _reseller(db, rid) is not None and _reseller(db, rid).customer_visibility
 
 
@@ -114,9 +114,9 @@ def test_another_lars_reseller_is_not_found(db):
     for call in (
         lambda: resellers.get_reseller(db, mine, rid),
         lambda: resellers.mapping_choices(db, mine, rid),
-        lambda: resellers.map_reseller(db, mine, rid, tid),
-        lambda: resellers.set_customer_visibility(db, mine, rid, visible=False),
-        lambda: resellers.delete_resellers(db, mine, [rid], "Yes"),
+        lambda: resellers.map_reseller(db, mine, rid, tid, now=w.now),
+        lambda: resellers.set_customer_visibility(db, mine, rid, visible=False, now=w.now),
+        lambda: resellers.delete_resellers(db, mine, [rid], "Yes", now=w.now),
     ):
         with pytest.raises(NotFound) as refused:
             call()
@@ -132,13 +132,13 @@ def test_visibility_turns_off_once_and_never_back_on(db):
     rid = w.reseller(w.first, "Alpha", "a@alpha.example")
     op = w.actors["operator@first.example"]
     with pytest.raises(DomainError, match="Only the reseller"):
-        resellers.set_customer_visibility(db, op, rid, visible=True)
-    resellers.set_customer_visibility(db, op, rid, visible=False)
+        resellers.set_customer_visibility(db, op, rid, visible=True, now=w.now)
+    resellers.set_customer_visibility(db, op, rid, visible=False, now=w.now)
     assert _reseller(db, rid).customer_visibility is False
     with pytest.raises(DomainError, match="already off"):
-        resellers.set_customer_visibility(db, op, rid, visible=False)
+        resellers.set_customer_visibility(db, op, rid, visible=False, now=w.now)
     with pytest.raises(DomainError, match="Only the reseller"):
-        resellers.set_customer_visibility(db, w.actors["admin@first.example"], rid, visible=True)
+        resellers.set_customer_visibility(db, w.actors["admin@first.example"], rid, visible=True, now=w.now)
     assert _reseller(db, rid).customer_visibility is False
     assert len(_audit(db, "reseller.visibility_off")) == 1
 
@@ -152,10 +152,10 @@ def test_delete_needs_the_word_yes_in_any_letter_case(db):
     op = w.actors["operator@first.example"]
     for typed in ("", "Y", "No", "yess", None, ["Yes"], {"Yes": 1}):
         with pytest.raises(DomainError, match="Type Yes"):
-            resellers.delete_resellers(db, op, [rid], typed)
+            resellers.delete_resellers(db, op, [rid], typed, now=w.now)
     assert _reseller(db, rid) is not None
-    assert resellers.delete_resellers(db, op, [beta], " yES ") == ["Beta"]  # rule 9: any letter case
-    assert resellers.delete_resellers(db, op, [rid], "Yes") == ["Alpha"]
+    assert resellers.delete_resellers(db, op, [beta], " yES ", now=w.now) == ["Beta"]  # rule 9: any letter case
+    assert resellers.delete_resellers(db, op, [rid], "Yes", now=w.now) == ["Alpha"]
     assert _reseller(db, rid) is None
     events = _audit(db, "reseller.delete")
     assert [json.loads(e.details)["organization_name"] for e in events] == ["Beta", "Alpha"]
@@ -168,7 +168,7 @@ def test_resellers_with_active_pools_are_never_deleted(db):
     w.pool(busy, sub, 40)
     op = w.actors["operator@first.example"]
     with pytest.raises(ResellersInUse) as refused:
-        resellers.delete_resellers(db, op, [busy], "Yes", delete_the_rest=True)
+        resellers.delete_resellers(db, op, [busy], "Yes", delete_the_rest=True, now=w.now)
     assert "Busy" in refused.value.message and "active pooled subscriptions" in refused.value.message
     assert refused.value.deletable_count == 0
     assert _reseller(db, busy) is not None
@@ -184,13 +184,13 @@ def test_mixed_selection_deletes_nothing_until_the_rest_is_confirmed(db):
     pending_pool = w.pool(pending, sub, 25, status="Pending acceptance")
     op = w.actors["operator@first.example"]
     # Said before the user confirms: Busy is refused, two could go, one pending pool goes back.
-    assert resellers.deletion_preview(db, op, [busy, idle, pending]) == (["Busy"], 2, 1)
-    assert resellers.deletion_preview(db, op, [idle]) == ([], 1, 0)
+    assert resellers.deletion_preview(db, op, [busy, idle, pending], now=w.now) == (["Busy"], 2, 1)
+    assert resellers.deletion_preview(db, op, [idle], now=w.now) == ([], 1, 0)
     with pytest.raises(ResellersInUse) as refused:
-        resellers.delete_resellers(db, op, [busy, idle, pending], "Yes")
+        resellers.delete_resellers(db, op, [busy, idle, pending], "Yes", now=w.now)
     assert refused.value.blocked == ["Busy"] and refused.value.deletable_count == 2
     assert all(_reseller(db, r) is not None for r in (busy, idle, pending))
-    deleted = resellers.delete_resellers(db, op, [busy, idle, pending], "Yes", delete_the_rest=True)
+    deleted = resellers.delete_resellers(db, op, [busy, idle, pending], "Yes", delete_the_rest=True, now=w.now)
     assert sorted(deleted) == ["Idle", "Pending"]
     assert _reseller(db, busy) is not None and _reseller(db, idle) is None and _reseller(db, pending) is None
     with db.reading() as s:
@@ -207,7 +207,7 @@ def test_an_expired_active_pool_does_not_block_deletion(db):
     sub = w.subscription(w.first, purchased=100, expires_in_days=-2)
     rid = w.reseller(w.first, "Lapsed", "l@lapsed.example")
     w.pool(rid, sub, 10)
-    assert resellers.delete_resellers(db, w.actors["operator@first.example"], [rid], "Yes") == ["Lapsed"]
+    assert resellers.delete_resellers(db, w.actors["operator@first.example"], [rid], "Yes", now=w.now) == ["Lapsed"]
 
 
 def test_delete_refuses_a_selection_with_a_foreign_or_bogus_id_whole(db):
@@ -217,7 +217,7 @@ def test_delete_refuses_a_selection_with_a_foreign_or_bogus_id_whole(db):
     op = w.actors["operator@first.example"]
     for selection in ([mine, theirs], [mine, "abc"], [mine, 10**9]):
         with pytest.raises(NotFound):
-            resellers.delete_resellers(db, op, selection, "Yes")
+            resellers.delete_resellers(db, op, selection, "Yes", now=w.now)
     assert _reseller(db, mine) is not None and _reseller(db, theirs) is not None
     with pytest.raises(DomainError, match="Select at least one"):
-        resellers.delete_resellers(db, op, [], "Yes")
+        resellers.delete_resellers(db, op, [], "Yes", now=w.now)

@@ -60,12 +60,12 @@ def test_signing_in_prunes_expired_sessions_of_everyone(db):
 def test_a_changed_password_ends_every_session_of_that_user_only(db):
     w = two_lars(db)
     me, other = w.actors["operator@first.example"], w.actors["analyst@first.example"]
-    mine = [start_session(db, me) for _ in range(3)]
-    theirs = start_session(db, other)
-    change_password(db, me, "s3cret-pass", "a-much-longer-pass", "a-much-longer-pass")
-    assert all(resume_session(db, t) is None for t in mine)
-    assert resume_session(db, theirs) == other
-    assert authenticate(db, me.email, "a-much-longer-pass").user_id == me.user_id
+    mine = [start_session(db, me, now=w.now) for _ in range(3)]
+    theirs = start_session(db, other, now=w.now)
+    change_password(db, me, "s3cret-pass", "a-much-longer-pass", "a-much-longer-pass", now=w.now)
+    assert all(resume_session(db, t, now=w.now) is None for t in mine)
+    assert resume_session(db, theirs, now=w.now) == other
+    assert authenticate(db, me.email, "a-much-longer-pass", now=w.now).user_id == me.user_id
     with db.reading() as s:
         event = s.scalars(select(AuditEvent).where(AuditEvent.action == "user.password_changed")).one()
     assert '"sessions_ended": 3' in event.details
@@ -82,53 +82,53 @@ def test_a_changed_password_ends_every_session_of_that_user_only(db):
 def test_a_refused_password_change_says_why_and_changes_nothing(db, current, new, repeat, field, words):
     w = two_lars(db)
     me = w.actors["operator@first.example"]
-    token = start_session(db, me)
+    token = start_session(db, me, now=w.now)
     with pytest.raises(InvalidForm) as refused:
-        change_password(db, me, current, new, repeat)
+        change_password(db, me, current, new, repeat, now=w.now)
     assert field in refused.value.errors and words in refused.value.errors[field]
-    assert resume_session(db, token) == me
-    assert authenticate(db, me.email, "s3cret-pass").user_id == me.user_id
+    assert resume_session(db, token, now=w.now) == me
+    assert authenticate(db, me.email, "s3cret-pass", now=w.now).user_id == me.user_id
 
 
 def test_an_admin_disabling_a_user_ends_their_sessions_at_once(db):
     w = two_lars(db)
     admin, operator = w.actors["admin@first.example"], w.actors["operator@first.example"]
-    tokens = [start_session(db, operator) for _ in range(2)]
-    assert {u.email: u.sessions for u in list_users(db, admin)}["operator@first.example"] == 2
-    set_user_active(db, admin, str(operator.user_id), False)
-    assert all(resume_session(db, t) is None for t in tokens)
-    assert not {u.email: u.active for u in list_users(db, admin)}["operator@first.example"]
-    set_user_active(db, admin, operator.user_id, True)
-    assert resume_session(db, tokens[0]) is None  # enabling does not revive ended sessions
-    assert resume_session(db, start_session(db, operator)) == operator
+    tokens = [start_session(db, operator, now=w.now) for _ in range(2)]
+    assert {u.email: u.sessions for u in list_users(db, admin, now=w.now)}["operator@first.example"] == 2
+    set_user_active(db, admin, str(operator.user_id), False, now=w.now)
+    assert all(resume_session(db, t, now=w.now) is None for t in tokens)
+    assert not {u.email: u.active for u in list_users(db, admin, now=w.now)}["operator@first.example"]
+    set_user_active(db, admin, operator.user_id, True, now=w.now)
+    assert resume_session(db, tokens[0], now=w.now) is None  # enabling does not revive ended sessions
+    assert resume_session(db, start_session(db, operator, now=w.now), now=w.now) == operator
 
 
 def test_a_disabled_users_live_session_stops_even_without_its_row_removed(db):
     """Defence in depth: resume re-reads users.active on every request."""
     w = two_lars(db)
     operator = w.actors["operator@first.example"]
-    token = start_session(db, operator)
+    token = start_session(db, operator, now=w.now)
     from data.models import User
     with db.unit_of_work() as s:
         s.get(User, operator.user_id).active = False
-    assert resume_session(db, token) is None
+    assert resume_session(db, token, now=w.now) is None
 
 
 def test_only_admins_manage_users_and_only_their_own_lars(db):
     w = two_lars(db)
     admin, operator = w.actors["admin@first.example"], w.actors["operator@first.example"]
     with pytest.raises(PermissionDenied, match="cannot manage users"):
-        set_user_active(db, operator, w.actors["analyst@first.example"].user_id, False)
+        set_user_active(db, operator, w.actors["analyst@first.example"].user_id, False, now=w.now)
     with pytest.raises(PermissionDenied, match="your own account"):
-        set_user_active(db, admin, admin.user_id, False)
+        set_user_active(db, admin, admin.user_id, False, now=w.now)
     for foreign in (w.actors["admin@second.example"].user_id, 2**63, "1e3", None, [1], 0):
         with pytest.raises(NotFound):
-            set_user_active(db, admin, foreign, False)
+            set_user_active(db, admin, foreign, False, now=w.now)
     with pytest.raises(InvalidForm):
-        set_user_active(db, admin, operator.user_id, "false")
-    assert {u.email for u in list_users(db, admin)} == {"admin@first.example", "operator@first.example",
+        set_user_active(db, admin, operator.user_id, "false", now=w.now)
+    assert {u.email for u in list_users(db, admin, now=w.now)} == {"admin@first.example", "operator@first.example",
                                                         "analyst@first.example"}
-    assert all(u.active for u in list_users(db, admin))
+    assert all(u.active for u in list_users(db, admin, now=w.now))
 
 
 def test_wrong_current_passwords_count_towards_the_lockout(db):
@@ -138,13 +138,13 @@ def test_wrong_current_passwords_count_towards_the_lockout(db):
     me = w.actors["operator@first.example"]
     for _ in range(MAX_FAILURES - 1):
         with pytest.raises(InvalidForm, match="correct the field"):
-            change_password(db, me, "guess", "a-much-longer-pass", "a-much-longer-pass")
+            change_password(db, me, "guess", "a-much-longer-pass", "a-much-longer-pass", now=w.now)
     with pytest.raises(SignInFailed, match="Too many failed sign-ins. Try again in 15 minutes"):
-        change_password(db, me, "guess", "a-much-longer-pass", "a-much-longer-pass")
+        change_password(db, me, "guess", "a-much-longer-pass", "a-much-longer-pass", now=w.now)
     with pytest.raises(SignInFailed, match="Too many"):  # even the right one, while locked
-        change_password(db, me, "s3cret-pass", "a-much-longer-pass", "a-much-longer-pass")
+        change_password(db, me, "s3cret-pass", "a-much-longer-pass", "a-much-longer-pass", now=w.now)
     with pytest.raises(SignInFailed, match="Too many"):
-        authenticate(db, me.email, "s3cret-pass")
+        authenticate(db, me.email, "s3cret-pass", now=w.now)
 
 
 def test_the_new_passwords_rules_are_checked_before_the_current_password(db):
@@ -153,7 +153,7 @@ def test_the_new_passwords_rules_are_checked_before_the_current_password(db):
     me = w.actors["operator@first.example"]
     for current in ("s3cret-pass", "a-wrong-guess"):
         with pytest.raises(InvalidForm) as refused:
-            change_password(db, me, current, "short", "short")
+            change_password(db, me, current, "short", "short", now=w.now)
         assert set(refused.value.errors) == {"new"}
 
 

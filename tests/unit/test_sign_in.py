@@ -9,17 +9,17 @@ from tests.factories import two_lars
 
 def test_sign_in_with_the_right_password(db):
     w = two_lars(db)
-    actor = authenticate(db, " Operator@First.example ", "s3cret-pass")
+    actor = authenticate(db, " Operator@First.example ", "s3cret-pass", now=w.now)
     assert (actor.email, actor.role, actor.lar_id) == ("operator@first.example", "operator", w.first)
     assert load_actor(db, actor.user_id) == actor
 
 
 def test_a_failure_does_not_tell_whether_the_email_exists(db):
-    two_lars(db)
+    w = two_lars(db)
     with pytest.raises(SignInFailed) as wrong_password:
-        authenticate(db, "operator@first.example", "nope")
+        authenticate(db, "operator@first.example", "nope", now=w.now)
     with pytest.raises(SignInFailed) as unknown_email:
-        authenticate(db, "nobody@first.example", "nope")
+        authenticate(db, "nobody@first.example", "nope", now=w.now)
     assert wrong_password.value.message == unknown_email.value.message == FAILED_MESSAGE
 
 
@@ -49,7 +49,7 @@ def test_inactive_users_cannot_sign_in_and_lose_their_session(db):
     w = two_lars(db)
     gone = w.user("gone@first.example", w.first, "operator", active=False)
     with pytest.raises(SignInFailed):
-        authenticate(db, "gone@first.example", "s3cret-pass")
+        authenticate(db, "gone@first.example", "s3cret-pass", now=w.now)
     assert load_actor(db, gone.user_id) is None
 
 
