@@ -39,6 +39,7 @@ def register(app) -> None:
         Output("subs-threshold-kind", "value"),
         Output("subs-threshold-value", "value"),
         Output("subs-threshold-target", "data"),
+        Output("subs-threshold-value", "error", allow_duplicate=True),
         Input("subs-threshold-open", "n_clicks"),
         State("subs-grid", "selectedRows"),
         prevent_initial_call=True,
@@ -46,22 +47,25 @@ def register(app) -> None:
     def open_threshold(clicked, rows):
         require_click(clicked)
         if len(rows or []) != 1 or not isinstance(rows[0], dict):
-            return (no_update,) * 5
+            return (no_update,) * 6
         row = rows[0]  # shown only; Save re-reads the subscription
         subject = f"{row.get('name', '')} · {row.get('service', '')} · {row.get('free', '')} free"
-        return True, subject, row.get("threshold_kind") or "none", row.get("threshold_value"), row.get("id")
+        value = row.get("threshold_value")
+        return True, subject, row.get("threshold_kind") or "none", "" if value is None else str(value), row.get("id"), None
 
     @app.callback(
         Output("subs-threshold-value", "disabled"),
         Output("subs-threshold-value", "label"),
-        Output("subs-threshold-value", "max"),
+        Output("subs-threshold-value", "description"),
         Input("subs-threshold-kind", "value"),
         prevent_initial_call=True,
     )
     def kind_chosen(kind):
         if kind == "percent":
-            return False, "Alert below (% of purchased free)", 100
-        return kind != "count", "Alert below (quantity free)", None
+            return False, "Alert below (% of purchased free)", "A whole number from 1 to 100."
+        if kind == "count":
+            return False, "Alert below (quantity free)", "A whole number from 1 to the purchased quantity."
+        return True, "Alert below", None
 
     close_on(app, "subs-threshold-modal", "subs-threshold-cancel")
 

@@ -19,6 +19,8 @@ def pool_colours(series: list[dict]) -> dict[int, str]:
     return {pool_id: PALETTE[i % len(PALETTE)] for i, pool_id in enumerate(sorted(s["pool_id"] for s in series))}
 
 
+# Ticks closer than this share one line and collide ("Dec 1" and "Dec 7" at 1440 px).
+CLOSE_TICK_DAYS = 14
 # One hover box per date for every pool shown (the document: "for each pooled subscription at
 # that time"), which also tells apart lines drawn on top of each other (two pools at 100 %).
 HOVER = ("<b>%{fullData.name}</b>: Available: %{y:.1f}% · Purchased: %{customdata[0]} · "
@@ -60,7 +62,8 @@ def availability_figure(series: list[dict], dates: list[date]) -> go.Figure:
     figure.update_layout(
         margin={"l": 50, "r": 20, "t": 10, "b": 40}, height=320, showlegend=False,
         yaxis={"title": "Available", "ticksuffix": "%", "range": y_range(series), "gridcolor": "#eef0f2"},
-        xaxis={"tickmode": "array", "tickvals": dates, "tickformat": "%b %-d", "hoverformat": "%b %-d, %Y",
+        xaxis={"tickmode": "array", "tickvals": dates, "ticktext": tick_labels(dates), "tickangle": 0,
+               "hoverformat": "%b %-d, %Y",
                "gridcolor": "#f5f6f7",
                "range": [dates[0] - timedelta(days=6), dates[-1] + timedelta(days=6)]},
         plot_bgcolor="white", paper_bgcolor="white", hovermode="x unified",
@@ -68,7 +71,21 @@ def availability_figure(series: list[dict], dates: list[date]) -> go.Figure:
     return figure
 
 
-def availability_panel(series: list[dict], dates: list[date]):
+def tick_labels(dates: list[date]) -> list[str]:
+    """"Dec 1", …; today's label goes a line lower when it would touch the month's before it."""
+    labels = [f"{d:%b} {d.day}" for d in dates]
+    if len(dates) > 1 and (dates[-1] - dates[-2]).days < CLOSE_TICK_DAYS:
+        labels[-1] = "<br>" + labels[-1]
+    return labels
+
+
+def nothing_shown_note() -> dict:
+    """Said on the empty chart when every pool is unticked, instead of bare axes."""
+    return {"text": "Tick a pool on the left to draw its line.", "xref": "paper", "yref": "paper", "x": 0.5,
+            "y": 0.5, "showarrow": False, "font": {"size": 14, "color": "#868e96"}}
+
+
+def availability_panel(series: list[dict], dates: list[date], reseller_id: int):
     colours = pool_colours(series)
     if not series:
         return dmc.Paper(
@@ -86,6 +103,8 @@ def availability_panel(series: list[dict], dates: list[date]):
                 dmc.GridCol(dmc.CheckboxGroup(
                     id="trend-pools",
                     value=[str(s["pool_id"]) for s in series],
+                    # The boxes a user unticked stay unticked when the page is reloaded (per reseller).
+                    persistence=f"reseller-{reseller_id}", persistence_type="local",
                     # The grid's label as it is; an expired pool says so underneath.
                     children=dmc.Stack([dmc.Checkbox(label=s["name"], description="Expired" if s["expired"] else None,
                                                      value=str(s["pool_id"]), color=colours[s["pool_id"]])

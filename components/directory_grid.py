@@ -34,7 +34,7 @@ SPEC = GridSpec(
     name="directory",
     columns=COLUMNS,
     default_visible=[c["field"] for c in COLUMNS if c["field"] not in ("invited_at", "mapped_at")],
-    search_placeholder="Search by tenant owner",
+    search_placeholder="Search by tenant owner or organization",
     header_px=60,
     export_kinds={"total_quantity": "quantities", "allocated_quantity": "quantities", "invited_at": "date",
                   "mapped_at": "date", "utilisation": "number"},

@@ -6,9 +6,9 @@ from components.kpi_card import kpi_card
 from services.units import format_quantities
 
 
-def figures_section(overview: dict):
+def figures_section(overview: dict, reseller_id: int):
     """KPI cards and the chart; callbacks/reseller.py redraws it after Return to pool."""
-    return [_kpi_row(overview["kpis"]), availability_panel(overview["trend"], overview["trend_dates"])]
+    return [_kpi_row(overview["kpis"]), availability_panel(overview["trend"], overview["trend_dates"], reseller_id)]
 
 
 def _kpi_row(figures: dict):

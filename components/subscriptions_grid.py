@@ -58,8 +58,10 @@ def threshold_modal():
         dmc.SegmentedControl(id="subs-threshold-kind", value="none", data=[
             {"value": "none", "label": "None"}, {"value": "count", "label": "A quantity"},
             {"value": "percent", "label": "A percentage"}]),
-        dmc.NumberInput(id="subs-threshold-value", label="Alert below", min=0, allowDecimal=False,
-                        allowNegative=False, disabled=True, clampBehavior="strict"),
+        # A text box: a number box rewrote what was typed (1.5 became 15, 150 % became 15 %) and saved
+        # it; the server reads the text as typed and refuses what is not a threshold, next to the field.
+        dmc.TextInput(id="subs-threshold-value", label="Alert below", disabled=True,
+                      autoComplete="off"),
         dmc.Group([dmc.Button("Cancel", id="subs-threshold-cancel", variant="default"),
                    dmc.Button("Save", id="subs-threshold-save")], justify="flex-end"),
         dcc.Store(id="subs-threshold-target"),

@@ -65,7 +65,7 @@ def layout(reseller_id=None, **query):
                       gap="lg"),
             html.Div(invitation_section(invitation_details(db(), acting, rid, now=at), acting.can_act),
                      id="invitation-box") if reseller["status"] == "Invited" else None,
-            html.Div(figures_section(overview(db(), acting, rid, now=at)), id="reseller-figures",
+            html.Div(figures_section(overview(db(), acting, rid, now=at), rid), id="reseller-figures",
                      className="reseller-figures"),
             dmc.Stack([dmc.Title("Pools", order=3), dmc.Text("Loading…", id="pools-count", size="sm", c="dimmed")], gap=2, mt="md"),
             grid_section(

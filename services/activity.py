@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from data.db import Database
 from data.models import AuditEvent, Reseller, Subscription, User
 from services.actor import Actor
-from services.grid_query import GridPage, GridQuery, keyword_conditions, order_by
+from services.grid_query import GridPage, GridQuery, order_by, search_keywords
 from services.ids import row_id
 from services.units import format_quantity
 
@@ -76,10 +76,12 @@ def list_activity(db: Database, actor: Actor, query: GridQuery) -> GridPage:
         conditions.append(AuditEvent.at >= _start_of(since))
     if until and _end_of(until):  # the whole of that day
         conditions.append(AuditEvent.at < _end_of(until))
-    # The name now, or as it was when the action was recorded (a deleted reseller keeps it).
-    name = func.coalesce(Reseller.organization_name, AuditEvent.reseller_name)
-    searched = keyword_conditions(name, query.search)
-    conditions += searched
+    # An event names the reseller as it was when it happened (a rename, a Map or a sign-up
+    # changes the entry's name later); the search finds it by that name or by today's.
+    name = func.coalesce(AuditEvent.reseller_name, Reseller.organization_name)
+    conditions += [or_(func.lower(AuditEvent.reseller_name).contains(k, autoescape=True),
+                       func.lower(Reseller.organization_name).contains(k, autoescape=True))
+                   for k in search_keywords(query.search)]
     # Events of one instant (one request's clock) keep the order they were recorded in.
     sortable = {"at": (AuditEvent.at, AuditEvent.id), "user": User.email, "action": AuditEvent.action, "reseller": name}
     offset, limit = query.bounds()
@@ -117,7 +119,8 @@ def _details(raw: str) -> dict:
 
 
 def _row(r, details: dict, subscriptions: dict) -> dict:
-    reseller = r.organization_name or r.reseller_name or details.get("organization_name") or ""
+    then = r.reseller_name or details.get("organization_name") or r.organization_name or ""
+    reseller = f"{then} (now {r.organization_name})" if r.organization_name and then != r.organization_name else then
     return {
         "id": r.id, "at": f"{r.at:%Y-%m-%d %H:%M}", "user": r.email or "(deleted user)",
         "action": ACTIONS.get(r.action, r.action), "reseller": reseller,

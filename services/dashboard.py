@@ -136,5 +136,5 @@ def overview(db: Database, actor: Actor, reseller_id, *, now: datetime) -> dict:
     """The dashboard's figures in one read: KPIs and the availability trend."""
     with db.reading() as session:
         rid = own_reseller(session, actor, reseller_id).id
-        return {"kpis": _kpis(session, rid, now), "trend": _trend(session, rid, now),
+        return {"reseller_id": rid, "kpis": _kpis(session, rid, now), "trend": _trend(session, rid, now),
                 "trend_dates": trend_dates(now.date())}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import func, literal_column, or_, select
 
 from data.db import Database
 from data.models import RESELLER_STATUSES, Reseller, ResellerFigures
@@ -29,8 +29,11 @@ SORTABLE = {
 
 def _where(actor: Actor, query: GridQuery):
     conditions = [Reseller.lar_id == actor.lar_id]
-    # Emails are stored lower-case, so the plain column keeps the covering index usable.
-    conditions += [Reseller.email.contains(k, autoescape=True) for k in search_keywords(query.search)]
+    # The document searches by tenant owner; people also type the organization's name, so each
+    # keyword may be in either. Emails are stored lower-case: the plain column needs no lower().
+    conditions += [or_(Reseller.email.contains(k, autoescape=True),
+                       func.lower(Reseller.organization_name).contains(k, autoescape=True))
+                   for k in search_keywords(query.search)]
     statuses = query.chosen("status", RESELLER_STATUSES)
     if statuses:
         conditions.append(Reseller.status.in_(statuses))

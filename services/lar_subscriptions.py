@@ -70,7 +70,6 @@ def set_threshold(db: Database, actor: Actor, subscription_id, kind, value, *, n
     """An admin sets (or clears, kind "none") a Subscription's low-availability threshold."""
     if actor.role != "admin":
         raise PermissionDenied(f"Your role ({actor.role}) cannot set thresholds; ask an admin.")
-    threshold = parse_threshold(kind, value)
     sid = row_id(subscription_id)
     if sid is None:
         raise NotFound("Subscription")
@@ -79,6 +78,7 @@ def set_threshold(db: Database, actor: Actor, subscription_id, kind, value, *, n
                               .with_for_update()).first()
         if sub is None:
             raise NotFound("Subscription")
+        threshold = parse_threshold(kind, value, sub.purchased_quantity, sub.unit)
         before = _threshold_label(threshold_of(sub), sub.unit)
         sub.low_threshold_kind = threshold.kind if threshold else None
         sub.low_threshold = threshold.value if threshold else None

@@ -118,14 +118,17 @@ def map_reseller(db: Database, actor: Actor, reseller_id, tenant_id, *, now: dat
                     f"{tenant.organization_name} ({tenant.owner_email}) is already mapped to "
                     f"{holder.organization_name} in your directory."
                 )
-            before = {"status": reseller.status, "tenant_owner": reseller.email}
+            # Recorded before the entry takes the tenant's name: the event names it as it was.
+            audit.record(session, actor, "reseller.map", f"reseller:{reseller.id}", now=now, tenant_id=tenant.id,
+                         before={"status": reseller.status, "tenant_owner": reseller.email,
+                                 "organization_name": reseller.organization_name},
+                         after={"status": "Mapped", "tenant_owner": tenant.owner_email,
+                                "organization_name": tenant.organization_name})
             reseller.tenant_id = tenant.id
             reseller.email = tenant.owner_email
             reseller.organization_name = tenant.organization_name
             reseller.status = "Mapped"
             reseller.mapped_at = now
-            audit.record(session, actor, "reseller.map", f"reseller:{reseller.id}", now=now, tenant_id=tenant.id,
-                         before=before, after={"status": "Mapped", "tenant_owner": reseller.email})
             return {"id": reseller.id, "organization_name": reseller.organization_name}
     except IntegrityError:
         # Another operator mapped the same tenant between our check and our write.

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from services.errors import DomainError
+from services.units import format_quantity
 
 KINDS = ("count", "percent")
 
@@ -37,8 +38,10 @@ def free_and_low(threshold: Threshold | None, purchased: int, handed_out: int, e
     return free, not expired and is_low(threshold, purchased, free)
 
 
-def parse_threshold(kind, value) -> Threshold | None:
-    """A threshold from the browser's form: kind "none" clears it."""
+def parse_threshold(kind, value, purchased: int, unit: str) -> Threshold | None:
+    """A threshold as the person typed it, or refused with the reason (never rewritten into
+    another number): kind "none" clears it. purchased: the Subscription's quantity, above which
+    a count would alert for ever."""
     if kind in (None, "", "none"):
         return None
     if kind not in KINDS:
@@ -47,23 +50,27 @@ def parse_threshold(kind, value) -> Threshold | None:
         raise DomainError("Enter the threshold, or choose None to have no alert.")
     number = _whole_number(value)
     if number is None:
-        raise DomainError("The threshold must be a whole number.")
+        raise DomainError("The threshold must be a whole number, such as 10.")
     if number < 0:
         raise DomainError("The threshold cannot be negative.")
+    if number == 0:
+        raise DomainError("Nothing is ever below 0 free: enter 1 or more, or choose None to have no alert.")
     if kind == "percent" and number > 100:
         raise DomainError("A percentage threshold is at most 100.")
-    if kind == "count" and number > 2_000_000_000:
-        raise DomainError("The threshold is too large.")
+    if kind == "count" and number > purchased:
+        raise DomainError(f"The subscription has {format_quantity(unit, purchased)} in all: a threshold above that "
+                          "would alert for ever.")
     return Threshold(kind, number)
 
 
 def _whole_number(value) -> int | None:
+    """An int, or the digits typed (thousands separated by commas allowed: "1,000")."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
-    if isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,40}\s*", value):
-        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"-?(\d{1,3}(,\d{3})+|\d{1,40})", value.strip()):
+        return int(value.strip().replace(",", ""))
     return None

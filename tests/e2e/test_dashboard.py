@@ -145,3 +145,24 @@ def test_analyst_cannot_return_pools(page, server):
         row.locator(".ag-selection-checkbox input").check()
     expect(page.locator("#pools-return")).to_be_disabled()
     expect(page.locator("#pools-add-open")).to_be_disabled()
+
+
+def test_the_empty_chart_says_why_and_the_boxes_stay_as_left_after_a_reload(page, server):
+    """Issue 20: with every box unticked the chart showed bare axes, and a reload ticked them all again."""
+    reseller, _pool = _target(server)
+    _open_dashboard(page, reseller)
+    boxes = page.locator(".trend-legend input[type=checkbox]")
+    traces = page.locator("#trend-graph .scatterlayer .trace")
+    expect(traces.first).to_be_visible()
+    for i in range(boxes.count()):
+        boxes.nth(i).uncheck()
+    expect(traces).to_have_count(0)
+    expect(page.locator("#trend-graph")).to_contain_text("Tick a pool on the left to draw its line.")
+    shoot(page, "dashboard-chart-empty")
+    page.reload()
+    expect(page.locator("#reseller-name")).to_have_text(reseller.organization_name)
+    expect(boxes.first).not_to_be_checked()
+    expect(page.locator("#trend-graph")).to_contain_text("Tick a pool on the left to draw its line.")
+    boxes.first.check()
+    expect(traces).to_have_count(1)
+    expect(page.locator("#trend-graph")).not_to_contain_text("Tick a pool")

@@ -118,6 +118,11 @@ def test_an_admin_sets_a_threshold_and_it_shows_in_activity(page, server):
     dialog.get_by_text("A percentage", exact=True).click()
     page.click("#subs-threshold-save")  # no value yet
     expect(dialog).to_contain_text("Enter the threshold, or choose None to have no alert.")
+    for typed, said in (("1.5", "must be a whole number"), ("150", "at most 100"), ("0", "Nothing is ever below 0")):
+        page.fill("#subs-threshold-value", typed)  # kept as typed, refused next to the field
+        page.click("#subs-threshold-save")
+        expect(page.locator("#subs-threshold-value-error")).to_contain_text(said)
+        expect(page.locator("#subs-threshold-value")).to_have_value(typed)
     page.fill("#subs-threshold-value", "100")  # 100 %: below it whenever anything was handed out
     page.click("#subs-threshold-save")
     expect(page.get_by_text(f"{name} counts as low below 100% free.")).to_be_visible()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from components.availability_chart import availability_figure
+from components.availability_chart import availability_figure, tick_labels
 
 
 def test_the_hover_writes_quantities_with_their_unit():
@@ -17,3 +17,12 @@ def test_the_hover_writes_quantities_with_their_unit():
     assert list(archive.customdata[0]) == ["50 GB", "8 GB", ""]
     assert list(seats.customdata[0]) == ["1,250 user seats", "1 user seat", " · <i>Expired</i>"]
     assert archive.name == "Archive &lt;b&gt;"
+
+
+def test_todays_label_drops_a_line_when_it_would_touch_the_months_first():
+    """Issue 20: "Dec 1" and "Dec 7" overlapped."""
+    months = [date(2026, m, 1) for m in range(7, 13)]
+    assert tick_labels(months + [date(2026, 12, 7)])[-2:] == ["Dec 1", "<br>Dec 7"]
+    assert tick_labels(months[:-1] + [date(2026, 11, 28)])[-2:] == ["Nov 1", "Nov 28"]  # far enough apart
+    figure = availability_figure([], months + [date(2026, 12, 7)])
+    assert list(figure.layout.xaxis.ticktext)[-1] == "<br>Dec 7"

@@ -78,7 +78,7 @@ def test_trend_follows_the_ledger(db):
     analyst = w.actors["analyst@first.example"]
     assert overview(db, analyst, w.rid, now=NOW) == {
         "kpis": kpis(db, analyst, w.rid, now=NOW), "trend": availability_trend(db, analyst, w.rid, now=NOW),
-        "trend_dates": trend_dates(NOW.date())}
+        "trend_dates": trend_dates(NOW.date()), "reseller_id": w.rid}
 
 
 def test_trend_stops_at_expiry_and_after_a_return(db):

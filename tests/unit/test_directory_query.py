@@ -33,6 +33,20 @@ def test_search_matches_every_keyword_of_the_tenant_owner(db):
     assert list_directory(db, actor, GridQuery(search="_"), now=w.now).total == 0
 
 
+def test_search_finds_organization_names_too(db):
+    """Issue 20: "Reselling" and "Ltd" found nothing, since only the owner's address was searched."""
+    w = two_lars(db)
+    w.reseller(w.first, "Pioneer Reselling Ltd", "ops@pioneer.example")
+    w.reseller(w.first, "Blue Networks", "it@bluenet.example")
+    w.reseller(w.second, "Other Reselling Ltd", "x@other.example")
+    actor = w.actors["operator@first.example"]
+    assert _names(list_directory(db, actor, GridQuery(search="Reselling"), now=w.now)) == ["Pioneer Reselling Ltd"]
+    assert _names(list_directory(db, actor, GridQuery(search="ltd"), now=w.now)) == ["Pioneer Reselling Ltd"]
+    # Each keyword may be in either: a word of the name and a piece of the address.
+    assert _names(list_directory(db, actor, GridQuery(search="blue bluenet"), now=w.now)) == ["Blue Networks"]
+    assert list_directory(db, actor, GridQuery(search="pioneer zz"), now=w.now).total == 0
+
+
 def test_filter_by_status_and_sort_and_page(db):
     w = two_lars(db)
     for i, status in enumerate(["Invited", "Unmapped", "Mapped", "Mapped", "Invited"]):

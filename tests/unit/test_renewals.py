@@ -124,10 +124,30 @@ def test_low_means_strictly_below_the_threshold(threshold, purchased, free, low)
     ("count", "ten", "whole number"), ("count", 2.5, "whole number"), ("count", -1, "negative"),
     ("percent", 101, "at most 100"), ("weekly", 5, "count or a percentage"), ("count", "", "Enter the threshold"),
     ("count", True, "whole number"), ("count", [5], "whole number"),
+    # As typed in the box (issue 20: these were rewritten into other numbers and saved).
+    ("percent", "1.5", "whole number"), ("percent", "-1", "negative"), ("percent", "150", "at most 100"),
+    ("percent", "99999999999", "at most 100"), ("percent", "0", "below 0"), ("count", "0", "below 0"),
+    ("count", "1001", "1,000 user seats in all"), ("count", "1,0", "whole number"),
 ])
 def test_a_threshold_that_is_not_one_is_refused_with_a_reason(kind, value, message):
     with pytest.raises(DomainError, match=message):
-        parse_threshold(kind, value)
+        parse_threshold(kind, value, 1000, "user seats")
+
+
+@pytest.mark.parametrize("kind, typed, saved", [("count", "1,000", 1000), ("count", " 25 ", 25), ("percent", "100", 100),
+                                                ("percent", 7, 7)])
+def test_a_threshold_is_kept_as_typed(kind, typed, saved):
+    assert parse_threshold(kind, typed, 1000, "user seats") == Threshold(kind, saved)
+
+
+def test_a_refused_threshold_changes_nothing(db):
+    w = _world(db)
+    admin = w.actors["admin@first.example"]
+    set_threshold(db, admin, w.seats, "count", "10", now=w.now)
+    for typed in ("1.5", "0", "-1", "99999999999"):
+        with pytest.raises(DomainError):
+            set_threshold(db, admin, w.seats, "count", typed, now=w.now)
+    assert {r["id"]: r for r in list_subscriptions(db, admin, now=w.now)}[w.seats]["threshold"] == "10 user seats"
 
 
 def test_only_an_admin_sets_a_threshold_of_its_own_lar_and_the_page_shows_it(db):
