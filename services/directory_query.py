@@ -15,7 +15,7 @@ from data.models import RESELLER_STATUSES, Reseller, ResellerFigures
 from services.actor import Actor
 from services.grid_query import GridPage, GridQuery, day, order_by, search_keywords
 from services.reseller_figures import SORTABLE_FIGURES, live_figures, refresh_stale
-from services.units import format_quantities
+from services.units import format_quantities, format_utilisation
 
 SORTABLE = {
     "organization_name": Reseller.organization_name,
@@ -80,7 +80,7 @@ def list_directory(db: Database, actor: Actor, query: GridQuery, *, now: datetim
                 "customers": f.get("customers", 0),
                 "total_quantity": format_quantities(f.get("total", {})),
                 "allocated_quantity": format_quantities(f.get("allocated", {})),
-                "utilisation": _utilisation(f),
+                "utilisation": format_utilisation(f.get("allocated", {}), f.get("total", {})),
                 "customer_visibility": bool(r.customer_visibility),
                 "invited_at": day(r.invited_at),
                 "mapped_at": day(r.mapped_at),
@@ -96,8 +96,3 @@ def _seated_first(sort) -> list:
         return [ResellerFigures.total_quantity == literal_column("0")]
     return []
 
-
-def _utilisation(figures: dict) -> str:
-    """Allocated over total, all units together, as the Utilisation % column shows it."""
-    total = sum(figures.get("total", {}).values())
-    return f"{sum(figures.get('allocated', {}).values()) * 100 / total:.1f}" if total else "—"

@@ -112,7 +112,9 @@ def _xlsx_table(rows, columns, kinds):
 
 
 def _as_number(value):
-    """A figure shown as text ("23.7"); "—" (no figure) becomes an empty cell."""
+    """A figure, or one shown as text ("23.7"); "—" (no figure) becomes an empty cell."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
     try:
         return float(value) if isinstance(value, str) and value.strip() not in ("", "—") else None
     except ValueError:

@@ -15,7 +15,7 @@ from services.grid_query import GridPage, GridQuery, day, search_keywords
 from services.ids import row_id
 from services.subscriptions import availability
 from services.thresholds import Threshold, free_and_low, parse_threshold
-from services.units import format_quantity
+from services.units import format_percent, format_quantity
 
 
 def threshold_of(sub) -> Threshold | None:
@@ -33,7 +33,7 @@ def subscription_rows(session, lar_id: int, now: datetime) -> list[dict]:
         threshold = thresholds.get(r["id"])
         free, low = free_and_low(threshold, r["purchased"], handed, expired)
         rows.append({**r, "free": free, "expired": expired, "threshold": threshold, "low": low,
-                     "utilisation": round(handed * 100 / r["purchased"], 1) if r["purchased"] else None})
+                     "given_pct": round(handed * 100 / r["purchased"], 1) if r["purchased"] else None})
     return rows
 
 
@@ -48,7 +48,7 @@ def list_subscriptions(db: Database, actor: Actor, *, now: datetime) -> list[dic
         "pending": format_quantity(r["unit"], r["pending"]),
         "free": format_quantity(r["unit"], r["free"]),
         "free_n": r["free"], "purchased_n": r["purchased"], "given_n": r["given"], "pending_n": r["pending"],
-        "utilisation": r["utilisation"],
+        "given_pct": format_percent(r["given_pct"]), "given_pct_n": r["given_pct"],
         "expires_at": day(datetime.fromisoformat(r["expires_at"])),
         "status": "Expired" if r["expired"] else ("Low" if r["low"] else "OK"),
         "threshold": _threshold_label(r["threshold"], r["unit"]),
@@ -90,7 +90,8 @@ def set_threshold(db: Database, actor: Actor, subscription_id, kind, value, *, n
 
 
 STATUSES = ("OK", "Low", "Expired")
-SORT_KEYS = {"purchased": "purchased_n", "given": "given_n", "pending": "pending_n", "free": "free_n"}
+SORT_KEYS = {"purchased": "purchased_n", "given": "given_n", "pending": "pending_n", "free": "free_n",
+             "given_pct": "given_pct_n"}
 
 
 def subscription_page(db: Database, actor: Actor, query: GridQuery, *, now: datetime) -> GridPage:

@@ -18,7 +18,7 @@ from services.actor import Actor
 from services.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
 from services.thresholds import Threshold, free_and_low
 from services.pool_state import ACTIVE, PENDING, effective_expiration, is_live, pool_labels
-from services.units import format_quantity
+from services.units import format_percent, format_quantity, utilisation_pct
 
 WINDOWS = (7, 30, 90)
 DEFAULT_WINDOW = 30
@@ -208,7 +208,7 @@ def _row(r, labels: dict[int, str], now: datetime) -> dict:
         "id": r.id, "reseller_id": r.reseller_id, "reseller": r.organization_name, "service": r.service,
         "pool": labels.get(r.id, ""), "quantity": format_quantity(r.unit, r.quantity),
         "allocated": format_quantity(r.unit, r.assigned_quantity),
-        "utilisation": round(r.assigned_quantity * 100 / r.quantity, 1) if r.quantity else None,
+        "utilisation": format_percent(utilisation_pct(r.assigned_quantity, r.quantity)),
         "expires_at": day(ends), "days_left": days_left(ends, now),
         "status": r.status, "waiting_since": day(r.created_at) if pending else "",
         "waiting_days": max(0, (now - r.created_at).days) if pending else None,

@@ -16,9 +16,11 @@ from sqlalchemy import func, select, update
 from data.db import Database
 from data.models import CustomerAssignment, ResellerFigures, ResellerPool, Subscription
 from services.pool_state import effective_expiration, is_live
+from services.units import highest_utilisation
 
 # The figures the directory sorts by, as stored. Total and Allocated sort by the sum over
-# units (the grid shows each unit apart); Utilisation % is that allocated sum over that total.
+# units (the grid shows each unit apart); Utilisation % by the highest of the units' own
+# utilisations (services.units.highest_utilisation: the unit nearest to running out).
 SORTABLE_FIGURES = {
     "pools": ResellerFigures.pools,
     "customers": ResellerFigures.customers,
@@ -75,7 +77,7 @@ def _earliest(a: datetime | None, b) -> datetime | None:
 def _stored(f: dict) -> dict:
     total, allocated = sum(f["total"].values()), sum(f["allocated"].values())
     return {"pools": f["pools"], "customers": f["customers"], "total_quantity": total,
-            "allocated_quantity": allocated, "utilisation": round(allocated * 100 / total, 4) if total else 0.0,
+            "allocated_quantity": allocated, "utilisation": highest_utilisation(f["allocated"], f["total"]),
             "valid_until": f["valid_until"]}
 
 

@@ -20,6 +20,32 @@ def format_quantities(by_unit: Mapping[str, int]) -> str:
     return " · ".join(parts) if parts else "0"
 
 
+def utilisation_pct(assigned: int, given: int) -> float | None:
+    """Design rule 16, the one definition: what a reseller assigned to its customers as a share
+    of what it was given, in one unit; None when nothing was given."""
+    return round(assigned * 100 / given, 1) if given else None
+
+
+def format_percent(value: float | None) -> str:
+    """One decimal everywhere ("25.0", "6.5"); "—" when there is no figure."""
+    return "—" if value is None else f"{value:.1f}"
+
+
+def format_utilisation(assigned: Mapping[str, int], given: Mapping[str, int]) -> str:
+    """Utilisation of each unit apart, never across units: "2.7" for one unit (the column says
+    %), "2.7% user seats · 16.0% GB" when a reseller holds several; "—" when nothing was given."""
+    shares = [(u, utilisation_pct(assigned.get(u, 0), given[u])) for u in UNIT_ORDER if given.get(u)]
+    if len(shares) == 1:
+        return format_percent(shares[0][1])
+    return " · ".join(f"{format_percent(pct)}% {UNIT_WORDS[u]}" for u, pct in shares) or "—"
+
+
+def highest_utilisation(assigned: Mapping[str, int], given: Mapping[str, int]) -> float:
+    """What the directory sorts Utilisation % by: the unit nearest to running out (0 if none given)."""
+    return max((utilisation_pct(assigned.get(u, 0), given[u]) or 0.0 for u in given if given[u]), default=0.0)
+
+
+UNIT_WORDS = {"user seats": "user seats", "objects": "objects", "capacity": "GB"}
 _SHOWN_UNIT = {"user seat": "user seats", "user seats": "user seats", "object": "objects", "objects": "objects",
                "GB": "capacity"}
 

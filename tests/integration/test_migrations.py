@@ -146,3 +146,19 @@ def test_0008_and_0009_give_recorded_actions_their_reseller_and_its_name_even_on
             with conn.begin_nested():
                 conn.execute(text("UPDATE subscriptions SET low_threshold = 150, low_threshold_kind = 'percent'"))
     engine.dispose()
+
+
+def test_0010_marks_every_stored_utilisation_stale_so_it_is_recomputed_per_unit(url):
+    command.upgrade(alembic_config(url), "0002")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        _fill_at_0002(conn)
+    command.upgrade(alembic_config(url), "0009")
+    with engine.begin() as conn:  # as an older version stored it: all units added together
+        conn.execute(text("UPDATE reseller_figures SET utilisation = 3.2, valid_until = :far"),
+                      {"far": NOW + timedelta(days=3650)})
+    command.upgrade(alembic_config(url), "head")
+    with engine.begin() as conn:
+        stale = conn.execute(text("SELECT valid_until FROM reseller_figures").columns(valid_until=DateTime)).scalars()
+        assert all(v < datetime(1971, 1, 1) for v in stale)
+    engine.dispose()

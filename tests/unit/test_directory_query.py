@@ -124,6 +124,24 @@ def test_analysts_sort_by_pools_customers_totals_and_utilisation(db):
     assert _names(list_directory(db, analyst, GridQuery(search="b@", sort=(("pools", "desc"),)), now=w.now)) == ["Beta"]
 
 
+def test_utilisation_is_per_unit_never_across_units(db):
+    """Issue 20: Blue Networks used 2.7 % of its seats and 16 % of its GB and the column said 3.2."""
+    w = two_lars(db)
+    seats = w.subscription(w.first, purchased=10_000)
+    archive = w.subscription(w.first, purchased=10_000, unit="capacity")
+    blue = w.reseller(w.first, "Blue Networks", "alex@blue.example")
+    other = w.reseller(w.first, "Seats Only", "s@x.example")
+    w.assign(w.pool(blue, seats, 1500), w.customer("Wren"), 41)
+    w.assign(w.pool(blue, archive, 50), w.customer("Jasper"), 8)
+    w.assign(w.pool(other, seats, 100), w.customer("Yarrow"), 10)
+    analyst = w.actors["analyst@first.example"]
+    rows = {r["organization_name"]: r["utilisation"] for r in list_directory(db, analyst, GridQuery(), now=w.now).rows}
+    assert rows == {"Blue Networks": "2.7% user seats · 16.0% GB", "Seats Only": "10.0"}
+    # Sorted by the unit nearest to running out: Blue's GB (16 %) before the other's seats (10 %).
+    ordered = list_directory(db, analyst, GridQuery(sort=(("utilisation", "desc"),)), now=w.now)
+    assert _names(ordered) == ["Blue Networks", "Seats Only"]
+
+
 def test_a_passing_date_re_sorts_the_stored_figures(db):
     w = two_lars(db)
     seats = w.subscription(w.first, purchased=10_000)

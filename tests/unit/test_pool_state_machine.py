@@ -358,7 +358,8 @@ class AllocationMachine(RuleBasedStateMachine):
             total, allocated = sum(f["total"].values()), sum(f["allocated"].values())
             assert (row.pools, row.customers, row.total_quantity, row.allocated_quantity) == \
                 (f["pools"], f["customers"], total, allocated), rid
-            assert abs(row.utilisation - (allocated * 100 / total if total else 0)) < 0.001
+            highest = max((f["allocated"].get(u, 0) * 100 / q for u, q in f["total"].items() if q), default=0)
+            assert abs(row.utilisation - highest) < 0.06, rid  # per unit, rounded to one decimal
 
     @invariant()
     def ids_are_never_reused(self):
