@@ -22,7 +22,7 @@ COLUMNS = [
     {"field": "allocated_quantity", "headerName": "Allocated", "tooltipField": "allocated_quantity", "sortable": True,
      "minWidth": 120, "flex": 1, "cellClass": "wrap-2 units", "cellRenderer": "Quantities",
      "headerTooltip": "Sorts by the sum over units"},
-    {"field": "utilisation", "headerName": "Utilisation %", "sortable": True, "width": 128,
+    {"field": "utilisation", "headerName": "Utilisation %", "sortable": True, "minWidth": 130, "flex": 1,
      "cellClass": "wrap-2 units", "cellRenderer": "Quantities", "tooltipField": "utilisation",
      "headerTooltip": "Assigned to customers as a share of what you gave, each unit apart; sorts by the highest"},
     {"field": "customer_visibility", "headerName": "View reseller's customers",

@@ -33,7 +33,7 @@ def format_percent(value: float | None) -> str:
 
 def format_utilisation(assigned: Mapping[str, int], given: Mapping[str, int]) -> str:
     """Utilisation of each unit apart, never across units: "2.7" for one unit (the column says
-    %), "2.7% user seats · 16.0% GB" when a reseller holds several; "—" when nothing was given."""
+    %), "2.7% seats · 16.0% GB" when a reseller holds several; "—" when nothing was given."""
     shares = [(u, utilisation_pct(assigned.get(u, 0), given[u])) for u in UNIT_ORDER if given.get(u)]
     if len(shares) == 1:
         return format_percent(shares[0][1])
@@ -45,7 +45,7 @@ def highest_utilisation(assigned: Mapping[str, int], given: Mapping[str, int]) -
     return max((utilisation_pct(assigned.get(u, 0), given[u]) or 0.0 for u in given if given[u]), default=0.0)
 
 
-UNIT_WORDS = {"user seats": "user seats", "objects": "objects", "capacity": "GB"}
+UNIT_WORDS = {"user seats": "seats", "objects": "objects", "capacity": "GB"}  # short: a grid cell holds three
 _SHOWN_UNIT = {"user seat": "user seats", "user seats": "user seats", "object": "objects", "objects": "objects",
                "GB": "capacity"}
 

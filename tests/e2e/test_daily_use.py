@@ -137,7 +137,7 @@ def test_no_key_value_is_cut_off_at_1440(page, server):
 
 
 def _highest(shown: str) -> float:
-    """The figure Utilisation % sorts by, read from the cell: "2.7% user seats · 16.0% GB" -> 16.0."""
+    """The figure Utilisation % sorts by, read from the cell: "2.7% seats · 16.0% GB" -> 16.0."""
     return max((float(n) for n in re.findall(r"\d+\.\d", shown)), default=-1.0)
 
 

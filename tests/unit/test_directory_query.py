@@ -136,7 +136,7 @@ def test_utilisation_is_per_unit_never_across_units(db):
     w.assign(w.pool(other, seats, 100), w.customer("Yarrow"), 10)
     analyst = w.actors["analyst@first.example"]
     rows = {r["organization_name"]: r["utilisation"] for r in list_directory(db, analyst, GridQuery(), now=w.now).rows}
-    assert rows == {"Blue Networks": "2.7% user seats · 16.0% GB", "Seats Only": "10.0"}
+    assert rows == {"Blue Networks": "2.7% seats · 16.0% GB", "Seats Only": "10.0"}
     # Sorted by the unit nearest to running out: Blue's GB (16 %) before the other's seats (10 %).
     ordered = list_directory(db, analyst, GridQuery(sort=(("utilisation", "desc"),)), now=w.now)
     assert _names(ordered) == ["Blue Networks", "Seats Only"]
