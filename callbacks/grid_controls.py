@@ -198,7 +198,7 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
         if not ctx.triggered_id or set(chosen or []) == set(shown):
             raise PreventUpdate
         try:
-            visible = preferences.save_visible_columns(db(), actor(), spec.name, chosen, spec.fields)
+            visible = preferences.save_visible_columns(db(), actor(), spec.name, chosen, spec.fields, spec.kept)
         except DomainError as refused:
             # The boxes go back to the columns the grid still shows.
             return no_update, shown, notice(refused.message, ok=False)

@@ -36,6 +36,7 @@ SPEC = GridSpec(
     columns=COLUMNS,
     default_visible=[c["field"] for c in COLUMNS if c["field"] not in ("invited_at", "mapped_at")],
     search_placeholder="Search by tenant owner or organization",
+    kept=("organization_name",),
     header_px=60,
     export_kinds={"total_quantity": "quantities", "allocated_quantity": "quantities", "invited_at": "date",
                   "mapped_at": "date"},

@@ -28,6 +28,8 @@ class GridSpec:
     row_px: int = 42  # every row is this tall (the infinite row model needs one height); cells
     # with cellClass "wrap-2" wrap to two lines in it, so no key value is cut off
     selectable: bool = True  # rows can be checked for the toolbar's actions
+    # Always shown, never offered in Manage columns: the grid's only link to a dashboard.
+    kept: tuple[str, ...] = ()
     # How XLSX exports type a column: "quantities" (numbers, a column per unit) or "date".
     export_kinds: dict = field(default_factory=dict)
     fields: list[str] = field(init=False)
@@ -107,7 +109,7 @@ def grid_section(spec: GridSpec, visible: list[str], read_only: bool, actions: l
                 spec.search_placeholder,
                 actions + [dmc.Button("Export", id=f"{p}-export-open", variant="default")],
                 filter_popover(p, filter_fields, view.filters),
-                columns_popover(p, spec.choices, visible),
+                columns_popover(p, spec.choices, visible, spec.kept),
                 search_disabled=search_disabled,
                 search=view.search,
                 chips=chips,

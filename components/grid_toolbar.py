@@ -82,7 +82,7 @@ def filter_popover(prefix: str, fields: list[tuple[str, str, list]], chosen: dic
     )
 
 
-def columns_popover(prefix: str, columns: list[tuple[str, str]], visible: list[str]):
+def columns_popover(prefix: str, columns: list[tuple[str, str]], visible: list[str], kept: tuple[str, ...] = ()):
     return dmc.Popover(
         [
             dmc.PopoverTarget(dmc.Button("Manage columns", id=f"{prefix}-columns-open", variant="default")),
@@ -91,7 +91,10 @@ def columns_popover(prefix: str, columns: list[tuple[str, str]], visible: list[s
                     id=f"{prefix}-columns",
                     label="Columns to display",
                     value=visible,
-                    children=dmc.Stack([dmc.Checkbox(label=label, value=field) for field, label in columns], gap=6, mt="xs"),
+                    children=dmc.Stack([
+                        dmc.Checkbox(label=label, value=field, disabled=field in kept,
+                                     description="Always shown: it opens the dashboard" if field in kept else None)
+                        for field, label in columns], gap=6, mt="xs"),
                 )
             ),
         ],

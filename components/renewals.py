@@ -36,6 +36,7 @@ RENEWALS = GridSpec(
     default_visible=["reseller", "service", "pool", "quantity", "allocated", "utilisation", "expires_at",
                      "days_left", "status", "waiting_since"],
     search_placeholder="Search by reseller",
+    kept=("reseller",),
     export_kinds={"quantity": "quantities", "allocated": "quantities", "utilisation": "number",
                   "expires_at": "date", "days_left": "number", "waiting_since": "date"},
     row_px=76,  # four lines for the longest pool labels ("… · added 2026-06-28")

@@ -19,7 +19,7 @@ def _day(value) -> str | None:
 
 def layout(**query):
     acting = actor()
-    visible = visible_columns(db(), acting, ACTIVITY.name, ACTIVITY.fields, ACTIVITY.default_visible)
+    visible = visible_columns(db(), acting, ACTIVITY.name, ACTIVITY.fields, ACTIVITY.default_visible, ACTIVITY.kept)
     since, until = _day(query.get("act_from")), _day(query.get("act_to"))
     asked = query.get("act_reseller") if isinstance(query.get("act_reseller"), str) else ""
     names = reseller_names(db(), acting, asked.split(","))

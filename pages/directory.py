@@ -19,7 +19,7 @@ dash.register_page(__name__, path="/", redirect_from=["/resellers"], title="Rese
 def layout(**query):
     actor = current_user.actor
     spec = grid.SPEC
-    visible = visible_columns(db(), actor, spec.name, spec.fields, spec.default_visible)
+    visible = visible_columns(db(), actor, spec.name, spec.fields, spec.default_visible, spec.kept)
     read_only = not actor.can_act
     actions = [
         dmc.Tooltip(html.Span(dmc.Button("Add pool", id="dir-addpool-open", variant="default", disabled=True),

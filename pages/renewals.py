@@ -20,7 +20,7 @@ dash.register_page(__name__, path="/renewals", title="Renewals · Reseller Conso
 def layout(**query):
     acting, at = actor(), now()
     spec = parts.RENEWALS
-    visible = visible_columns(db(), acting, spec.name, spec.fields, spec.default_visible)
+    visible = visible_columns(db(), acting, spec.name, spec.fields, spec.default_visible, spec.kept)
     chart = expiring_by_week(db(), acting, now=at)
     # The window and the chart's week live in the grid's query (and so in the URL) beside its
     # filters, set by the page's own controls.

@@ -9,18 +9,22 @@ from services.actor import Actor
 from services.errors import DomainError
 
 
-def visible_columns(db: Database, actor: Actor, grid: str, allowed: list[str], default: list[str]) -> list[str]:
+def visible_columns(db: Database, actor: Actor, grid: str, allowed: list[str], default: list[str],
+                    kept: tuple[str, ...] = ()) -> list[str]:
+    """kept: columns always shown (a grid's only link to a dashboard)."""
     with db.reading() as session:
         pref = session.get(UserPreference, (actor.user_id, f"columns:{grid}"))
     if pref is None:
         return list(default)
-    saved = [c for c in json.loads(pref.value) if c in allowed]
+    saved = [c for c in allowed if c in json.loads(pref.value) or c in kept]
     return saved or list(default)
 
 
-def save_visible_columns(db: Database, actor: Actor, grid: str, columns: list[str], allowed: list[str]) -> list[str]:
-    """Reading is every role's right, so every role may choose its own columns."""
-    chosen = [c for c in allowed if c in (columns or [])]
+def save_visible_columns(db: Database, actor: Actor, grid: str, columns: list[str], allowed: list[str],
+                         kept: tuple[str, ...] = ()) -> list[str]:
+    """Reading is every role's right, so every role may choose its own columns; kept ones stay."""
+    wanted = columns if isinstance(columns, list) else []
+    chosen = [c for c in allowed if c in wanted or c in kept]
     if not chosen:
         raise DomainError("Keep at least one column visible.")
     with db.unit_of_work() as session:

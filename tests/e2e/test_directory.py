@@ -82,8 +82,10 @@ def test_search_and_status_filter_chips(page, server):
 
 def test_unticking_every_column_keeps_the_last_one_ticked_and_shown(page):
     """Outside review: the boxes all read unticked while the grid still showed a column."""
-    sign_in(page)
-    page.click("#dir-columns-open")
+    sign_in(page, "analyst@demo.example")  # a user of its own: the choice is saved per user
+    page.goto(page.base_url + "/subscriptions")
+    expect(page.locator("#subs-grid .ag-row[row-id]").first).to_be_visible()
+    page.click("#subs-columns-open")
     boxes = page.locator(".mantine-Popover-dropdown:visible").get_by_role("checkbox")
     expect(boxes.first).to_be_visible()
     ticked = [i for i in range(boxes.count()) if boxes.nth(i).is_checked()]
@@ -92,12 +94,32 @@ def test_unticking_every_column_keeps_the_last_one_ticked_and_shown(page):
     expect(page.get_by_text("Keep at least one column visible.")).to_be_visible()
     expect(boxes.nth(ticked[-1])).to_be_checked()  # the box goes back: the column is still shown
     assert [i for i in range(boxes.count()) if boxes.nth(i).is_checked()] == [ticked[-1]]
-    expect(page.locator(".ag-header-cell[col-id]:not([col-id=ag-Grid-SelectionColumn])")).to_have_count(1)
+    expect(page.locator("#subs-grid .ag-header-cell[col-id]:not([col-id=ag-Grid-SelectionColumn])")).to_have_count(1)
     # The choice is saved per user: put it back for the tests after this one.
     for i in ticked[:-1]:
         boxes.nth(i).click()
         expect(boxes.nth(i)).to_be_checked()
-    expect(page.locator('.ag-header-cell[col-id="email"]')).to_be_visible()
+    expect(page.locator('#subs-grid .ag-header-cell[col-id="name"]')).to_be_visible()
+
+
+def test_the_directory_always_keeps_its_link_to_the_dashboards(page):
+    """Issue 20: every column could be hidden, Organization name (the only link to a dashboard) too."""
+    sign_in(page, "admin@demo.example")
+    page.click("#dir-columns-open")
+    kept = page.get_by_role("checkbox", name="Organization name")
+    expect(kept).to_be_disabled()
+    expect(kept).to_be_checked()
+    boxes = page.locator(".mantine-Popover-dropdown:visible").get_by_role("checkbox")
+    ticked = [i for i in range(boxes.count()) if boxes.nth(i).is_checked() and boxes.nth(i).is_enabled()]
+    for i in ticked:
+        boxes.nth(i).click()
+    expect(page.locator("#dir-grid .ag-header-cell[col-id]:not([col-id=ag-Grid-SelectionColumn])")).to_have_count(1)
+    expect(page.locator('.ag-header-cell[col-id="organization_name"]')).to_be_visible()
+    expect(page.locator(".ag-row[row-id] .cell-link").first).to_be_visible()
+    shoot(page, "directory-kept-column")
+    for i in ticked:  # saved per user: put it back
+        boxes.nth(i).click()
+        expect(boxes.nth(i)).to_be_checked()
 
 
 def test_manage_columns_is_remembered_across_sign_in(page):

@@ -21,6 +21,10 @@ def test_chosen_columns_are_remembered_per_user(db):
     assert visible_columns(db, op, "directory", ALLOWED, ["a"]) == ["b"]
     with pytest.raises(DomainError, match="at least one"):
         save_visible_columns(db, op, "directory", [], ALLOWED)
+    # A kept column (a grid's only link to a dashboard) stays, whatever is sent or was stored.
+    assert save_visible_columns(db, op, "directory", [], ALLOWED, kept=("a",)) == ["a"]
+    assert save_visible_columns(db, op, "directory", ["c"], ALLOWED, kept=("a",)) == ["a", "c"]
+    assert visible_columns(db, op, "directory", ALLOWED, ["b"], kept=("b",)) == ["a", "b", "c"]
 
 
 def test_units_are_shown_side_by_side_never_summed():
