@@ -71,10 +71,16 @@ dagfuncs.activateCellControl = function (params) {
   return false;
 };
 
-// One Tab stop per grid: Tab and Shift+Tab leave it (AG Grid: false hands the key to the
-// browser); arrow keys move between cells inside.
-dagfuncs.leaveGridOnTab = function () {
-  return false;
+// Two Tab stops per grid, the header row and the rows: Tab from the rows leaves the grid (AG
+// Grid: false hands the key to the browser), Shift+Tab goes back to the header row; arrow keys
+// move between cells inside.
+dagfuncs.leaveGridOnTab = function (params) {
+  if (!params.backwards || params.api.getGridOption('suppressHeaderFocus')) return false;
+  // Shift+Tab from the rows goes to the header row (its own single stop), as Tab came from it.
+  var api = params.api;
+  var column = params.previousCellPosition && params.previousCellPosition.column;
+  setTimeout(function () { api.setFocusedHeader(column || api.getAllDisplayedColumns()[0]); }, 0);
+  return true;
 };
 
 // Quantities in several units ("1,250 user seats · 49 GB"): a line may break between units,
@@ -88,4 +94,20 @@ dagcomponentfuncs.Quantities = function (props) {
     children.push(React.createElement('span', { key: i, className: 'quantity' }, part));
   });
   return React.createElement('span', null, children);
+};
+
+// The header row is one Tab stop: Tab from any header cell goes on to the rows (the first row
+// shown, same column), Shift+Tab leaves the grid backwards; arrow keys move between headers.
+dagfuncs.tabFromHeader = function (params) {
+  if (params.backwards) return false;
+  var api = params.api;
+  if (!api.getDisplayedRowCount()) return false;
+  var row = api.getFirstDisplayedRowIndex();
+  var column = params.previousHeaderPosition && params.previousHeaderPosition.column;
+  // The grid keeps focus on the header (true); a moment later the row's cell takes it.
+  setTimeout(function () {
+    api.ensureIndexVisible(row);
+    api.setFocusedCell(row, column || api.getAllDisplayedColumns()[0]);
+  }, 0);
+  return true;
 };

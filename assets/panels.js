@@ -14,6 +14,22 @@
       focusFirstTab: function (_children, containerId) { return focusFirst(containerId, "[role=tab]"); },
       // After Back: the first service card.
       focusFirstCard: function (_style, containerId) { return focusFirst(containerId, "[role=checkbox]"); },
+      // A panel filled in as it opens (Edit pool): its first field that can be changed.
+      // It opens with a transition and Mantine puts the focus on its close button meanwhile:
+      // tried again until the field has it (at most half a second).
+      // insideId: an element of the panel (a Drawer's own id is not on the page).
+      focusFirstField: function (_data, insideId) {
+        var selector = "input:not([disabled]):not([type=hidden]):not([readonly])";
+        var tries = 0;
+        (function attempt() {
+          var inside = document.getElementById(insideId);
+          var container = inside && inside.closest("[role=dialog]");
+          var target = container && container.querySelector(selector);
+          if (target && container.offsetParent !== null) { target.focus(); }
+          if ((!target || document.activeElement !== target) && ++tries < 10) { setTimeout(attempt, 50); }
+        })();
+        return window.dash_clientside.no_update;
+      },
     },
   });
 })();

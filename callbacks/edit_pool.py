@@ -1,7 +1,7 @@
 """The dashboard's pool actions on selected rows: Edit pool and Return to pool (confirmed)."""
 from __future__ import annotations
 
-from dash import Input, Output, State, no_update
+from dash import ClientsideFunction, Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import actor, db, notice, now
@@ -123,6 +123,9 @@ def _register_edit(app) -> None:
         return warning, "block", "red"
 
     close_on(app, "edit-pool-drawer", "edit-pool-cancel")
+    # Opened on its first field that can change (Payment type, or Quantity while it is locked).
+    app.clientside_callback(ClientsideFunction(namespace="panels", function_name="focusFirstField"),
+                            Input("edit-pool-form", "data"), State("edit-pool-subject", "id"), prevent_initial_call=True)
 
     @app.callback(
         Output("edit-pool-drawer", "opened", allow_duplicate=True),

@@ -32,7 +32,8 @@ def batch_invite_panel():
                          "click Invite."),
         ], size="sm", type="ordered", spacing=4),
         dmc.Group([
-            dmc.Button("Download template (XLSX)", id="batch-template-xlsx", variant="default"),
+            dmc.Button("Download template (XLSX)", id="batch-template-xlsx", variant="default",
+                       **{"data-autofocus": True}),
             dmc.Button("Download template (CSV)", id="batch-template-csv", variant="default"),
             dcc.Upload(dmc.Button("Upload", id="batch-upload-button"), id="batch-upload", multiple=False,
                        accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),

@@ -60,7 +60,8 @@ def map_drawer():
             [
                 dmc.Text(id="dir-map-subject", size="sm", c="dimmed"),
                 dmc.Select(id="dir-map-owner", label="Tenant owner", placeholder="Choose a tenant owner",
-                           searchable=True, data=[], comboboxProps={"withinPortal": False}),
+                           searchable=True, data=[], comboboxProps={"withinPortal": False},
+                           **{"data-autofocus": True}),
                 dmc.Select(id="dir-map-org", label="Organization name", placeholder="Choose an organization",
                            data=[], comboboxProps={"withinPortal": False}),
                 dmc.Group(

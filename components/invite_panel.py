@@ -26,7 +26,8 @@ def single_invite_panel():
         # debounce: the address goes to the server with the Enter that searches (as the grids'
         # search boxes do); without it a quick Enter searched what was there before.
         dmc.TextInput(id="invite-email", label="Email address", required=True, inputProps={"type": "email"},
-                      placeholder="owner@reseller.example", autoComplete="off", debounce=True),
+                      placeholder="owner@reseller.example", autoComplete="off", debounce=True,
+                      **{"data-autofocus": True}),  # the panel opens on it (Mantine's default: Close)
         dmc.TextInput(id="invite-org", label="Organization name", placeholder="Optional", inputProps={"maxLength": 200}),
         dmc.Group([dmc.Button("Search", id="invite-search")], justify="flex-end"),
         dmc.Divider(),

@@ -32,6 +32,7 @@ def server_grid(grid_id: str, column_defs: list[dict], read_only: bool = False, 
             # Cells take focus: arrow keys move, Space selects the row, Enter opens a link; Tab
             # leaves the grid for the next control instead of walking through every cell.
             "tabToNextCell": {"function": "leaveGridOnTab(params)"},
+            "tabToNextHeader": {"function": "tabFromHeader(params)"},
             "suppressNoRowsOverlay": True,  # the section shows its own empty state
             "tooltipShowDelay": 300,
             "context": {"readOnly": read_only},

@@ -55,13 +55,41 @@ def test_keyboard_reaches_rows_selects_with_space_and_opens_with_enter(page, ser
     assert row_id == str(first.id) or row_id.isdigit()
 
 
+def _focused(page) -> str:
+    return page.evaluate("""(() => { const e = document.activeElement;
+        if (e.closest('.ag-header')) return 'header';
+        if (e.closest('.ag-body')) return 'row ' + e.closest('.ag-row').getAttribute('row-index');
+        return e.id || e.getAttribute('aria-label') || e.tagName; })()""")
+
+
 def test_tab_leaves_a_grid_in_one_step(page, server):
     sign_in(page)
-    for key in ("Tab", "Shift+Tab"):
-        page.locator(".ag-row[row-index='3'] [col-id='customers']").click()  # a cell with no control
-        expect(page.locator(".ag-row[row-index='3'] .ag-cell-focus")).to_have_count(1)
-        page.keyboard.press(key)
-        assert page.evaluate("!document.activeElement.closest('.ag-body')"), key
+    page.locator(".ag-row[row-index='3'] [col-id='customers']").click()  # a cell with no control
+    expect(page.locator(".ag-row[row-index='3'] .ag-cell-focus")).to_have_count(1)
+    page.keyboard.press("Tab")
+    assert page.evaluate("!document.activeElement.closest('.ag-root')")
+    page.locator(".ag-row[row-index='3'] [col-id='customers']").click()
+    page.keyboard.press("Shift+Tab")  # back to the header row, then out of the grid
+    assert _focused(page) == "header"
+    page.keyboard.press("Shift+Tab")
+    assert _focused(page) == "dir-columns-open"
+
+
+def test_the_header_row_is_one_tab_stop_between_the_toolbar_and_the_rows(page, server):
+    """Issue 20: every column header was its own Tab stop (14 Tabs from the search box to a row)."""
+    sign_in(page)
+    page.focus("#dir-search")
+    stops = []
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        stops.append(_focused(page))
+        if stops[-1].startswith("row"):
+            break
+    # Add pool, Map and Delete are disabled until a row is selected: no stop.
+    assert stops == ["dir-export-open", "dir-filter-open", "dir-columns-open", "header", "row 0"], stops
+    page.keyboard.press("ArrowUp")  # arrow keys still reach every header cell, to sort by keyboard
+    page.keyboard.press("ArrowRight")
+    assert _focused(page) == "header"
 
 
 def test_search_filter_sort_and_page_survive_reload_back_and_a_shared_link(page, server):
@@ -396,3 +424,27 @@ def test_escape_closes_the_filter_panel_and_returns_to_its_button(page, server):
     page.keyboard.press("Escape")
     expect(page.locator("#dir-filter-apply")).to_be_hidden()
     expect(page.locator("#dir-filter-open")).to_be_focused()
+
+
+def test_panels_open_on_their_first_field(page, server):
+    """Issue 20: Single invite opened with the focus on Close, so typing did nothing and Enter closed it."""
+    with server["db"].reading() as s:
+        unmapped = s.execute(select(Reseller.id, Reseller.email).where(
+            Reseller.lar_id == LAR, Reseller.status == "Unmapped").order_by(Reseller.id)).first()
+    sign_in(page)
+    page.click("#invite-open")
+    page.click("#invite-single")
+    expect(page.locator("#invite-email")).to_be_focused()
+    page.keyboard.type("owner@typed.example")
+    expect(page.locator("#invite-email")).to_have_value("owner@typed.example")
+    page.keyboard.press("Escape")
+    page.click("#invite-open")
+    page.click("#invite-batch")
+    expect(page.locator("#batch-template-xlsx")).to_be_focused()
+    page.keyboard.press("Escape")
+    page.fill("#dir-search", unmapped.email)
+    page.press("#dir-search", "Enter")
+    expect(page.locator(".ag-row[row-id]")).to_have_count(1)
+    page.locator(f'.ag-row[row-id="{unmapped.id}"] .ag-selection-checkbox input').check()
+    page.click("#dir-map-open")
+    expect(page.locator("#dir-map-owner")).to_be_focused()

@@ -176,6 +176,7 @@ def test_edit_with_payment_type_locked_expire_now_and_quantity(page, server):
     edit.click()
     drawer = page.locator(".mantine-Drawer-content")
     expect(page.locator("#edit-pool-payment")).to_be_disabled()
+    expect(page.locator("#edit-pool-qty")).to_be_focused()  # its first field that can change
     expect(drawer.get_by_text(re.compile("Locked: the reseller has assigned this pool"))).to_be_visible()
     warning = page.locator("#edit-pool-expire-warning")
     expect(warning).to_be_hidden()
