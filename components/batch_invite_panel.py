@@ -55,7 +55,7 @@ def batch_invite_panel():
             dmc.Button("Download outcome (CSV)", id="batch-outcome", variant="default", display="none"),
             dmc.Button("Cancel", id="batch-stop", color="red", variant="outline", display="none"),
             dmc.Button("Invite", id="batch-invite", disabled=True),
-        ], justify="flex-end"),
+        ], justify="flex-end", className="panel-footer"),
         dcc.Store(id="batch-rows"),
         dcc.Store(id="batch-ticket"),
         dcc.Store(id="batch-settled"),

@@ -9,24 +9,24 @@ from components.panels import modal, side_panel
 
 COLUMNS = [
     {"field": "organization_name", "headerName": "Organization name", "cellRenderer": "ResellerLink",
-     "sortable": True, "minWidth": 140, "flex": 1.2, "cellClass": "wrap-2"},
-    {"field": "email", "headerName": "Tenant owner", "sortable": True, "tooltipField": "email", "minWidth": 190,
+     "sortable": True, "minWidth": 124, "flex": 1.2, "cellClass": "wrap-2"},
+    {"field": "email", "headerName": "Tenant owner", "sortable": True, "tooltipField": "email", "minWidth": 150,
      "flex": 1.6, "cellClass": "wrap-2 break-anywhere"},
-    {"field": "status", "headerName": "Status", "cellRenderer": "StatusBadge", "sortable": True, "width": 114},
-    {"field": "pools", "headerName": "Pools", "sortable": True, "width": 96},  # room for the sort arrow
-    {"field": "customers", "headerName": "Customers", "sortable": True, "width": 124},
+    {"field": "status", "headerName": "Status", "cellRenderer": "StatusBadge", "sortable": True, "width": 106},
+    {"field": "pools", "headerName": "Pools", "sortable": True, "width": 76},  # room for the sort arrow
+    {"field": "customers", "headerName": "Customers", "sortable": True, "width": 106},
     # A break allowed after the slash: the title wraps there, not inside a word.
     {"field": "total_quantity", "headerName": "Total user seats/\u200bobjects", "tooltipField": "total_quantity",
-     "sortable": True, "minWidth": 130, "flex": 1, "cellClass": "wrap-2 units", "cellRenderer": "Quantities",
+     "sortable": True, "minWidth": 116, "flex": 1, "cellClass": "wrap-2 units", "cellRenderer": "Quantities",
      "headerTooltip": "Sorts by the sum over units"},
     {"field": "allocated_quantity", "headerName": "Allocated", "tooltipField": "allocated_quantity", "sortable": True,
-     "minWidth": 120, "flex": 1, "cellClass": "wrap-2 units", "cellRenderer": "Quantities",
+     "minWidth": 106, "flex": 1, "cellClass": "wrap-2 units", "cellRenderer": "Quantities",
      "headerTooltip": "Sorts by the sum over units"},
-    {"field": "utilisation", "headerName": "Utilisation %", "sortable": True, "minWidth": 130, "flex": 1,
+    {"field": "utilisation", "headerName": "Utilisation %", "sortable": True, "minWidth": 116, "flex": 1,
      "cellClass": "wrap-2 units", "cellRenderer": "Quantities", "tooltipField": "utilisation",
      "headerTooltip": "Assigned to customers as a share of what you gave, each unit apart; sorts by the highest"},
     {"field": "customer_visibility", "headerName": "View reseller's customers",
-     "cellRenderer": "VisibilityToggle", "width": 118, "headerTooltip": "Whether the reseller lets you see its customers' names"},
+     "cellRenderer": "VisibilityToggle", "width": 104, "headerTooltip": "Whether the reseller lets you see its customers' names"},
     {"field": "invited_at", "headerName": "Invited on", "sortable": True, "width": 120},
     {"field": "mapped_at", "headerName": "Mapped on", "sortable": True, "width": 120},
 ]
@@ -69,6 +69,7 @@ def map_drawer():
                      dmc.Button("Save", id="dir-map-save")],
                     justify="flex-end",
                     mt="md",
+                    className="panel-footer",
                 ),
             ],
             gap="md",

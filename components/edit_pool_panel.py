@@ -24,6 +24,6 @@ def edit_pool_drawer():
         # What Expire now takes away, said before Save (callbacks/edit_pool.py fills it in).
         dmc.Alert(id="edit-pool-expire-warning", color="red", display="none"),
         dmc.Group([dmc.Button("Cancel", id="edit-pool-cancel", variant="default"),
-                   dmc.Button("Save", id="edit-pool-save")], justify="flex-end", mt="md"),
+                   dmc.Button("Save", id="edit-pool-save")], justify="flex-end", mt="md", className="panel-footer"),
         dcc.Store(id="edit-pool-form"),
     ], gap="md"))

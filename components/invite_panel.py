@@ -37,7 +37,7 @@ def single_invite_panel():
             dmc.Button("Cancel", id="invite-cancel", variant="default"),
             dmc.Button("Invite", id="invite-invite", display="none", disabled=True),
             dmc.Button("Send email", id="invite-send", display="none"),
-        ], justify="flex-end", mt="md"),
+        ], justify="flex-end", mt="md", className="panel-footer"),
         dcc.Store(id="invite-searched"),
     ], gap="sm"))
 

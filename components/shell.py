@@ -89,8 +89,9 @@ def app_layout():
                     dmc.AppShellMain(page_container()),
                 ],
                 header={"height": 60},
-                navbar={"width": 200, "breakpoint": "sm"},
-                padding="lg",
+                # Narrow enough that every grid's columns fit at 1280 x 720 (issue 20).
+                navbar={"width": 176, "breakpoint": "sm"},
+                padding="md",
             ),
             dcc.Location(id="shell-url", refresh=False),
         ],

@@ -448,3 +448,28 @@ def test_panels_open_on_their_first_field(page, server):
     page.locator(f'.ag-row[row-id="{unmapped.id}"] .ag-selection-checkbox input').check()
     page.click("#dir-map-open")
     expect(page.locator("#dir-map-owner")).to_be_focused()
+
+
+def test_every_grid_fits_at_1280_by_720_and_panels_keep_their_buttons_in_view(page, server):
+    """Issue 20: at 1280 x 720 key columns were off-screen inside the grids and Add pool's Next
+    was below the fold."""
+    with server["db"].reading() as s:
+        rid = s.execute(select(ResellerPool.reseller_id).join(Reseller, Reseller.id == ResellerPool.reseller_id)
+                        .where(Reseller.lar_id == LAR, Reseller.status == "Mapped").group_by(ResellerPool.reseller_id)
+                        .order_by(func.count().desc(), ResellerPool.reseller_id)).scalars().first()
+    page.set_viewport_size({"width": 1280, "height": 720})
+    sign_in(page)
+    for path, grids in (("/", ["dir-grid"]), ("/subscriptions", ["subs-grid"]), ("/activity", ["act-grid"]),
+                        ("/renewals?ren_window=90", ["ren-grid"]), (f"/resellers/{rid}", ["pools-grid", "customers-grid"])):
+        page.goto(page.base_url + path)
+        for grid in grids:
+            page.locator(f"#{grid}").scroll_into_view_if_needed()
+            expect(page.locator(f"#{grid} .ag-row[row-id]").first).to_be_visible()
+            fits = page.evaluate(f"(() => {{ const v = document.querySelector('#{grid} .ag-center-cols-viewport');"
+                                 " return v.scrollWidth <= v.clientWidth + 1; })()")
+            assert fits, f"{grid} scrolls sideways at 1280 px"
+            assert _cut_off(page, grid) == [], (grid, _cut_off(page, grid))
+    shoot(page, "dashboard-1280")
+    page.locator("#pools-add-open").click()
+    expect(page.locator("#addpool-next")).to_be_in_viewport()
+    shoot(page, "add-pool-1280")
