@@ -5,11 +5,14 @@ document.addEventListener('keydown', function (event) {
   if (event.key !== 'Escape') return;
   var panel = event.target.closest && event.target.closest('.filter-panel');
   if (!panel) return;
-  var listOpen = event.target.getAttribute('aria-expanded') === 'true';
+  // A Select says so on its input; a MultiSelect (customers, pools) only shows its listbox.
+  var listbox = panel.querySelector('[role=listbox]');
+  var listOpen = event.target.getAttribute('aria-expanded') === 'true' ||
+    !!(listbox && listbox.offsetParent !== null && panel.contains(event.target) && event.target.tagName === 'INPUT');
   if (listOpen) return;
   var opener = document.getElementById(panel.getAttribute('data-opener'));
   if (opener) {
     opener.click();
     opener.focus();
   }
-});
+}, true);  // capture: read the list's state before the list itself handles the key and closes

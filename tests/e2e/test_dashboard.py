@@ -166,3 +166,19 @@ def test_the_empty_chart_says_why_and_the_boxes_stay_as_left_after_a_reload(page
     boxes.first.check()
     expect(traces).to_have_count(1)
     expect(page.locator("#trend-graph")).not_to_contain_text("Tick a pool")
+
+
+def test_escape_in_the_customer_filters_list_closes_the_list_not_the_panel(page, server):
+    """Issue 20: Escape in the Customers filter's search list closed the whole Filter panel."""
+    reseller, _pool = _target(server)
+    _open_dashboard(page, reseller)
+    page.click("#customers-filter-open")
+    customers = page.get_by_role("textbox", name="Customer")
+    customers.click()
+    expect(page.get_by_role("listbox")).to_be_visible()
+    customers.press("Escape")
+    expect(page.get_by_role("listbox")).to_have_count(0)
+    expect(page.locator("#customers-filter-apply")).to_be_visible()  # the panel stays open
+    customers.press("Escape")  # a second Escape closes the panel, back on its Filter button
+    expect(page.locator("#customers-filter-apply")).not_to_be_visible()
+    expect(page.locator("#customers-filter-open")).to_be_focused()
