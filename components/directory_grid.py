@@ -61,9 +61,10 @@ def map_drawer():
                 dmc.Text(id="dir-map-subject", size="sm", c="dimmed"),
                 dmc.Select(id="dir-map-owner", label="Tenant owner", placeholder="Choose a tenant owner",
                            searchable=True, data=[], comboboxProps={"withinPortal": False},
+                           allowDeselect=False,  # a second click on the chosen owner keeps it
                            **{"data-autofocus": True}),
                 dmc.Select(id="dir-map-org", label="Organization name", placeholder="Choose an organization",
-                           data=[], comboboxProps={"withinPortal": False}),
+                           data=[], comboboxProps={"withinPortal": False}, allowDeselect=False),
                 dmc.Group(
                     [dmc.Button("Cancel", id="dir-map-cancel", variant="default"),
                      dmc.Button("Save", id="dir-map-save")],

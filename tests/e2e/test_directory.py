@@ -187,7 +187,9 @@ def test_the_map_panel_offers_the_entrys_own_domain_first_and_says_what_saving_d
     page.locator("#dir-map-owner").click()
     expect(page.get_by_role("option").first).to_have_text(owner)
     shoot(page, "directory-map-suggested")
-    page.keyboard.press("Escape")
+    page.get_by_role("option", name=owner).click()  # issue 20: a second click on the choice cleared both
+    expect(page.locator("#dir-map-owner")).to_have_value(owner)
+    expect(page.locator("#dir-map-org")).to_have_value("Matching Resale")
     page.click("#dir-map-cancel")
 
 
