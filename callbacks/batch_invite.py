@@ -15,6 +15,7 @@ from callbacks.panels import close_on
 from services.batch_file import MAX_ROWS, BadFile, SheetRow, read_rows, template_csv, template_xlsx
 from services.batch_invite import RowCheck, check_rows, invite_rows, outcome_csv, require_rows, stopped_outcome
 from services.errors import DomainError
+from services.names import NAME_LIMIT
 
 NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 
@@ -31,7 +32,7 @@ def _rows_from(store) -> list[SheetRow]:
     rows = []
     for item in store if isinstance(store, list) else []:
         if isinstance(item, dict) and isinstance(item.get("row"), int):
-            rows.append(SheetRow(item["row"], str(item.get("organization_name", ""))[:200],
+            rows.append(SheetRow(item["row"], str(item.get("organization_name", ""))[:NAME_LIMIT + 50],
                                  str(item.get("email", ""))[:254]))
     return rows[:MAX_ROWS]
 
