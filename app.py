@@ -165,6 +165,8 @@ def main() -> None:
     # No server name and version in responses (the Server header tells an attacker what to try).
     WSGIRequestHandler.server_version, WSGIRequestHandler.sys_version = "reseller-console", ""
     print(f"Reseller Console on http://127.0.0.1:{settings.port}/")
+    if not os.environ.get("BASE_URL"):
+        print(f"Links in emails point to {settings.base_url}/ (set BASE_URL to the address people open).")
     app.run(host="127.0.0.1", port=settings.port, debug=False)
 
 

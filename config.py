@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).parent
 INSTANCE = ROOT / "instance"
@@ -42,19 +43,62 @@ def _clock_at(value: str | None, production: bool) -> datetime | None:
         raise SystemExit(f"CLOCK_AT={value!r} is not a date and time such as 2026-11-30T12:00.") from None
 
 
+NEEDS_BASE_URL = ("APP_ENV=production needs BASE_URL, the console's public https address "
+                  "(for example https://console.example.com): links in emails use it.")
+
+
+def _base_url(value: str, production: bool) -> str:
+    """BASE_URL as links use it (no trailing slash), or one line saying what is wrong with it."""
+    address = value.strip()
+    try:
+        parts = urlsplit(address)
+        _ = parts.port  # a port that is not a number raises here
+    except ValueError:
+        parts = None
+    wanted = ("https",) if production else ("http", "https")
+    # urlsplit drops tabs and line breaks silently: the address itself must hold none.
+    if (parts is None or parts.scheme.lower() not in wanted or not parts.hostname or parts.username is not None
+            or parts.query or parts.fragment or any(c.isspace() or not c.isprintable() or c == "\\" for c in address)):
+        raise SystemExit(f"BASE_URL={value!r} is not an address such as https://console.example.com"
+                         + (" (production links use https)." if production else "."))
+    return address.rstrip("/")
+
+
+def _started_on(bind: str | None) -> str | None:
+    """Development without BASE_URL: the address `make serve` listens on (BIND), this machine's
+    own for a wildcard; None when BIND is unset or not host:port."""
+    host, _, port = (bind or "").rpartition(":")
+    if not port.isdigit() or host.startswith("unix") or "/" in host:
+        return None
+    host = host.strip("[]")
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}"
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
     secret_key: str
     port: int = 8050
     smtp_url: str | None = None
-    base_url: str | None = None  # links in emails; unset: the address the inviting user's browser used
+    # Links in emails: BASE_URL; in development without one, the address the app was started on.
+    # Never a request's Host or X-Forwarded-Host (whoever sends those would receive the tokens).
+    base_url: str | None = None
     redis_url: str | None = None  # background jobs on Celery + Redis; unset: diskcache in the instance folder
     demo_data: bool = True
     production: bool = False
     instance: Path = INSTANCE
     proxy_hops: int = 0  # reverse proxies in front that set X-Forwarded-For/-Proto (trusted)
     clock_at: datetime | None = None  # CLOCK_AT: the app's clock starts at this UTC instant (not in production)
+
+    def __post_init__(self):
+        if self.base_url:
+            object.__setattr__(self, "base_url", _base_url(self.base_url, self.production))
+        elif self.production:
+            raise SystemExit(NEEDS_BASE_URL)
+        else:
+            object.__setattr__(self, "base_url", f"http://127.0.0.1:{self.port}")
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -71,7 +115,7 @@ class Settings:
             secret_key=_secret_key(instance),
             port=int(os.environ.get("PORT", "8050")),
             smtp_url=os.environ.get("SMTP_URL") or None,
-            base_url=os.environ.get("BASE_URL") or None,
+            base_url=os.environ.get("BASE_URL") or (None if production else _started_on(os.environ.get("BIND"))),
             redis_url=os.environ.get("REDIS_URL") or None,
             demo_data=_flag(os.environ.get("DEMO_DATA"), url.startswith("sqlite")),
             production=production,

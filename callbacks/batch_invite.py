@@ -9,12 +9,13 @@ from dash import Input, Output, State, ctx, dcc, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks import jobs
-from callbacks.context import actor, base_url, db, notice
+from callbacks.context import actor, db, notice
 from callbacks.grid_controls import require_click
 from callbacks.panels import close_on
 from services.batch_file import MAX_ROWS, BadFile, SheetRow, read_rows, template_csv, template_xlsx
 from services.batch_invite import RowCheck, check_rows, invite_rows, outcome_csv, require_rows, stopped_outcome
 from services.errors import DomainError
+from services.names import NAME_LIMIT
 
 NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 
@@ -31,7 +32,7 @@ def _rows_from(store) -> list[SheetRow]:
     rows = []
     for item in store if isinstance(store, list) else []:
         if isinstance(item, dict) and isinstance(item.get("row"), int):
-            rows.append(SheetRow(item["row"], str(item.get("organization_name", ""))[:200],
+            rows.append(SheetRow(item["row"], str(item.get("organization_name", ""))[:NAME_LIMIT + 50],
                                  str(item.get("email", ""))[:254]))
     return rows[:MAX_ROWS]
 
@@ -101,7 +102,7 @@ def register(app) -> None:
         except DomainError as refused:
             return no_update, no_update, notice(refused.message, ok=False)
         ticket = jobs.sign({"user": actor().user_id, "rows": held, "email": bool(email_unregistered),
-                            "base_url": base_url(), "batch": uuid.uuid4().hex})
+                            "batch": uuid.uuid4().hex})
         return ticket, f"Inviting {sum(1 for _ in rows):,} rows…", no_update
 
     @app.callback(
@@ -131,7 +132,7 @@ def register(app) -> None:
             return (no_update,) * 5 + (notice(refused.message, ok=False),)
         try:
             checks = check_rows(database, acting, _rows_from(job["rows"]), job["email"])
-            outcome = invite_rows(database, acting, checks, job["base_url"], batch=job["batch"], now=jobs.now(),
+            outcome = invite_rows(database, acting, checks, jobs.base_url(), batch=job["batch"], now=jobs.now(),
                                   progress=lambda done, total, settled: set_progress(
                                       [round(100 * done / max(total, 1)), [c.as_dict() for c in settled]]))
             jobs.deliver(database)

@@ -5,7 +5,7 @@ import re
 import time
 
 from dash import ctx
-from flask import current_app, request
+from flask import current_app
 from flask_login import current_user
 
 from data.db import Database
@@ -34,8 +34,8 @@ def mail_transport():
 
 
 def base_url() -> str:
-    """Where links in emails point: BASE_URL, else the address this user's browser used."""
-    return current_app.extensions["reseller_settings"].base_url or request.host_url
+    """Where links in emails point (config.Settings.base_url), never what the request names."""
+    return current_app.extensions["reseller_settings"].base_url
 
 
 def notice(message: str, ok: bool = True) -> list[dict]:

@@ -22,6 +22,7 @@ def register(app) -> None:
     @app.callback(
         Output("invite-drawer", "opened", allow_duplicate=True),
         Output("invite-email", "value"), Output("invite-org", "value"), Output("invite-email", "error"),
+        Output("invite-org", "error"),
         Output("invite-summary", "children", allow_duplicate=True), Output("invite-options", "children"),
         Output("invite-choice", "value", allow_duplicate=True),
         Output("invite-invite", "display", allow_duplicate=True), Output("invite-send", "display", allow_duplicate=True),
@@ -30,7 +31,7 @@ def register(app) -> None:
     )
     def open_single(clicked):
         require_click(clicked)
-        return True, "", "", None, "", [], None, "none", "none"
+        return True, "", "", None, None, "", [], None, "none", "none"
 
     close_on(app, "invite-drawer", "invite-cancel")
     register_resend(app)
@@ -39,6 +40,7 @@ def register(app) -> None:
         Output("invite-summary", "children", allow_duplicate=True), Output("invite-options", "children",
                                                                             allow_duplicate=True),
         Output("invite-choice", "value", allow_duplicate=True), Output("invite-email", "error", allow_duplicate=True),
+        Output("invite-org", "error", allow_duplicate=True),
         Output("invite-invite", "display", allow_duplicate=True), Output("invite-send", "display", allow_duplicate=True),
         Output("invite-searched", "data"), NOTIFY,
         Input("invite-search", "n_clicks"), Input("invite-email", "n_submit"),
@@ -50,14 +52,15 @@ def register(app) -> None:
         try:
             result = find_resellers(db(), actor(), email, organization)
         except InvalidForm as refused:
-            return "", [], None, refused.errors.get("email"), "none", "none", None, no_update
+            errors = refused.errors
+            return "", [], None, errors.get("email"), errors.get("organization_name"), "none", "none", None, no_update
         except DomainError as refused:
-            return refused.message, [], None, None, "none", "none", None, notice(refused.message, ok=False)
+            return refused.message, [], None, None, None, "none", "none", None, notice(refused.message, ok=False)
         searched = {"email": result["email"], "organization_name": result["organization_name"]}
         if result["found"] and all(t["in_directory"] for t in result["found"]):
             names = ", ".join(t["organization_name"] for t in result["found"])
             summary = f"Already in your directory: {names}. There is no one to invite."
-            return summary, found_options(result["found"]), None, None, "none", "none", None, no_update
+            return summary, found_options(result["found"]), None, None, None, "none", "none", None, no_update
         if result["found"]:
             count = len(result["found"])
             choosable = [t for t in result["found"] if not t["in_directory"]]
@@ -65,15 +68,16 @@ def register(app) -> None:
             chosen = str(choosable[0]["tenant_id"]) if len(choosable) == 1 else None
             summary = (f"{count} registered reseller{'s' if count != 1 else ''} found by "
                        f"{result['matched_by']}. " + ("Click Invite." if chosen else "Choose one and click Invite."))
-            return summary, found_options(result["found"]), chosen, None, "inline-block", "none", searched, no_update
+            return (summary, found_options(result["found"]), chosen, None, None, "inline-block", "none", searched,
+                    no_update)
         if result["already_invited"]:
             summary = f"{result['email']} is already in your directory ({result['already_invited']})."
-            return summary, [], None, None, "none", "none", None, no_update
+            return summary, [], None, None, None, "none", "none", None, no_update
         summary = (f"No registered reseller matches {result['email']}. Click Send email to invite them to sign up "
                    "for Elements.")
         if result["domain_hint"]:
             summary = _with_domain_hint(result["email"], result["domain_hint"])
-        return summary, [], None, None, "none", "inline-block", searched, no_update
+        return summary, [], None, None, None, "none", "inline-block", searched, no_update
 
     @app.callback(Output("invite-invite", "disabled"), Input("invite-choice", "value"), prevent_initial_call=True)
     def invite_enabled(choice):

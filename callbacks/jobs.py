@@ -71,6 +71,11 @@ def now():
     return _config["clock"].now()
 
 
+def base_url() -> str:
+    """Where a job's links point: the configured address (the ticket names who and what, not where)."""
+    return _config["settings"].base_url
+
+
 def deliver(database: Database) -> None:
     """Send the job's emails now (the serving processes' retry loop covers a failure)."""
     deliver_all_due(database, _config["transport"], _config["clock"])

@@ -14,7 +14,7 @@ def _delivery(item: dict) -> str:
     if item["delivery"] == "Sent":
         return f"Delivered {_when(item['delivered_at'])}"
     if item["delivery"] == "Failed":
-        return f"Failed after {item['attempts']} attempts: {item['error']}"
+        return f"Failed after {item['attempts']} attempt{'s' if item['attempts'] != 1 else ''}: {item['error']}"
     if item["error"]:
         return f"Waiting to retry (attempt {item['attempts']} failed: {item['error']})"
     return "Waiting to be sent"

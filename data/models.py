@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -311,3 +312,12 @@ class ResellerFigures(Base):
     allocated_quantity: Mapped[int] = mapped_column(BigInteger, default=0)
     utilisation: Mapped[float] = mapped_column(Float, default=0)
     valid_until: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class HealthProbe(Base):
+    """What /healthz writes and commits to prove the database takes writes (data/db.py): the
+    newest probe's row; its payload is larger than a page, so the write needs room to grow."""
+    __tablename__ = "health_probe"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checked_at: Mapped[datetime] = mapped_column(DateTime)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)

@@ -12,10 +12,10 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 
 from services.errors import DomainError
+from services.names import NAME_LIMIT, unfit_character
 
 COLUMNS = ("Organization name", "Email address")
 EXAMPLE = ("Example Reseller Ltd", "owner@example-reseller.example")  # .example: never a real address
-NAME_LIMIT = 200  # the directory's organization name column
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_UNZIPPED = 40 * 1024 * 1024  # an XLSX that inflates past this is refused unread (a zip bomb)
@@ -28,6 +28,14 @@ LIMITS = f"XLSX or CSV, up to {MAX_ROWS:,} rows and {MAX_BYTES // (1024 * 1024)}
 # A spreadsheet formula. Text starting with +, - or @ is kept as text (exports neutralise it):
 # "+1@plus.example" is an email address.
 FORMULA_STARTS = ("=",)
+ZIP = (b"PK\x03\x04", b"PK\x05\x06")  # XLSX, OpenDocument and Word files are zip archives
+# Files people pick by mistake, named in the message so they see what they uploaded.
+KNOWN_KINDS = ((b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+               (b"%PDF-", "a PDF document"), (b"{\\rtf", "an RTF document"))
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc, and any Office file saved with a password
+UTF16 = (b"\xff\xfe", b"\xfe\xff")  # Excel's "Unicode Text": UTF-16 with a byte order mark
+ODS = "an OpenDocument spreadsheet"
+AGAIN = "Upload the template as XLSX or CSV."
 
 
 class BadFile(DomainError):
@@ -63,25 +71,93 @@ def template_xlsx() -> bytes:
     return out.getvalue()
 
 
+def shown_name(filename: str) -> str:
+    """The upload's own name for a message (shown as text): what cannot stand on one line
+    becomes "?", a long one is shortened; "The file" when the browser sent none."""
+    if not filename:
+        return "The file"
+    name = "".join("?" if unfit_character(c) else c for c in filename)
+    return name if len(name) <= 100 else name[:100] + "…"
+
+
 def read_rows(filename: str, content: bytes) -> list[SheetRow]:
+    name = shown_name(filename)
     if not content:
-        raise BadFile("The file is empty. Fill in the template and upload it again.")
+        raise BadFile(f"{name} is empty. Fill in the template and upload it again.")
     if len(content) > MAX_BYTES:
         raise BadFile(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB. Split it into smaller files.")
-    frame = _read_xlsx(content) if content[:4] == b"PK\x03\x04" else _read_csv(content, filename)
+    if content.startswith(ZIP):
+        frame = _read_xlsx(content, name)
+    else:
+        frame = _read_csv(_text(content, name), name)
     return _rows(frame)
 
 
-def _read_xlsx(content: bytes) -> pd.DataFrame:
+def _not_a_list(name: str, kind: str = "") -> BadFile:
+    return BadFile(f"{name} is not an Excel workbook (.xlsx) or a CSV file{': it is ' + kind if kind else ''}. "
+                   + AGAIN)
+
+
+def _text(content: bytes, name: str) -> str:
+    """The upload as text, or BadFile saying what it is instead."""
+    for magic, kind in KNOWN_KINDS:
+        if content.startswith(magic):
+            raise _not_a_list(name, kind)
+    if content.startswith(OLE2):
+        raise BadFile(f"{name} is an older Excel file (.xls) or a password-protected workbook. Save it in Excel as "
+                      "Excel Workbook (.xlsx) without a password, or as CSV, and upload it again.")
+    unreadable = BadFile(f"The characters of {name} cannot be read. Save it as CSV UTF-8 and upload again.")
+    if content.startswith(UTF16):
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError:
+            raise unreadable from None
+    if b"\x00" in content:
+        raise _not_a_list(name)
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise unreadable
+
+
+def _zip_kind(archive: zipfile.ZipFile) -> str:
+    """"" for an Excel workbook, else what else this zip archive is."""
+    names = archive.namelist()
+    if any(n.startswith("xl/") for n in names):
+        return ""
+    if "mimetype" in names:
+        mimetype = archive.read("mimetype")[:100]
+        return ODS if b"opendocument.spreadsheet" in mimetype else "an OpenDocument file"
+    if any(n.startswith("word/") for n in names):
+        return "a Word document"
+    if any(n.startswith("ppt/") for n in names):
+        return "a PowerPoint presentation"
+    return "a zip archive"
+
+
+def _read_xlsx(content: bytes, name: str) -> pd.DataFrame:
+    damaged = BadFile(f"{name} cannot be read as an Excel workbook (.xlsx): it may be damaged. Open it in Excel, "
+                      "save it again and upload it, or upload it as CSV.")
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
                 raise BadFile("The spreadsheet unpacks to far more than its size says. It was not read.")
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+            kind = _zip_kind(archive)
     except BadFile:
         raise
+    except Exception:  # noqa: BLE001 - a broken archive, whatever the reader's complaint
+        raise damaged from None
+    if kind == ODS:
+        raise BadFile(f"{name} is {ODS}. Save it as Excel Workbook (.xlsx) or CSV and upload "
+                      "it again.")
+    if kind:
+        raise _not_a_list(name, kind)
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception:  # noqa: BLE001 - any reader error means the same thing to the user
-        raise BadFile("This is not a spreadsheet that can be read. Upload the template as XLSX or CSV.") from None
+        raise damaged from None
     sheet = book.worksheets[0]
     if (sheet.max_column or 0) > MAX_COLUMNS:  # the sheet's own dimension, when it states one
         raise BadFile(TOO_WIDE)
@@ -111,17 +187,7 @@ def _non_empty_past(sheet, first_row: int) -> bool:
     return False
 
 
-def _read_csv(content: bytes, filename: str) -> pd.DataFrame:
-    if b"\x00" in content:
-        raise BadFile("This file is not text: it cannot be a CSV. Upload the template as XLSX or CSV.")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise BadFile("The file's characters cannot be read. Save it as CSV UTF-8 and upload again.")
+def _read_csv(text: str, name: str) -> pd.DataFrame:
     try:  # a short sample: the sniffer's cost grows fast with the length of a line
         delimiter = csv.Sniffer().sniff(text[:2048], delimiters=",;\t").delimiter
     except csv.Error:
@@ -130,12 +196,12 @@ def _read_csv(content: bytes, filename: str) -> pd.DataFrame:
         if any(len(fields) > MAX_COLUMNS for fields in csv.reader(io.StringIO(text), delimiter=delimiter)):
             raise BadFile(TOO_WIDE)
     except csv.Error:
-        raise BadFile(f"{filename or 'The file'} is not a well-formed CSV. Use the template.") from None
+        raise BadFile(f"{name} is not a well-formed CSV. Use the template.") from None
     try:
         return pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
                            skip_blank_lines=False, nrows=MAX_ROWS + 1)  # keeps the row numbers
     except Exception:  # noqa: BLE001 - pandas' parser errors all mean a malformed file
-        raise BadFile(f"{filename or 'The file'} is not a well-formed CSV. Use the template.") from None
+        raise BadFile(f"{name} is not a well-formed CSV. Use the template.") from None
 
 
 def _column(frame: pd.DataFrame, *names: str) -> str | None:

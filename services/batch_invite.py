@@ -16,10 +16,11 @@ from data.db import Database
 from data.models import Reseller, Tenant
 from services import audit
 from services.actor import Actor, require_acting_role
-from services.batch_file import EXAMPLE, NAME_LIMIT, SheetRow
+from services.batch_file import EXAMPLE, SheetRow
 from services.errors import DomainError
 from services.exports import neutralise
 from services.invitations import check_email, invitation_email, lar_name, name_key, new_invitation
+from services.names import NAME_LIMIT, unfit_character
 
 CHUNK = 250
 WILL_INVITE, WILL_EMAIL, SKIPPED, PROBLEM = "Will invite", "Will email a sign-up link", "Skipped", "Problem"
@@ -77,6 +78,10 @@ def check_rows(db: Database, actor: Actor, rows: list[SheetRow], email_unregiste
             continue
         if len(row.organization_name) > NAME_LIMIT:
             checks.append(replace(check, detail=f"Organization name is longer than {NAME_LIMIT} characters"))
+            continue
+        unfit = unfit_character(row.organization_name)
+        if unfit:
+            checks.append(replace(check, detail=f"Organization name contains {unfit}"))
             continue
         if email in first_seen:
             checks.append(replace(check, detail=f"Duplicate of row {first_seen[email]}"))

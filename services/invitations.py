@@ -17,6 +17,7 @@ from data.models import Invitation, OutgoingEmail, Reseller, Tenant
 from services import audit
 from services.actor import Actor, require_acting_role
 from services.errors import DomainError, InvalidForm
+from services.names import name_problem
 from services.outbox import new_email
 from services.resellers import own_reseller
 
@@ -40,6 +41,23 @@ def normal_email(raw) -> str:
     if email is None:
         raise InvalidForm({"email": f"Not a valid email address: {why}"}, f"Not a valid email address: {why}")
     return email
+
+
+def checked_form(email, organization_name) -> tuple[str, str]:
+    """(the address, the organization name as typed, trimmed; "" when none), or InvalidForm
+    naming each field that is wrong. A name is never cut: a long one is refused."""
+    errors = {}
+    try:
+        email = normal_email(email)
+    except InvalidForm as refused:
+        errors.update(refused.errors)
+    name = str(organization_name or "").strip()
+    problem = name_problem(name)
+    if problem:
+        errors["organization_name"] = problem
+    if errors:
+        raise InvalidForm(errors, next(iter(errors.values())))
+    return email, name
 
 
 def name_key(name: str) -> str:
@@ -115,8 +133,7 @@ def _domain_hint(session, actor: Actor, email: str) -> dict | None:
 
 def find_resellers(db: Database, actor: Actor, email, organization_name: str = "") -> dict:
     require_acting_role(actor)
-    email = normal_email(email)
-    name = str(organization_name or "").strip()[:200]
+    email, name = checked_form(email, organization_name)
     with db.reading() as session:
         _refuse_non_resellers(session, email)
         found, matched_by = _lookup(session, email, name)
@@ -184,8 +201,7 @@ def invite_tenant(db: Database, actor: Actor, tenant_id, email, organization_nam
     The tenant must be one the search for this email (and name) finds: an id alone reveals and
     invites nothing."""
     require_acting_role(actor)
-    email = normal_email(email)
-    name = str(organization_name or "").strip()[:200]
+    email, name = checked_form(email, organization_name)
     try:
         with db.unit_of_work() as session:
             _refuse_non_resellers(session, email)
@@ -213,8 +229,8 @@ def invite_by_email(db: Database, actor: Actor, email, organization_name: str, b
                     *, now: datetime) -> dict:
     """Send email: an Invited entry without a tenant, and a sign-up link to the address."""
     require_acting_role(actor)
-    email = normal_email(email)
-    name = str(organization_name or "").strip()[:200] or email.rsplit("@", 1)[1]
+    email, name = checked_form(email, organization_name)
+    name = name or email.rsplit("@", 1)[1]
     with db.unit_of_work() as session:
         _refuse_non_resellers(session, email)
         if _owned_by(session, email, "customer"):

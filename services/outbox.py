@@ -21,6 +21,7 @@ from data.db import Database
 from data.models import OutgoingEmail
 from services.clock import Clock
 from services.mail_transport import build_message
+from services.names import unfit_character
 
 log = logging.getLogger("reseller_console.outbox")
 MAX_ATTEMPTS = 8
@@ -33,11 +34,17 @@ def retry_pause(attempts: int) -> timedelta:
     return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
 
 
+def one_line(subject: str) -> str:
+    """A Subject made of names is one line: a name stored before names were checked may hold a
+    line break, and a header cannot."""
+    return " ".join("".join(" " if unfit_character(c) else c for c in subject).split())
+
+
 def new_email(to: str, subject: str, text: str, html: str | None = None, about: str | None = None,
               *, now: datetime) -> OutgoingEmail:
     """A message ready to be added to the caller's transaction (which then owns sending it)."""
-    return OutgoingEmail(to=to, subject=subject[:300], body=text, html_body=html, status="Queued", attempts=0,
-                         created_at=now, next_attempt_at=now, about=about)
+    return OutgoingEmail(to=to, subject=one_line(subject)[:300], body=text, html_body=html, status="Queued",
+                         attempts=0, created_at=now, next_attempt_at=now, about=about)
 
 
 def queue_email(session, to: str, subject: str, text: str, html: str | None = None, about: str | None = None,
@@ -69,12 +76,13 @@ def _claim(db: Database, now: datetime, limit: int) -> list[OutgoingEmail]:
         return claimed
 
 
-def _mark(db: Database, email: OutgoingEmail, error: str | None, now: datetime) -> None:
+def _mark(db: Database, email: OutgoingEmail, error: str | None, now: datetime, final: bool = False) -> None:
+    """Sent (error None), Failed (final, or the last attempt), or due again after a pause."""
     with db.unit_of_work() as session:
         values = {"locked_until": None}
         if error is None:
             values.update(status="Sent", sent_at=now, last_error=None)
-        elif email.attempts >= MAX_ATTEMPTS:
+        elif final or email.attempts >= MAX_ATTEMPTS:
             values.update(status="Failed", last_error=error)
         else:
             values.update(last_error=error, next_attempt_at=now + retry_pause(email.attempts))
@@ -87,7 +95,14 @@ def deliver_due(db: Database, transport, *, now: datetime, limit: int = BATCH) -
     counts = {"sent": 0, "failed": 0}
     for email in _claim(db, now, limit):
         try:
-            transport.send(build_message(email.to, email.subject, email.body, email.html_body, email.id))
+            message = build_message(email.to, email.subject, email.body, email.html_body, email.id)
+        except Exception as error:  # noqa: BLE001 - built from stored text alone: every attempt would fail alike
+            log.warning("email %s to %r cannot be sent: %s", email.id, email.to, error)
+            _mark(db, email, f"Cannot be sent, not retried: {error}"[:500], now, final=True)
+            counts["failed"] += 1
+            continue
+        try:
+            transport.send(message)
         except Exception as error:  # noqa: BLE001 - any failure of the mail server is retried
             log.warning("email %s to %s not sent (attempt %s): %s", email.id, email.to, email.attempts, error)
             _mark(db, email, f"{type(error).__name__}: {error}"[:500], now)

@@ -14,6 +14,7 @@ from data.models import Invitation, Reseller, Tenant, User
 from services.auth import hash_password
 from services.errors import DomainError, InvalidForm
 from services.invitations import token_hash
+from services.names import name_problem
 
 MIN_PASSWORD = 12
 
@@ -79,10 +80,9 @@ def register_from_invitation(db: Database, token: str, organization_name, passwo
     becomes Unmapped (the LAR then maps it to the new tenant). Returns the LAR's name."""
     name = str(organization_name or "").strip()
     errors = {}
-    if not name:
-        errors["organization_name"] = "Enter your organization's name."
-    elif len(name) > 200:
-        errors["organization_name"] = "Use at most 200 characters for the organization's name."
+    problem = name_problem(name) if name else "Enter your organization's name."
+    if problem:
+        errors["organization_name"] = problem
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
         errors["password"] = f"Choose a password of at least {MIN_PASSWORD} characters."
     elif password != repeated:

@@ -16,7 +16,10 @@ from web.index_page import console_code
 
 log = logging.getLogger(__name__)
 PUBLIC_PATHS = ("/login", "/healthz")
-PUBLIC_PREFIXES = ("/sign-up/",)  # the invitation link: its token is the credential
+# The invitation link, /sign-up/<token> (its token is the credential), known by the route Flask
+# matched: any other address under /sign-up/ (another segment, an encoded slash, none) is Dash's
+# page like any other, and needs a session.
+PUBLIC_ENDPOINTS = ("sign_up.invitation",)
 # Dash's code-running endpoints, downloads and uploads: answered 401, never redirected.
 API_PREFIXES = ("/_dash", "/_reload", "/download/", "/upload/")
 # Code and styles, the same for everyone and holding no one's data: the only responses a browser
@@ -91,7 +94,7 @@ def init_security(server: Flask, production: bool, script_hashes=lambda: ()) -> 
     def require_sign_in():
         if request.method in ("GET", "HEAD") and request.full_path.rstrip("?") in console_code()["public"]:
             return None
-        if request.path in PUBLIC_PATHS or request.path.startswith(PUBLIC_PREFIXES) or current_user.is_authenticated:
+        if request.path in PUBLIC_PATHS or request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
             return None
         if request.method != "GET" or request.path.startswith(API_PREFIXES):
             return jsonify(error="Sign in first."), 401

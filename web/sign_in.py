@@ -110,7 +110,7 @@ def logout():
 @bp.route("/healthz")
 def healthz():
     """Up, and able to write: a database that cannot take writes is reported, not hidden."""
-    problem = _db().writable()
+    problem = _db().writable(now=request_now())
     if problem:
         return {"ok": False, "database": f"not writable: {problem}"}, 503
     return {"ok": True}

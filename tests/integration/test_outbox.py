@@ -109,3 +109,33 @@ def test_without_smtp_messages_become_eml_files(db, tmp_path, clock):
 def test_a_bad_smtp_url_is_refused_with_its_shape():
     with pytest.raises(ValueError, match="smtp://host:25"):
         SmtpTransport("http://example.com")
+
+
+def test_a_message_that_cannot_be_built_fails_at_once_and_the_others_still_go(db, smtp, clock):
+    """Outside security test (issue 19 finding 5): a line break in a header made every attempt
+    fail the same way, 8 times over hours, while the panel said the email was on its way."""
+    _controller, inbox, url = smtp
+    broken_subject, broken_to, good = _queue(db, clock.now(), n=3)
+    with db.unit_of_work() as session:  # as stored before names were checked
+        session.get(OutgoingEmail, broken_subject).subject = "First invites Acme\r\nBcc: x@evil.example"
+        session.get(OutgoingEmail, broken_to).to = "owner@reseller.example\nBcc: x@evil.example"
+    assert deliver_due(db, SmtpTransport(url), now=clock.now()) == {"sent": 1, "failed": 2}
+    assert [m["Subject"] for _, m in inbox.messages] == ["Invitation 2"]
+    for email_id in (broken_subject, broken_to):
+        failed = _email(db, email_id)
+        assert (failed.status, failed.attempts, failed.locked_until) == ("Failed", 1, None)
+        assert failed.last_error.startswith("Cannot be sent, not retried:") and "linefeed" in failed.last_error
+    later = clock.now() + timedelta(days=1)
+    assert deliver_due(db, SmtpTransport(url), now=later) == {"sent": 0, "failed": 0}
+    assert _email(db, good).status == "Sent" and len(inbox.messages) == 1
+
+
+def test_a_subject_built_from_names_is_one_line(db, smtp, clock):
+    """Names stored before they were checked still make a deliverable message."""
+    _controller, inbox, url = smtp
+    with db.unit_of_work() as session:
+        email_id = queue_email(session, "owner@reseller.example", "First invites Acme\r\nLtd\u2028 now", "Hello",
+                               now=clock.now()).id
+    assert deliver_due(db, SmtpTransport(url), now=clock.now()) == {"sent": 1, "failed": 0}
+    [(_recipients, message)] = inbox.messages
+    assert message["Subject"] == "First invites Acme Ltd now" and _email(db, email_id).status == "Sent"

@@ -3,11 +3,20 @@ cannot be written shows in /healthz, and sign-in then fails closed instead of co
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
-from data.db import Database
+import pytest
+from sqlalchemy import event, select, text
+from sqlalchemy.exc import OperationalError
+
+from data.db import PROBE_EVERY, Database
+from data.models import HealthProbe
+from services.outbox import queue_email
+from tests.clock import PINNED
 from tests.integration.conftest import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,3 +51,75 @@ def test_a_database_that_cannot_be_written_shows_and_sign_in_fails_closed(app):
         server.extensions["reseller_db"] = writable
         read_only.dispose()
     assert client.get("/healthz").status_code == 200
+
+
+def _filled(path, limit: list) -> Database:
+    """A database that cannot grow past limit[0] pages (None: no limit), as on a full disk:
+    SQLite says "database or disk is full" for both. Filled with outbox rows, large then
+    small, until no write that needs a page goes through."""
+    full = Database(f"sqlite:///{path}")
+
+    @event.listens_for(full.engine, "connect")
+    def _cap(dbapi_conn, _record):
+        if limit[0] is not None:
+            dbapi_conn.execute(f"PRAGMA max_page_count = {limit[0]}")
+
+    with full.reading() as session:
+        limit[0] = session.execute(text("PRAGMA page_count")).scalar() + 30
+    full.engine.dispose()
+    for size in (8000, 300, 20):
+        while True:
+            try:
+                with full.unit_of_work() as session:
+                    queue_email(session, "x@full.example", "filler", "x" * size, now=PINNED)
+            except OperationalError as error:
+                assert "full" in str(error)
+                break
+    return full
+
+
+def test_a_full_database_shows_in_healthz_until_writes_work_again(app, sqlite_template, tmp_path, clock):
+    """Outside security test (issue 19 finding 6): /healthz said ok while every write failed,
+    because its probe rolled back a write that never reached the disk."""
+    path = tmp_path / "full.db"
+    shutil.copy(sqlite_template, path)
+    limit: list = [None]
+    full = _filled(path, limit)
+    server = app.server
+    writable = server.extensions["reseller_db"]
+    client = server.test_client()
+    server.extensions["reseller_db"] = full
+    try:
+        with pytest.raises(OperationalError, match="full"):  # what every request that writes meets
+            with full.unit_of_work() as session:
+                queue_email(session, "y@full.example", "Hello", "a message", now=clock.now())
+        health = client.get("/healthz")
+        assert health.status_code == 503, health.get_json()
+        assert health.get_json() == {"ok": False, "database": "not writable: database or disk is full"}
+        limit[0] = None  # space again
+        full.engine.dispose()
+        clock.advance(PROBE_EVERY)
+        assert client.get("/healthz").get_json() == {"ok": True}
+        with full.unit_of_work() as session:
+            queue_email(session, "y@full.example", "Hello", "a message", now=clock.now())
+    finally:
+        server.extensions["reseller_db"] = writable
+        full.dispose()
+
+
+def test_the_probe_commits_and_runs_at_most_every_few_seconds(db, clock):
+    """It proves a commit each time it runs, and /healthz is open to anyone: a flood of probes
+    would each take the write lock, so within PROBE_EVERY a process answers what it found."""
+    assert db.writable(now=clock.now()) == ""
+    with db.reading() as session:
+        first = session.execute(select(HealthProbe.id, HealthProbe.checked_at)).one()
+    assert first.checked_at == clock.now()
+    clock.advance(PROBE_EVERY - timedelta(seconds=1))
+    assert db.writable(now=clock.now()) == ""
+    with db.reading() as session:
+        assert session.execute(select(HealthProbe.id, HealthProbe.checked_at)).one() == first
+    clock.advance(timedelta(seconds=1))
+    assert db.writable(now=clock.now()) == ""
+    with db.reading() as session:
+        again = session.execute(select(HealthProbe.id, HealthProbe.checked_at)).one()
+    assert again.id != first.id and again.checked_at == clock.now()

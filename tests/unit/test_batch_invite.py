@@ -72,10 +72,10 @@ def _zip_bomb() -> bytes:
     ("e.csv", b"", "empty"),
     ("e.csv", b"Organization name,Email address\n", "no rows"),
     ("w.csv", b"Name,Mail\nA,a@a.example\n", "needs the columns"),
-    ("b.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not text"),
+    ("b.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "b.csv is not an Excel workbook"),
     ("f.csv", b"Organization name,Email address\n=HYPERLINK(\"x\"),a@a.example\n", "formula"),
     ("f.xlsx", None, "formula"),
-    ("z.xlsx", b"PK\x03\x04 not really a zip", "not a spreadsheet"),
+    ("z.xlsx", b"PK\x03\x04 not really a zip", "z.xlsx cannot be read as an Excel workbook"),
     ("bomb.xlsx", "bomb", "unpacks"),
     ("big.csv", b"x" * (2 * 1024 * 1024 + 1), "larger than"),
     ("many.csv", ("Organization name,Email address\n" + "A,a@a.example\n" * (MAX_ROWS + 1)).encode(), "more than"),
@@ -240,3 +240,77 @@ def test_the_templates_example_row_and_a_name_too_long_are_problems(db):
     assert (checks[2].verdict, checks[2].detail) == (PROBLEM, "The template's example row: it is never invited. Delete it.")
     assert (checks[3].verdict, checks[3].detail) == (PROBLEM, "Organization name is longer than 200 characters")
     assert checks[4].verdict == WILL_EMAIL
+
+
+def _zip(members: dict) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00"
+DOCX = _zip({"[Content_Types].xml": '<Types><Override ContentType="application/vnd.openxmlformats-officedocument.'
+                                    'wordprocessingml.document.main+xml" PartName="/word/document.xml"/></Types>',
+             "word/document.xml": "<w:document/>"})
+ODS = _zip({"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<office:document/>"})
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+
+
+@pytest.mark.parametrize("name,content,message", [
+    # Outside security test (issue 19 finding 9): a PNG renamed .xlsx was "not text: it cannot be a CSV".
+    ("photo.xlsx", PNG, "photo.xlsx is not an Excel workbook (.xlsx) or a CSV file: it is a PNG image. "),
+    ("report.xlsx", DOCX, "report.xlsx is not an Excel workbook (.xlsx) or a CSV file: it is a Word document. "),
+    ("list.csv", PDF, "list.csv is not an Excel workbook (.xlsx) or a CSV file: it is a PDF document. "),
+    ("data.zip", _zip({"a.txt": "x"}), "data.zip is not an Excel workbook (.xlsx) or a CSV file: it is a zip "
+                                       "archive. "),
+    ("tool.csv", b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 40, "tool.csv is not an Excel workbook (.xlsx) or a CSV "
+                                                             "file. "),
+    ("old.xls", OLE2, "old.xls is an older Excel file (.xls) or a password-protected workbook. "),
+    ("sheet.ods", ODS, "sheet.ods is an OpenDocument spreadsheet. "),
+    ("empty.xlsx", b"", "empty.xlsx is empty. "),
+    ("", b"", "The file is empty. "),
+])
+def test_a_file_that_is_not_a_list_says_what_it_is(name, content, message):
+    with pytest.raises(BadFile) as refused:
+        read_rows(name, content)
+    assert refused.value.message.startswith(message), refused.value.message
+
+
+def test_the_files_name_in_a_message_is_its_text_without_control_characters():
+    with pytest.raises(BadFile) as refused:
+        read_rows("<b>x</b>\u202egnp.xlsx\n", PNG)
+    assert refused.value.message.startswith("<b>x</b>?gnp.xlsx? is not an Excel workbook")
+    with pytest.raises(BadFile) as refused:
+        read_rows("a" * 300 + ".xlsx", PNG)
+    assert refused.value.message.startswith("a" * 100 + "… is not an Excel workbook")
+
+
+def test_a_csv_saved_as_unicode_text_is_read():
+    """Excel's "Unicode Text" is UTF-16 with a BOM, tab-separated: text, not a binary file."""
+    content = "Organization name\tEmail address\r\nCafé Zürich\ta@cafe.example\r\n".encode("utf-16")
+    assert read_rows("list.txt", content) == [SheetRow(2, "Café Zürich", "a@cafe.example")]
+
+
+def test_names_with_a_line_break_or_control_character_are_row_problems(db):
+    """Outside security test (issue 19 finding 5): a line break in a cell (Alt+Enter in Excel,
+    a quoted CSV field) made the row's invitation email undeliverable."""
+    w = _world(db)
+    csv_rows = read_rows("b.csv", ('Organization name,Email address\r\n"Acme\nLtd",a@acme.example\r\n'
+                                   '"Tab\tCo",t@tab.example\r\nFine Co,f@fine.example\r\n').encode())
+    xlsx_rows = read_rows("b.xlsx", _xlsx([("Acme\r\nLtd", "a@acme.example"), ("Right\u202eLeft", "r@rl.example"),
+                                           ("Fine Co", "f@fine.example")]))
+    for rows in (csv_rows, xlsx_rows):
+        checks = check_rows(db, w.op, rows, email_unregistered=True)
+        assert [c.verdict for c in checks] == [PROBLEM, PROBLEM, WILL_EMAIL]
+        assert checks[0].detail == "Organization name contains a line break"
+    assert check_rows(db, w.op, csv_rows, True)[1].detail == "Organization name contains a tab"
+    assert check_rows(db, w.op, xlsx_rows, True)[1].detail == "Organization name contains a text-direction control"
+    # Rows the browser sends back are checked again: nothing reaches the outbox.
+    outcome = invite_rows(db, w.op, check_rows(db, w.op, [SheetRow(2, "A\rB", "a@ab.example")], True),
+                          "https://c.example", now=w.now)
+    assert outcome[0].verdict == PROBLEM
+    with db.reading() as s:
+        assert s.scalar(select(func.count()).select_from(OutgoingEmail)) == 0

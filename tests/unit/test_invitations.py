@@ -218,3 +218,59 @@ def test_resend_is_only_for_invited_entries_of_ones_own_lar(db):
         resend_invitation(db, w.op, theirs, BASE, now=w.now)
     with pytest.raises(DomainError, match="not found"):
         invitation_details(db, w.op, theirs, now=w.now)
+
+
+REFUSED_NAMES = [
+    ("Acme\nLtd", "a line break"), ("Acme\r\nLtd", "a line break"), ("Acme\rLtd", "a line break"),
+    ("Acme\u2028Ltd", "a line break"), ("Acme\x85Ltd", "a line break"), ("Acme\x0bLtd", "a line break"),
+    ("Acme\tLtd", "a tab"), ("Acme\x00", "a control character"), ("Acme\x1b[31m", "a control character"),
+    ("Acme\x7f", "a control character"), ("Acme\u202eLtd", "a text-direction control"),
+    ("Acme\u2066Ltd", "a text-direction control"), ("Acme\ud800", "a character that is not text"),
+]
+KEPT_NAMES = ["Café Zürich GmbH", "شركة المثال", "می\u200cخواهم Co", "Family \U0001F468\u200d\U0001F469 Ltd",
+              "O'Brien & Sons (UK) – Ltd."]
+
+
+@pytest.mark.parametrize("name,what", REFUSED_NAMES)
+def test_a_name_with_a_line_break_or_control_character_is_refused_with_a_field_message(db, name, what):
+    """Outside security test (issue 19 finding 5): such a name made every invitation email
+    undeliverable (a header cannot hold it) while the panel said it was on its way."""
+    w = _world(db)
+    for call in (lambda: find_resellers(db, w.op, "new@fresh.example", name),
+                 lambda: invite_by_email(db, w.op, "new@fresh.example", name, BASE, now=w.now),
+                 lambda: invite_tenant(db, w.op, w.exact, "new.person@acme.example", name, BASE, now=w.now)):
+        with pytest.raises(InvalidForm) as refused:
+            call()
+        assert refused.value.errors == {"organization_name": f"The organization name cannot contain {what}."}
+    with db.reading() as s:
+        assert s.scalar(select(func.count()).select_from(Reseller)) == 0
+        assert s.scalar(select(func.count()).select_from(OutgoingEmail)) == 0
+
+
+@pytest.mark.parametrize("name", KEPT_NAMES)
+def test_names_in_any_script_are_kept_as_typed(db, name):
+    w = _world(db)
+    invited = invite_by_email(db, w.op, "new@fresh.example", f"  {name} ", BASE, now=w.now)
+    assert invited["organization_name"] == name
+    token = _token(_link(db, "new@fresh.example"))
+    register_from_invitation(db, token, name, "long-enough-pass", "long-enough-pass", now=w.now)
+    with db.reading() as s:
+        assert s.get(Reseller, invited["id"]).organization_name == name
+
+
+def test_single_invite_refuses_a_name_too_long_instead_of_cutting_it(db):
+    w = _world(db)
+    with pytest.raises(InvalidForm) as refused:
+        invite_by_email(db, w.op, "new@fresh.example", "F" * 201, BASE, now=w.now)
+    assert refused.value.errors == {"organization_name": "Use at most 200 characters for the organization name."}
+
+
+@pytest.mark.parametrize("name,what", REFUSED_NAMES)
+def test_sign_up_refuses_a_name_with_a_line_break_or_control_character(db, name, what):
+    w = _world(db)
+    invite_by_email(db, w.op, "new@fresh.example", "Fresh Co", BASE, now=w.now)
+    token = _token(_link(db, "new@fresh.example"))
+    with pytest.raises(InvalidForm) as refused:
+        register_from_invitation(db, token, name, "long-enough-pass", "long-enough-pass", now=w.now)
+    assert refused.value.errors == {"organization_name": f"The organization name cannot contain {what}."}
+    assert open_invitation(db, token, now=w.now).email == "new@fresh.example"  # the link still works
