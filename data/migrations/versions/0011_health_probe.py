@@ -1,7 +1,7 @@
 """health_probe: the row /healthz writes and commits
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 
 The health check used to roll back an UPDATE that rewrote a value in place: it never reached
 the disk, so /healthz said ok on a full disk while every write failed. Each probe now inserts a
@@ -10,8 +10,8 @@ row larger than a page, deletes the older ones, and commits (data/db.py).
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
