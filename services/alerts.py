@@ -133,7 +133,25 @@ def digest_key(user_id: int, now: datetime) -> str:
     return f"digest:{user_id}:{year}-W{week:02d}"
 
 
-def digest_text(session, lar_id: int, now: datetime, link: str, expiring: list[Alert]) -> str:
+@dataclass(frozen=True)
+class Links:
+    """Where an alert email sends its reader: the console's views filtered to what it lists."""
+    renewals: str = ""  # Renewals, the 30-day window (every reminder falls in it)
+    low: str = ""  # Subscriptions, only the low ones
+
+    @classmethod
+    def at(cls, base_url: str | None) -> "Links":
+        if not base_url:
+            return cls()
+        base = base_url.rstrip("/")
+        return cls(renewals=f"{base}/renewals?ren_window=30", low=f"{base}/subscriptions?subs_status=Low")
+
+
+def _see(what: str, link: str) -> list[str]:
+    return [f"{what}: {link}"] if link else []
+
+
+def digest_text(session, lar_id: int, now: datetime, links: Links, expiring: list[Alert]) -> str:
     """The weekly digest: the Renewals cards, the soonest expiries (from expiring, this run's
     expiry_alerts) and the low Subscriptions."""
     figures = figures_of_lar(session, lar_id, now)
@@ -145,10 +163,12 @@ def digest_text(session, lar_id: int, now: datetime, link: str, expiring: list[A
     lines.append(f"Pending acceptance: {pending}" + (f" (oldest waiting {wait} days)" if wait is not None else ""))
     lines.append(f"Subscriptions below their availability threshold: {figures['low_subscriptions']}")
     lines += [f"  - {name}" for name in figures["low_names"][:MAX_LINES]]
+    if figures["low_subscriptions"]:
+        lines += _see("  Open them", links.low)
     soonest = [a.line for a in expiring if a.key.startswith("expiry:pool:")]
     if soonest:
         lines += ["", "Expiring soonest:"] + [f"  - {line}" for line in soonest[:DIGEST_SOONEST]]
-    lines += ["", f"See every renewal on the Renewals page{link}."]
+    lines += [""] + (_see("Every renewal of the next 30 days", links.renewals) or ["See every renewal on the Renewals page."])
     return "\n".join(lines)
 
 
@@ -156,15 +176,16 @@ def _quantities(by_unit: dict) -> str:
     return format_quantities(by_unit) if by_unit else "nothing"
 
 
-def alert_text(alerts: list[Alert], link: str) -> str:
+def alert_text(alerts: list[Alert], links: Links) -> str:
+    """Each kind of alert with a link to the view that lists it, filtered to it."""
     lines = []
-    for kind, title in (("low", "Low availability"), ("expiry", "Expiring soon")):
+    for kind, title, link in (("low", "Low availability", links.low), ("expiry", "Expiring soon", links.renewals)):
         chosen = [a.line for a in alerts if a.kind == kind]
         if chosen:
             lines += ["", f"{title}:"] + [f"  - {line}" for line in chosen[:MAX_LINES]]
             if len(chosen) > MAX_LINES:
                 lines.append(f"  ... and {len(chosen) - MAX_LINES:,} more.")
-    lines += ["", f"See them on the Renewals page{link}."]
+            lines += _see("  Open them", link)
     return "\n".join(lines).lstrip()
 
 
@@ -178,7 +199,7 @@ def _subject(alerts: list[Alert]) -> str:
 
 def send_for_lar(session, lar_id: int, now: datetime, base_url: str | None = None) -> dict:
     """Claim and queue what is due for one LAR, in the caller's transaction."""
-    link = f" ({base_url.rstrip('/')}/renewals)" if base_url else ""
+    links = Links.at(base_url)
     lows, recovered = low_alerts(session, lar_id, now)
     if recovered:
         session.execute(delete(AlertSent).where(AlertSent.lar_id == lar_id, AlertSent.key.in_(recovered)))
@@ -189,14 +210,14 @@ def send_for_lar(session, lar_id: int, now: datetime, base_url: str | None = Non
     claimed = [a for a in candidates if a.key in taken]
     people = recipients(session, lar_id)
     if claimed:
-        subject, text = _subject(claimed), alert_text(claimed, link)
+        subject, text = _subject(claimed), alert_text(claimed, links)
         for _user_id, email in people:
             queue_email(session, email, subject, text, about=f"alerts:{lar_id}", now=now)
     digests, digest = 0, None
     for user_id, email in people:
         if _claim(session, lar_id, digest_key(user_id, now), "digest", now):
             # The same for every recipient of the LAR: written once, when the first is due.
-            digest = digest or digest_text(session, lar_id, now, link, expiring)
+            digest = digest or digest_text(session, lar_id, now, links, expiring)
             queue_email(session, email, f"Reseller Console weekly digest, week of "
                         f"{now - timedelta(days=now.weekday()):%Y-%m-%d}", digest, about=f"digest:{lar_id}", now=now)
             digests += 1

@@ -2,9 +2,12 @@
 folder that a developer can open. Both take an email.message.EmailMessage."""
 from __future__ import annotations
 
+import email.policy
 import smtplib
 import ssl
+from datetime import datetime, timezone
 from email.message import EmailMessage
+from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -12,10 +15,18 @@ SENDER = "Reseller Console <no-reply@reseller-console.example>"
 TIMEOUT_S = 10
 
 
-def build_message(to: str, subject: str, text: str, html: str | None, message_id: int) -> EmailMessage:
-    message = EmailMessage()
+# Headers fold only past 998 characters (RFC 5322's limit): folding at 78 put a Subject whose
+# first word is long (a hyphenated organization name) on a blank first line.
+POLICY = email.policy.default.clone(max_line_length=998)
+
+
+def build_message(to: str, subject: str, text: str, html: str | None, message_id: int,
+                  queued_at: datetime) -> EmailMessage:
+    """queued_at: when the message was complete and ready to go (its Date, RFC 5322 3.6.1)."""
+    message = EmailMessage(policy=POLICY)
     message["From"] = SENDER
     message["To"] = to
+    message["Date"] = format_datetime(queued_at.replace(tzinfo=timezone.utc))
     message["Subject"] = subject
     # A stable id: a receiver can tell a retried copy from a new message.
     message["Message-ID"] = f"<outbox-{message_id}@reseller-console.example>"

@@ -95,7 +95,7 @@ def deliver_due(db: Database, transport, *, now: datetime, limit: int = BATCH) -
     counts = {"sent": 0, "failed": 0}
     for email in _claim(db, now, limit):
         try:
-            message = build_message(email.to, email.subject, email.body, email.html_body, email.id)
+            message = build_message(email.to, email.subject, email.body, email.html_body, email.id, email.created_at)
         except Exception as error:  # noqa: BLE001 - built from stored text alone: every attempt would fail alike
             log.warning("email %s to %r cannot be sent: %s", email.id, email.to, error)
             _mark(db, email, f"Cannot be sent, not retried: {error}"[:500], now, final=True)

@@ -58,3 +58,12 @@ def test_another_lars_reseller_is_not_shown_through_the_referrer(signed_in, app)
         name = other.organization_name
     layout = _layout(signed_in("operator@demo.example"), f"http://localhost/resellers/{other.id}")
     assert name not in layout
+
+
+def test_the_links_in_alert_emails_open_their_views_filtered(signed_in):
+    """The alert emails link to /subscriptions?subs_status=Low and /renewals?ren_window=30."""
+    client = signed_in("analyst@demo.example")
+    low = _layout(client, "http://localhost/subscriptions?subs_status=Low")
+    assert '"filters":{"status":["Low"]}' in low.replace(" ", "")
+    soon = _layout(client, "http://localhost/renewals?ren_window=30")
+    assert '"window":["30"]' in soon.replace(" ", "")

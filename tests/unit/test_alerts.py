@@ -126,7 +126,12 @@ def test_the_digest_says_what_the_renewals_cards_say(db):
     assert "Pending acceptance: 25 user seats (oldest waiting 9 days)" in digest
     assert "Subscriptions below their availability threshold: 1\n  - M365 Backup" in digest
     assert "Alpha: M365 Backup (5 user seats, Active) expires 2026-12-03, in 3 days." in digest
-    assert "https://console.example/renewals" in digest
+    # Issue 20: the emails link to the views filtered to what they list.
+    assert "Open them: https://console.example/subscriptions?subs_status=Low" in digest
+    assert "Every renewal of the next 30 days: https://console.example/renewals?ren_window=30" in digest
+    alerts = next(e for e in _emails(db) if e.to == "admin@first.example" and "alerts" in e.subject).body
+    assert alerts.count("Open them: https://console.example/subscriptions?subs_status=Low") == 1
+    assert alerts.count("Open them: https://console.example/renewals?ren_window=30") == 1
 
 
 def test_activity_lists_this_lars_actions_with_what_changed(db):
