@@ -252,7 +252,7 @@ class _Builder:
     def audit(self, lar: int, who: str, at: datetime, action: str, reseller_id: int, target: str = "",
               **details) -> None:
         self.rows.audit.append({
-            "id": self._id("audit"), "at": at, "lar_id": lar, "actor_user_id": self.acting[lar][who],
+            "id": self._id("audit"), "at": at, "lar_id": lar, "actor_user_id": self.acting[lar][who], "actor_tenant_id": lar,
             "action": action, "target": target or f"reseller:{reseller_id}", "reseller_id": reseller_id,
             "reseller_name": self.reseller_names[reseller_id],
             "details": json.dumps({**details, "reseller_id": reseller_id}, sort_keys=True),

@@ -255,8 +255,9 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime)
-    lar_id: Mapped[int] = mapped_column(Integer, index=True)
-    actor_user_id: Mapped[int] = mapped_column(Integer)
+    lar_id: Mapped[int] = mapped_column(Integer, index=True)  # the LAR whose Activity lists it
+    actor_user_id: Mapped[int | None] = mapped_column(Integer)  # None: someone without an account (a link's holder)
+    actor_tenant_id: Mapped[int | None] = mapped_column(Integer)  # who acted: the LAR, or a reseller
     action: Mapped[str] = mapped_column(String(64))
     target: Mapped[str] = mapped_column(String(200))
     details: Mapped[str] = mapped_column(Text)

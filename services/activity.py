@@ -27,13 +27,16 @@ ACTIONS = {
     "pool.add": "Add pool",
     "pool.edit": "Edit pool",
     "pool.return": "Return to pool",
+    "reseller.signed_up": "Reseller signed up",
+    "reseller.accepted": "Reseller accepted",
     "subscription.threshold": "Set threshold",
     "user.disabled": "Disable user",
     "user.enabled": "Enable user",
+    "user.password_changed": "Change password",
 }
 # Ids, and facts the Target column already gives.
 HIDDEN_DETAILS = {"reseller_id", "subscription_id", "tenant_id", "before", "after", "batch", "sign_up", "service",
-                  "subscription", "organization_name", "expiration"}
+                  "subscription", "organization_name", "expiration", "by"}
 
 
 def parse_day(value) -> date | None:
@@ -122,7 +125,8 @@ def _row(r, details: dict, subscriptions: dict) -> dict:
     then = r.reseller_name or details.get("organization_name") or r.organization_name or ""
     reseller = f"{then} (now {r.organization_name})" if r.organization_name and then != r.organization_name else then
     return {
-        "id": r.id, "at": f"{r.at:%Y-%m-%d %H:%M}", "user": r.email or "(deleted user)",
+        # An invitation link's holder has no account: the event names the address it was sent to.
+        "id": r.id, "at": f"{r.at:%Y-%m-%d %H:%M}", "user": r.email or details.get("by") or "(deleted user)",
         "action": ACTIONS.get(r.action, r.action), "reseller": reseller,
         "reseller_id": r.reseller_id if r.organization_name else None,
         "target": _target(r.target, details, subscriptions),

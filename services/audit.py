@@ -12,8 +12,15 @@ from services.actor import Actor
 
 
 def record(session: Session, actor: Actor, action: str, target: str, *, now: datetime, **details) -> None:
-    """details may name reseller_id (kept in its own column, for Activity's filter), and
-    before/after dicts of what changed."""
+    """A LAR user's action. details may name reseller_id (kept in its own column, for
+    Activity's filter), and before/after dicts of what changed."""
+    record_in_lar(session, actor.lar_id, actor.lar_id, actor.user_id, action, target, now=now, **details)
+
+
+def record_in_lar(session: Session, lar_id: int, actor_tenant_id: int | None, actor_user_id: int | None,
+                  action: str, target: str, *, now: datetime, **details) -> None:
+    """An action listed in the LAR's Activity, by anyone: one of its users, or a reseller (its
+    tenant; no user when the holder of an invitation link accepted it)."""
     reseller_id = details.get("reseller_id")
     if reseller_id is None and target.startswith("reseller:") and target[9:].isdigit():
         reseller_id = int(target[9:])
@@ -21,8 +28,9 @@ def record(session: Session, actor: Actor, action: str, target: str, *, now: dat
     session.add(
         AuditEvent(
             at=now,
-            lar_id=actor.lar_id,
-            actor_user_id=actor.user_id,
+            lar_id=lar_id,
+            actor_user_id=actor_user_id,
+            actor_tenant_id=actor_tenant_id,
             action=action,
             target=target[:200],
             details=json.dumps(details, default=str, sort_keys=True),

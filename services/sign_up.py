@@ -13,6 +13,7 @@ from data.db import Database
 from data.models import Invitation, Reseller, Tenant, User
 from services.auth import hash_password
 from services.errors import DomainError, InvalidForm
+from services.invitation_replies import record_acceptance, record_sign_up
 from services.invitations import token_hash
 from services.names import name_problem
 
@@ -62,22 +63,25 @@ def _use(session, invitation: Invitation, now: datetime) -> None:
         raise LinkUnusable("This invitation link has already been used. Sign in instead.")
 
 
-def accept_invitation(db: Database, token: str, *, now: datetime) -> str:
-    """A registered tenant accepts: its entry becomes Mapped. Returns the LAR's name."""
+def accept_invitation(db: Database, token: str, base_url: str, *, now: datetime) -> str:
+    """A registered tenant accepts: its entry becomes Mapped, and the LAR is told (Activity, an
+    email; base_url: where its link points). Returns the LAR's name."""
     with db.unit_of_work() as session:
         invitation = _usable(session, token, now, lock=True)
         if invitation.tenant_id is None:
             raise LinkUnusable("This invitation asks you to sign up first.")
         _use(session, invitation, now)
         entry = session.get(Reseller, invitation.reseller_id)
+        record_acceptance(session, invitation, entry, session.get(Tenant, invitation.tenant_id), base_url, now=now)
         entry.status, entry.mapped_at = "Mapped", now
         return session.get(Tenant, invitation.lar_id).organization_name
 
 
-def register_from_invitation(db: Database, token: str, organization_name, password, repeated,
+def register_from_invitation(db: Database, token: str, organization_name, password, repeated, base_url: str,
                              *, now: datetime) -> str:
     """A new reseller signs up: its tenant and owner account are created and its entry
-    becomes Unmapped (the LAR then maps it to the new tenant). Returns the LAR's name."""
+    becomes Unmapped (the LAR then maps it to the new tenant); the LAR is told (Activity, an
+    email; base_url: where its link points). Returns the LAR's name."""
     name = str(organization_name or "").strip()
     errors = {}
     problem = name_problem(name) if name else "Enter your organization's name."
@@ -101,8 +105,11 @@ def register_from_invitation(db: Database, token: str, organization_name, passwo
         tenant = Tenant(kind="reseller", organization_name=name, owner_email=invitation.email, created_at=now)
         session.add(tenant)
         session.flush()
-        session.add(User(email=invitation.email, name=name, password_hash=hashed,
-                         tenant_id=tenant.id, role="admin", active=True, is_demo=False))
+        owner = User(email=invitation.email, name=name, password_hash=hashed, tenant_id=tenant.id, role="admin",
+                     active=True, is_demo=False)
+        session.add(owner)
+        session.flush()
         entry = session.get(Reseller, invitation.reseller_id)
+        record_sign_up(session, invitation, entry, tenant, owner, base_url, now=now)
         entry.status, entry.organization_name = "Unmapped", name
         return session.get(Tenant, invitation.lar_id).organization_name

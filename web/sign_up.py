@@ -15,6 +15,11 @@ def _db():
     return current_app.extensions["reseller_db"]
 
 
+def _base_url() -> str:
+    """Where the LAR's email links (the settings' address, never the request's)."""
+    return current_app.extensions["reseller_settings"].base_url
+
+
 @bp.route(PREFIX + "<token>", methods=["GET", "POST"])
 def invitation(token: str):
     try:
@@ -26,11 +31,11 @@ def invitation(token: str):
     name = request.form.get("organization_name", "")
     try:
         if opened.registered:
-            lar = accept_invitation(_db(), token, now=request_now())
+            lar = accept_invitation(_db(), token, _base_url(), now=request_now())
             heading, message = "Invitation accepted", f"{opened.organization_name} is now a reseller of {lar}."
         else:
             lar = register_from_invitation(_db(), token, name, request.form.get("password"),
-                                           request.form.get("repeated"), now=request_now())
+                                           request.form.get("repeated"), _base_url(), now=request_now())
             heading, message = f"Welcome, {name.strip()}", "Your organization is registered. You can sign in now."
     except InvalidForm as refused:
         return render_template("sign_up.html", invitation=opened, errors=refused.errors, error=refused.message,

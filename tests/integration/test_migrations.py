@@ -162,3 +162,21 @@ def test_0010_marks_every_stored_utilisation_stale_so_it_is_recomputed_per_unit(
         stale = conn.execute(text("SELECT valid_until FROM reseller_figures").columns(valid_until=DateTime)).scalars()
         assert all(v < datetime(1971, 1, 1) for v in stale)
     engine.dispose()
+
+
+def test_0012_gives_every_recorded_action_its_lars_tenant_as_the_actor(url):
+    command.upgrade(alembic_config(url), "0002")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        _fill_at_0002(conn)
+    command.upgrade(alembic_config(url), "0011")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO audit_events (at, lar_id, actor_user_id, action, target, details) "
+                          "VALUES (:at, 1, 1, 'reseller.map', 'reseller:1', '{}')"), {"at": NOW})
+    command.upgrade(alembic_config(url), "head")
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT actor_tenant_id FROM audit_events")).scalars().all() == [1]
+        # An invitation link's holder, without an account, can now be recorded.
+        conn.execute(text("INSERT INTO audit_events (at, lar_id, actor_user_id, actor_tenant_id, action, target, "
+                          "details) VALUES (:at, 1, NULL, 2, 'reseller.accepted', 'reseller:1', '{}')"), {"at": NOW})
+    engine.dispose()

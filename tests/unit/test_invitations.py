@@ -147,15 +147,15 @@ def test_sign_up_link_registers_a_tenant_and_the_entry_becomes_unmapped(db):
     opened = open_invitation(db, token, now=w.now)
     assert (opened.lar_name, opened.email, opened.registered) == ("First", "new@fresh.example", False)
     with pytest.raises(InvalidForm) as refused:
-        register_from_invitation(db, token, " ", "short", "short", now=w.now)
+        register_from_invitation(db, token, " ", "short", "short", BASE, now=w.now)
     assert set(refused.value.errors) == {"organization_name", "password"}
     with pytest.raises(InvalidForm) as refused:
-        register_from_invitation(db, token, "Fresh Co", "long-enough-pass", "long-enough-pasS", now=w.now)
+        register_from_invitation(db, token, "Fresh Co", "long-enough-pass", "long-enough-pasS", BASE, now=w.now)
     assert set(refused.value.errors) == {"repeated"}
     with pytest.raises(InvalidForm) as refused:  # refused, never cut silently
-        register_from_invitation(db, token, "F" * 201, "long-enough-pass", "long-enough-pass", now=w.now)
+        register_from_invitation(db, token, "F" * 201, "long-enough-pass", "long-enough-pass", BASE, now=w.now)
     assert "200 characters" in refused.value.errors["organization_name"]
-    assert register_from_invitation(db, token, " Fresh Company ", "long-enough-pass", "long-enough-pass", now=w.now) == "First"
+    assert register_from_invitation(db, token, " Fresh Company ", "long-enough-pass", "long-enough-pass", BASE, now=w.now) == "First"
     with db.reading() as s:
         entry = s.get(Reseller, invited["id"])
         assert entry.status == "Unmapped" and entry.organization_name == "Fresh Company" and entry.tenant_id is None
@@ -163,7 +163,7 @@ def test_sign_up_link_registers_a_tenant_and_the_entry_becomes_unmapped(db):
         assert tenant.kind == "reseller" and tenant.organization_name == "Fresh Company"
         assert s.scalars(select(User).where(User.email == "new@fresh.example")).one().tenant_id == tenant.id
     with pytest.raises(LinkUnusable, match="already been used"):
-        register_from_invitation(db, token, "Again", "long-enough-pass", "long-enough-pass", now=w.now)
+        register_from_invitation(db, token, "Again", "long-enough-pass", "long-enough-pass", BASE, now=w.now)
     with pytest.raises(LinkUnusable, match="already been used"):
         open_invitation(db, token, now=w.now)
     # The reseller's owner signs in to a page of its own, never the LAR's console.
@@ -177,13 +177,13 @@ def test_a_registered_tenant_accepts_and_the_entry_becomes_mapped(db):
     token = _token(_link(db, "someone@acme.example"))
     assert open_invitation(db, token, now=w.now).registered is True
     with pytest.raises(LinkUnusable, match="accept the invitation instead"):
-        register_from_invitation(db, token, "X", "long-enough-pass", "long-enough-pass", now=w.now)
-    assert accept_invitation(db, token, now=w.now) == "First"
+        register_from_invitation(db, token, "X", "long-enough-pass", "long-enough-pass", BASE, now=w.now)
+    assert accept_invitation(db, token, BASE, now=w.now) == "First"
     with db.reading() as s:
         entry = s.get(Reseller, invited["id"])
         assert entry.status == "Mapped" and entry.mapped_at is not None and entry.tenant_id == w.same_domain
     with pytest.raises(LinkUnusable):
-        accept_invitation(db, token, now=w.now)
+        accept_invitation(db, token, BASE, now=w.now)
 
 
 def test_expired_unknown_and_replaced_links_change_nothing(db):
@@ -253,7 +253,7 @@ def test_names_in_any_script_are_kept_as_typed(db, name):
     invited = invite_by_email(db, w.op, "new@fresh.example", f"  {name} ", BASE, now=w.now)
     assert invited["organization_name"] == name
     token = _token(_link(db, "new@fresh.example"))
-    register_from_invitation(db, token, name, "long-enough-pass", "long-enough-pass", now=w.now)
+    register_from_invitation(db, token, name, "long-enough-pass", "long-enough-pass", BASE, now=w.now)
     with db.reading() as s:
         assert s.get(Reseller, invited["id"]).organization_name == name
 
@@ -271,6 +271,6 @@ def test_sign_up_refuses_a_name_with_a_line_break_or_control_character(db, name,
     invite_by_email(db, w.op, "new@fresh.example", "Fresh Co", BASE, now=w.now)
     token = _token(_link(db, "new@fresh.example"))
     with pytest.raises(InvalidForm) as refused:
-        register_from_invitation(db, token, name, "long-enough-pass", "long-enough-pass", now=w.now)
+        register_from_invitation(db, token, name, "long-enough-pass", "long-enough-pass", BASE, now=w.now)
     assert refused.value.errors == {"organization_name": f"The organization name cannot contain {what}."}
     assert open_invitation(db, token, now=w.now).email == "new@fresh.example"  # the link still works
