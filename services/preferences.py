@@ -20,7 +20,7 @@ def visible_columns(db: Database, actor: Actor, grid: str, allowed: list[str], d
 
 def save_visible_columns(db: Database, actor: Actor, grid: str, columns: list[str], allowed: list[str]) -> list[str]:
     """Reading is every role's right, so every role may choose its own columns."""
-    chosen = [c for c in allowed if c in (columns or [])]
+    chosen = [c for c in allowed if c in columns] if isinstance(columns, list) else []
     if not chosen:
         raise DomainError("Keep at least one column visible.")
     with db.unit_of_work() as session:
