@@ -29,6 +29,7 @@ from services.clock import Clock, MovingClock, SystemClock
 from services.mail_transport import transport_for
 from services.outbox import deliver_all_due, run_delivery_loop
 from web.account import init_account
+from web.callback_requests import init_callback_requests
 from web.compression import init_compression
 from web.index_page import INDEX, ConsoleDash
 from web.security import init_security
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.index_string = INDEX
     jobs.configure(settings, server.extensions["mail_transport"], clock)
     init_security(server, production=settings.production, script_hashes=app.csp_hashes)
+    init_callback_requests(server, lambda: app.callback_map)
     init_compression(server)
     directory.register(app)
     reseller.register(app)

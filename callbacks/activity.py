@@ -4,9 +4,10 @@ from __future__ import annotations
 from dash import Input, Output, State
 from dash.exceptions import PreventUpdate
 
-from callbacks.grid_controls import register_grid
+from callbacks.grid_controls import register_grid, stored_query
 from components.activity_grid import ACTIVITY, FILTER_NAMES
-from services.activity import list_activity, parse_day
+from services.activity import list_activity
+from services.days import browser_day
 
 
 def _fetch(database, acting, _context, query, *, now):  # noqa: ARG001 - the log reads no clock: its dates are as recorded
@@ -15,7 +16,7 @@ def _fetch(database, acting, _context, query, *, now):  # noqa: ARG001 - the log
 
 def _day(value) -> str | None:
     """The picker's value (a day, perhaps with a time) as YYYY-MM-DD."""
-    day = parse_day(str(value)[:10]) if value else None
+    day = browser_day(value)
     return day.isoformat() if day else None
 
 
@@ -30,13 +31,13 @@ def register(app) -> None:
         since, until = (_day(dates[0]) if dates else None), (_day(dates[1]) if len(dates) > 1 else None)
         if dates and since and not until:
             raise PreventUpdate  # the second date is still to come
-        query = query if isinstance(query, dict) else {}
-        filters = {k: v for k, v in (query.get("filters") or {}).items() if k not in ("from", "to")}
+        query = stored_query(query)
+        filters = {k: v for k, v in query["filters"].items() if k not in ("from", "to")}
         if since:
             filters["from"] = [since]
         if until:
             filters["to"] = [until]
-        if filters == (query.get("filters") or {}):
+        if filters == query["filters"]:
             raise PreventUpdate
         return {**query, "filters": filters}
 
@@ -44,8 +45,8 @@ def register(app) -> None:
                   prevent_initial_call=True)
     def follow_query(query, current):
         """The picker shows the dates the query holds, however they changed (a chip's ×)."""
-        filters = ((query or {}).get("filters") or {}) if isinstance(query, dict) else {}
-        wanted = [(filters.get("from") or [None])[0], (filters.get("to") or [None])[0]]
+        filters = stored_query(query)["filters"]
+        wanted = [_day((filters.get("from") or [None])[0]), _day((filters.get("to") or [None])[0])]
         shown = [_day(v) for v in (current if isinstance(current, list) else [])] + [None, None]
         if shown[:2] == wanted:
             raise PreventUpdate

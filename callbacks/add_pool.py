@@ -6,7 +6,7 @@ from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, ctx, no_u
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import actor, db, notice, now
-from callbacks.grid_controls import require_click, selected_ids
+from callbacks.grid_controls import next_refresh, require_click, selected_ids
 from callbacks.panels import close_on
 from components.add_pool_panel import FIELDS, field_id, pool_options, service_cards, service_forms
 from components.pool_fields import availability_table
@@ -75,7 +75,8 @@ def register(app) -> None:
         if ctx.triggered_id != "addpool-next" or not isinstance(chosen, list) or not isinstance(choices, dict):
             return {}, {"display": "none"}, "inline-block", "none", "none", no_update
         services = choices.get("services") or []
-        indices = sorted({int(c) for c in chosen if str(c).isdigit() and int(c) < len(services)})
+        picked = set(map(str, chosen))
+        indices = [i for i in range(len(services)) if str(i) in picked]
         if not indices:
             raise PreventUpdate
         *columns, ids = entered
@@ -191,4 +192,4 @@ def _register_save(app) -> None:
                           + (" (expired at once, as chosen)" if c["expired"] else " (pending acceptance)")
                           for c in created)
         noun = "pool" if len(created) == 1 else "pools"
-        return False, (done or 0) + 1, None, no_update, notice(f"Added {len(created)} {noun}: {shown}.")
+        return False, next_refresh(done), None, no_update, notice(f"Added {len(created)} {noun}: {shown}.")

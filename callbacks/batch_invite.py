@@ -10,7 +10,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks import jobs
 from callbacks.context import actor, db, notice
-from callbacks.grid_controls import require_click
+from callbacks.grid_controls import next_refresh, require_click
 from callbacks.panels import close_on
 from services.batch_file import MAX_ROWS, BadFile, SheetRow, read_rows, template_csv, template_xlsx
 from services.batch_invite import RowCheck, check_rows, invite_rows, outcome_csv, require_rows, stopped_outcome
@@ -143,7 +143,7 @@ def register(app) -> None:
         invited = sum(1 for c in outcome if c.verdict == "Invited")
         summary = f"Invited {invited:,} of {len(outcome):,} rows. Download the outcome for every row."
         return ([c.as_dict() for c in outcome], summary, [c.as_dict() for c in outcome], "inline-block",
-                (refresh or 0) + 1, notice(f"Invited {invited:,} reseller{'s' if invited != 1 else ''}."))
+                next_refresh(refresh), notice(f"Invited {invited:,} reseller{'s' if invited != 1 else ''}."))
 
     @app.callback(
         Output("batch-grid", "rowData", allow_duplicate=True), Output("batch-summary", "children", allow_duplicate=True),
@@ -161,7 +161,7 @@ def register(app) -> None:
         summary = (f"Stopped: {invited:,} of {len(outcome):,} rows were invited and stay invited. "
                    "Download the outcome for every row.")
         rows = [c.as_dict() for c in outcome]
-        return rows, summary, rows, "inline-block", (refresh or 0) + 1
+        return rows, summary, rows, "inline-block", next_refresh(refresh)
 
     @app.callback(Output("batch-download", "data", allow_duplicate=True), Input("batch-outcome", "n_clicks"),
                   State("batch-outcome-rows", "data"), prevent_initial_call=True)

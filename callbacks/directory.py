@@ -5,7 +5,7 @@ from dash import Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import actor, db, notice, now
-from callbacks.grid_controls import bump_refresh, register_grid, require_click, selected_ids
+from callbacks.grid_controls import bump_refresh, next_refresh, records, register_grid, require_click, selected_ids
 from callbacks.panels import close_on
 from components import directory_grid as grid
 from services import resellers
@@ -34,7 +34,7 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     def toolbar_state(selected, read_only):
-        rows = [r for r in selected or [] if isinstance(r, dict)]
+        rows = records(selected)
         count = len(rows)
         if read_only:
             why = grid.READ_ONLY_HINT
@@ -95,9 +95,11 @@ def _register_map(app) -> None:
         prevent_initial_call=True,
     )
     def organizations_of_owner(owner, tenants):
+        # The tenants the panel was given when it opened, as the browser holds them (Save's
+        # service call checks the one chosen).
         options = [
-            {"value": str(t["id"]), "label": t["organization_name"]}
-            for t in tenants or [] if t["owner_email"] == owner
+            {"value": str(t.get("id")), "label": str(t.get("organization_name"))}
+            for t in records(tenants) if isinstance(owner, str) and t.get("owner_email") == owner
         ]
         return options, options[0]["value"] if len(options) == 1 else None
 
@@ -120,7 +122,7 @@ def _register_map(app) -> None:
             mapped = resellers.map_reseller(db(), actor(), ids[0] if ids else None, tenant_id, now=now())
         except DomainError as refused:
             return no_update, no_update, notice(refused.message, ok=False)
-        return False, (refresh or 0) + 1, notice(f"{mapped['organization_name']} is now Mapped.")
+        return False, next_refresh(refresh), notice(f"{mapped['organization_name']} is now Mapped.")
 
     close_on(app, "dir-map-drawer", "dir-map-cancel")
 
@@ -135,7 +137,7 @@ def _register_visibility(app) -> None:
         prevent_initial_call=True,
     )
     def ask(event):
-        if not event or event.get("colId") != "customer_visibility":
+        if not isinstance(event, dict) or event.get("colId") != "customer_visibility":
             raise PreventUpdate
         try:
             reseller = resellers.get_reseller(db(), actor(), event.get("rowId"))
@@ -166,7 +168,7 @@ def _register_visibility(app) -> None:
         except DomainError as refused:
             return False, no_update, notice(refused.message, ok=False)
         message = f"Customer visibility of {changed['organization_name']} is off."
-        return False, (refresh or 0) + 1, notice(message)
+        return False, next_refresh(refresh), notice(message)
 
 
 def _register_delete(app) -> None:
@@ -186,7 +188,7 @@ def _register_delete(app) -> None:
     def open_delete(_clicked, selected):
         """Says before anything is typed which selected resellers cannot go (active pools)."""
         require_click(_clicked)
-        names = [r.get("organization_name", "") for r in selected or [] if isinstance(r, dict)]
+        names = [str(r.get("organization_name", "")) for r in records(selected)]
         if not names:
             raise PreventUpdate
         shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
@@ -262,6 +264,6 @@ def _register_delete(app) -> None:
         except DomainError as refused:
             return no_update, refused.message, "block", "none", no_update, notice(refused.message, ok=False)
         message = f"Deleted {len(deleted)} reseller{'s' if len(deleted) != 1 else ''}: {', '.join(deleted)}."
-        return False, "", "none", "none", (refresh or 0) + 1, notice(message)
+        return False, "", "none", "none", next_refresh(refresh), notice(message)
 
     close_on(app, "dir-delete-modal", "dir-delete-cancel")

@@ -5,7 +5,7 @@ from dash import ClientsideFunction, Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import actor, db, notice, now
-from callbacks.grid_controls import require_click, selected_ids
+from callbacks.grid_controls import next_refresh, records, require_click, selected_ids
 from callbacks.panels import close_on
 from callbacks.return_to_pool import register_return
 from components.pool_fields import EDIT_FORM, availability_table, details_id
@@ -33,7 +33,7 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     def toolbar_state(selected, can_act):
-        rows = [r for r in selected or [] if isinstance(r, dict)]
+        rows = records(selected)
         returnable = bool(rows) and all(r.get("status") == RETURNABLE for r in rows)
         why = return_hint(can_act, rows, returnable)
         return not (can_act and len(rows) == 1), not (can_act and returnable), why or RETURN_HINT, not why
@@ -156,4 +156,4 @@ def _register_edit(app) -> None:
         except (Conflict, DomainError) as refused:
             return (no_update,) * 6 + (notice(refused.message, ok=False),)
         state = " It is now expired." if saved["expired"] else ""
-        return (False, (refresh or 0) + 1, None, None, None, None, notice(f"Saved {saved['name']}.{state}"))
+        return (False, next_refresh(refresh), None, None, None, None, notice(f"Saved {saved['name']}.{state}"))

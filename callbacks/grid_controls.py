@@ -23,22 +23,50 @@ def require_click(count) -> None:
         raise PreventUpdate
 
 
+def records(value) -> list[dict]:
+    """The objects of a list the browser sent (a grid's selected rows, a panel's Store): a
+    hand-made request sends anything, so only objects are read, and their ids are for the
+    services to check."""
+    return [r for r in value if isinstance(r, dict)] if isinstance(value, list) else []
+
+
 def selected_ids(rows) -> list:
-    """Ids of the grid's selected rows, as the browser sent them (services validate them)."""
-    return [r.get("id") for r in rows or [] if isinstance(r, dict)]
+    return [r.get("id") for r in records(rows)]
 
 
-def grid_query(query: dict | None, request: dict | None = None) -> GridQuery:
-    """The grid's question as the browser sent it, made well-formed here, in one place: only a
-    forged request sends other shapes, and it gets an ordinary answer instead of an error."""
+def next_refresh(refresh) -> int:
+    """The refresh counter after an action: whatever the browser held, the grid reloads."""
+    return refresh + 1 if isinstance(refresh, int) and not isinstance(refresh, bool) and 0 <= refresh < 10**9 else 1
+
+
+def shown_fields(column_defs) -> list[str]:
+    """The fields of the columns the grid shows, from its column definitions as the browser sent them."""
+    return [c.get("field") for c in column_defs if isinstance(c, dict) and not c.get("hide")] \
+        if isinstance(column_defs, list) else []
+
+
+def stored_query(query) -> dict:
+    """The grid's query Store as the browser sent it ({search, filters: {key: [values]}}), made
+    well-formed here, in one place: only a forged request sends other shapes, and it gets an
+    ordinary answer instead of an error."""
     query = query if isinstance(query, dict) else {}
-    request = request if isinstance(request, dict) else {}
     filters = query.get("filters") if isinstance(query.get("filters"), dict) else {}
+    return {
+        "search": clean_text(query.get("search"), MAX_SEARCH),
+        "filters": {str(k)[:100]: [clean_text(v, 200) for v in values[:MAX_CHOICES]]
+                    for k, values in list(filters.items())[:20] if isinstance(values, list)},
+    }
+
+
+def grid_query(query, request=None) -> GridQuery:
+    """The grid's question: its query Store and AG Grid's request for rows, both as the browser
+    sent them (see stored_query)."""
+    asked = stored_query(query)
+    request = request if isinstance(request, dict) else {}
     sort_model = request.get("sortModel") if isinstance(request.get("sortModel"), list) else []
     return GridQuery(
-        search=clean_text(query.get("search"), MAX_SEARCH),
-        filters={str(k): tuple(clean_text(v, 200) for v in values[:MAX_CHOICES])
-                 for k, values in list(filters.items())[:20] if isinstance(values, list)},
+        search=asked["search"],
+        filters={k: tuple(values) for k, values in asked["filters"].items()},
         sort=tuple((str(s.get("colId", "")), "desc" if s.get("sort") == "desc" else "asc")
                    for s in sort_model[:5] if isinstance(s, dict)),
         start=_row_number(request.get("startRow"), 0),
@@ -58,7 +86,13 @@ def bump_refresh(app, spec: GridSpec, trigger: Input) -> None:
                   prevent_initial_call=True)
     def bump(changed, refresh):
         require_click(changed)
-        return (refresh or 0) + 1
+        return next_refresh(refresh)
+
+
+def _label(labels, value: str) -> str:
+    """A chip's text: the page's label for the value (the Store holds them), else the value."""
+    label = labels.get(value) if isinstance(labels, dict) else None
+    return label if isinstance(label, str) else value
 
 
 def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, str]) -> None:
@@ -99,10 +133,11 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
     )
     def search(_submitted, text, query):
         """Enter searches; so does leaving the box, so what it shows is what the rows match."""
-        text = (text if isinstance(text, str) else "").strip()
-        if text == (query or {}).get("search", ""):
+        query = stored_query(query)
+        text = clean_text(text, MAX_SEARCH).strip()
+        if text == query["search"]:
             raise PreventUpdate
-        return {**(query or {}), "search": text}
+        return {**query, "search": text}
 
     @app.callback(
         Output(f"{p}-query", "data", allow_duplicate=True),
@@ -115,11 +150,12 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
     )
     def apply_filter(clicked, values, ids, query):
         require_click(clicked)
+        query = stored_query(query)
         fields = {i["key"] for i in ids}
         # Filters the page sets with its own controls (not in the popover) stay as they are.
-        kept = {k: v for k, v in ((query or {}).get("filters") or {}).items() if k not in fields}
-        filters = {i["key"]: [str(v) for v in values_] for i, values_ in zip(ids, values) if values_}
-        return {**(query or {}), "filters": {**kept, **filters}}, False
+        kept = {k: v for k, v in query["filters"].items() if k not in fields}
+        chosen = stored_query({"filters": {i["key"]: v for i, v in zip(ids, values)}})["filters"]
+        return {**query, "filters": {**kept, **{k: v for k, v in chosen.items() if v}}}, False
 
     @app.callback(
         Output(f"{p}-query", "data", allow_duplicate=True),
@@ -132,8 +168,9 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
     def remove_chip(clicks, field_ids, query):
         if not ctx.triggered_id or not any(clicks):
             raise PreventUpdate
+        query = stored_query(query)
         key, value = ctx.triggered_id["key"], ctx.triggered_id["value"]
-        filters = {k: [v for v in vs if not (k == key and v == value)] for k, vs in (query.get("filters") or {}).items()}
+        filters = {k: [v for v in vs if not (k == key and v == value)] for k, vs in query["filters"].items()}
         filters = {k: vs for k, vs in filters.items() if vs}
         return {**query, "filters": filters}, [filters.get(i["key"], []) for i in field_ids]
 
@@ -144,10 +181,10 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
         prevent_initial_call=True,
     )
     def chips(query, labels):
-        labels = labels or {}
+        labels = labels if isinstance(labels, dict) else {}
         conditions = [
-            (key, filter_names.get(key, key), value, (labels.get(key) or {}).get(value, value))
-            for key, values in ((query or {}).get("filters") or {}).items() if key in filter_names
+            (key, filter_names[key], value, _label(labels.get(key), value))
+            for key, values in stored_query(query)["filters"].items() if key in filter_names
             for value in values
         ]
         return filter_chips(p, conditions)
@@ -192,10 +229,10 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
         prevent_initial_call=True,
     )
     def manage_columns(chosen, column_defs):
-        shown = [c.get("field") for c in column_defs or [] if not c.get("hide")]
+        shown = shown_fields(column_defs)
         # Dash also calls this when the page inserts the grid; re-saving the same choice
         # would write and make the grid fetch its rows twice.
-        if not ctx.triggered_id or set(chosen or []) == set(shown):
+        if not ctx.triggered_id or (isinstance(chosen, list) and set(map(str, chosen)) == set(shown)):
             raise PreventUpdate
         try:
             visible = preferences.save_visible_columns(db(), actor(), spec.name, chosen, spec.fields, spec.kept)
@@ -230,7 +267,7 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
     def export(clicked, name, fmt, query, context, column_defs, last_request):
         require_click(clicked)
         fmt = fmt if fmt in exports.FORMATS else "csv"
-        shown = {c.get("field") for c in column_defs or [] if not c.get("hide")}
+        shown = set(shown_fields(column_defs))
         columns = [(f, h) for f, h in spec.choices if f in shown] or spec.choices
         try:
             page = fetch(db(), actor(), context, grid_query(query, last_request).for_export(), now=now())

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dash import Input, Output, State, ctx, no_update
 
 from callbacks.context import actor, base_url, clock, db, mail_transport, notice, now
-from callbacks.grid_controls import require_click
+from callbacks.grid_controls import next_refresh, require_click
 from callbacks.panels import close_on
 from components.invitation_section import invitation_section
 from components.invite_panel import found_options
@@ -103,7 +103,7 @@ def register(app) -> None:
         except DomainError as refused:
             return no_update, no_update, notice(refused.message, ok=False)
         deliver_in_background(db(), mail_transport(), clock())
-        return False, (refresh or 0) + 1, notice(
+        return False, next_refresh(refresh), notice(
             f"Invited {invited['organization_name']}: an invitation email is on its way to {invited['email']}.")
 
 

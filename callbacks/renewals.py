@@ -6,7 +6,7 @@ from dash import Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import actor, db, notice, now
-from callbacks.grid_controls import register_grid, require_click
+from callbacks.grid_controls import records, register_grid, require_click, stored_query
 from callbacks.return_to_pool import register_return
 from components import renewals as parts
 from services.errors import DomainError
@@ -23,10 +23,10 @@ def _fetch(database, acting, _context, query, *, now):
     return list_renewals(database, acting, query, now=now)
 
 
-def _with(query: dict | None, **changes) -> dict:
+def _with(query, **changes) -> dict:
     """The grid's query with filters set (a list) or removed (None)."""
-    query = query if isinstance(query, dict) else {}
-    filters = dict(query.get("filters") or {})
+    query = stored_query(query)
+    filters = dict(query["filters"])
     for key, values in changes.items():
         if values:
             filters[key] = values
@@ -42,7 +42,7 @@ def register(app) -> None:
     def choose_window(window, query):
         if window not in [str(n) for n in WINDOWS]:
             raise PreventUpdate
-        current = ((query or {}).get("filters") or {}).get("window") or [str(DEFAULT_WINDOW)]
+        current = stored_query(query)["filters"].get("window") or [str(DEFAULT_WINDOW)]
         if current == [window]:
             raise PreventUpdate  # follow_query set the control to the query's own window
         return _with(query, window=[window], week=None)  # a new window lists the whole window
@@ -54,7 +54,8 @@ def register(app) -> None:
             week = clicked["points"][0]["customdata"][0]
         except (TypeError, KeyError, IndexError):
             raise PreventUpdate from None
-        if week not in (chart or {}).get("weeks", []):
+        chart = parts.stored_chart(chart)
+        if chart is None or week not in chart["weeks"]:
             raise PreventUpdate
         return _with(query, week=[week])
 
@@ -75,7 +76,10 @@ def register(app) -> None:
     def follow_query(query, chart):
         """The chart outlines the chosen week and the window control shows the window,
         whichever control changed them (a bar, a chip's ×, Show the whole window)."""
-        filters = (query or {}).get("filters") or {}
+        chart = parts.stored_chart(chart)
+        if chart is None:
+            raise PreventUpdate
+        filters = stored_query(query)["filters"]
         week = (filters.get("week") or [None])[0]
         window = (filters.get("window") or [str(DEFAULT_WINDOW)])[0]
         # While weeks are chosen they decide the rows: the window waits, greyed.
@@ -88,10 +92,10 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     def returnable(rows):
-        rows = rows or []
+        rows = records(rows)
         if not actor().can_act:
             return True, "Your role can view but not change pools."
-        if rows and all(isinstance(r, dict) and r.get("status") == PENDING for r in rows):
+        if rows and all(r.get("status") == PENDING for r in rows):
             return False, f"Return {len(rows)} pool{'s' if len(rows) != 1 else ''} to your subscriptions."
         if rows:
             return True, "Only pools in Pending acceptance can be returned: unselect the others."

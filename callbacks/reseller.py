@@ -14,6 +14,12 @@ from services.reseller_customers import list_customers
 from services.reseller_pools import list_pools
 
 
+def _percentages(values) -> list[float]:
+    """A trace's available % as the browser holds them: numbers from 0 to 100, nothing else."""
+    return [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 100] \
+        if isinstance(values, list) else []
+
+
 def register(app) -> None:
     # The context Store of both grids holds the reseller id, list_*'s third argument.
     register_grid(app, grids.POOLS, list_pools, grids.POOL_FILTER_NAMES)
@@ -26,20 +32,24 @@ def register(app) -> None:
         # Also when the page loads: the boxes come back as the user left them (persistence).
     )
     def show_pools(chosen, figure):
-        if not isinstance(figure, dict) or not isinstance(figure.get("data"), list):
+        # The figure as the browser holds it: only its traces' pool ids and values are read.
+        traces = figure.get("data") if isinstance(figure, dict) else None
+        if not isinstance(traces, list):
             raise PreventUpdate
-        chosen = {str(c) for c in chosen} if isinstance(chosen, list) else set()
+        chosen = set(map(str, chosen)) if isinstance(chosen, list) else set()
         patch = Patch()
         shown = []
-        for i, trace in enumerate(figure.get("data", [])):
+        for i, trace in enumerate(traces):
+            if not isinstance(trace, dict):
+                continue
             visible = str(trace.get("meta")) in chosen
             patch["data"][i]["visible"] = visible
             if visible:
-                shown += [y for y in trace.get("y") or [] if isinstance(y, (int, float))]
+                shown += _percentages(trace.get("y"))
         # The y-axis fits the lines still shown (all hidden: the full range, and a word why it is empty).
         patch["layout"]["yaxis"]["range"] = fitted_range(shown) if shown else [0, 100]
-        patch["layout"]["annotations"] = [] if any(str(t.get("meta")) in chosen for t in figure["data"]) \
-            else [nothing_shown_note()]
+        drawn = any(isinstance(t, dict) and str(t.get("meta")) in chosen for t in traces)
+        patch["layout"]["annotations"] = [] if drawn else [nothing_shown_note()]
         return patch
 
     @app.callback(

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dash import Input, Output, State, ctx, no_update
 
 from callbacks.context import actor, db, notice, now
-from callbacks.grid_controls import require_click, selected_ids
+from callbacks.grid_controls import next_refresh, require_click, selected_ids
 from components.return_to_pool import return_question
 from services.errors import DomainError
 
@@ -58,5 +58,5 @@ def register_return(app, prefix: str, describe: Callable, give_back: Callable) -
         except DomainError as refused:
             return False, no_update, notice(refused.message, ok=False)
         noun = "pool" if len(returned) == 1 else "pools"
-        return False, (refresh or 0) + 1, notice(
+        return False, next_refresh(refresh), notice(
             f"Returned {len(returned)} {noun} to your subscriptions: {', '.join(returned)}.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dash import Input, Output, State, no_update
 
 from callbacks.context import actor, db, notice, now
-from callbacks.grid_controls import register_grid, require_click
+from callbacks.grid_controls import next_refresh, records, register_grid, require_click
 from components import subscriptions_grid as parts
 from callbacks.panels import close_on
 from services.errors import DomainError
@@ -27,9 +27,10 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     def one_selected(rows):
+        rows = records(rows)
         if actor().role != "admin":
             return True, "Only admins set thresholds."
-        if len(rows or []) == 1:
+        if len(rows) == 1:
             return False, "Set when this subscription counts as low."
         return True, "Select one subscription." if not rows else "Select only one subscription."
 
@@ -46,7 +47,8 @@ def register(app) -> None:
     )
     def open_threshold(clicked, rows):
         require_click(clicked)
-        if len(rows or []) != 1 or not isinstance(rows[0], dict):
+        rows = records(rows)
+        if len(rows) != 1:
             return (no_update,) * 6
         row = rows[0]  # shown only; Save re-reads the subscription
         subject = f"{row.get('name', '')} · {row.get('service', '')} · {row.get('free', '')} free"
@@ -89,4 +91,4 @@ def register(app) -> None:
             return no_update, no_update, refused.message, notice(refused.message, ok=False)
         said = "no longer has a threshold" if saved["threshold"] == "Not set" else \
             f"counts as low below {saved['threshold']} free"
-        return False, (refresh or 0) + 1, None, notice(f"{saved['name']} {said}.")
+        return False, next_refresh(refresh), None, notice(f"{saved['name']} {said}.")

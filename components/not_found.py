@@ -1,5 +1,7 @@
 import dash_mantine_components as dmc
 
+NOT_FOUND_PATH = "/404"  # the page Dash's router shows for an address no page has
+
 
 def not_found():
     """Says nothing about whether the record exists elsewhere."""

@@ -10,7 +10,8 @@ from dash import dcc, html
 from data.catalog import SERVICE_NAMES
 from components.grid_section import GridSpec
 from components.kpi_card import kpi_card
-from services.renewals import WINDOWS
+from services.days import browser_day
+from services.renewals import WEEKS, WINDOWS
 from services.units import format_quantities
 
 RENEWALS = GridSpec(
@@ -81,6 +82,22 @@ SERVICE_COLOURS = ("#4263eb", "#e8590c", "#2f9e44", "#ae3ec9", "#1098ad", "#f08c
 def service_colour(service: str) -> str:
     index = SERVICE_NAMES.index(service) if service in SERVICE_NAMES else len(SERVICE_NAMES)
     return SERVICE_COLOURS[index % len(SERVICE_COLOURS)]
+
+
+def stored_chart(data) -> dict | None:
+    """The chart's figures as the page holds them (ren-chart-data, written by
+    services.renewals.expiring_by_week), or None when a hand-made request sent anything else."""
+    if not isinstance(data, dict) or not isinstance(data.get("weeks"), list) \
+            or not isinstance(data.get("services"), dict) or len(data["weeks"]) > WEEKS:
+        return None
+    weeks = [browser_day(w) for w in data["weeks"]]
+    services = {name: entry for name, entry in data["services"].items()
+                if isinstance(entry, dict) and isinstance(entry.get("unit"), str)
+                and isinstance(entry.get("quantities"), list) and len(entry["quantities"]) == len(weeks)
+                and all(isinstance(q, int) and not isinstance(q, bool) for q in entry["quantities"])}
+    if None in weeks or len(services) != len(data["services"]):
+        return None
+    return {"weeks": [w.isoformat() for w in weeks], "services": services}
 
 
 def expiry_figure(chart: dict, chosen_week: str | None = None) -> go.Figure:

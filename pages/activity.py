@@ -6,14 +6,15 @@ from callbacks.context import actor, db
 from components.activity_grid import ACTIVITY
 from components.grid_section import grid_section
 from components.shell import notifications
-from services.activity import activity_filter_options, parse_day, reseller_names
+from services.activity import activity_filter_options, reseller_names
+from services.days import browser_day
 from services.preferences import visible_columns
 
 dash.register_page(__name__, path="/activity", title="Activity · Reseller Console")
 
 
 def _day(value) -> str | None:
-    day = parse_day(value) if isinstance(value, str) else None
+    day = browser_day(value)
     return day.isoformat() if day else None
 
 

@@ -1,7 +1,7 @@
 import dash
 
-from components.not_found import not_found
+from components.not_found import NOT_FOUND_PATH, not_found
 
-dash.register_page(__name__, path="/404", title="Not found · Reseller Console")
+dash.register_page(__name__, path=NOT_FOUND_PATH, title="Not found · Reseller Console")
 
 layout = not_found

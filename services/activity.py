@@ -14,8 +14,9 @@ from sqlalchemy import func, or_, select
 from data.db import Database
 from data.models import AuditEvent, Reseller, Subscription, User
 from services.actor import Actor
+from services.days import browser_day
 from services.grid_query import GridPage, GridQuery, order_by, search_keywords
-from services.ids import row_id
+from services.ids import row_ids
 from services.units import format_quantity
 
 ACTIONS = {
@@ -39,46 +40,30 @@ HIDDEN_DETAILS = {"reseller_id", "subscription_id", "tenant_id", "before", "afte
                   "subscription", "organization_name", "expiration", "by"}
 
 
-def parse_day(value) -> date | None:
-    """A day as YYYY-MM-DD (from a link or the date picker), else None."""
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _start_of(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time())
-
-
-def _end_of(day: date) -> datetime | None:
-    """The first moment after that day; None past the last day a date can name."""
-    try:
-        return _start_of(day + timedelta(days=1))
-    except OverflowError:
-        return None
 
 
 def list_activity(db: Database, actor: Actor, query: GridQuery) -> GridPage:
     lar = [AuditEvent.lar_id == actor.lar_id]
     conditions = list(lar)
-    users = [u for u in (row_id(v) for v in query.chosen("user")) if u]
+    users = row_ids(query.chosen("user"))
     if users:
         conditions.append(AuditEvent.actor_user_id.in_(users))
     actions = query.chosen("action", ACTIONS)
     if actions:
         conditions.append(AuditEvent.action.in_(actions))
-    resellers = [r for r in (row_id(v) for v in query.chosen("reseller")) if r]
+    resellers = row_ids(query.chosen("reseller"))
     if resellers:
         conditions.append(AuditEvent.reseller_id.in_(resellers))
-    since = next(filter(None, map(parse_day, query.chosen("from"))), None)
-    until = next(filter(None, map(parse_day, query.chosen("to"))), None)
+    since = next(filter(None, map(browser_day, query.chosen("from"))), None)
+    until = next(filter(None, map(browser_day, query.chosen("to"))), None)
     if since and until and since > until:  # a hand-made link with the dates the wrong way round
         since, until = until, since
     if since:
         conditions.append(AuditEvent.at >= _start_of(since))
-    if until and _end_of(until):  # the whole of that day
-        conditions.append(AuditEvent.at < _end_of(until))
+    if until:  # the whole of that day
+        conditions.append(AuditEvent.at < _start_of(until + timedelta(days=1)))
     # An event names the reseller as it was when it happened (a rename, a Map or a sign-up
     # changes the entry's name later); the search finds it by that name or by today's.
     name = func.coalesce(AuditEvent.reseller_name, Reseller.organization_name)
@@ -186,7 +171,7 @@ def activity_filter_options(db: Database, actor: Actor) -> list:
 def reseller_names(db: Database, actor: Actor, ids: list[str]) -> dict[str, str]:
     """Names of the resellers a link filtered by (the chip's label): in the directory, or as
     this LAR's Activity recorded them (a deleted reseller)."""
-    wanted = [r for r in (row_id(v) for v in ids) if r][:50]
+    wanted = row_ids(ids)[:50]
     if not wanted:
         return {}
     with db.reading() as session:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from data.catalog import PAYMENT_TYPES, SOURCES
+from services.days import browser_day
 from services.units import format_quantity
 
 SAME, NOW, ON_DATE = "same", "now", "date"
@@ -64,15 +65,6 @@ def first_allowed_day(now: datetime) -> date:
     return now.date() + timedelta(days=1)
 
 
-def parse_day(value) -> date | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
 def check_expiration(choice, day_value, facts: SubscriptionFacts | None, now: datetime,
                      errors: dict) -> tuple[str, datetime | None]:
     """(choice, the pool's own expires_at) for a valid choice; adds to errors otherwise."""
@@ -84,7 +76,7 @@ def check_expiration(choice, day_value, facts: SubscriptionFacts | None, now: da
         return SAME, None
     if choice == NOW:
         return NOW, now
-    day = parse_day(day_value)
+    day = browser_day(day_value)
     if day is None:
         errors["expiration_date"] = "Choose a date."
         return ON_DATE, None

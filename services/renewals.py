@@ -15,6 +15,7 @@ from data.catalog import SERVICE_NAMES
 from data.db import Database
 from data.models import Reseller, ResellerPool, Subscription
 from services.actor import Actor
+from services.days import browser_day
 from services.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
 from services.thresholds import Threshold, free_and_low
 from services.pool_state import ACTIVE, PENDING, effective_expiration, is_live, pool_labels
@@ -133,13 +134,7 @@ def window_days(query: GridQuery) -> int:
 
 def chosen_weeks(query: GridQuery) -> list[date]:
     """The weeks chosen (by the chart's bars or Filter), each named by its first day."""
-    weeks = []
-    for value in query.chosen("week")[:WEEKS]:
-        try:
-            weeks.append(date.fromisoformat(value))
-        except ValueError:
-            continue
-    return weeks
+    return [day for day in map(browser_day, query.chosen("week")[:WEEKS]) if day]
 
 
 def list_renewals(db: Database, actor: Actor, query: GridQuery, *, now: datetime) -> GridPage:

@@ -14,6 +14,7 @@ from data.db import Database
 from data.models import CustomerAssignment, ResellerPool, Subscription, Tenant
 from services.actor import Actor
 from services.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
+from services.ids import row_ids
 from services.pool_state import effective_expiration, reseller_pool_labels
 from services.resellers import own_reseller
 from services.units import format_quantity
@@ -34,10 +35,10 @@ def list_customers(db: Database, actor: Actor, reseller_id, query: GridQuery, *,
         if visible:
             sortable["organization_name"] = Tenant.organization_name
             conditions += keyword_conditions(Tenant.organization_name, query.search)
-            customers = _ints(query.chosen("customer"))
+            customers = row_ids(query.chosen("customer"))
             if customers:
                 conditions.append(CustomerAssignment.customer_tenant_id.in_(customers))
-        pools = _ints(query.chosen("pool"))
+        pools = row_ids(query.chosen("pool"))
         if pools:
             conditions.append(ResellerPool.id.in_(pools))
         counted = select(func.count()).select_from(CustomerAssignment).join(
@@ -88,6 +89,3 @@ def customer_filter_options(db: Database, actor: Actor, reseller_id) -> dict:
                   for pool_id, label in sorted(labels.items(), key=lambda item: (item[1], item[0]))],
     }
 
-
-def _ints(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit()]

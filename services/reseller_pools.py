@@ -13,12 +13,13 @@ from services.actor import Actor, require_acting_role
 from services.allocation import lock_subscriptions
 from services.errors import DomainError, NotFound
 from services.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
+from services.ids import parse_ids
 from services.pool_release import release_pool
 from services.reseller_figures import store_figures
 from services.pool_state import (
     EXPIRED, PENDING, effective_expiration, effective_status, pool_expires, reseller_pool_labels,
 )
-from services.resellers import own_reseller, parse_ids
+from services.resellers import own_reseller
 from services.units import format_quantity
 
 RETURNABLE = PENDING
@@ -93,14 +94,14 @@ def describe_return(db: Database, actor: Actor, reseller_id, pool_ids, *, now: d
     require_acting_role(actor)
     with db.reading() as session:
         reseller = own_reseller(session, actor, reseller_id)
-        chosen = _pending_pools(session, actor, reseller, parse_ids(pool_ids), now)
+        chosen = _pending_pools(session, actor, reseller, parse_ids(pool_ids, "pool"), now)
         return [_described(pool, sub, label) for pool, sub, label in chosen]
 
 
 def return_to_pool(db: Database, actor: Actor, reseller_id, pool_ids, *, now: datetime) -> list[str]:
     """Give pending pools back to the LAR's Subscriptions; refused whole if any is not pending."""
     require_acting_role(actor)
-    ids = parse_ids(pool_ids)
+    ids = parse_ids(pool_ids, "pool")
     with db.unit_of_work() as session:
         return _release(session, actor, {own_reseller(session, actor, reseller_id, lock=True): ids}, now)
 
@@ -110,7 +111,7 @@ def describe_return_across(db: Database, actor: Actor, pool_ids, *, now: datetim
     require_acting_role(actor)
     with db.reading() as session:
         described = []
-        for reseller, ids in _by_reseller(session, actor, parse_ids(pool_ids)).items():
+        for reseller, ids in _by_reseller(session, actor, parse_ids(pool_ids, "pool")).items():
             described += [{**_described(pool, sub, label), "reseller": reseller.organization_name}
                           for pool, sub, label in _pending_pools(session, actor, reseller, ids, now)]
         return described
@@ -119,7 +120,7 @@ def describe_return_across(db: Database, actor: Actor, pool_ids, *, now: datetim
 def return_to_pool_across(db: Database, actor: Actor, pool_ids, *, now: datetime) -> list[str]:
     """return_to_pool for pools of several resellers, in one transaction: all or nothing."""
     require_acting_role(actor)
-    ids = parse_ids(pool_ids)
+    ids = parse_ids(pool_ids, "pool")
     with db.unit_of_work() as session:
         return _release(session, actor, _by_reseller(session, actor, ids, lock=True), now)
 

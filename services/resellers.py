@@ -1,7 +1,6 @@
 """Actions on directory entries: Map, customer visibility, Delete, and reading one entry."""
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -13,30 +12,11 @@ from services import audit
 from services.actor import Actor, require_acting_role
 from services.allocation import lock_subscriptions
 from services.errors import DomainError, NotFound, ResellersInUse
-from services.ids import row_id
+from services.ids import parse_ids, row_id
 from services.pool_release import release_pool
 from services.pool_state import is_active, is_pending
 
-MAX_SELECTION = 1000
 DELETE_CONFIRMATION = "Yes"
-
-
-def parse_ids(raw: Iterable) -> list[int]:
-    """Ids arrive from the browser: accept only whole numbers a database id can be, each once.
-    The count is checked before any work, so a huge list costs nothing."""
-    values = list(raw or ()) if isinstance(raw, (list, tuple)) else None
-    if values is None:
-        raise NotFound("Reseller")
-    if len(values) > MAX_SELECTION:
-        raise DomainError(f"Select at most {MAX_SELECTION} resellers at a time.")
-    return list(dict.fromkeys(_database_id(v) for v in values))
-
-
-def _database_id(value) -> int:
-    number = row_id(value)
-    if number is None:
-        raise NotFound("Reseller")
-    return number
 
 
 def confirms_deletion(typed) -> bool:
@@ -45,7 +25,9 @@ def confirms_deletion(typed) -> bool:
 
 
 def own_reseller(session, actor: Actor, reseller_id, lock: bool = False) -> Reseller:
-    [rid] = parse_ids([reseller_id])
+    rid = row_id(reseller_id)
+    if rid is None:
+        raise NotFound("Reseller")
     stmt = select(Reseller).where(Reseller.id == rid, Reseller.lar_id == actor.lar_id)
     if lock:
         stmt = stmt.with_for_update()
@@ -107,7 +89,7 @@ def map_reseller(db: Database, actor: Actor, reseller_id, tenant_id, *, now: dat
         with db.unit_of_work() as session:
             reseller = own_reseller(session, actor, reseller_id, lock=True)
             _require_unmapped(reseller)
-            tenant = session.get(Tenant, _whole(tenant_id))
+            tenant = _tenant(session, tenant_id)
             if tenant is None or tenant.kind != "reseller":
                 raise DomainError("Choose a registered reseller tenant to map to.")
             holder = session.scalars(
@@ -135,11 +117,9 @@ def map_reseller(db: Database, actor: Actor, reseller_id, tenant_id, *, now: dat
         raise DomainError("That tenant was just mapped to another reseller in your directory.") from None
 
 
-def _whole(value) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        raise DomainError("Choose a registered reseller tenant to map to.") from None
+def _tenant(session, tenant_id) -> Tenant | None:
+    tid = row_id(tenant_id)
+    return session.get(Tenant, tid) if tid is not None else None
 
 
 def set_customer_visibility(db: Database, actor: Actor, reseller_id, visible: bool, *, now: datetime) -> dict:
@@ -170,7 +150,7 @@ def deletion_preview(db: Database, actor: Actor, reseller_ids, *, now: datetime)
     with active pools, which it refuses; how many others could go; how many pending pools those
     others hold, which go back to their subscriptions). Ids of other LARs count for nothing;
     delete_resellers decides again, under locks."""
-    ids = parse_ids(reseller_ids)
+    ids = parse_ids(reseller_ids, "reseller")
     if not ids:
         return [], 0, 0
     with db.reading() as session:
@@ -197,7 +177,7 @@ def delete_resellers(
     require_acting_role(actor)
     if not confirms_deletion(confirmation):
         raise DomainError("Type Yes in the box to confirm the deletion.")
-    ids = parse_ids(reseller_ids)
+    ids = parse_ids(reseller_ids, "reseller")
     if not ids:
         raise DomainError("Select at least one reseller to delete.")
     with db.unit_of_work() as session:

@@ -6,6 +6,8 @@ import re
 from dash import Dash
 from flask import current_app
 
+from components.not_found import NOT_FOUND_PATH
+
 AG_GRID_CHUNK = "/_dash-component-suites/dash_ag_grid/async-community.js"
 
 # Dash's page, plus preloads: AG Grid's lazily loaded chunk, fetched beside the other scripts
@@ -46,6 +48,12 @@ NO_CODE = {"favicon": None, "prefetch": [], "public": frozenset()}
 
 
 class ConsoleDash(Dash):
+    def strip_relative_path(self, path):
+        """The router's reading of the address bar. A path that does not start with / is no
+        address of this site (only a hand-made request sends one; Dash raised on it): the
+        not-found page."""
+        return super().strip_relative_path(path if isinstance(path, str) and path.startswith("/") else NOT_FOUND_PATH)
+
     def interpolate_index(self, **kwargs):
         kwargs["scripts"] = UNUSED_SCRIPTS.sub("", kwargs["scripts"])
         if "console_code" not in self.server.extensions:  # the same on every render: read once

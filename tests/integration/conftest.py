@@ -1,9 +1,11 @@
 """One app per test process on a demo-data SQLite file, driven through Flask's test client."""
 from __future__ import annotations
 
+import contextvars
 import re
 
 import pytest
+from dash._get_app import app_context as dash_app_context
 
 from app import create_app
 from config import Settings
@@ -11,12 +13,23 @@ from tests.clock import AppClock
 from tests.smtp_server import smtp  # noqa: F401 - a real SMTP server fixture for this folder
 
 
+def build_app(settings: Settings):
+    """create_app for a test, on the test clock, whatever app this process built before."""
+    return contextvars.copy_context().run(_on_its_own, settings)
+
+
+def _on_its_own(settings: Settings):
+    # Dash keeps the app that last answered a request in the thread's context, and a new app's
+    # pages would register their redirects on that one (a Flask error once it has served).
+    dash_app_context.set(None)
+    return create_app(settings, clock=AppClock())
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
-    settings = Settings(database_url=f"sqlite:///{instance / 'app.db'}", secret_key="test-secret",
-                        demo_data=True, instance=instance)
-    return create_app(settings, clock=AppClock())
+    return build_app(Settings(database_url=f"sqlite:///{instance / 'app.db'}", secret_key="test-secret",
+                              demo_data=True, instance=instance))
 
 
 def sign_in(client, email: str, password: str = "demo1234"):

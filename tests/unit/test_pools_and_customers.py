@@ -8,7 +8,7 @@ from data.models import AllocationEvent, ResellerPool, Subscription
 from services.errors import DomainError, NotFound, PermissionDenied
 from services.grid_query import GridQuery
 from services.reseller_customers import HIDDEN, customer_filter_options, list_customers
-from services.reseller_pools import list_pools, return_to_pool
+from services.reseller_pools import describe_return, list_pools, return_to_pool
 from services.resellers import set_customer_visibility
 from tests.factories import two_lars
 
@@ -75,6 +75,21 @@ def test_return_to_pool_refuses_other_lars_and_other_resellers(db):
         assert s.get(ResellerPool, their_pool) and s.get(ResellerPool, other_pool)
 
 
+def test_a_selection_of_pools_is_checked_as_pools(db):
+    """Issue 19 item 8: more than 1,000 pools were refused as "at most 1000 resellers"."""
+    w = _world(db)
+    pending = w.pool(w.rid, w.sub, 10, status="Pending acceptance")
+    op = w.actors["operator@first.example"]
+    for call in (return_to_pool, describe_return):
+        with pytest.raises(DomainError, match="^Select at most 1,000 pools at a time.$"):
+            call(db, op, w.rid, [pending] * 1001, now=w.now)
+        for bogus in ("abc", 2**63, "2147483648"):
+            with pytest.raises(NotFound, match="^Pool not found.$"):
+                call(db, op, w.rid, [pending, bogus], now=w.now)
+    with db.reading() as s:
+        assert s.get(ResellerPool, pending) is not None
+
+
 def test_customers_table_and_withheld_names(db):
     w = _world(db)
     p1 = w.pool(w.rid, w.sub, 300)
@@ -87,6 +102,11 @@ def test_customers_table_and_withheld_names(db):
     assert [r["organization_name"] for r in list_customers(db, op, w.rid, GridQuery(search="bolt"), now=w.now).rows] == ["Bolt Ltd"]
     assert list_customers(db, op, w.rid, GridQuery(filters={"customer": (str(acme),)}), now=w.now).total == 1
     assert list_customers(db, op, w.rid, GridQuery(filters={"pool": (str(p1),)}), now=w.now).total == 2
+    # Issue 19: ids no row can have (past int64; past int4, PostgreSQL's INTEGER) reached SQL.
+    # Like any value that is no id, they are no filter.
+    for past in ("9223372036854775808", "99999999999", "2147483648"):
+        for key in ("pool", "customer"):
+            assert list_customers(db, op, w.rid, GridQuery(filters={key: (past,)}), now=w.now).total == 2
     options = customer_filter_options(db, op, w.rid)
     assert [c["label"] for c in options["customers"]] == ["Acme Corp", "Bolt Ltd"]
 

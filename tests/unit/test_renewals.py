@@ -88,6 +88,9 @@ def test_the_grid_lists_the_window_and_pending_pools_of_this_lar_only(db):
     assert [r["id"] for r in week.rows] == [w.in20] and week.detail == "expiring in the week of Dec 14"
     two = list_renewals(db, analyst, GridQuery(filters={"week": ("2026-12-14", "2026-11-30", "nonsense")}), now=NOW)
     assert [r["id"] for r in two.rows] == [w.in5, w.pending_soon, w.in20]
+    # Issue 19: a week whose end is past the calendar's overflowed; like any week that is no day, no filter.
+    for last in ("9999-12-27", "9999-12-31", "0001-01-01"):
+        assert list_renewals(db, analyst, GridQuery(filters={"week": (last,)}), now=NOW).rows == page.rows
     searched = list_renewals(db, analyst, GridQuery(search="bet"), now=NOW)
     assert {r["reseller"] for r in searched.rows} == {"Beta"}
     by_quantity = list_renewals(db, analyst, GridQuery(sort=(("quantity", "desc"),)), now=NOW)
@@ -106,6 +109,9 @@ def test_return_to_pool_across_resellers_is_all_or_nothing(db):
         return_to_pool_across(db, operator, [w.pending, w.foreign_soon], now=w.now)
     with pytest.raises(PermissionDenied):
         return_to_pool_across(db, w.actors["analyst@first.example"], [w.pending], now=w.now)
+    for call in (describe_return_across, return_to_pool_across):  # issue 19 item 8: pools, not resellers
+        with pytest.raises(DomainError, match="^Select at most 1,000 pools at a time.$"):
+            call(db, operator, [w.pending] * 1001, now=w.now)
     assert renewal_figures(db, operator, now=NOW)["pending"] == {"user seats": 50, "objects": 60}  # nothing changed
     assert len(return_to_pool_across(db, operator, [str(w.pending), w.pending_soon], now=w.now)) == 2
     assert renewal_figures(db, operator, now=w.now)["pending"] == {}

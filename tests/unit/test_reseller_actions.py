@@ -90,6 +90,16 @@ def test_map_refuses_customers_lars_and_garbage(db):
     assert _reseller(db, rid).status == "Unmapped"
 
 
+@pytest.mark.parametrize("tenant", ["9223372036854775808", 2**63, "2147483648", 2**31, " 12 ", "१२"])
+def test_map_to_a_tenant_id_no_row_can_have_is_refused(db, tenant):
+    """Issue 19: ids past int64 (SQLite) or int4 (PostgreSQL) went to SQL and failed there."""
+    w = two_lars(db)
+    rid = w.reseller(w.first, "U", "u@x.example", status="Unmapped")
+    with pytest.raises(DomainError, match="Choose a registered reseller tenant to map to."):
+        resellers.map_reseller(db, w.actors["operator@first.example"], rid, tenant, now=w.now)
+    assert _reseller(db, rid).status == "Unmapped"
+
+
 # --- Authorisation -----------------------------------------------------------
 
 def test_analyst_cannot_act(db):
@@ -221,3 +231,5 @@ def test_delete_refuses_a_selection_with_a_foreign_or_bogus_id_whole(db):
     assert _reseller(db, mine) is not None and _reseller(db, theirs) is not None
     with pytest.raises(DomainError, match="Select at least one"):
         resellers.delete_resellers(db, op, [], "Yes", now=w.now)
+    with pytest.raises(DomainError, match="^Select at most 1,000 resellers at a time.$"):
+        resellers.delete_resellers(db, op, list(range(1, 1002)), "Yes", now=w.now)
