@@ -2,7 +2,7 @@
 query), Return to pool across resellers, cards that follow it, and the alert emails switch."""
 from __future__ import annotations
 
-from dash import Input, Output, State, ctx
+from dash import ALL, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import actor, db, notice, now
@@ -12,7 +12,7 @@ from components import renewals as parts
 from services.errors import DomainError
 from services.pool_state import PENDING
 from services.preferences import set_receives_alerts
-from services.renewals import DEFAULT_WINDOW, WINDOWS, expiring_by_week, list_renewals, renewal_figures
+from services.renewals import DEFAULT_WINDOW, VIEWS, expiring_by_week, list_renewals, renewal_figures
 from services.reseller_pools import describe_return_across, return_to_pool_across
 
 NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
@@ -40,12 +40,22 @@ def register(app) -> None:
 
     @app.callback(QUERY, Input("ren-window", "value"), State("ren-query", "data"), prevent_initial_call=True)
     def choose_window(window, query):
-        if window not in [str(n) for n in WINDOWS]:
+        if window not in VIEWS:
             raise PreventUpdate
         current = stored_query(query)["filters"].get("window") or [str(DEFAULT_WINDOW)]
         if current == [window]:
             raise PreventUpdate  # follow_query set the control to the query's own window
         return _with(query, window=[window], week=None)  # a new window lists the whole window
+
+    @app.callback(QUERY, Input(parts.card_id(ALL) | {"card": ALL}, "n_clicks"), State("ren-query", "data"),
+                  prevent_initial_call=True)
+    def choose_card(clicks, query):
+        """A card lists what it counts: its window, or the pools waiting for acceptance."""
+        chosen = ctx.triggered_id
+        if not isinstance(chosen, dict) or chosen.get("view") not in VIEWS or not any(
+                isinstance(c, int) and c > 0 for c in (clicks if isinstance(clicks, list) else [])):
+            raise PreventUpdate
+        return _with(query, window=[chosen["view"]], week=None)
 
     @app.callback(QUERY, Input("ren-chart", "clickData"), State("ren-query", "data"),
                   State("ren-chart-data", "data"), prevent_initial_call=True)
@@ -69,6 +79,7 @@ def register(app) -> None:
         Output("ren-week-clear", "display"),
         Output("ren-window", "value"),
         Output("ren-window", "disabled"),
+        Output(parts.card_id(ALL) | {"card": ALL}, "aria-pressed"),
         Input("ren-query", "data"),
         Input("ren-chart-data", "data"),
         prevent_initial_call=True,
@@ -83,7 +94,8 @@ def register(app) -> None:
         week = (filters.get("week") or [None])[0]
         window = (filters.get("window") or [str(DEFAULT_WINDOW)])[0]
         # While weeks are chosen they decide the rows: the window waits, greyed.
-        return parts.expiry_figure(chart, week), "inline-block" if week else "none", window, bool(week)
+        pressed = ["true" if not week and o["id"].get("view") == window else "false" for o in ctx.outputs_list[-1]]
+        return parts.expiry_figure(chart, week), "inline-block" if week else "none", window, bool(week), pressed
 
     @app.callback(
         Output("ren-return", "disabled"),
@@ -109,11 +121,15 @@ def register(app) -> None:
         Output("ren-cards", "children"),
         Output("ren-chart-data", "data"),
         Input("ren-refresh", "data"),
+        State("ren-query", "data"),
         prevent_initial_call=True,
     )
-    def redraw(_refresh):
+    def redraw(_refresh, query):
         at = now()
-        return parts.renewal_cards(renewal_figures(db(), actor(), now=at)), expiring_by_week(db(), actor(), now=at)
+        filters = stored_query(query)["filters"]
+        view = None if filters.get("week") else (filters.get("window") or [str(DEFAULT_WINDOW)])[0]
+        return (parts.renewal_cards(renewal_figures(db(), actor(), now=at), view),
+                expiring_by_week(db(), actor(), now=at))
 
     @app.callback(NOTIFY, Input("ren-alerts", "checked"), prevent_initial_call=True)
     def alerts(checked):

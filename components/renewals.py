@@ -11,7 +11,7 @@ from data.catalog import SERVICE_NAMES
 from components.grid_section import GridSpec
 from components.kpi_card import kpi_card
 from services.days import browser_day
-from services.renewals import WEEKS, WINDOWS
+from services.renewals import OWN_SUBSCRIPTIONS_DAYS, PENDING_VIEW, VIEWS, WEEKS, WINDOWS
 from services.units import format_quantities
 
 RENEWALS = GridSpec(
@@ -43,7 +43,7 @@ RENEWALS = GridSpec(
     row_px=76,  # four lines for the longest pool labels ("… · added 2026-06-28")
     header_px=50,
     noun=("pool", "pools"),
-    empty_none="No reseller pool expires in this window or waits for acceptance.",
+    empty_none="No reseller pool expires in this window (or, for Pending acceptance, waits to be accepted).",
     empty_match="No pools match. Change the search, the window or remove a filter.",
     height="600px",
 )
@@ -56,22 +56,64 @@ def week_options(weeks: list[str]) -> list[dict]:
             for w in weeks]
 
 
-def renewal_cards(figures: dict):
+VIEW_LABELS = {**{str(n): f"{n} days" for n in WINDOWS}, PENDING_VIEW: "Pending acceptance"}
+
+
+def card_id(view: str) -> dict:
+    """A card that lists its pools in the grid below when clicked."""
+    return {"type": "ren-card", "view": view}
+
+
+def renewal_cards(figures: dict, view: str | None = None):
+    """The figures; each card of pools is a button that shows them in the grid (view: the grid's
+    current one, whose card reads as pressed); the low card opens the Subscriptions page so."""
     wait = figures["oldest_wait_days"]
     cards = [
         (f"ren-kpi-{n}", f"Expiring in {n} days", format_quantities(figures[f"expiring_{n}"]),
-         f"Quantity in your resellers' pools whose expiration falls within the next {n} days.")
+         f"Quantity in your resellers' pools whose expiration falls within the next {n} days. Click to list them.",
+         str(n))
         for n in WINDOWS
     ] + [
         ("ren-kpi-pending", "Pending acceptance", format_quantities(figures["pending"]),
-         "Quantity in pools your resellers have not accepted yet."),
+         "Quantity in pools your resellers have not accepted yet. Click to list them, longest wait first.",
+         PENDING_VIEW),
         ("ren-kpi-wait", "Oldest wait", "—" if wait is None else f"{wait:,} day{'s' if wait != 1 else ''}",
-         "How long the longest-waiting pool has waited for acceptance."),
-        ("ren-kpi-low", "Below threshold", f"{figures['low_subscriptions']:,} subscription"
-         f"{'s' if figures['low_subscriptions'] != 1 else ''}",
-         "Your subscriptions whose free quantity is below the threshold set on the Subscriptions page."),
+         "How long the longest-waiting pool has waited for acceptance. Click to list the pools waiting.",
+         PENDING_VIEW),
     ]
-    return dmc.SimpleGrid([kpi_card(*c) for c in cards], cols={"base": 2, "md": 3, "xl": 6}, spacing="sm")
+    buttons = [_card_button(kpi_card(*card[:4]), card[4], card[4] == view, card[0]) for card in cards]
+    low = figures["low_subscriptions"]
+    buttons.append(dcc.Link(kpi_card("ren-kpi-low", "Below threshold", f"{low:,} subscription{'s' if low != 1 else ''}",
+                                     "Your subscriptions whose free quantity is below the threshold set on the "
+                                     "Subscriptions page. Click to see them there."),
+                            href="/subscriptions?subs_status=Low", className="kpi-button"))
+    return dmc.SimpleGrid(buttons, cols={"base": 2, "md": 3, "xl": 6}, spacing="sm")
+
+
+def _card_button(card, view: str, pressed: bool, name: str):
+    key = name.removeprefix("ren-kpi-")
+    return html.Button(card, id={**card_id(view), "card": key}, n_clicks=0, className="kpi-button",
+                       **{"aria-pressed": "true" if pressed else "false"})
+
+
+def own_subscriptions(rows: list[dict]):
+    """The LAR's own subscriptions ending soon (the alert emails remind of them too)."""
+    title = dmc.Title(f"Your subscriptions ending within {OWN_SUBSCRIPTIONS_DAYS} days", order=4)
+    if not rows:
+        return dmc.Paper(dmc.Stack([title, dmc.Text("None of your own subscriptions ends in that time.", size="sm",
+                                                     c="dimmed")], gap="xs"),
+                         withBorder=True, radius="md", p="md", id="ren-own")
+    head = dmc.TableThead(dmc.TableTr([dmc.TableTh(t) for t in
+                                       ("Subscription", "Service", "Purchased", "Given to resellers", "Expiration",
+                                        "Days left")]))
+    body = dmc.TableTbody([dmc.TableTr([dmc.TableTd(r[k]) for k in
+                                        ("name", "service", "purchased", "given", "expires_at")]
+                                       + [dmc.TableTd(f"{r['days_left']:,}")]) for r in rows])
+    return dmc.Paper(dmc.Stack([
+        title,
+        dmc.Text("When one ends, every reseller pool it feeds ends with it.", size="sm", c="dimmed"),
+        dmc.Table([head, body], striped=True, verticalSpacing="xs", fz="sm"),
+    ], gap="xs"), withBorder=True, radius="md", p="md", id="ren-own")
 
 
 # One colour per service of the catalogue (fifteen), the same in every week and on every visit.
@@ -141,11 +183,11 @@ def expiry_chart(chart: dict, chosen_week: str | None = None):
     ], withBorder=True, radius="md", p="md")
 
 
-def window_control(window: int, week: str | None):
+def window_control(view: str, week: str | None):
     return dmc.Group([
-        dmc.Text("Window", size="sm", fw=500, id="ren-window-label"),
-        dmc.SegmentedControl(id="ren-window", value=str(window), disabled=bool(week),
-                             data=[{"value": str(n), "label": f"{n} days"} for n in WINDOWS],
+        dmc.Text("Show", size="sm", fw=500, id="ren-window-label"),
+        dmc.SegmentedControl(id="ren-window", value=view, disabled=bool(week),
+                             data=[{"value": v, "label": VIEW_LABELS[v]} for v in VIEWS],
                              **{"aria-labelledby": "ren-window-label"}),
         dmc.Button("Show the whole window", id="ren-week-clear", variant="subtle", size="xs",
                    display="inline-block" if week else "none"),

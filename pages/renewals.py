@@ -12,7 +12,9 @@ from components.renewals import week_options
 from components.return_to_pool import return_modal
 from components.shell import notifications
 from services.preferences import receives_alerts, visible_columns
-from services.renewals import DEFAULT_WINDOW, WINDOWS, expiring_by_week, renewal_figures, renewal_filter_options
+from services.renewals import (
+    DEFAULT_WINDOW, VIEWS, expiring_by_week, own_subscriptions_ending, renewal_figures, renewal_filter_options,
+)
 
 dash.register_page(__name__, path="/renewals", title="Renewals · Reseller Console")
 
@@ -24,11 +26,11 @@ def layout(**query):
     chart = expiring_by_week(db(), acting, now=at)
     # The window and the chart's week live in the grid's query (and so in the URL) beside its
     # filters, set by the page's own controls.
-    kept = [("window", None, [str(n) for n in WINDOWS])]
+    kept = [("window", None, list(VIEWS))]
     weeks = week_options(chart["weeks"])
-    view = view_from_url(spec.prefix, query, {"window": [str(n) for n in WINDOWS],
-                                              "week": [o["value"] for o in weeks]}, spec.sortable)
-    window = int((view.filters.get("window") or [DEFAULT_WINDOW])[0])
+    view = view_from_url(spec.prefix, query, {"window": list(VIEWS), "week": [o["value"] for o in weeks]},
+                         spec.sortable)
+    window = (view.filters.get("window") or [str(DEFAULT_WINDOW)])[0]
     week = (view.filters.get("week") or [None])[0]
     section = grid_section(spec, visible, not acting.can_act, parts.renewal_actions(acting.can_act),
                            renewal_filter_options() + [("week", "Week", weeks)], url_params=query,
@@ -40,7 +42,7 @@ def layout(**query):
                                 size="sm", c="dimmed")], gap=2),
             parts.alerts_switch(receives_alerts(db(), acting), acting.role == "admin"),
         ], justify="space-between", align="flex-start"),
-        dmc.Box(parts.renewal_cards(renewal_figures(db(), acting, now=at)), id="ren-cards"),
+        dmc.Box(parts.renewal_cards(renewal_figures(db(), acting, now=at), None if week else window), id="ren-cards"),
         parts.expiry_chart(chart, week),
         dmc.Group([
             dmc.Stack([dmc.Title("Pools to review", order=3),
@@ -48,6 +50,7 @@ def layout(**query):
             parts.window_control(window, week),
         ], justify="space-between", align="flex-end", mt="md"),
         section,
+        parts.own_subscriptions(own_subscriptions_ending(db(), acting, now=at)),
         dcc.Store(id="ren-chart-data", data=chart),
         return_modal("ren"),
         notifications(),

@@ -23,6 +23,11 @@ from services.units import format_percent, format_quantity, utilisation_pct
 
 WINDOWS = (7, 30, 90)
 DEFAULT_WINDOW = 30
+# The grid's views, one per card: pools expiring within N days (whatever their status, as the
+# cards count them), or every pool waiting for acceptance (whatever its date).
+PENDING_VIEW = "pending"
+VIEWS = tuple(str(n) for n in WINDOWS) + (PENDING_VIEW,)
+OWN_SUBSCRIPTIONS_DAYS = 90
 WEEKS = 13
 STATUSES = (ACTIVE, PENDING)
 
@@ -127,9 +132,10 @@ def days_left(ends: datetime, now: datetime) -> int:
     return max(0, (ends.date() - now.date()).days)
 
 
-def window_days(query: GridQuery) -> int:
-    chosen = query.chosen("window", [str(n) for n in WINDOWS])
-    return int(chosen[0]) if chosen else DEFAULT_WINDOW
+def chosen_view(query: GridQuery) -> str:
+    """"7", "30", "90" (days) or PENDING_VIEW; the 30-day window unless another was chosen."""
+    chosen = query.chosen("window", VIEWS)
+    return chosen[0] if chosen else str(DEFAULT_WINDOW)
 
 
 def chosen_weeks(query: GridQuery) -> list[date]:
@@ -138,18 +144,22 @@ def chosen_weeks(query: GridQuery) -> list[date]:
 
 
 def list_renewals(db: Database, actor: Actor, query: GridQuery, *, now: datetime) -> GridPage:
-    """Reseller pools that expire within the window (or the chosen week), or wait for
-    acceptance; searched by reseller, filtered by service and status."""
+    """Reseller pools that expire within the window (exactly what its card counts), or in the
+    chosen weeks, or, in the pending view, every pool waiting for acceptance; searched by
+    reseller, filtered by service and status."""
     ends = effective_expiration()
     utilisation = ResellerPool.assigned_quantity * 100.0 / ResellerPool.quantity
     waiting = case((ResellerPool.status == PENDING, ResellerPool.created_at))
     base = _lar_pools(actor.lar_id, now)
     weeks = chosen_weeks(query)
+    view = chosen_view(query)
     if weeks:  # a week lists its pools whatever the window
         starts = [datetime.combine(w, datetime.min.time()) for w in weeks]
         base.append(or_(*[and_(ends >= s, ends < s + timedelta(days=7)) for s in starts]))
+    elif view == PENDING_VIEW:
+        base.append(ResellerPool.status == PENDING)
     else:
-        base.append(or_(ends <= now + timedelta(days=window_days(query)), ResellerPool.status == PENDING))
+        base.append(ends <= now + timedelta(days=int(view)))
     conditions = [*base, *keyword_conditions(Reseller.organization_name, query.search)]
     services = query.chosen("service", SERVICE_NAMES)
     if services:
@@ -169,7 +179,7 @@ def list_renewals(db: Database, actor: Actor, query: GridQuery, *, now: datetime
             ResellerPool.id, ResellerPool.reseller_id, Reseller.organization_name, Subscription.service,
             Subscription.unit, ResellerPool.quantity, ResellerPool.assigned_quantity, ends.label("ends"),
             ResellerPool.status, ResellerPool.created_at, func.count().over().label("total"),
-        )).where(*conditions).order_by(*order_by(sortable, query.sort or (("expires_at", "asc"),), ResellerPool.id))
+        )).where(*conditions).order_by(*order_by(sortable, query.sort or _default_sort(view, weeks), ResellerPool.id))
             .offset(offset).limit(limit)).all()
         total = rows[0].total if rows else (
             session.scalar(_joined(select(func.count())).where(*conditions)) if offset else 0)
@@ -178,6 +188,27 @@ def list_renewals(db: Database, actor: Actor, query: GridQuery, *, now: datetime
         labels = _labels(session, {r.reseller_id for r in rows})
     detail = ("expiring in the week of " + ", ".join(f"{w:%b %-d}" for w in sorted(weeks))) if weeks else ""
     return GridPage(total=total or 0, of=of, detail=detail, rows=[_row(r, labels, now) for r in rows])
+
+
+def _default_sort(view: str, weeks: list) -> tuple:
+    """Soonest to expire first; in the pending view, the longest wait first."""
+    return (("waiting_since", "asc"),) if view == PENDING_VIEW and not weeks else (("expires_at", "asc"),)
+
+
+def own_subscriptions_ending(db: Database, actor: Actor, *, now: datetime) -> list[dict]:
+    """The LAR's own Subscriptions that end within OWN_SUBSCRIPTIONS_DAYS (the alert emails
+    remind of them; the page lists them), soonest first, with what they feed."""
+    with db.reading() as session:
+        rows = session.execute(
+            select(Subscription.id, Subscription.name, Subscription.service, Subscription.unit,
+                   Subscription.purchased_quantity, Subscription.allocated_quantity, Subscription.expires_at)
+            .where(Subscription.lar_id == actor.lar_id, Subscription.expires_at > now,
+                   Subscription.expires_at <= now + timedelta(days=OWN_SUBSCRIPTIONS_DAYS))
+            .order_by(Subscription.expires_at, Subscription.id)).all()
+    return [{"id": r.id, "name": r.name, "service": r.service, "expires_at": day(r.expires_at),
+             "days_left": days_left(r.expires_at, now),
+             "purchased": format_quantity(r.unit, r.purchased_quantity),
+             "given": format_quantity(r.unit, r.allocated_quantity)} for r in rows]
 
 
 def _labels(session, reseller_ids: set[int]) -> dict[int, str]:

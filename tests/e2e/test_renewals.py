@@ -52,6 +52,20 @@ def test_the_cards_agree_with_every_dashboard(page, server):
     shoot(page, "renewals")
 
 
+# Every shown row of the grid has its cell in this column filled (rows, not loading stubs).
+_LOADED = ("Array.from(document.querySelectorAll(\"#ren-grid .ag-row[row-id] [col-id='%s']\"))"
+           ".every(c => c.textContent.trim() !== '')")
+
+
+def _until(page, script: str, seconds: float = 10) -> None:
+    """Poll a condition in the page (page.wait_for_function evaluates strings, which the CSP forbids)."""
+    for _ in range(int(seconds * 10)):
+        if page.evaluate(script):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"never true: {script}")
+
+
 def test_a_bar_filters_the_grid_to_its_week_and_the_window_widens_it(page, server):
     sign_in(page)
     page.goto(page.base_url + "/renewals")
@@ -61,6 +75,9 @@ def test_a_bar_filters_the_grid_to_its_week_and_the_window_widens_it(page, serve
     expect(page).to_have_url(re.compile(r"ren_window=90"))
     expect(page.locator("#ren-count")).not_to_have_text(re.compile(rf"^{thirty:,} pools"))
     assert _count(page) > thirty
+    page.locator("#ren-chart").scroll_into_view_if_needed()
+    _until(page, "Array.from(document.querySelectorAll('#ren-chart .bars path'))"
+                 ".some(p => p.getBoundingClientRect().height > 4)")  # drawn again after the change
     bar = page.evaluate("""Array.from(document.querySelectorAll('#ren-chart .bars path'))
         .map(p => p.getBoundingClientRect()).filter(r => r.height > 4)
         .map(r => [r.x + r.width / 2, r.y + r.height / 2])[0]""")  # the first week's first visible bar
@@ -69,6 +86,8 @@ def test_a_bar_filters_the_grid_to_its_week_and_the_window_widens_it(page, serve
     expect(page).to_have_url(re.compile(r"ren_week=\d{4}-\d\d-\d\d"))
     week = re.search(r"ren_week=([\d-]+)", page.url).group(1)
     expect(page.locator("#ren-count")).to_contain_text("expiring in the week of")
+    page.locator("#ren-grid").scroll_into_view_if_needed()
+    _until(page, _LOADED % "expires_at")
     expires = page.locator("#ren-grid .ag-row[row-id] [col-id='expires_at']").all_inner_texts()
     start = date.fromisoformat(week)
     assert expires and all(0 <= (date.fromisoformat(e) - start).days < 7 for e in expires), (week, expires)
@@ -79,10 +98,38 @@ def test_a_bar_filters_the_grid_to_its_week_and_the_window_widens_it(page, serve
     expect(page.locator("#ren-window [data-active] , #ren-window input[value='90']:checked").first).to_be_attached()
 
 
+def test_the_cards_list_what_they_count(page, server):
+    """Issue 20: the cards filter the grid when clicked; a window lists what its card counts."""
+    sign_in(page)
+    page.goto(page.base_url + "/renewals")
+    expect(page.locator("#ren-grid .ag-row[row-id]").first).to_be_visible()
+    page.locator("#ren-kpi-7").click()
+    expect(page).to_have_url(re.compile(r"ren_window=7"))
+    seven = page.locator("button.kpi-button", has=page.locator("#ren-kpi-7"))
+    expect(seven).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#ren-window input[value='7']")).to_be_checked()
+    page.locator("#ren-grid").scroll_into_view_if_needed()
+    cells = page.locator("#ren-grid .ag-row[row-id] [col-id='days_left']")
+    _until(page, _LOADED % "days_left")  # the 7-day rows, not stubs
+    days = [int(d) for d in cells.all_inner_texts()]
+    assert all(d <= 7 for d in days), days  # no pending pool due months away
+    page.locator("#ren-kpi-wait").click()  # the oldest wait: every pool waiting, longest first
+    expect(page).to_have_url(re.compile(r"ren_window=pending"))
+    expect(seven).to_have_attribute("aria-pressed", "false")
+    page.locator("#ren-grid").scroll_into_view_if_needed()
+    statuses = page.locator("#ren-grid .ag-row[row-id] [col-id='status']")
+    expect(statuses.first).to_have_text("Pending acceptance")
+    assert set(statuses.all_inner_texts()) == {"Pending acceptance"}
+    shoot(page, "renewals-pending-view")
+    page.locator("#ren-kpi-low").click()
+    expect(page).to_have_url(re.compile(r"/subscriptions\?subs_status=Low"))
+    page.go_back()
+    expect(page.locator("#ren-own")).to_contain_text("Your subscriptions ending within 90 days")
+
+
 def test_export_and_return_to_pool_across_resellers(page, server):
     sign_in(page)
-    page.goto(page.base_url + "/renewals?ren_status=Pending%20acceptance")
-    expect(page.locator("#ren-chips")).to_contain_text("Status: Pending acceptance")
+    page.goto(page.base_url + "/renewals?ren_window=pending")
     expect(page.locator("#ren-grid .ag-row[row-id]").first).to_be_visible()
     pending = _count(page)
     page.click("#ren-export-open")
@@ -99,7 +146,7 @@ def test_export_and_return_to_pool_across_resellers(page, server):
     expect(page.locator("#ren-return-list")).to_contain_text(names[0])
     page.click("#ren-return-confirm")
     expect(page.get_by_text(re.compile(r"^Returned 2 pools to your subscriptions"))).to_be_visible()
-    expect(page.locator("#ren-count")).to_have_text(re.compile(rf"^{pending - 2:,} of"))
+    expect(page.locator("#ren-count")).to_have_text(re.compile(rf"^{pending - 2:,} pools"))
     page.get_by_role("link", name="Activity").click()
     expect(page.locator("#act-grid .ag-row[row-index='0'] [col-id='action']")).to_have_text("Return to pool")
     expect(page.locator("#act-grid .ag-row[row-index='0'] [col-id='user']")).to_have_text("operator@demo.example")

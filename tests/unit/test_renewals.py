@@ -73,17 +73,20 @@ def test_the_chart_stacks_each_weeks_expiring_quantity_by_service(db):
 def test_the_grid_lists_the_window_and_pending_pools_of_this_lar_only(db):
     w = _world(db)
     analyst = w.actors["analyst@first.example"]
-    page = list_renewals(db, analyst, GridQuery(), now=NOW)
-    assert [r["id"] for r in page.rows] == [w.in5, w.pending_soon, w.in20, w.pending]  # by expiration
+    page = list_renewals(db, analyst, GridQuery(), now=NOW)  # the 30-day window
+    assert [r["id"] for r in page.rows] == [w.in5, w.pending_soon, w.in20]  # by expiration
     first = page.rows[0]
     assert (first["reseller"], first["quantity"], first["days_left"], first["status"]) == ("Alpha", "10 user seats", 5,
                                                                                           "Active")
-    waiting = next(r for r in page.rows if r["id"] == w.pending)
-    assert waiting["waiting_since"] == "2026-11-18" and waiting["waiting_days"] == 12
     ninety = list_renewals(db, analyst, GridQuery(filters={"window": ("90",)}), now=NOW)
-    assert {r["id"] for r in ninety.rows} == {w.in5, w.pending_soon, w.in20, w.pending, w.in60}
+    assert {r["id"] for r in ninety.rows} == {w.in5, w.pending_soon, w.in20, w.in60}
     seven = list_renewals(db, analyst, GridQuery(filters={"window": ("7",), "status": ("Active",)}), now=NOW)
-    assert [r["id"] for r in seven.rows] == [w.in5] and seven.of == 3  # in 7 days or pending: 3
+    assert [r["id"] for r in seven.rows] == [w.in5] and seven.of == 2  # in 7 days: 2
+    # Pending acceptance has its own view: every waiting pool whatever its date, longest wait first.
+    pending = list_renewals(db, analyst, GridQuery(filters={"window": ("pending",)}), now=NOW)
+    assert [r["id"] for r in pending.rows] == [w.pending, w.pending_soon]
+    waiting = pending.rows[0]
+    assert waiting["waiting_since"] == "2026-11-18" and waiting["waiting_days"] == 12
     week = list_renewals(db, analyst, GridQuery(filters={"week": ("2026-12-14",)}), now=NOW)
     assert [r["id"] for r in week.rows] == [w.in20] and week.detail == "expiring in the week of Dec 14"
     two = list_renewals(db, analyst, GridQuery(filters={"week": ("2026-12-14", "2026-11-30", "nonsense")}), now=NOW)
@@ -94,8 +97,40 @@ def test_the_grid_lists_the_window_and_pending_pools_of_this_lar_only(db):
     searched = list_renewals(db, analyst, GridQuery(search="bet"), now=NOW)
     assert {r["reseller"] for r in searched.rows} == {"Beta"}
     by_quantity = list_renewals(db, analyst, GridQuery(sort=(("quantity", "desc"),)), now=NOW)
-    assert [r["id"] for r in by_quantity.rows] == [w.pending_soon, w.pending, w.in20, w.in5]
+    assert [r["id"] for r in by_quantity.rows] == [w.pending_soon, w.in20, w.in5]
     assert list_renewals(db, w.actors["admin@second.example"], GridQuery(), now=NOW).total == 1
+
+
+def test_a_window_lists_exactly_what_its_card_counts(db):
+    """Issue 20: the 7-day window listed 13 pools while its card counted 4 (pending pools due in
+    69-230 days were always in); the pending card's view lists the pending card's pools."""
+    from services.units import parse_quantities
+    w = _world(db)
+    analyst = w.actors["analyst@first.example"]
+    figures = renewal_figures(db, analyst, now=NOW)
+
+    def summed(view: str) -> dict[str, int]:
+        total: dict[str, int] = {}
+        for row in list_renewals(db, analyst, GridQuery(filters={"window": (view,)}), now=NOW).rows:
+            for unit, quantity in parse_quantities(row["quantity"]).items():
+                total[unit] = total.get(unit, 0) + quantity
+        return total
+    for n in (7, 30, 90):
+        assert summed(str(n)) == figures[f"expiring_{n}"], n
+    assert summed("pending") == figures["pending"]
+
+
+def test_the_lars_own_subscriptions_ending_soon_are_listed(db):
+    from services.renewals import own_subscriptions_ending
+    w = _world(db)
+    soon = w.subscription(w.first, purchased=300, expires_in_days=20)
+    w.subscription(w.first, purchased=300, expires_in_days=120)  # beyond 90 days
+    w.subscription(w.first, purchased=300, expires_in_days=-2)  # already ended
+    w.subscription(w.second, purchased=300, expires_in_days=10)  # another LAR's
+    w.pool(w.alpha, soon, 40)
+    [row] = own_subscriptions_ending(db, w.actors["analyst@first.example"], now=NOW)
+    assert (row["id"], row["days_left"], row["purchased"], row["given"]) == (soon, 20, "300 user seats",
+                                                                             "40 user seats")
 
 
 def test_return_to_pool_across_resellers_is_all_or_nothing(db):
