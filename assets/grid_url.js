@@ -149,11 +149,15 @@ document.addEventListener('click', function (event) {
   if (!chips) return;
   var prefix = chips.id.replace(/-chips$/, '');
   var wasKeyboard = document.activeElement === remove;
-  setTimeout(function () {
+  var tries = 0;
+  // The chips are drawn again after a round trip, whose time depends on the server's load:
+  // wait for the removed button to leave the page (at most 5 s), then move the focus.
+  (function settle() {
     var active = document.activeElement;
-    if (!wasKeyboard && active && active !== document.body) return;
-    if (active && active !== document.body && active.isConnected) return;
+    if (!wasKeyboard && active && active !== document.body && active !== remove) return;
+    if (active && active !== document.body && active !== remove && active.isConnected) return;
+    if (remove.isConnected && ++tries < 50) { setTimeout(settle, 100); return; }
     var next = document.querySelector('#' + CSS.escape(chips.id) + ' [aria-label^="Remove filter"]');
     (next || document.getElementById(prefix + '-filter-open') || document.body).focus();
-  }, 400);
+  })();
 }, true);

@@ -25,6 +25,8 @@ def register(app) -> None:
 
     @app.callback(
         Output("dir-map-open", "disabled"),
+        Output("dir-map-why", "label"),
+        Output("dir-map-why", "disabled"),
         Output("dir-delete-open", "disabled"),
         Output("dir-addpool-open", "disabled"),
         Output("dir-addpool-why", "label"),
@@ -45,8 +47,9 @@ def register(app) -> None:
         else:
             why = ""
         # Map takes exactly one Unmapped entry (the service refuses anything else too).
-        can_map = not read_only and count == 1 and rows[0].get("status") == "Unmapped"
-        return not can_map, bool(read_only) or count == 0, bool(why), why or grid.ADD_POOL_HINT, not why
+        map_why = grid.map_hint(bool(read_only), rows)
+        return (bool(map_why), map_why or "Map", not map_why, bool(read_only) or count == 0, bool(why),
+                why or grid.ADD_POOL_HINT, not why)
 
     bump_refresh(app, grid.SPEC, Input("addpool-done", "data"))  # a pool added from this page
 

@@ -126,18 +126,23 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
 
     @app.callback(
         Output(f"{p}-query", "data", allow_duplicate=True),
+        Output(f"{p}-refresh", "data", allow_duplicate=True),
         Input(f"{p}-search", "n_submit"),
         Input(f"{p}-search", "value"),  # debounced: sent on Enter and when the box loses focus
         State(f"{p}-query", "data"),
+        State(f"{p}-refresh", "data"),
         prevent_initial_call=True,
     )
-    def search(_submitted, text, query):
-        """Enter searches; so does leaving the box, so what it shows is what the rows match."""
+    def search(_submitted, text, query, refresh):
+        """Enter searches; so does leaving the box, so what it shows is what the rows match.
+        Enter on the search already shown searches again (the rows may have changed since)."""
         query = stored_query(query)
         text = clean_text(text, MAX_SEARCH).strip()
-        if text == query["search"]:
-            raise PreventUpdate
-        return {**query, "search": text}
+        if text != query["search"]:
+            return {**query, "search": text}, no_update
+        if ctx.triggered_id == f"{p}-search" and any(t["prop_id"].endswith(".n_submit") for t in ctx.triggered):
+            return no_update, next_refresh(refresh)
+        raise PreventUpdate
 
     @app.callback(
         Output(f"{p}-query", "data", allow_duplicate=True),

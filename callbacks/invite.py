@@ -4,7 +4,7 @@ from __future__ import annotations
 from dash import Input, Output, State, ctx, no_update
 
 from callbacks.context import actor, base_url, clock, db, mail_transport, notice, now
-from callbacks.grid_controls import next_refresh, require_click
+from callbacks.grid_controls import next_refresh, require_click, stored_query
 from callbacks.panels import close_on
 from components.invitation_section import invitation_section
 from components.invite_panel import found_options
@@ -42,25 +42,27 @@ def register(app) -> None:
         Output("invite-choice", "value", allow_duplicate=True), Output("invite-email", "error", allow_duplicate=True),
         Output("invite-org", "error", allow_duplicate=True),
         Output("invite-invite", "display", allow_duplicate=True), Output("invite-send", "display", allow_duplicate=True),
-        Output("invite-searched", "data"), NOTIFY,
+        Output("invite-searched", "data"), Output("invite-summary", "c"),
         Input("invite-search", "n_clicks"), Input("invite-email", "n_submit"),
         State("invite-email", "value"), State("invite-org", "value"),
         prevent_initial_call=True,
     )
     def search(clicked, submitted, email, organization):
+        """The outcome is said in the panel (in red when the search is refused), where the next
+        search replaces it: a notification stayed up over later searches (issue 20)."""
         require_click(clicked or submitted)
         try:
             result = find_resellers(db(), actor(), email, organization)
         except InvalidForm as refused:
             errors = refused.errors
-            return "", [], None, errors.get("email"), errors.get("organization_name"), "none", "none", None, no_update
+            return "", [], None, errors.get("email"), errors.get("organization_name"), "none", "none", None, "inherit"
         except DomainError as refused:
-            return refused.message, [], None, None, None, "none", "none", None, notice(refused.message, ok=False)
+            return refused.message, [], None, None, None, "none", "none", None, "red"
         searched = {"email": result["email"], "organization_name": result["organization_name"]}
         if result["found"] and all(t["in_directory"] for t in result["found"]):
             names = ", ".join(t["organization_name"] for t in result["found"])
             summary = f"Already in your directory: {names}. There is no one to invite."
-            return summary, found_options(result["found"]), None, None, None, "none", "none", None, no_update
+            return summary, found_options(result["found"]), None, None, None, "none", "none", None, "inherit"
         if result["found"]:
             count = len(result["found"])
             choosable = [t for t in result["found"] if not t["in_directory"]]
@@ -69,15 +71,15 @@ def register(app) -> None:
             summary = (f"{count} registered reseller{'s' if count != 1 else ''} found by "
                        f"{result['matched_by']}. " + ("Click Invite." if chosen else "Choose one and click Invite."))
             return (summary, found_options(result["found"]), chosen, None, None, "inline-block", "none", searched,
-                    no_update)
+                    "inherit")
         if result["already_invited"]:
             summary = f"{result['email']} is already in your directory ({result['already_invited']})."
-            return summary, [], None, None, None, "none", "none", None, no_update
+            return summary, [], None, None, None, "none", "none", None, "inherit"
         summary = (f"No registered reseller matches {result['email']}. Click Send email to invite them to sign up "
                    "for Elements.")
         if result["domain_hint"]:
             summary = _with_domain_hint(result["email"], result["domain_hint"])
-        return summary, [], None, None, None, "none", "inline-block", searched, no_update
+        return summary, [], None, None, None, "none", "inline-block", searched, "inherit"
 
     @app.callback(Output("invite-invite", "disabled"), Input("invite-choice", "value"), prevent_initial_call=True)
     def invite_enabled(choice):
@@ -86,11 +88,15 @@ def register(app) -> None:
     @app.callback(
         Output("invite-drawer", "opened", allow_duplicate=True),
         Output("dir-refresh", "data", allow_duplicate=True), NOTIFY,
+        Output("dir-query", "data", allow_duplicate=True), Output("dir-search", "value"),
         Input("invite-invite", "n_clicks"), Input("invite-send", "n_clicks"),
         State("invite-choice", "value"), State("invite-searched", "data"), State("dir-refresh", "data"),
+        State("dir-query", "data"),
         prevent_initial_call=True,
     )
-    def send(invite_clicked, send_clicked, choice, searched, refresh):
+    def send(invite_clicked, send_clicked, choice, searched, refresh, query):
+        """The new entry is shown at once: the directory is searched for its address (a new
+        Invited entry landed on a later page, out of sight)."""
         require_click(invite_clicked or send_clicked)
         searched = searched if isinstance(searched, dict) else {}
         try:
@@ -101,10 +107,11 @@ def register(app) -> None:
                 invited = invite_by_email(db(), actor(), searched.get("email"), searched.get("organization_name"),
                                           base_url(), now=now())
         except DomainError as refused:
-            return no_update, no_update, notice(refused.message, ok=False)
+            return no_update, no_update, notice(refused.message, ok=False), no_update, no_update
         deliver_in_background(db(), mail_transport(), clock())
-        return False, next_refresh(refresh), notice(
-            f"Invited {invited['organization_name']}: an invitation email is on its way to {invited['email']}.")
+        return (False, next_refresh(refresh), notice(
+            f"Invited {invited['organization_name']}: an invitation email is on its way to {invited['email']}."),
+                {**stored_query(query), "search": invited["email"]}, invited["email"])
 
 
 def _with_domain_hint(email: str, hint: dict) -> str:

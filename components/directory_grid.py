@@ -53,6 +53,20 @@ MAPPED_ONLY_HINT = "Only mapped resellers can receive pools."
 READ_ONLY_HINT = "Your role can view but not change pools."
 
 
+def map_hint(read_only: bool, rows: list[dict]) -> str:
+    """Why Map is disabled for this selection ("" when it is not)."""
+    if read_only:
+        return "Your role can view but not map resellers."
+    if len(rows) != 1:
+        return "Select one Unmapped reseller to map it to its registered tenant."
+    name, status = rows[0].get("organization_name") or "This reseller", rows[0].get("status")
+    if status == "Mapped":
+        return f"{name} is already Mapped to its tenant."
+    if status == "Invited":
+        return f"{name} is Invited: it can be mapped once it has signed up (Unmapped)."
+    return "" if status == "Unmapped" else "Only Unmapped resellers can be mapped."
+
+
 def map_drawer():
     return side_panel(
         "dir-map-drawer", "Map", size="md",

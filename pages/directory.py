@@ -25,7 +25,9 @@ def layout(**query):
         dmc.Tooltip(html.Span(dmc.Button("Add pool", id="dir-addpool-open", variant="default", disabled=True),
                               className="tooltip-target"),
                     id="dir-addpool-why", label=grid.ADD_POOL_HINT, multiline=True, w=240),
-        dmc.Button("Map", id="dir-map-open", variant="default", disabled=True),
+        dmc.Tooltip(html.Span(dmc.Button("Map", id="dir-map-open", variant="default", disabled=True),
+                              className="tooltip-target"),
+                    id="dir-map-why", label=grid.map_hint(read_only, []), multiline=True, w=260),
         dmc.Button("Delete", id="dir-delete-open", variant="default", color="red", disabled=True),
     ]
     read_only_notice = dmc.Alert(

@@ -102,6 +102,11 @@ def test_an_unknown_address_gets_a_sign_up_email_and_lands_unmapped(page, server
     shoot(page, "invite-not-found")
     page.click("#invite-send")
     expect(page.get_by_text(re.compile("Invited Brand New Reseller"))).to_be_visible()
+    # Issue 20: the new entry is shown at once (it landed on a later page, out of sight).
+    expect(page.locator("#dir-search")).to_have_value("founder@brand-new-reseller.example")
+    invited = page.locator(".ag-row[row-id]")
+    expect(invited).to_have_count(1)
+    expect(invited.locator('[col-id="status"]')).to_have_text("Invited")
     link = _emailed_link(server, "founder@brand-new-reseller.example")
 
     visitor = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
@@ -122,6 +127,35 @@ def test_an_unknown_address_gets_a_sign_up_email_and_lands_unmapped(page, server
     expect(row.locator('[col-id="status"]')).to_have_text("Unmapped")
     expect(row.locator('[col-id="organization_name"]')).to_have_text("Brand New Reseller GmbH")
     shoot(page, "invite-unmapped-in-directory")
+
+
+def test_a_refused_search_is_said_in_the_panel_and_gone_with_the_next_search(page, server):
+    """Issue 20: "cannot invite another LAR" stayed up over later searches as a notification."""
+    sign_in(page)
+    _open_single_invite(page)
+    page.fill("#invite-email", "admin@other.example")  # a user of the other demo LAR
+    page.click("#invite-search")
+    summary = page.locator("#invite-summary")
+    expect(summary).to_have_text("You cannot invite another large account reseller.")
+    expect(page.locator(".mantine-Notification-root")).to_have_count(0)
+    page.fill("#invite-email", "someone@fresh-start.example")
+    page.click("#invite-search")
+    expect(summary).to_contain_text("No registered reseller matches someone@fresh-start.example")
+    expect(page.get_by_text("You cannot invite another large account reseller.")).to_have_count(0)
+
+
+def test_map_says_why_it_is_disabled(page, server):
+    """Issue 20: Map on a mapped row was disabled with no reason."""
+    with server["db"].reading() as s:
+        mapped = s.execute(select(Reseller.id, Reseller.email, Reseller.organization_name)
+                           .where(Reseller.lar_id == 1, Reseller.status == "Mapped").order_by(Reseller.id)).first()
+    sign_in(page)
+    page.fill("#dir-search", mapped.email)
+    page.press("#dir-search", "Enter")
+    page.locator(f'.ag-row[row-id="{mapped.id}"] .ag-selection-checkbox input').check()
+    expect(page.locator("#dir-map-open")).to_be_disabled()
+    page.locator("#dir-map-open").locator("xpath=..").hover()
+    expect(page.get_by_role("tooltip")).to_have_text(f"{mapped.organization_name} is already Mapped to its tenant.")
 
 
 def test_the_analyst_cannot_invite(page):

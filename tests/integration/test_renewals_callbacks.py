@@ -16,8 +16,6 @@ CALLS = [
     ([("ren-query", "data")], ("ren-chart", "clickData", {"points": [{"customdata": ["2026-01-01"]}]}),
      [("ren-query", "data", {}), ("ren-chart-data", "data", None)]),
     ([("ren-query", "data")], ("ren-week-clear", "n_clicks", 1), [("ren-query", "data", "nonsense")]),
-    ([("ren-chart", "figure"), ("ren-week-clear", "display"), ("ren-window", "value"), ("ren-window", "disabled")],
-     ("ren-query", "data", {"filters": {"week": ["x"], "window": ["1000"]}}), [("ren-chart-data", "data", {"weeks": []})]),
     ([("ren-return", "disabled"), ("ren-return-why", "label")], ("ren-grid", "selectedRows", [1, "x", None]), []),
     ([("ren-return-modal", "opened"), ("ren-return-list", "children"), ("ren-return-text", "children"),
       ("notify", "sendNotifications")], ("ren-return", "n_clicks", 1),
