@@ -16,8 +16,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.serving import WSGIRequestHandler
 
-from callbacks import (activity, add_pool, batch_invite, directory, edit_pool, invite, jobs, panels, renewals, reseller,
-                       subscriptions, users)
+from callbacks import (activity, add_pool, batch_invite, directory, edit_pool, invite, jobs, map_panel, panels, renewals,
+                       reseller, subscriptions, users)
 from components.shell import app_layout
 from config import Settings
 from data.db import Database
@@ -99,6 +99,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     init_callback_requests(server, lambda: app.callback_map)
     init_compression(server)
     directory.register(app)
+    map_panel.register(app)
     reseller.register(app)
     add_pool.register(app)
     edit_pool.register(app)

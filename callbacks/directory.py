@@ -53,81 +53,8 @@ def register(app) -> None:
 
     bump_refresh(app, grid.SPEC, Input("addpool-done", "data"))  # a pool added from this page
 
-    _register_map(app)
     _register_visibility(app)
     _register_delete(app)
-
-
-def _register_map(app) -> None:
-    @app.callback(
-        Output("dir-map-drawer", "opened", allow_duplicate=True),
-        Output("dir-map-subject", "children"),
-        Output("dir-map-owner", "data"),
-        Output("dir-map-owner", "value"),
-        Output("dir-map-tenants", "data"),
-        NOTIFY,
-        Input("dir-map-open", "n_clicks"),
-        State("dir-grid", "selectedRows"),
-        prevent_initial_call=True,
-    )
-    def open_map(_clicked, selected):
-        require_click(_clicked)
-        ids = selected_ids(selected)
-        if len(ids) != 1:
-            return no_update, no_update, no_update, no_update, no_update, notice("Select one reseller to map.", ok=False)
-        try:
-            choices = resellers.mapping_choices(db(), actor(), ids[0])
-        except DomainError as refused:
-            return no_update, no_update, no_update, no_update, no_update, notice(refused.message, ok=False)
-        entry, tenants = choices["reseller"], choices["tenants"]
-        near = sorted({t["owner_email"] for t in tenants if t["suggested"]})
-        rest = sorted({t["owner_email"] for t in tenants if not t["suggested"]})
-        domain = entry["email"].rsplit("@", 1)[-1]
-        owners = ([{"group": f"Matching @{domain}", "items": near}] if near else []) + \
-            ([{"group": "Other registered resellers", "items": rest}] if rest else [])
-        subject = (f"Map {entry['organization_name']} ({entry['email']}) to a registered reseller tenant. Saving "
-                   "replaces the entry's organization name and tenant owner with the tenant's.")
-        # One owner matches the entry: chosen already (the organization follows if it has one).
-        return True, subject, owners, near[0] if len(near) == 1 else None, tenants, no_update
-
-    @app.callback(
-        Output("dir-map-org", "data"),
-        Output("dir-map-org", "value"),
-        Input("dir-map-owner", "value"),
-        State("dir-map-tenants", "data"),
-        prevent_initial_call=True,
-    )
-    def organizations_of_owner(owner, tenants):
-        # The tenants the panel was given when it opened, as the browser holds them (Save's
-        # service call checks the one chosen).
-        options = [
-            {"value": str(t.get("id")), "label": str(t.get("organization_name"))}
-            for t in records(tenants) if isinstance(owner, str) and t.get("owner_email") == owner
-        ]
-        return options, options[0]["value"] if len(options) == 1 else None
-
-    @app.callback(
-        Output("dir-map-drawer", "opened", allow_duplicate=True),
-        REFRESH,
-        NOTIFY,
-        Input("dir-map-save", "n_clicks"),
-        State("dir-grid", "selectedRows"),
-        State("dir-map-org", "value"),
-        State("dir-refresh", "data"),
-        prevent_initial_call=True,
-    )
-    def save_map(_clicked, selected, tenant_id, refresh):
-        require_click(_clicked)
-        ids = selected_ids(selected)
-        if not tenant_id:
-            return no_update, no_update, notice("Choose the tenant owner and organization name.", ok=False)
-        try:
-            mapped = resellers.map_reseller(db(), actor(), ids[0] if ids else None, tenant_id, now=now())
-        except DomainError as refused:
-            return no_update, no_update, notice(refused.message, ok=False)
-        return False, next_refresh(refresh), notice(f"{mapped['organization_name']} is now Mapped.")
-
-    close_on(app, "dir-map-drawer", "dir-map-cancel")
 
 
 def _register_visibility(app) -> None:

@@ -5,7 +5,7 @@ import dash_mantine_components as dmc
 from dash import dcc
 
 from components.grid_section import GridSpec
-from components.panels import modal, side_panel
+from components.panels import modal
 
 COLUMNS = [
     {"field": "organization_name", "headerName": "Organization name", "cellRenderer": "ResellerLink",
@@ -65,31 +65,6 @@ def map_hint(read_only: bool, rows: list[dict]) -> str:
     if status == "Invited":
         return f"{name} is Invited: it can be mapped once it has signed up (Unmapped)."
     return "" if status == "Unmapped" else "Only Unmapped resellers can be mapped."
-
-
-def map_drawer():
-    return side_panel(
-        "dir-map-drawer", "Map", size="md",
-        children=dmc.Stack(
-            [
-                dmc.Text(id="dir-map-subject", size="sm", c="dimmed"),
-                dmc.Select(id="dir-map-owner", label="Tenant owner", placeholder="Choose a tenant owner",
-                           searchable=True, data=[], comboboxProps={"withinPortal": False},
-                           allowDeselect=False,  # a second click on the chosen owner keeps it
-                           **{"data-autofocus": True}),
-                dmc.Select(id="dir-map-org", label="Organization name", placeholder="Choose an organization",
-                           data=[], comboboxProps={"withinPortal": False}, allowDeselect=False),
-                dmc.Group(
-                    [dmc.Button("Cancel", id="dir-map-cancel", variant="default"),
-                     dmc.Button("Save", id="dir-map-save")],
-                    justify="flex-end",
-                    mt="md",
-                    className="panel-footer",
-                ),
-            ],
-            gap="md",
-        ),
-    )
 
 
 def visibility_modal():

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from callbacks.context import db
 from components import directory_grid as grid
+from components.map_panel import map_drawer
 from components.add_pool_panel import add_pool_drawer
 from components.batch_invite_panel import batch_invite_panel
 from components.invite_panel import invite_button, single_invite_panel
@@ -45,8 +46,7 @@ def layout(**query):
             dcc.Store(id="dir-read-only-flag", data=read_only),
             notifications(),
             dcc.Store(id="dir-visibility-target"),
-            dcc.Store(id="dir-map-tenants"),
-            grid.map_drawer(),
+            map_drawer(),
             grid.visibility_modal(),
             grid.delete_modal(),
             add_pool_drawer(),

@@ -23,6 +23,7 @@ ACTIONS = {
     "reseller.invite": "Invite",
     "reseller.invite_resend": "Resend invitation",
     "reseller.map": "Map",
+    "reseller.map_requested": "Map asked to accept",
     "reseller.visibility_off": "Visibility off",
     "reseller.delete": "Delete reseller",
     "pool.add": "Add pool",

@@ -48,8 +48,12 @@ def record_acceptance(session, invitation: Invitation, entry: Reseller, tenant: 
     tenant has one, stands for who accepted."""
     owner = session.scalars(select(User.id).where(User.email == tenant.owner_email.lower(),
                                                   User.tenant_id == tenant.id)).first()
+    before, after = {"status": entry.status}, {"status": "Mapped"}
+    if entry.organization_name != tenant.organization_name:  # Map's invitation: the entry takes its name
+        before["organization_name"], after["organization_name"] = entry.organization_name, tenant.organization_name
     record_in_lar(session, invitation.lar_id, tenant.id, owner, "reseller.accepted", f"reseller:{entry.id}",
-                  now=now, by=tenant.owner_email, before={"status": entry.status}, after={"status": "Mapped"})
-    _tell(session, invitation, entry, f"{entry.organization_name} accepted your invitation",
-          [f"{entry.organization_name} ({tenant.owner_email}) accepted your invitation: it is now Mapped in your "
-           "directory, and you can add pools to it."], base_url, now)
+                  now=now, by=tenant.owner_email, before=before, after=after)
+    was = f" (your entry {entry.organization_name})" if entry.organization_name != tenant.organization_name else ""
+    _tell(session, invitation, entry, f"{tenant.organization_name} accepted your invitation",
+          [f"{tenant.organization_name} ({tenant.owner_email}){was} accepted your invitation: it is now Mapped in "
+           "your directory, and you can add pools to it."], base_url, now)

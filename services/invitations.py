@@ -155,10 +155,14 @@ def lar_name(session, actor: Actor) -> str:
 
 def new_invitation(actor: Actor, entry: Reseller, tenant: Tenant | None, now: datetime,
                    batch: str | None = None) -> tuple[Invitation, str]:
-    """An invitation for a flushed entry, and the token of its link (stored only as a hash)."""
+    """An invitation for a flushed entry, and the token of its link (stored only as a hash). With
+    a registered tenant it goes to the tenant's owner under the tenant's name (Map's invitation
+    to accept, whose entry still has its own)."""
     token = secrets.token_urlsafe(32)
+    email = tenant.owner_email.lower() if tenant else entry.email
+    name = tenant.organization_name if tenant else entry.organization_name
     return Invitation(lar_id=actor.lar_id, reseller_id=entry.id, tenant_id=tenant.id if tenant else None,
-                      email=entry.email, organization_name=entry.organization_name, token=token_hash(token),
+                      email=email, organization_name=name, token=token_hash(token),
                       status="Sent", sent_at=now, expires_at=now + LINK_LIFETIME, invited_by_user_id=actor.user_id,
                       batch=batch), token
 

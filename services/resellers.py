@@ -1,13 +1,12 @@
-"""Actions on directory entries: Map, customer visibility, Delete, and reading one entry."""
+"""Actions on directory entries: customer visibility, Delete, and reading one entry (Map: services/mapping.py)."""
 from __future__ import annotations
 
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from data.db import Database
-from data.models import Reseller, ResellerPool, Subscription, Tenant
+from data.models import Reseller, ResellerPool, Subscription
 from services import audit
 from services.actor import Actor, require_acting_role
 from services.allocation import lock_subscriptions
@@ -47,79 +46,6 @@ def get_reseller(db: Database, actor: Actor, reseller_id) -> dict:
             "status": r.status,
             "customer_visibility": r.customer_visibility,
         }
-
-
-def mapping_choices(db: Database, actor: Actor, reseller_id) -> dict:
-    """What the Map panel offers for one entry: refused unless the entry is Unmapped.
-
-    Choices are registered reseller tenants that no entry of this LAR is mapped to yet; those
-    owned by the entry's email or its domain are marked `suggested` and come first.
-    """
-    require_acting_role(actor)
-    taken = select(Reseller.tenant_id).where(
-        Reseller.lar_id == actor.lar_id, Reseller.tenant_id.is_not(None)
-    )
-    with db.reading() as session:
-        reseller = own_reseller(session, actor, reseller_id)
-        _require_unmapped(reseller)
-        rows = session.execute(
-            select(Tenant.id, Tenant.owner_email, Tenant.organization_name)
-            .where(Tenant.kind == "reseller", Tenant.id.not_in(taken))
-            .order_by(Tenant.owner_email, Tenant.organization_name)
-        ).all()
-    domain = "@" + reseller.email.lower().rsplit("@", 1)[-1]  # the entry's own address is at it too
-    tenants = [{"id": t.id, "owner_email": t.owner_email, "organization_name": t.organization_name,
-                "suggested": t.owner_email.lower().endswith(domain)} for t in rows]
-    return {
-        "reseller": {"id": reseller.id, "organization_name": reseller.organization_name, "email": reseller.email},
-        "tenants": sorted(tenants, key=lambda t: not t["suggested"]),  # stable: owner order kept within each
-    }
-
-
-def _require_unmapped(reseller: Reseller) -> None:
-    if reseller.status != "Unmapped":
-        raise DomainError(
-            f"{reseller.organization_name} is {reseller.status}; only Unmapped resellers can be mapped."
-        )
-
-
-def map_reseller(db: Database, actor: Actor, reseller_id, tenant_id, *, now: datetime) -> dict:
-    require_acting_role(actor)
-    try:
-        with db.unit_of_work() as session:
-            reseller = own_reseller(session, actor, reseller_id, lock=True)
-            _require_unmapped(reseller)
-            tenant = _tenant(session, tenant_id)
-            if tenant is None or tenant.kind != "reseller":
-                raise DomainError("Choose a registered reseller tenant to map to.")
-            holder = session.scalars(
-                select(Reseller).where(Reseller.lar_id == actor.lar_id, Reseller.tenant_id == tenant.id)
-            ).first()
-            if holder is not None:
-                raise DomainError(
-                    f"{tenant.organization_name} ({tenant.owner_email}) is already mapped to "
-                    f"{holder.organization_name} in your directory."
-                )
-            # Recorded before the entry takes the tenant's name: the event names it as it was.
-            audit.record(session, actor, "reseller.map", f"reseller:{reseller.id}", now=now, tenant_id=tenant.id,
-                         before={"status": reseller.status, "tenant_owner": reseller.email,
-                                 "organization_name": reseller.organization_name},
-                         after={"status": "Mapped", "tenant_owner": tenant.owner_email,
-                                "organization_name": tenant.organization_name})
-            reseller.tenant_id = tenant.id
-            reseller.email = tenant.owner_email
-            reseller.organization_name = tenant.organization_name
-            reseller.status = "Mapped"
-            reseller.mapped_at = now
-            return {"id": reseller.id, "organization_name": reseller.organization_name}
-    except IntegrityError:
-        # Another operator mapped the same tenant between our check and our write.
-        raise DomainError("That tenant was just mapped to another reseller in your directory.") from None
-
-
-def _tenant(session, tenant_id) -> Tenant | None:
-    tid = row_id(tenant_id)
-    return session.get(Tenant, tid) if tid is not None else None
 
 
 def set_customer_visibility(db: Database, actor: Actor, reseller_id, visible: bool, *, now: datetime) -> dict:

@@ -15,6 +15,7 @@ from services.auth import hash_password
 from services.errors import DomainError, InvalidForm
 from services.invitation_replies import record_acceptance, record_sign_up
 from services.invitations import token_hash
+from services.mapping import take_tenant
 from services.names import name_problem
 
 MIN_PASSWORD = 12
@@ -72,7 +73,15 @@ def accept_invitation(db: Database, token: str, base_url: str, *, now: datetime)
             raise LinkUnusable("This invitation asks you to sign up first.")
         _use(session, invitation, now)
         entry = session.get(Reseller, invitation.reseller_id)
-        record_acceptance(session, invitation, entry, session.get(Tenant, invitation.tenant_id), base_url, now=now)
+        tenant = session.get(Tenant, invitation.tenant_id)
+        if entry.status == "Mapped":
+            raise LinkUnusable(f"{entry.organization_name} is already mapped in that directory: nothing to accept.")
+        record_acceptance(session, invitation, entry, tenant, base_url, now=now)
+        if entry.tenant_id is None:  # Map's invitation to accept: the entry becomes the tenant's
+            if session.scalars(select(Reseller.id).where(Reseller.lar_id == invitation.lar_id,
+                                                         Reseller.tenant_id == tenant.id)).first() is not None:
+                raise LinkUnusable("Your organization is already in that reseller directory: nothing to accept.")
+            take_tenant(entry, tenant, now)
         entry.status, entry.mapped_at = "Mapped", now
         return session.get(Tenant, invitation.lar_id).organization_name
 

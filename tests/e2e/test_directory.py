@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from data.models import Reseller, ResellerPool, Tenant
+from data.models import OutgoingEmail, Reseller, ResellerPool, Tenant
 from tests.e2e.conftest import shoot, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -143,9 +143,13 @@ def test_manage_columns_is_remembered_across_sign_in(page):
 def test_map_an_unmapped_reseller_and_refuse_a_mapped_one(page, server):
     unmapped = _one(server, select(Reseller.id, Reseller.email)
                     .where(Reseller.lar_id == LAR, Reseller.status == "Unmapped").order_by(Reseller.id))
-    taken = select(Reseller.tenant_id).where(Reseller.lar_id == LAR, Reseller.tenant_id.is_not(None))
-    tenant = _one(server, select(Tenant.id, Tenant.owner_email, Tenant.organization_name)
-                  .where(Tenant.kind == "reseller", Tenant.id.not_in(taken)).order_by(Tenant.id))
+    owner = "second-owner@" + unmapped.email.rsplit("@", 1)[1]  # at the entry's own domain
+    with server["db"].unit_of_work() as s:
+        tenant = Tenant(kind="reseller", organization_name="Near Resale", owner_email=owner,
+                        created_at=server["clock"].now())
+        s.add(tenant)
+        s.flush()
+        tenant_id = tenant.id
     mapped = _one(server, select(Reseller.id, Reseller.email, Reseller.organization_name)
                   .where(Reseller.lar_id == LAR, Reseller.status == "Mapped").order_by(Reseller.id))
     sign_in(page)
@@ -157,16 +161,53 @@ def test_map_an_unmapped_reseller_and_refuse_a_mapped_one(page, server):
     page.click("#dir-map-open")
     expect(page.locator("#dir-map-drawer, .mantine-Drawer-content").first).to_be_visible()
     page.locator("#dir-map-owner").click()
-    page.locator("#dir-map-owner").fill(tenant.owner_email)
-    page.get_by_role("option", name=tenant.owner_email).click()
-    expect(page.locator("#dir-map-org")).to_have_value(tenant.organization_name)
+    page.get_by_role("option", name=owner).click()
+    expect(page.locator("#dir-map-org")).to_have_value("Near Resale")
+    expect(page.locator("#dir-map-consent")).to_be_hidden()  # at its own domain: mapped at once
     shoot(page, "directory-map-panel")
     page.click("#dir-map-save")
-    expect(page.get_by_text(f"{tenant.organization_name} is now Mapped.")).to_be_visible()
+    expect(page.get_by_text("Near Resale is now Mapped.")).to_be_visible()
     after = _reseller(server, unmapped.id)
-    assert (after.status, after.tenant_id) == ("Mapped", tenant.id)
-    search(page, tenant.owner_email)
+    assert (after.status, after.tenant_id) == ("Mapped", tenant_id)
+    search(page, owner)
     expect(page.locator(f'.ag-row[row-id="{unmapped.id}"] [col-id="status"]')).to_have_text("Mapped")
+
+
+def test_map_to_a_tenant_elsewhere_asks_it_to_accept(page, server, browser):
+    """Issue 20: Map bound any entry to any registered reseller of the platform without its
+    knowing, from a list of every reseller's owner address."""
+    entry = _one(server, select(Reseller.id, Reseller.email, Reseller.organization_name)
+                 .where(Reseller.lar_id == LAR, Reseller.status == "Unmapped").order_by(Reseller.id.desc()))
+    with server["db"].unit_of_work() as s:
+        s.add(Tenant(kind="reseller", organization_name="Faraway Partners", owner_email="boss@faraway-partners.example",
+                     created_at=server["clock"].now()))
+    sign_in(page)
+    find_and_select(page, entry.email, entry.id)
+    page.click("#dir-map-open")
+    page.locator("#dir-map-owner").click()
+    expect(page.get_by_role("option", name="boss@faraway-partners.example")).to_have_count(0)  # never browsable
+    page.keyboard.press("Escape")
+    page.fill("#dir-map-lookup", "boss@faraway-partners.example")
+    page.click("#dir-map-find")
+    expect(page.locator("#dir-map-owner")).to_have_value("boss@faraway-partners.example")
+    expect(page.locator("#dir-map-org")).to_have_value("Faraway Partners")
+    expect(page.locator("#dir-map-consent")).to_contain_text("saving sends it an invitation to accept")
+    expect(page.locator("#dir-map-save")).to_have_text("Send invitation")
+    shoot(page, "directory-map-consent")
+    page.click("#dir-map-save")
+    expect(page.get_by_text("An invitation to accept went to boss@faraway-partners.example")).to_be_visible()
+    assert _reseller(server, entry.id).status == "Unmapped"  # until it accepts
+    with server["db"].reading() as s:
+        body = s.scalars(select(OutgoingEmail.body).where(OutgoingEmail.to == "boss@faraway-partners.example")).one()
+    link = re.search(r"https?://\S+/sign-up/\S+", body).group(0)
+    visitor = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+    visitor.goto(link)
+    visitor.get_by_role("button", name="Accept the invitation").click()
+    expect(visitor.get_by_role("heading", name="Invitation accepted")).to_be_visible()
+    visitor.context.close()
+    after = _reseller(server, entry.id)
+    assert (after.status, after.organization_name, after.email) == ("Mapped", "Faraway Partners",
+                                                                   "boss@faraway-partners.example")
 
 
 def test_the_map_panel_offers_the_entrys_own_domain_first_and_says_what_saving_does(page, server):
@@ -181,7 +222,7 @@ def test_the_map_panel_offers_the_entrys_own_domain_first_and_says_what_saving_d
     find_and_select(page, unmapped.email, unmapped.id)
     page.click("#dir-map-open")
     expect(page.locator("#dir-map-subject")).to_contain_text(
-        f"Map {unmapped.organization_name} ({unmapped.email}) to a registered reseller tenant. Saving replaces")
+        f"Map {unmapped.organization_name} ({unmapped.email}) to its registered reseller tenant. Saving replaces")
     expect(page.locator("#dir-map-owner")).to_have_value(owner)  # the one match, chosen already
     expect(page.locator("#dir-map-org")).to_have_value("Matching Resale")
     page.locator("#dir-map-owner").click()

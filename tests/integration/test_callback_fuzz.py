@@ -173,7 +173,8 @@ def test_map_to_a_tenant_past_the_id_range_is_refused(admin, app_on, database):
     for tenant in [str(PAST_INT64)] + (["2147483648"] if database == "postgresql" else []):
         response = dash_call(admin, [("dir-map-drawer", "opened"), ("dir-refresh", "data"), NOTIFY],
                              [("dir-map-save", "n_clicks", 1)],
-                             [("dir-grid", "selectedRows", [{"id": unmapped.id, "status": "Unmapped"}]),
+                             [("dir-map-entry", "data", {"id": unmapped.id, "email": unmapped.email}),
+                              ("dir-map-owner", "value", unmapped.email),
                               ("dir-map-org", "value", tenant), ("dir-refresh", "data", 3)])
         assert _notice(response) == "Choose a registered reseller tenant to map to."
     with _db(app_on).reading() as s:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from data.models import Reseller, ResellerPool, Subscription
 from services.errors import DomainError
 from services.reseller_pools import return_to_pool
-from services.resellers import map_reseller
+from services.mapping import map_reseller
 from tests.factories import two_lars
 
 RACERS = 6
@@ -38,9 +38,10 @@ def _race(calls):
 def test_one_tenant_is_mapped_once_under_concurrent_operators(db):
     w = two_lars(db)
     tenant = w.reseller_tenant("Wanted", "owner@wanted.example")
-    entries = [w.reseller(w.first, f"U{i}", f"u{i}@x.example", status="Unmapped") for i in range(RACERS)]
+    entries = [w.reseller(w.first, f"U{i}", f"u{i}@wanted.example", status="Unmapped") for i in range(RACERS)]
     op = w.actors["operator@first.example"]
-    results, errors = _race([lambda rid=rid: map_reseller(db, op, rid, tenant, now=w.now) for rid in entries])
+    results, errors = _race([lambda rid=rid: map_reseller(db, op, rid, tenant, "owner@wanted.example", "https://c.test",
+                                                          now=w.now) for rid in entries])
     assert len(results) == 1 and len(errors) == RACERS - 1
     assert all("mapped" in e.message for e in errors)
     with db.reading() as s:

@@ -11,7 +11,7 @@ from services.accounts import set_user_active
 from services.activity import list_activity
 from services.grid_query import GridQuery
 from services.invitations import invite_by_email
-from services.resellers import map_reseller
+from services.mapping import map_reseller
 from services.sign_up import accept_invitation, register_from_invitation
 from tests.factories import two_lars
 
@@ -44,7 +44,7 @@ def test_a_map_reads_the_entrys_name_before_it_took_the_tenants(db):
     operator, analyst = w.actors["operator@first.example"], w.actors["analyst@first.example"]
     entry = w.reseller(w.first, "Iron Networks", "ops@iron.example", status="Unmapped")
     tenant = w.reseller_tenant("Pioneer Solutions", "ops@iron.example")
-    map_reseller(db, operator, entry, tenant, now=w.now)
+    map_reseller(db, operator, entry, tenant, "ops@iron.example", BASE, now=w.now)
     [row] = list_activity(db, analyst, GridQuery(search="iron")).rows
     assert (row["action"], row["reseller"]) == ("Map", "Iron Networks (now Pioneer Solutions)")
     assert "Organization name: Iron Networks → Pioneer Solutions" in row["change"]

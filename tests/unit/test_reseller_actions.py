@@ -1,11 +1,13 @@
 import json
+import re
 
 import pytest
 from sqlalchemy import select
 
-from data.models import AllocationEvent, AuditEvent, Reseller, ResellerPool, Subscription
-from services import resellers
-from services.errors import DomainError, NotFound, PermissionDenied, ResellersInUse
+from data.models import AllocationEvent, AuditEvent, Invitation, OutgoingEmail, Reseller, ResellerPool, Subscription
+from services import mapping, resellers
+from services.errors import DomainError, InvalidForm, NotFound, PermissionDenied, ResellersInUse
+from services.sign_up import LinkUnusable, accept_invitation
 from tests.factories import two_lars
 
 
@@ -21,41 +23,93 @@ def _reseller(db, rid):
 
 # --- Map -------------------------------------------------------------------
 
-def test_map_an_unmapped_reseller(db):
+BASE = "https://console.test"
+
+
+def test_map_an_unmapped_reseller_to_a_tenant_at_its_domain(db):
     w = two_lars(db)
-    rid = w.reseller(w.first, "Legacy Name", "old@legacy.example", status="Unmapped")
+    rid = w.reseller(w.first, "Legacy Name", "old@real.example", status="Unmapped")
     tid = w.reseller_tenant("Real Reseller", "owner@real.example")
     op = w.actors["operator@first.example"]
-    choices = resellers.mapping_choices(db, op, rid)
-    assert [t["id"] for t in choices["tenants"]] == [tid]
-    resellers.map_reseller(db, op, rid, tid, now=w.now)
+    choices = mapping.mapping_choices(db, op, rid)
+    assert [(t["id"], t["near"]) for t in choices["tenants"]] == [(tid, True)]
+    done = mapping.map_reseller(db, op, rid, tid, "owner@real.example", BASE, now=w.now)
+    assert (done["mapped"], done["invited"]) == (True, None)
     r = _reseller(db, rid)
     assert (r.status, r.tenant_id, r.email, r.organization_name) == ("Mapped", tid, "owner@real.example", "Real Reseller")
-    assert r.mapped_at is not None
+    assert r.mapped_at == w.now
     [event] = _audit(db, "reseller.map")
     assert event.actor_user_id == op.user_id and event.target == f"reseller:{rid}"
 
 
-def test_map_suggests_the_tenants_of_the_entrys_email_and_domain_first(db):
+def test_map_never_offers_a_list_of_every_registered_reseller(db):
+    """Issue 20: the list showed every registered reseller's owner, other LARs' resellers too."""
     w = two_lars(db)
     rid = w.reseller(w.first, "Iron", "alex@iron.example", status="Unmapped")
-    other = w.reseller_tenant("Aardvark Resale", "a@aardvark.example")
+    w.reseller_tenant("Aardvark Resale", "a@aardvark.example")  # elsewhere: never listed
     same_domain = w.reseller_tenant("Iron Resale", "zed@iron.example")
-    choices = resellers.mapping_choices(db, w.actors["operator@first.example"], rid)
-    assert [(t["id"], t["suggested"]) for t in choices["tenants"]] == [(same_domain, True), (other, False)]
+    choices = mapping.mapping_choices(db, w.actors["operator@first.example"], rid)
+    assert [t["id"] for t in choices["tenants"]] == [same_domain]
     assert choices["reseller"]["email"] == "alex@iron.example"
+
+
+def test_another_tenant_is_found_only_by_its_owners_full_address_and_asked_to_accept(db):
+    w = two_lars(db)
+    op = w.actors["operator@first.example"]
+    rid = w.reseller(w.first, "Iron Networks", "alex@iron.example", status="Unmapped")
+    far = w.reseller_tenant("Pioneer Solutions", "ops@pioneer.example")
+    with pytest.raises(InvalidForm):
+        mapping.find_tenants_owned_by(db, op, rid, "pioneer.example")
+    assert mapping.find_tenants_owned_by(db, op, rid, "ops@pioneer.example.com") == []  # a near miss finds nothing
+    [found] = mapping.find_tenants_owned_by(db, op, rid, " OPS@pioneer.example ")
+    assert (found["id"], found["near"]) == (far, False)
+    with pytest.raises(DomainError, match="Choose a registered reseller"):  # an id alone maps nobody
+        mapping.map_reseller(db, op, rid, far, "someone@else.example", BASE, now=w.now)
+    done = mapping.map_reseller(db, op, rid, far, "ops@pioneer.example", BASE, now=w.now)
+    assert (done["mapped"], done["invited"]) == (False, "ops@pioneer.example")
+    r = _reseller(db, rid)
+    assert (r.status, r.tenant_id, r.organization_name) == ("Unmapped", None, "Iron Networks")  # until it accepts
+    with db.reading() as s:
+        invitation = s.scalars(select(Invitation).where(Invitation.reseller_id == rid)).one()
+        body = s.scalars(select(OutgoingEmail.body).where(OutgoingEmail.to == "ops@pioneer.example")).one()
+    assert (invitation.tenant_id, invitation.email, invitation.organization_name) == (
+        far, "ops@pioneer.example", "Pioneer Solutions")
+    assert "accept the invitation" in body
+    [event] = _audit(db, "reseller.map_requested")
+    assert json.loads(event.details)["tenant_owner"] == "ops@pioneer.example"
+    # The tenant accepts: the entry becomes the tenant's, Mapped.
+    token = re.search(r"/sign-up/(\S+)", body).group(1)
+    assert accept_invitation(db, token, BASE, now=w.now) == "First"
+    r = _reseller(db, rid)
+    assert (r.status, r.tenant_id, r.email, r.organization_name) == ("Mapped", far, "ops@pioneer.example",
+                                                                   "Pioneer Solutions")
+
+
+def test_a_second_request_to_accept_replaces_the_first(db):
+    w = two_lars(db)
+    op = w.actors["operator@first.example"]
+    rid = w.reseller(w.first, "Iron Networks", "alex@iron.example", status="Unmapped")
+    first = w.reseller_tenant("Pioneer Solutions", "ops@pioneer.example")
+    second = w.reseller_tenant("Granite Partners", "ops@granite.example")
+    mapping.map_reseller(db, op, rid, first, "ops@pioneer.example", BASE, now=w.now)
+    mapping.map_reseller(db, op, rid, second, "ops@granite.example", BASE, now=w.now)
+    with db.reading() as s:
+        body = s.scalars(select(OutgoingEmail.body).where(OutgoingEmail.to == "ops@pioneer.example")).one()
+    with pytest.raises(LinkUnusable, match="expired"):
+        accept_invitation(db, re.search(r"/sign-up/(\S+)", body).group(1), BASE, now=w.now)
+    assert _reseller(db, rid).status == "Unmapped"
 
 
 @pytest.mark.parametrize("status", ["Mapped", "Invited"])
 def test_only_unmapped_resellers_can_be_mapped(db, status):
     w = two_lars(db)
-    rid = w.reseller(w.first, "Taken", "t@taken.example", status=status)
+    rid = w.reseller(w.first, "Taken", "t@real.example", status=status)
     tid = w.reseller_tenant("Real", "owner@real.example")
     op = w.actors["operator@first.example"]
     with pytest.raises(DomainError, match="only Unmapped"):
-        resellers.mapping_choices(db, op, rid)
+        mapping.mapping_choices(db, op, rid)
     with pytest.raises(DomainError, match="only Unmapped"):
-        resellers.map_reseller(db, op, rid, tid, now=w.now)
+        mapping.map_reseller(db, op, rid, tid, "owner@real.example", BASE, now=w.now)
     assert _reseller(db, rid).status == status
 
 
@@ -63,11 +117,12 @@ def test_a_tenant_already_mapped_in_this_directory_is_refused(db):
     w = two_lars(db)
     tid = w.reseller_tenant("Real", "owner@real.example")
     w.reseller(w.first, "Real", "owner@real.example", tenant_id=tid)
-    rid = w.reseller(w.first, "Dup", "dup@x.example", status="Unmapped")
+    rid = w.reseller(w.first, "Dup", "dup@real.example", status="Unmapped")
     op = w.actors["operator@first.example"]
-    assert resellers.mapping_choices(db, op, rid)["tenants"] == []
+    assert mapping.mapping_choices(db, op, rid)["tenants"] == []
+    assert mapping.find_tenants_owned_by(db, op, rid, "owner@real.example") == []
     with pytest.raises(DomainError, match="already mapped"):
-        resellers.map_reseller(db, op, rid, tid, now=w.now)
+        mapping.map_reseller(db, op, rid, tid, "owner@real.example", BASE, now=w.now)
     assert _reseller(db, rid).status == "Unmapped"
 
 
@@ -75,8 +130,8 @@ def test_the_same_tenant_may_sit_in_another_lars_directory(db):
     w = two_lars(db)
     tid = w.reseller_tenant("Shared", "owner@shared.example")
     w.reseller(w.second, "Shared", "owner@shared.example", tenant_id=tid)
-    rid = w.reseller(w.first, "Shared?", "x@x.example", status="Unmapped")
-    resellers.map_reseller(db, w.actors["operator@first.example"], rid, tid, now=w.now)
+    rid = w.reseller(w.first, "Shared?", "x@shared.example", status="Unmapped")
+    mapping.map_reseller(db, w.actors["operator@first.example"], rid, tid, "owner@shared.example", BASE, now=w.now)
     assert _reseller(db, rid).tenant_id == tid
 
 
@@ -86,7 +141,7 @@ def test_map_refuses_customers_lars_and_garbage(db):
     op = w.actors["operator@first.example"]
     for bad in (w.customer("Cust"), w.second, "1; DROP TABLE", None, 99999):
         with pytest.raises(DomainError):
-            resellers.map_reseller(db, op, rid, bad, now=w.now)
+            mapping.map_reseller(db, op, rid, bad, "it@cust.example", BASE, now=w.now)
     assert _reseller(db, rid).status == "Unmapped"
 
 
@@ -96,7 +151,7 @@ def test_map_to_a_tenant_id_no_row_can_have_is_refused(db, tenant):
     w = two_lars(db)
     rid = w.reseller(w.first, "U", "u@x.example", status="Unmapped")
     with pytest.raises(DomainError, match="Choose a registered reseller tenant to map to."):
-        resellers.map_reseller(db, w.actors["operator@first.example"], rid, tenant, now=w.now)
+        mapping.map_reseller(db, w.actors["operator@first.example"], rid, tenant, "u@x.example", BASE, now=w.now)
     assert _reseller(db, rid).status == "Unmapped"
 
 
@@ -108,7 +163,7 @@ def test_analyst_cannot_act(db):
     tid = w.reseller_tenant("Real", "owner@real.example")
     analyst = w.actors["analyst@first.example"]
     with pytest.raises(PermissionDenied):
-        resellers.map_reseller(db, analyst, rid, tid, now=w.now)
+        mapping.map_reseller(db, analyst, rid, tid, "owner@real.example", BASE, now=w.now)
     with pytest.raises(PermissionDenied):
         resellers.set_customer_visibility(db, analyst, rid, visible=False, now=w.now)
     with pytest.raises(PermissionDenied):
@@ -123,8 +178,8 @@ def test_another_lars_reseller_is_not_found(db):
     mine = w.actors["admin@first.example"]
     for call in (
         lambda: resellers.get_reseller(db, mine, rid),
-        lambda: resellers.mapping_choices(db, mine, rid),
-        lambda: resellers.map_reseller(db, mine, rid, tid, now=w.now),
+        lambda: mapping.mapping_choices(db, mine, rid),
+        lambda: mapping.map_reseller(db, mine, rid, tid, "owner@real.example", BASE, now=w.now),
         lambda: resellers.set_customer_visibility(db, mine, rid, visible=False, now=w.now),
         lambda: resellers.delete_resellers(db, mine, [rid], "Yes", now=w.now),
     ):

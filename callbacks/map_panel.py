@@ -1,0 +1,138 @@
+"""Map's panel: open it for one Unmapped entry, choose a tenant at its domain or find another by
+its owner's full address, save (services/mapping.py maps, or asks the tenant to accept)."""
+from __future__ import annotations
+
+from dash import Input, Output, State, no_update
+
+from callbacks.context import actor, base_url, db, notice, now
+from callbacks.grid_controls import next_refresh, records, require_click, selected_ids
+from callbacks.panels import close_on
+from services import mapping
+from services.errors import DomainError, InvalidForm
+
+NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
+REFRESH = Output("dir-refresh", "data", allow_duplicate=True)
+
+
+def _owners(tenants: list[dict], entry_email: str) -> list[dict]:
+    """The owner list: those at the entry's domain, then those found by a typed address."""
+    near = sorted({t["owner_email"] for t in tenants if t.get("near")})
+    found = sorted({t["owner_email"] for t in tenants if not t.get("near")})
+    domain = entry_email.rsplit("@", 1)[-1]
+    return ([{"group": f"At @{domain}", "items": near}] if near else []) + \
+        ([{"group": "Found by address: asked to accept", "items": found}] if found else [])
+
+
+def _entry(store) -> dict:
+    return store if isinstance(store, dict) and isinstance(store.get("email"), str) else {"id": None, "email": ""}
+
+
+def register(app) -> None:
+    @app.callback(
+        Output("dir-map-drawer", "opened", allow_duplicate=True),
+        Output("dir-map-subject", "children"),
+        Output("dir-map-owner", "data"),
+        Output("dir-map-owner", "value"),
+        Output("dir-map-tenants", "data"),
+        Output("dir-map-entry", "data"),
+        Output("dir-map-lookup", "value"),
+        Output("dir-map-lookup", "error", allow_duplicate=True),
+        NOTIFY,
+        Input("dir-map-open", "n_clicks"),
+        State("dir-grid", "selectedRows"),
+        prevent_initial_call=True,
+    )
+    def open_map(clicked, selected):
+        require_click(clicked)
+        ids = selected_ids(selected)
+        if len(ids) != 1:
+            return (no_update,) * 8 + (notice("Select one reseller to map.", ok=False),)
+        try:
+            choices = mapping.mapping_choices(db(), actor(), ids[0])
+        except DomainError as refused:
+            return (no_update,) * 8 + (notice(refused.message, ok=False),)
+        entry, tenants = choices["reseller"], choices["tenants"]
+        subject = (f"Map {entry['organization_name']} ({entry['email']}) to its registered reseller tenant. Saving "
+                   "replaces the entry's organization name and tenant owner with the tenant's.")
+        owners = sorted({t["owner_email"] for t in tenants})
+        # One owner at the entry's domain: chosen already (the organization follows if it has one).
+        return (True, subject, _owners(tenants, entry["email"]), owners[0] if len(owners) == 1 else None, tenants,
+                {"id": entry["id"], "email": entry["email"], "name": entry["organization_name"]}, "", None, no_update)
+
+    @app.callback(
+        Output("dir-map-tenants", "data", allow_duplicate=True),
+        Output("dir-map-owner", "data", allow_duplicate=True),
+        Output("dir-map-owner", "value", allow_duplicate=True),
+        Output("dir-map-lookup", "error", allow_duplicate=True),
+        Input("dir-map-find", "n_clicks"),
+        Input("dir-map-lookup", "n_submit"),
+        State("dir-map-lookup", "value"),
+        State("dir-map-entry", "data"),
+        State("dir-map-tenants", "data"),
+        prevent_initial_call=True,
+    )
+    def find(clicked, submitted, typed, entry, tenants):
+        """Another tenant, named by its owner's address in full: nothing is browsed."""
+        require_click(clicked or submitted)
+        entry, tenants = _entry(entry), records(tenants)
+        try:
+            found = mapping.find_tenants_owned_by(db(), actor(), entry["id"], typed)
+        except InvalidForm as refused:
+            return no_update, no_update, no_update, refused.errors.get("lookup", refused.message)
+        except DomainError as refused:
+            return no_update, no_update, no_update, refused.message
+        if not found:
+            return (no_update, no_update, no_update,
+                    "No registered reseller tenant is owned by that address, or it is in your directory already.")
+        known = {t.get("id") for t in tenants}
+        tenants = tenants + [t for t in found if t["id"] not in known]
+        return tenants, _owners(tenants, entry["email"]), found[0]["owner_email"], None
+
+    @app.callback(
+        Output("dir-map-org", "data"),
+        Output("dir-map-org", "value"),
+        Output("dir-map-consent", "children"),
+        Output("dir-map-consent", "display"),
+        Output("dir-map-save", "children"),
+        Input("dir-map-owner", "value"),
+        State("dir-map-tenants", "data"),
+        State("dir-map-entry", "data"),
+        prevent_initial_call=True,
+    )
+    def organizations_of_owner(owner, tenants, entry):
+        # The tenants the panel holds, as the browser sent them (Save's service call decides).
+        mine = [t for t in records(tenants) if isinstance(owner, str) and t.get("owner_email") == owner]
+        options = [{"value": str(t.get("id")), "label": str(t.get("organization_name"))} for t in mine]
+        entry = _entry(entry)
+        if mine and not mapping.is_near(entry["email"], owner):
+            said = (f"{owner} is outside {entry['email']}'s domain: saving sends it an invitation to accept. "
+                    f"{entry.get('name') or 'The entry'} stays Unmapped until it accepts, then becomes Mapped.")
+            return options, options[0]["value"] if len(options) == 1 else None, said, "block", "Send invitation"
+        return options, options[0]["value"] if len(options) == 1 else None, "", "none", "Save"
+
+    @app.callback(
+        Output("dir-map-drawer", "opened", allow_duplicate=True),
+        REFRESH,
+        NOTIFY,
+        Input("dir-map-save", "n_clicks"),
+        State("dir-map-entry", "data"),
+        State("dir-map-owner", "value"),
+        State("dir-map-org", "value"),
+        State("dir-refresh", "data"),
+        prevent_initial_call=True,
+    )
+    def save(clicked, entry, owner, tenant_id, refresh):
+        require_click(clicked)
+        if not tenant_id or not owner:
+            return no_update, no_update, notice("Choose the tenant owner and organization name.", ok=False)
+        try:
+            done = mapping.map_reseller(db(), actor(), _entry(entry)["id"], tenant_id, owner, base_url(), now=now())
+        except DomainError as refused:
+            return no_update, no_update, notice(refused.message, ok=False)
+        if done["mapped"]:
+            return False, next_refresh(refresh), notice(f"{done['organization_name']} is now Mapped.")
+        return False, next_refresh(refresh), notice(
+            f"An invitation to accept went to {done['invited']}: {done['organization_name']} becomes Mapped when "
+            "it accepts.")
+
+    close_on(app, "dir-map-drawer", "dir-map-cancel")
