@@ -17,7 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.serving import WSGIRequestHandler
 
 from callbacks import (activity, add_pool, batch_invite, directory, edit_pool, invite, jobs, map_panel, panels, renewals,
-                       reseller, subscriptions, users)
+                       reseller, subscriptions, team, users)
 from components.shell import app_layout
 from config import Settings
 from data.db import Database
@@ -34,6 +34,7 @@ from web.compression import init_compression
 from web.index_page import INDEX, ConsoleDash
 from web.security import init_security
 from web.sign_in import init_sign_in
+from web.password_pages import init_password_pages
 from web.sign_up import init_sign_up
 
 ROOT = Path(__file__).parent
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     server.extensions["mail_transport"] = transport_for(settings.smtp_url, settings.instance / "outbox")
     init_sign_in(server)
     init_sign_up(server)
+    init_password_pages(server)
     init_account(server)
 
     app = ConsoleDash(
@@ -107,6 +109,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     invite.register(app)
     batch_invite.register(app)
     users.register(app)
+    team.register(app)
     renewals.register(app)
     subscriptions.register(app)
     activity.register(app)

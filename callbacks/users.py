@@ -9,7 +9,7 @@ from dash.exceptions import PreventUpdate
 from callbacks.context import actor, db, notice, now
 from callbacks.grid_controls import require_click
 from callbacks.panels import close_on
-from services.accounts import list_users, set_user_active
+from services.team import list_users, set_user_active
 from services.errors import DomainError
 
 SWITCHES = {"type": "user-active", "user": ALL}

@@ -253,6 +253,7 @@ class _Builder:
               **details) -> None:
         self.rows.audit.append({
             "id": self._id("audit"), "at": at, "lar_id": lar, "actor_user_id": self.acting[lar][who], "actor_tenant_id": lar,
+            "actor_email": DEMO_USERS[self.acting[lar][who] - 1][0],
             "action": action, "target": target or f"reseller:{reseller_id}", "reseller_id": reseller_id,
             "reseller_name": self.reseller_names[reseller_id],
             "details": json.dumps({**details, "reseller_id": reseller_id}, sort_keys=True),

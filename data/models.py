@@ -62,6 +62,22 @@ class User(Base):
     __table_args__ = (CheckConstraint(f"role IN {ROLES}", name="user_role"),)
 
 
+class PasswordLink(Base):
+    """A single-use link that sets a user's password: a teammate's invitation ("invite") or a
+    forgotten password's reset ("reset"). Only the token's SHA-256 is stored."""
+
+    __tablename__ = "password_links"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(String(16))
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    __table_args__ = (CheckConstraint("purpose IN ('invite', 'reset')", name="password_link_purpose"),
+                      Index("ix_password_links_user", "user_id", "created_at"))
+
+
 class SignInThrottle(Base):
     """Failed sign-ins per email, kept whether or not the email has an account."""
 
@@ -258,6 +274,7 @@ class AuditEvent(Base):
     lar_id: Mapped[int] = mapped_column(Integer, index=True)  # the LAR whose Activity lists it
     actor_user_id: Mapped[int | None] = mapped_column(Integer)  # None: someone without an account (a link's holder)
     actor_tenant_id: Mapped[int | None] = mapped_column(Integer)  # who acted: the LAR, or a reseller
+    actor_email: Mapped[str | None] = mapped_column(String(254))  # kept when the user is removed
     action: Mapped[str] = mapped_column(String(64))
     target: Mapped[str] = mapped_column(String(200))
     details: Mapped[str] = mapped_column(Text)

@@ -1,45 +1,19 @@
-"""The LAR's console users: change one's own password, and (admins) disable or enable a user.
-Both end the user's sessions in the same transaction, so a stolen cookie stops working at once."""
+"""One's own account: change one's password (every session of the user ends in the same
+transaction, so a stolen cookie stops working at once). The LAR's users: services/team.py."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from data.db import Database
 from data.models import User
 from services.actor import Actor
 from services.audit import record
 from services.auth import check_not_locked, count_wrong_password, hash_password, verify_password
-from services.errors import InvalidForm, NotFound, PermissionDenied
-from services.ids import row_id
-from services.sessions import end_sessions_of, live_session_counts
-
-MIN_PASSWORD = 10
-MAX_PASSWORD = 200
-
-
-@dataclass(frozen=True)
-class ConsoleUser:
-    id: int
-    email: str
-    name: str
-    role: str
-    active: bool
-    sessions: int
-
-
-def _new_password_errors(actor: Actor, new: str, repeat: str) -> dict:
-    if len(new) < MIN_PASSWORD:
-        return {"new": f"Use at least {MIN_PASSWORD} characters."}
-    if len(new) > MAX_PASSWORD:
-        return {"new": f"Use at most {MAX_PASSWORD} characters."}
-    if new.strip().lower() == actor.email.lower():
-        return {"new": "Do not use your email address as your password."}
-    if new != repeat:
-        return {"repeat": "The two new passwords differ."}
-    return {}
+from services.errors import InvalidForm, PermissionDenied
+from services.passwords import password_errors
+from services.sessions import end_sessions_of
 
 
 def change_password(db: Database, actor: Actor, current: str, new: str, repeat: str,
@@ -49,7 +23,7 @@ def change_password(db: Database, actor: Actor, current: str, new: str, repeat: 
     to guess), stores the new hash and ends every session of the user, this one included;
     the caller signs it in anew."""
     current, new, repeat = (v if isinstance(v, str) else "" for v in (current, new, repeat))
-    errors = _new_password_errors(actor, new, repeat)
+    errors = password_errors(new, repeat, actor.email)
     if not errors and new == current:
         errors = {"new": "Choose a password different from the current one."}
     if errors:  # said before the current password is checked: no answer tells if it was right
@@ -74,31 +48,3 @@ def change_password(db: Database, actor: Actor, current: str, new: str, repeat: 
         ended = end_sessions_of(session, actor.user_id)
         record(session, actor, "user.password_changed", actor.email, now=now, sessions_ended=ended)
 
-
-def list_users(db: Database, actor: Actor, *, now: datetime) -> list[ConsoleUser]:
-    with db.reading() as session:
-        users = session.scalars(select(User).where(User.tenant_id == actor.lar_id).order_by(User.email)).all()
-    counts = live_session_counts(db, [u.id for u in users], now=now)
-    return [ConsoleUser(u.id, u.email, u.name, u.role, u.active, counts[u.id]) for u in users]
-
-
-def set_user_active(db: Database, actor: Actor, user_id, active: bool, *, now: datetime) -> None:
-    """Admins only, within their own LAR, never themselves. Disabling ends every session."""
-    if actor.role != "admin":
-        raise PermissionDenied(f"Your role ({actor.role}) cannot manage users; ask an admin.")
-    user_id = row_id(user_id)
-    if not isinstance(active, bool):
-        raise InvalidForm({"active": "Choose enable or disable."}, "Choose enable or disable.")
-    if user_id == actor.user_id:
-        raise PermissionDenied("You cannot disable your own account.")
-    with db.unit_of_work() as session:
-        user = session.get(User, user_id) if user_id is not None else None
-        if user is None or user.tenant_id != actor.lar_id:
-            raise NotFound("User")
-        before = user.active
-        user.active = active
-        ended = 0 if active else end_sessions_of(session, user.id)
-        if before != user.active:
-            record(session, actor, "user.enabled" if active else "user.disabled", user.email, now=now,
-                   before={"status": "Enabled" if before else "Disabled"},
-                   after={"status": "Enabled" if user.active else "Disabled"}, sessions_ended=ended)

@@ -35,10 +35,15 @@ ACTIONS = {
     "user.disabled": "Disable user",
     "user.enabled": "Enable user",
     "user.password_changed": "Change password",
+    "user.invited": "Invite teammate",
+    "user.joined": "Teammate joined",
+    "user.role": "Change role",
+    "user.removed": "Remove user",
+    "user.password_reset": "Reset password",
 }
 # Ids, and facts the Target column already gives.
 HIDDEN_DETAILS = {"reseller_id", "subscription_id", "tenant_id", "before", "after", "batch", "sign_up", "service",
-                  "subscription", "organization_name", "expiration", "by"}
+                  "subscription", "organization_name", "expiration", "by", "again"}
 
 
 def _start_of(day: date) -> datetime:
@@ -72,7 +77,8 @@ def list_activity(db: Database, actor: Actor, query: GridQuery) -> GridPage:
                        func.lower(Reseller.organization_name).contains(k, autoescape=True))
                    for k in search_keywords(query.search)]
     # Events of one instant (one request's clock) keep the order they were recorded in.
-    sortable = {"at": (AuditEvent.at, AuditEvent.id), "user": User.email, "action": AuditEvent.action, "reseller": name}
+    sortable = {"at": (AuditEvent.at, AuditEvent.id), "user": func.coalesce(User.email, AuditEvent.actor_email),
+                "action": AuditEvent.action, "reseller": name}
     offset, limit = query.bounds()
 
     def joined(stmt):
@@ -85,7 +91,8 @@ def list_activity(db: Database, actor: Actor, query: GridQuery) -> GridPage:
         narrowed = len(conditions) > len(lar)
         of = session.scalar(select(func.count()).select_from(AuditEvent).where(*lar)) if narrowed else None
         rows = session.execute(joined(select(
-            AuditEvent.id, AuditEvent.at, User.email, AuditEvent.action, AuditEvent.target, AuditEvent.details,
+            AuditEvent.id, AuditEvent.at, User.email, AuditEvent.actor_email, AuditEvent.action, AuditEvent.target,
+            AuditEvent.details,
             AuditEvent.reseller_id, Reseller.organization_name, AuditEvent.reseller_name,
         )).where(*conditions).order_by(*order_by(sortable, query.sort or (("at", "desc"),), AuditEvent.id))
             .offset(offset).limit(limit)).all()
@@ -111,8 +118,10 @@ def _row(r, details: dict, subscriptions: dict) -> dict:
     then = r.reseller_name or details.get("organization_name") or r.organization_name or ""
     reseller = f"{then} (now {r.organization_name})" if r.organization_name and then != r.organization_name else then
     return {
-        # An invitation link's holder has no account: the event names the address it was sent to.
-        "id": r.id, "at": f"{r.at:%Y-%m-%d %H:%M}", "user": r.email or details.get("by") or "(deleted user)",
+        # A removed user's actions keep the address they were done under; an invitation link's
+        # holder has no account: the event names the address it was sent to.
+        "id": r.id, "at": f"{r.at:%Y-%m-%d %H:%M}",
+        "user": r.email or r.actor_email or details.get("by") or "(deleted user)",
         "action": ACTIONS.get(r.action, r.action), "reseller": reseller,
         "reseller_id": r.reseller_id if r.organization_name else None,
         "target": _target(r.target, details, subscriptions),

@@ -14,11 +14,12 @@ from services.actor import Actor
 def record(session: Session, actor: Actor, action: str, target: str, *, now: datetime, **details) -> None:
     """A LAR user's action. details may name reseller_id (kept in its own column, for
     Activity's filter), and before/after dicts of what changed."""
-    record_in_lar(session, actor.lar_id, actor.lar_id, actor.user_id, action, target, now=now, **details)
+    record_in_lar(session, actor.lar_id, actor.lar_id, actor.user_id, action, target, now=now,
+                  actor_email=actor.email, **details)
 
 
 def record_in_lar(session: Session, lar_id: int, actor_tenant_id: int | None, actor_user_id: int | None,
-                  action: str, target: str, *, now: datetime, **details) -> None:
+                  action: str, target: str, *, now: datetime, actor_email: str | None = None, **details) -> None:
     """An action listed in the LAR's Activity, by anyone: one of its users, or a reseller (its
     tenant; no user when the holder of an invitation link accepted it)."""
     reseller_id = details.get("reseller_id")
@@ -31,6 +32,7 @@ def record_in_lar(session: Session, lar_id: int, actor_tenant_id: int | None, ac
             lar_id=lar_id,
             actor_user_id=actor_user_id,
             actor_tenant_id=actor_tenant_id,
+            actor_email=actor_email,
             action=action,
             target=target[:200],
             details=json.dumps(details, default=str, sort_keys=True),

@@ -17,8 +17,8 @@ from services.invitation_replies import record_acceptance, record_sign_up
 from services.invitations import token_hash
 from services.mapping import take_tenant
 from services.names import name_problem
+from services.passwords import password_errors
 
-MIN_PASSWORD = 12
 
 
 class LinkUnusable(DomainError):
@@ -96,10 +96,7 @@ def register_from_invitation(db: Database, token: str, organization_name, passwo
     problem = name_problem(name) if name else "Enter your organization's name."
     if problem:
         errors["organization_name"] = problem
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        errors["password"] = f"Choose a password of at least {MIN_PASSWORD} characters."
-    elif password != repeated:
-        errors["repeated"] = "The two passwords differ."
+    errors.update(password_errors(password, repeated, "", "password", "repeated"))
     # scrypt takes a while: never inside the write transaction, where it would hold the lock.
     hashed = hash_password(password) if not errors else ""
     with db.unit_of_work() as session:
@@ -108,6 +105,8 @@ def register_from_invitation(db: Database, token: str, organization_name, passwo
             raise LinkUnusable("Your organization is registered already: accept the invitation instead.")
         if session.scalars(select(User.id).where(User.email == invitation.email)).first() is not None:
             raise LinkUnusable(f"{invitation.email} has an account already. Sign in, then ask for a new invitation.")
+        if not errors:  # the address is known only now
+            errors.update(password_errors(password, repeated, invitation.email, "password", "repeated"))
         if errors:
             raise InvalidForm(errors, "Correct the fields marked in red.")
         _use(session, invitation, now)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from services.accounts import MIN_PASSWORD, change_password
+from services.accounts import change_password
+from services.passwords import MIN_PASSWORD, RULE
 from services.errors import DomainError, InvalidForm
 from web.request_clock import request_now
 from web.sign_in import begin_session
@@ -14,7 +15,7 @@ bp = Blueprint("account", __name__)
 
 
 def _form(errors=None, error=None, status=200):
-    return render_template("password.html", errors=errors or {}, error=error, min_length=MIN_PASSWORD,
+    return render_template("password.html", errors=errors or {}, error=error, min_length=MIN_PASSWORD, rule=RULE,
                            email=current_user.actor.email), status
 
 

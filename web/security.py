@@ -19,7 +19,7 @@ PUBLIC_PATHS = ("/login", "/healthz")
 # The invitation link, /sign-up/<token> (its token is the credential), known by the route Flask
 # matched: any other address under /sign-up/ (another segment, an encoded slash, none) is Dash's
 # page like any other, and needs a session.
-PUBLIC_ENDPOINTS = ("sign_up.invitation",)
+PUBLIC_ENDPOINTS = ("sign_up.invitation", "password_pages.choose", "password_pages.forgot")
 # Dash's code-running endpoints, downloads and uploads: answered 401, never redirected.
 API_PREFIXES = ("/_dash", "/_reload", "/download/", "/upload/")
 # Code and styles, the same for everyone and holding no one's data: the only responses a browser

@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, render_template, request
 
 from services.errors import InvalidForm
 from services.sign_up import LinkUnusable, accept_invitation, open_invitation, register_from_invitation
+from services.passwords import MIN_PASSWORD, RULE
 from web.request_clock import request_now
 
 bp = Blueprint("sign_up", __name__)
@@ -46,4 +47,6 @@ def invitation(token: str):
 
 
 def init_sign_up(server) -> None:
+    # The one password rule, for every page that sets a password.
+    server.context_processor(lambda: {"password_rule": RULE, "password_min": MIN_PASSWORD})
     server.register_blueprint(bp)

@@ -180,3 +180,21 @@ def test_0012_gives_every_recorded_action_its_lars_tenant_as_the_actor(url):
         conn.execute(text("INSERT INTO audit_events (at, lar_id, actor_user_id, actor_tenant_id, action, target, "
                           "details) VALUES (:at, 1, NULL, 2, 'reseller.accepted', 'reseller:1', '{}')"), {"at": NOW})
     engine.dispose()
+
+
+def test_0013_keeps_each_recorded_actions_address(url):
+    command.upgrade(alembic_config(url), "0002")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        _fill_at_0002(conn)
+        conn.execute(text("INSERT INTO users (id, email, name, password_hash, tenant_id, role, active, is_demo) "
+                          "VALUES (5, 'ops@l.example', 'Ops', 'x', 1, 'operator', true, false)"))
+    command.upgrade(alembic_config(url), "0012")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO audit_events (at, lar_id, actor_user_id, actor_tenant_id, action, target, details)"
+                          " VALUES (:at, 1, 5, 1, 'reseller.map', 'reseller:1', '{}')"), {"at": NOW})
+    command.upgrade(alembic_config(url), "head")
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT actor_email FROM audit_events")).scalars().all() == ["ops@l.example"]
+        assert conn.execute(text("SELECT count(*) FROM password_links")).scalar() == 0
+    engine.dispose()

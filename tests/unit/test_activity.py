@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from data.models import OutgoingEmail
-from services.accounts import set_user_active
+from services.team import set_user_active
 from services.activity import list_activity
 from services.grid_query import GridQuery
 from services.invitations import invite_by_email
