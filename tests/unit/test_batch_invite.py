@@ -314,3 +314,20 @@ def test_names_with_a_line_break_or_control_character_are_row_problems(db):
     assert outcome[0].verdict == PROBLEM
     with db.reading() as s:
         assert s.scalar(select(func.count()).select_from(OutgoingEmail)) == 0
+
+
+def test_a_name_too_long_in_an_xlsx_is_a_problem_too(db):
+    """Issue 20: an XLSX's 246-character name (row 10 of the reviewer's file) was cut and invited."""
+    from openpyxl import Workbook
+    w = _world(db)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Organization name", "Email address"])
+    for i in range(8):
+        sheet.append([f"Fine {i}", f"fine{i}@new.example"])
+    sheet.append(["L" * 246, "long@new.example"])
+    out = io.BytesIO()
+    book.save(out)
+    checks = {c.number: c for c in check_rows(db, w.op, read_rows("batch.xlsx", out.getvalue()), email_unregistered=True)}
+    assert (checks[10].verdict, checks[10].detail) == (PROBLEM, "Organization name is longer than 200 characters")
+    assert all(checks[n].verdict == WILL_EMAIL for n in range(2, 10))
