@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from services.actor import Actor
 from services.auth import authenticate
-from services.errors import NotAConsoleUser, SignInFailed
+from services.errors import NotAConsoleUser, SignInFailed, TryLater
 from services.sessions import end_session, resume_session, start_session
 from web.index_page import console_code
 from web.request_clock import request_now
@@ -61,7 +61,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    error = None
+    error, status, headers = None, 200, {}
     email = ""
     if request.method == "POST":
         email = request.form.get("email", "")
@@ -74,7 +74,10 @@ def login():
                                    message="Your organization is registered as a reseller in Elements.",
                                    lar_name=None)
         except SignInFailed as refused:
-            error = refused.message
+            error, status = refused.message, 401
+        except TryLater as later:
+            # Answered at once, never parked on a thread: a flood would hold every one.
+            error, status, headers = later.message, 429, {"Retry-After": str(later.retry_after)}
         except SQLAlchemyError as fault:
             # Failures could not be counted (or no session stored): refuse rather than let
             # guesses through uncounted.
@@ -83,11 +86,10 @@ def login():
                                    error="Signing in is unavailable right now. Try again in a few minutes."), 503
         else:
             return redirect(_safe_next(request.args.get("next")))
-    status = 401 if error else 200
     # assets/session_end.js sends a browser here with ended=1 when its session ended elsewhere.
     ended = request.method == "GET" and request.args.get("ended") == "1"
     return render_template("login.html", error=error, email=email, ended=ended,
-                           prefetch=console_code()["prefetch"]), status
+                           prefetch=console_code()["prefetch"]), status, headers
 
 
 @bp.route("/logout", methods=["GET", "POST"])

@@ -1,9 +1,11 @@
 """One app per test process on a demo-data SQLite file, driven through Flask's test client."""
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
+from flask.testing import FlaskClient
 
 from app import create_app
 from config import Settings
@@ -11,12 +13,26 @@ from tests.clock import AppClock
 from tests.smtp_server import smtp  # noqa: F401 - a real SMTP server fixture for this folder
 
 
+class BrowserOnItsOwnMachine(FlaskClient):
+    """Each test client has its own client address, as browsers of different people do: sign-ins
+    are limited per address, and every test of the session stands at the same pinned instant."""
+
+    _numbers = itertools.count(1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        n = next(self._numbers)
+        self.environ_base["REMOTE_ADDR"] = f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
     settings = Settings(database_url=f"sqlite:///{instance / 'app.db'}", secret_key="test-secret",
                         demo_data=True, instance=instance)
-    return create_app(settings, clock=AppClock())
+    dash_app = create_app(settings, clock=AppClock())
+    dash_app.server.test_client_class = BrowserOnItsOwnMachine
+    return dash_app
 
 
 def sign_in(client, email: str, password: str = "demo1234"):
