@@ -144,8 +144,11 @@ EDIT_OUTPUTS = [("edit-pool-drawer", "opened"), ("pools-refresh", "data"), ("edi
 
 def _sign_in(browser: requests.Session, base: str, address: str, email: str) -> int:
     headers = {"X-Forwarded-For": address}
-    page = browser.get(base + "/login", headers=headers, timeout=60).text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    page = browser.get(base + "/login", headers=headers, timeout=60)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    if token is None:  # the page itself refused (an address over its limit)
+        return page.status_code
+    token = token.group(1)
     return browser.post(base + "/login", data={"email": email, "password": DEMO_PASSWORD, "csrf_token": token},
                         headers=headers, allow_redirects=False, timeout=60).status_code
 

@@ -25,7 +25,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from data.db import Database
 from data.models import SignInThrottle, Tenant, User
 from services.actor import Actor
-from services.errors import NotAConsoleUser, SignInFailed, TryLater
+from services.errors import AddressOverLimit, NotAConsoleUser, SignInFailed, TryLater
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -217,15 +217,50 @@ def _refuse_locked(keys: list[tuple[str, _Rule]], locks: dict[str, datetime], no
         raise SignInFailed(f"Too many failed sign-ins. Try again in {_minutes(max(failure_locks), now)}.")
     limits = [locks[key] for key, rule in keys if key in locks and rule.every_sign_in]
     if limits:
-        until = max(limits)
-        raise TryLater(f"Too many sign-in attempts from your network. Try again in {_minutes(until, now)}.",
-                       retry_after=max(1, math.ceil((until - now).total_seconds())))
+        raise _over_limit(max(limits), now)
+
+
+def _over_limit(until: datetime, now: datetime) -> AddressOverLimit:
+    return AddressOverLimit(f"Too many sign-in attempts from your network. Try again in {_minutes(until, now)}.",
+                            retry_after=max(1, math.ceil((until - now).total_seconds())), until=until)
 
 
 def _minutes(until: datetime, now: datetime) -> str:
     # Rounded, not up: a lock written a moment after this request began still says 15.
     minutes = max(1, round((until - now).total_seconds() / 60))
     return f"{minutes} minute{'s' if minutes > 1 else ''}"
+
+
+class HeldBackAddresses:
+    """What one serving process learnt of the addresses over their sign-in limit, and until when,
+    so a flood from one is refused from memory: no read, no CSRF check, nothing else. Exact while it
+    lasts, since that limit is never lifted early; a process that has not learnt it reads the
+    database as usual."""
+
+    KEPT = 10_000
+
+    def __init__(self):
+        self._until: dict[str, datetime] = {}
+
+    def remember(self, client: str | None, refusal: AddressOverLimit) -> None:
+        if not client:
+            return
+        if len(self._until) >= self.KEPT:  # a flood from ever new addresses: start over
+            self._until.clear()
+        self._until[client] = refusal.until
+
+    def knows(self, client: str | None) -> bool:
+        return client in self._until
+
+    def refuse(self, client: str | None, *, now: datetime) -> None:
+        """Raises AddressOverLimit when this process knows client is held back at now."""
+        until = self._until.get(client) if client else None
+        if until is None:
+            return
+        if until <= now:
+            self._until.pop(client, None)
+            return
+        raise _over_limit(until, now)
 
 
 def _actor_for(session, user: User) -> Actor | None:

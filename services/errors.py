@@ -72,3 +72,12 @@ class TryLater(DomainError):
     def __init__(self, message: str, retry_after: int):
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class AddressOverLimit(TryLater):
+    """The client address is over its sign-in limit until `until`: every sign-in from it is
+    refused until then, whatever it sends."""
+
+    def __init__(self, message: str, retry_after: int, until):
+        super().__init__(message, retry_after)
+        self.until = until

@@ -4,12 +4,13 @@ again with the typed email kept); text no address can hold is the ordinary refus
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from data.models import SignInThrottle
 from tests.check_turns import every_check_turn_taken
-from tests.database_watch import write_transactions
+from tests.database_watch import statements, write_transactions
 from tests.integration.conftest import sign_in
 
 
@@ -29,7 +30,7 @@ def test_a_sign_in_finding_no_free_check_gets_429_at_once(app):
     assert sign_in(client, "operator@demo.example").status_code == 302
 
 
-def test_an_address_over_its_limit_gets_429_saying_when_to_try_again(app):
+def test_an_address_over_its_limit_gets_429_saying_when_to_try_again(app, clock):
     from services.auth import MAX_CLIENT_SIGN_INS
     client = app.server.test_client()
     client.environ_base["REMOTE_ADDR"] = "203.0.113.50"
@@ -42,6 +43,17 @@ def test_an_address_over_its_limit_gets_429_saying_when_to_try_again(app):
     assert "Too many sign-in attempts from your network. Try again in 5 minutes." in page
     assert 'value="analyst@demo.example"' in page
     assert writes == []
+    with statements(_db(app)) as sent:  # now known to this process: refused before any other work
+        again = client.post("/login", data={"email": "admin@demo.example", "password": "demo1234",
+                                            "csrf_token": "the-forms-own"})
+    assert again.status_code == 429 and again.headers["Retry-After"] == "300" and sent == []
+    page = again.get_data(as_text=True)
+    assert "Too many sign-in attempts from your network. Try again in 5 minutes." in page
+    assert 'value="admin@demo.example"' in page and 'value="the-forms-own"' in page  # it can be sent again later
+    assert again.headers["X-Frame-Options"] == "DENY" and "script-src" in again.headers["Content-Security-Policy"]
+    assert again.headers["Cache-Control"] == "no-store"
+    clock.advance(timedelta(minutes=5))
+    assert sign_in(client, "analyst@demo.example").status_code == 302
 
 
 def test_a_nul_in_the_email_is_the_ordinary_refusal(app):
