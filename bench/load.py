@@ -210,9 +210,10 @@ def _operator_figures(operator: Operator, seconds: float) -> dict:
     return {"saves": saves, "reads": reads}
 
 
-def _flood(base: str, addresses: list[str], stop, answers) -> None:
+def _flood(base: str, addresses: list[str], started, stop, answers) -> None:
     """In a process of its own (the operator's figures must not wait for this process's GIL):
-    FLOOD_THREADS threads signing in until stop is set; answers gets how each was answered."""
+    FLOOD_THREADS threads signing in from the moment started is set until stop is; answers gets
+    how each was answered."""
     counted, lock = Counter(), threading.Lock()
 
     def sign_in_again_and_again(address: str):
@@ -227,6 +228,7 @@ def _flood(base: str, addresses: list[str], stop, answers) -> None:
                for i in range(FLOOD_THREADS)]
     for thread in threads:
         thread.start()
+    started.set()
     for thread in threads:
         thread.join()
     answers.put(dict(counted))
@@ -235,6 +237,46 @@ def _flood(base: str, addresses: list[str], stop, answers) -> None:
 def _quantiles(samples: list[float]) -> str:
     p95 = statistics.quantiles(samples, n=20, method="inclusive")[18] if len(samples) > 1 else samples[0]
     return f"p50 {statistics.median(samples):.0f} ms, p95 {p95:.0f} ms, max {max(samples):.0f} ms ({len(samples)})"
+
+
+def _cpu_seconds() -> tuple[float, float]:
+    """(busy, stolen): CPU seconds the machine's cores have been busy, and taken by the host
+    for other machines (a virtual machine's steal), every core counted (Linux /proc/stat)."""
+    with open("/proc/stat") as stat:
+        user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, stat.readline().split()[1:9])
+    tick = os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq) / tick, steal / tick
+
+
+def _tree_seconds(pid: int) -> float:
+    """CPU seconds of a process and its descendants still running."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            kids = [int(k) for k in children.read().split()]
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK") + sum(_tree_seconds(k) for k in kids)
+
+
+class OthersOnTheCores:
+    """The cores are shared: how much of them other processes, and the host (steal), took meanwhile."""
+
+    def __init__(self, *pids: int):
+        self.pids = pids
+        self.began = (time.monotonic(), *_cpu_seconds(), self._ours())
+
+    def _ours(self) -> float:
+        return sum(_tree_seconds(pid) for pid in self.pids)
+
+    def __str__(self) -> str:
+        at, busy, stolen, ours = self.began
+        elapsed = time.monotonic() - at
+        busy_now, stolen_now = _cpu_seconds()
+        others = (busy_now - busy) - (self._ours() - ours)
+        return (f"meanwhile other processes took {max(0.0, others) / elapsed:.2f} and the host "
+                f"{(stolen_now - stolen) / elapsed:.2f} of the {os.cpu_count()} cores")
 
 
 def flood(backend: str, seconds: int) -> None:
@@ -246,15 +288,18 @@ def flood(backend: str, seconds: int) -> None:
     try:
         operator = Operator(base, db)
         _operator_figures(operator, 2)  # warm
+        others = OthersOnTheCores(os.getpid(), proc.pid)
         quiet = _operator_figures(operator, seconds / 2)
-        print(f"  alone:  saves {_quantiles(quiet['saves'])}; reads {_quantiles(quiet['reads'])}", flush=True)
+        print(f"  alone:  saves {_quantiles(quiet['saves'])}; reads {_quantiles(quiet['reads'])}; {others}",
+              flush=True)
         for name, addresses in (("one address", ["203.0.113.7"]),
                                 (f"{FLOOD_THREADS} addresses", [f"203.0.113.{i + 1}" for i in range(FLOOD_THREADS)])):
             spawn = multiprocessing.get_context("spawn")  # nothing of this process's database connections
-            stop, answers = spawn.Event(), spawn.Queue()
-            flooding = spawn.Process(target=_flood, args=(base, addresses, stop, answers))
+            started, stop, answers = spawn.Event(), spawn.Event(), spawn.Queue()
+            flooding = spawn.Process(target=_flood, args=(base, addresses, started, stop, answers))
             flooding.start()
-            time.sleep(5)  # the flood in full swing
+            started.wait()  # from the flood's first sign-ins on (its process takes a while to start)
+            others = OthersOnTheCores(os.getpid(), proc.pid, flooding.pid)
             figures = _operator_figures(operator, seconds)
             stop.set()
             answers = answers.get()
@@ -263,7 +308,7 @@ def flood(backend: str, seconds: int) -> None:
             said = ", ".join(f"{status}: {count}" for status, count in sorted(answers.items(), key=str))
             print(f"  {FLOOD_THREADS} threads signing in from {name}: saves {_quantiles(figures['saves'])}; "
                   f"reads {_quantiles(figures['reads'])}; "
-                  f"{total / (seconds + 5):.0f} sign-ins/s answered {said}", flush=True)
+                  f"{total / seconds:.0f} sign-ins/s answered {said}; {others}", flush=True)
             with db.unit_of_work() as session:
                 session.execute(text("DELETE FROM sign_in_throttle"))
     finally:
