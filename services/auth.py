@@ -47,8 +47,32 @@ _DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt")
 # scrypt takes a core for ~80 ms: one check at a time per process, so a flood of sign-ins
 # leaves the other threads (and cores) to the console's users.
 CHECK_TURNS = 1
-_HASHING = threading.BoundedSemaphore(CHECK_TURNS)
 _holding = threading.local()
+
+
+class CheckTurns:
+    """A process's password check turns, taken without ever waiting for one."""
+
+    def __init__(self, count: int):
+        self._free = count
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self._lock:
+            if not self._free:
+                return False
+            self._free -= 1
+            return True
+
+    def give_back(self) -> None:
+        with self._lock:
+            self._free += 1
+
+    def any_free(self) -> bool:
+        return self._free > 0
+
+
+_turns = CheckTurns(CHECK_TURNS)
 
 
 @dataclass(frozen=True)
@@ -103,6 +127,16 @@ def refuse_if_held_back(db: Database, email: str, *, now: datetime, client: str 
     _refuse_locked(keys, {key: until for key, until in rows if until and until > now}, now)
 
 
+def any_check_turn_free() -> bool:
+    """Whether a sign-in arriving now could have a check at once (a glance: one may be taken
+    the next moment, and is then refused as busy by check_turn)."""
+    return _turns.any_free()
+
+
+def busy() -> TryLater:
+    return TryLater(BUSY_MESSAGE, retry_after=BUSY_RETRY_AFTER)
+
+
 @contextmanager
 def check_turn():
     """One of this process's password check turns, or TryLater at once: a sign-in is never
@@ -111,14 +145,14 @@ def check_turn():
     if getattr(_holding, "turn", False):
         yield
         return
-    if not _HASHING.acquire(blocking=False):
-        raise TryLater(BUSY_MESSAGE, retry_after=BUSY_RETRY_AFTER)
+    if not _turns.take():
+        raise busy()
     _holding.turn = True
     try:
         yield
     finally:
         _holding.turn = False
-        _HASHING.release()
+        _turns.give_back()
 
 
 def password_matches(db: Database, email: str, stored_hash: str | None, password, *, now: datetime,

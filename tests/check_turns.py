@@ -9,10 +9,10 @@ def every_check_turn_taken():
     """What a flood of sign-ins does: every password check turn of this process is in use."""
     from services import auth
     taken = 0
-    while auth._HASHING.acquire(blocking=False):
+    while auth._turns.take():
         taken += 1
     try:
         yield
     finally:
         for _ in range(taken):
-            auth._HASHING.release()
+            auth._turns.give_back()

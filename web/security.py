@@ -72,10 +72,10 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 def page_headers(server: Flask, production: bool) -> dict[str, str]:
-    """What `harden` gives a page, for a page answered before Flask (web/sign_in_gate.py), which
-    only ever follows pages Flask answered (so the policy is known by then)."""
-    headers = {**FIXED_HEADERS, "Cache-Control": "no-store",
-               "Content-Security-Policy": server.config.get("CONTENT_SECURITY_POLICY", "default-src 'self'")}
+    """What `harden` gives a page, for a page answered before Flask (web/sign_in_gate.py). Before
+    Flask's first answer the policy lacks Dash's script hashes, which such a page does not need."""
+    policy = server.config.get("CONTENT_SECURITY_POLICY") or content_security_policy(())
+    headers = {**FIXED_HEADERS, "Cache-Control": "no-store", "Content-Security-Policy": policy}
     return {**headers, "Strict-Transport-Security": HSTS} if production else headers
 
 

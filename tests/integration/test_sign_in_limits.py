@@ -20,13 +20,15 @@ def _db(app):
 
 def test_a_sign_in_finding_no_free_check_gets_429_at_once(app):
     client = app.server.test_client()
-    with every_check_turn_taken(), write_transactions(_db(app)) as writes:
-        busy = sign_in(client, "operator@demo.example")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    with every_check_turn_taken(), statements(_db(app)) as sent:
+        busy = client.post("/login", data={"email": "operator@demo.example", "password": "demo1234",
+                                           "csrf_token": token})
     assert busy.status_code == 429 and int(busy.headers["Retry-After"]) >= 1
     page = busy.get_data(as_text=True)
     assert "Password checks are busy right now. Try again in a few seconds." in page
-    assert 'value="operator@demo.example"' in page
-    assert writes == []
+    assert 'value="operator@demo.example"' in page and f'value="{token}"' in page
+    assert sent == []  # nothing read, nothing written
     assert sign_in(client, "operator@demo.example").status_code == 302
 
 

@@ -102,10 +102,8 @@ def checks(monkeypatch):
 @pytest.fixture
 def many_servers(monkeypatch):
     """As many check turns as there are attempts: what many processes or hosts give an attacker."""
-    import threading
-
     from services import auth
-    monkeypatch.setattr(auth, "_HASHING", threading.BoundedSemaphore(64))
+    monkeypatch.setattr(auth, "_turns", auth.CheckTurns(64))
 
 
 def _burst(db, attempts, now):
