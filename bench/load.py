@@ -13,8 +13,9 @@ user count, and p50 against the raw SQL of one directory page (bench/directory.p
 The sign-in flood (issue 19): one operator saves an Edit pool form (and reads the layout)
 about ten times a second, first alone, then while 48 threads sign in with a right password
 without pause, from one client address and then each from its own (the server trusts one
-proxy hop, so X-Forwarded-For names the address). Prints the operator's p50/p95 and what the
-sign-ins were answered.
+proxy hop, so X-Forwarded-For names the address). Prints the operator's p50/p95, what the
+sign-ins were answered, and how much of the cores other processes and the host took meanwhile
+(the machine is shared; on PostgreSQL its server's processes count among the others).
 """
 from __future__ import annotations
 
