@@ -77,7 +77,6 @@ _turns = CheckTurns(CHECK_TURNS)
 
 @dataclass(frozen=True)
 class _Rule:
-    prefix: str
     limit: int
     window: timedelta
     lock_for: timedelta
@@ -86,10 +85,9 @@ class _Rule:
     every_sign_in: bool = False
 
 
-_EMAIL = _Rule("", MAX_FAILURES, FAILURE_WINDOW, LOCK_FOR)
-_CLIENT_FAILURES = _Rule(CLIENT_PREFIX, MAX_CLIENT_FAILURES, FAILURE_WINDOW, LOCK_FOR)
-_CLIENT_SIGN_INS = _Rule(SIGN_INS_PREFIX, MAX_CLIENT_SIGN_INS, CLIENT_SIGN_IN_WINDOW, CLIENT_SIGN_IN_WINDOW,
-                         every_sign_in=True)
+_EMAIL = _Rule(MAX_FAILURES, FAILURE_WINDOW, LOCK_FOR)
+_CLIENT_FAILURES = _Rule(MAX_CLIENT_FAILURES, FAILURE_WINDOW, LOCK_FOR)
+_CLIENT_SIGN_INS = _Rule(MAX_CLIENT_SIGN_INS, CLIENT_SIGN_IN_WINDOW, CLIENT_SIGN_IN_WINDOW, every_sign_in=True)
 
 
 def hash_password(password: str) -> str:
