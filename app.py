@@ -35,6 +35,7 @@ from web.index_page import INDEX, ConsoleDash
 from web.security import init_security
 from web.sign_in import init_sign_in
 from web.password_pages import init_password_pages
+from web.sign_in_gate import SignInGate
 from web.sign_up import init_sign_up
 
 ROOT = Path(__file__).parent
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
     server = Flask(__name__, instance_path=str(settings.instance), template_folder=str(ROOT / "templates"))
     server.config["SECRET_KEY"] = settings.secret_key
+    server.wsgi_app = SignInGate(server, settings.production)  # inside ProxyFix: it counts client addresses
     if settings.proxy_hops:
         # The client's own address (sign-in throttling counts per address) and scheme, as
         # the trusted proxies report them; never trusted without PROXY_HOPS.

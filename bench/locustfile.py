@@ -1,15 +1,19 @@
 """Locust users for bench/load.py: they replay what Chromium sent while browsing (recorded by
 bench/load.py into RECORDING), varying the page, search and filters of the directory rows.
 
-Each user signs in once as operator@demo.example, then browses with no think time (a closed
+Each user signs in once as operator@demo.example from its own client address (bench/load.py
+serves with one trusted proxy hop, so X-Forwarded-For names it: sign-ins are limited per
+address), again after Retry-After when told to wait, then browses with no think time (a closed
 loop: the figures say what the server sustains, not how fast people click).
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
 import re
+import time
 
 from locust import HttpUser, constant, task
 
@@ -17,6 +21,7 @@ VISITS = json.loads(open(os.environ["RECORDING"]).read())
 SEARCHES = ["systems", "an", "net", "cloud", "ltd", "tech", "gmbh", "data", "zz-none"]
 FILTERS = [{}, {"status": ["Mapped"]}, {"status": ["Invited", "Unmapped"]}, {"status": ["Unmapped"]}]
 TOTAL = int(os.environ.get("RESELLERS", "20000"))
+ADDRESSES = itertools.count(1)
 
 
 def _name(request) -> str:
@@ -43,10 +48,18 @@ class Operator(HttpUser):
     wait_time = constant(0)
 
     def on_start(self):
-        page = self.client.get("/login", name="/login").text
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        self.client.post("/login", data={"email": "operator@demo.example", "password": "demo1234",
-                                         "csrf_token": token}, name="/login (sign in)", allow_redirects=False)
+        n = next(ADDRESSES)
+        self.client.headers["X-Forwarded-For"] = f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
+        while True:
+            page = self.client.get("/login", name="/login").text
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+            with self.client.post("/login", data={"email": "operator@demo.example", "password": "demo1234",
+                                                  "csrf_token": token}, name="/login (sign in)",
+                                  allow_redirects=False, catch_response=True) as response:
+                if response.status_code != 429:
+                    return
+                response.success()  # every check busy: users signing in at once take turns
+                time.sleep(int(response.headers.get("Retry-After", "1")))
 
     def _replay(self, visit: str, body_change=None):
         for request in VISITS[visit]:

@@ -16,12 +16,13 @@ DEV_SERVER = [sys.executable, "app.py"]
 GUNICORN = [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py"]
 
 
-def serve(url: str, command: list[str] = DEV_SERVER) -> tuple[subprocess.Popen, str]:
-    """(process, base address) of the app on DATABASE_URL=url, without demo data; its log is
-    kept in a fresh instance folder, named if it does not start."""
+def serve(url: str, command: list[str] = DEV_SERVER, env: dict | None = None) -> tuple[subprocess.Popen, str]:
+    """(process, base address) of the app on DATABASE_URL=url, without demo data, with env added
+    to the environment; its log is kept in a fresh instance folder, named if it does not start."""
     port = _free_port()
     instance = Path(tempfile.mkdtemp(prefix="bench-serve-"))
-    env = {**os.environ, "DATABASE_URL": url, "DEMO_DATA": "0", "PORT": str(port), "INSTANCE_PATH": str(instance)}
+    env = {**os.environ, "DATABASE_URL": url, "DEMO_DATA": "0", "PORT": str(port), "INSTANCE_PATH": str(instance),
+           **(env or {})}
     proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=open(instance / "server.log", "w"))
     base = f"http://127.0.0.1:{port}"

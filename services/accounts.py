@@ -10,35 +10,29 @@ from data.db import Database
 from data.models import User
 from services.actor import Actor
 from services.audit import record
-from services.auth import check_not_locked, count_wrong_password, hash_password, verify_password
-from services.errors import InvalidForm, PermissionDenied
+from services.auth import check_turn, hash_password, password_matches, refuse_if_held_back
+from services.errors import InvalidForm, PermissionDenied, TryLater
 from services.passwords import password_errors
 from services.sessions import end_sessions_of
 
 
 def change_password(db: Database, actor: Actor, current: str, new: str, repeat: str,
                     client: str | None = None, *, now: datetime) -> None:
-    """Checks the new password's rules, then the current password (outside the transaction:
-    scrypt is slow; a wrong one counts towards the sign-in lockout, so this form is no way
-    to guess), stores the new hash and ends every session of the user, this one included;
-    the caller signs it in anew."""
+    """Checks the new password's rules, then the current password under the sign-in rule
+    (services.auth.password_matches: a wrong one counts towards the same lockout, so this form
+    is no way to guess; no free check or an address over its limit is TryLater, nothing
+    changed), stores the new hash and ends every session of the user, this one included; the
+    caller signs it in anew."""
     current, new, repeat = (v if isinstance(v, str) else "" for v in (current, new, repeat))
     errors = password_errors(new, repeat, actor.email)
     if not errors and new == current:
         errors = {"new": "Choose a password different from the current one."}
     if errors:  # said before the current password is checked: no answer tells if it was right
         raise InvalidForm(errors, "Your password was not changed: correct the field marked in red.")
-    check_not_locked(db, actor.email, now=now, client=client)
-    with db.reading() as session:
-        user = session.get(User, actor.user_id)
-        stored = user.password_hash if user is not None and user.active else None
-    if stored is None:
-        raise PermissionDenied("Your account is no longer active.")
-    if not verify_password(stored, current):
-        count_wrong_password(db, actor.email, now=now, client=client)
-        raise InvalidForm({"current": "The current password is incorrect."},
-                          "Your password was not changed: correct the field marked in red.")
-    new_hash = hash_password(new)
+    try:
+        stored, new_hash = _current_checked_new_hashed(db, actor, current, new, client=client, now=now)
+    except TryLater as later:
+        raise TryLater(f"Your password was not changed. {later.message}", later.retry_after) from None
     with db.unit_of_work() as session:
         changed = session.execute(update(User).where(User.id == actor.user_id, User.password_hash == stored)
                                   .values(password_hash=new_hash)).rowcount
@@ -47,4 +41,20 @@ def change_password(db: Database, actor: Actor, current: str, new: str, repeat: 
                               "Your password was not changed: correct the field marked in red.")
         ended = end_sessions_of(session, actor.user_id)
         record(session, actor, "user.password_changed", actor.email, now=now, sessions_ended=ended)
+
+
+def _current_checked_new_hashed(db: Database, actor: Actor, current: str, new: str, *, client: str | None,
+                                now: datetime) -> tuple[str, str]:
+    """(the stored hash the current password matched, the new password's hash)."""
+    refuse_if_held_back(db, actor.email, now=now, client=client)
+    with db.reading() as session:
+        user = session.get(User, actor.user_id)
+        stored = user.password_hash if user is not None and user.active else None
+    if stored is None:
+        raise PermissionDenied("Your account is no longer active.")
+    with check_turn():  # the new hash in the same turn: it costs as much as the check
+        if not password_matches(db, actor.email, stored, current, now=now, client=client):
+            raise InvalidForm({"current": "The current password is incorrect."},
+                              "Your password was not changed: correct the field marked in red.")
+        return stored, hash_password(new)
 

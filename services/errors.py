@@ -62,3 +62,22 @@ class InvalidForm(DomainError):
 
 class Conflict(DomainError):
     """Someone else changed the record after this user opened it."""
+
+
+class TryLater(DomainError):
+    """Refused for now, before anything was checked or changed: every password check of this
+    process is busy, or the client address is over its sign-in limit. retry_after: seconds
+    (the HTTP Retry-After)."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class AddressOverLimit(TryLater):
+    """The client address is over its sign-in limit until `until`: every sign-in from it is
+    refused until then, whatever it sends."""
+
+    def __init__(self, message: str, retry_after: int, until):
+        super().__init__(message, retry_after)
+        self.until = until

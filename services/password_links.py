@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from data.db import Database
 from data.models import PasswordLink, Tenant, User
 from services.audit import record_in_lar
-from services.auth import hash_password
+from services.auth import hash_password, usable_email, within_limit
 from services.errors import DomainError, InvalidForm
 from services.outbox import queue_email
 from services.passwords import password_errors
@@ -23,6 +23,7 @@ from services.sessions import end_sessions_of
 
 LIFETIME = {"invite": timedelta(days=7), "reset": timedelta(hours=1)}
 RESETS_PER_HOUR = 3  # per account: asking again and again sends nothing more
+RESET_REQUESTS_PER_ADDRESS = 10  # an hour, per client address: one address asking for many accounts
 PATH = "/password/"
 
 
@@ -117,13 +118,18 @@ def set_password(db: Database, token, new, repeat, *, now: datetime) -> OpenLink
     return opened
 
 
-def request_reset(db: Database, email, base_url: str, *, now: datetime) -> None:
-    """Sends a reset link when the address has an active account and has not asked too often
-    within the hour; says nothing either way (the page answers the same for every address)."""
-    if not isinstance(email, str) or not email.strip() or len(email) > 254 or "\x00" in email:
+def request_reset(db: Database, email, base_url: str, *, now: datetime, client: str | None = None) -> None:
+    """Sends a reset link when the address has an active account, has not asked too often within
+    the hour and the client address has not asked for too many; says nothing either way (the
+    page answers the same for every address)."""
+    email = usable_email(email)
+    if email is None:
+        return
+    if client and not within_limit(db, f"resets:{client[:200]}", RESET_REQUESTS_PER_ADDRESS, timedelta(hours=1),
+                                   now=now):
         return
     with db.unit_of_work() as session:
-        user = session.scalars(select(User).where(User.email == email.strip().lower(), User.active.is_(True))).first()
+        user = session.scalars(select(User).where(User.email == email, User.active.is_(True))).first()
         if user is None:
             return
         recent = session.scalar(select(func.count()).select_from(PasswordLink).where(

@@ -6,17 +6,17 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_login import current_user
 
 from services.accounts import change_password
+from services.errors import DomainError, InvalidForm, TryLater
 from services.passwords import MIN_PASSWORD, RULE
-from services.errors import DomainError, InvalidForm
 from web.request_clock import request_now
 from web.sign_in import begin_session
 
 bp = Blueprint("account", __name__)
 
 
-def _form(errors=None, error=None, status=200):
+def _form(errors=None, error=None, status=200, headers=None):
     return render_template("password.html", errors=errors or {}, error=error, min_length=MIN_PASSWORD, rule=RULE,
-                           email=current_user.actor.email), status
+                           email=current_user.actor.email), status, headers or {}
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -30,6 +30,8 @@ def password():
                         now=request_now())
     except InvalidForm as refused:
         return _form(refused.errors, refused.message, 400)
+    except TryLater as later:
+        return _form(error=later.message, status=429, headers={"Retry-After": str(later.retry_after)})
     except DomainError as refused:
         return _form(error=refused.message, status=403)
     begin_session(actor)

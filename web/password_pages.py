@@ -39,7 +39,8 @@ def forgot():
     if request.method == "GET":
         return render_template("forgot_password.html", email=request.args.get("email", "")[:254], sent=False)
     email = request.form.get("email", "")[:254]
-    request_reset(_db(), email, current_app.extensions["reseller_settings"].base_url, now=request_now())
+    request_reset(_db(), email, current_app.extensions["reseller_settings"].base_url, now=request_now(),
+                  client=request.remote_addr)
     # The same answer whether or not the address has an account.
     return render_template("forgot_password.html", email=email, sent=True)
 

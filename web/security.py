@@ -66,6 +66,18 @@ def content_security_policy(script_hashes) -> str:
     ])
 
 
+FIXED_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin"}
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def page_headers(server: Flask, production: bool) -> dict[str, str]:
+    """What `harden` gives a page, for a page answered before Flask (web/sign_in_gate.py). Before
+    Flask's first answer the policy lacks Dash's script hashes, which such a page does not need."""
+    policy = server.config.get("CONTENT_SECURITY_POLICY") or content_security_policy(())
+    headers = {**FIXED_HEADERS, "Cache-Control": "no-store", "Content-Security-Policy": policy}
+    return {**headers, "Strict-Transport-Security": HSTS} if production else headers
+
+
 def init_security(server: Flask, production: bool, script_hashes=lambda: ()) -> None:
     """script_hashes: called once, after Dash's first-request setup has registered every
     inline script (Dash Pages adds its own), to build the Content-Security-Policy."""
@@ -106,9 +118,8 @@ def init_security(server: Flask, production: bool, script_hashes=lambda: ()) -> 
             response.set_cookie(
                 CSRF_COOKIE, generate_csrf(), samesite="Lax", secure=production, httponly=False
             )
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        for name, value in FIXED_HEADERS.items():
+            response.headers.setdefault(name, value)
         if not code or response.mimetype == "text/html":
             # Pages, callback answers and downloads carry one LAR's data: never kept anywhere.
             response.headers["Cache-Control"] = "no-store"
@@ -122,7 +133,7 @@ def init_security(server: Flask, production: bool, script_hashes=lambda: ()) -> 
             # checked by its ETag. An upgrade is seen within five minutes.
             response.headers["Cache-Control"] = "public, max-age=300"
         if production:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         if "CONTENT_SECURITY_POLICY" not in server.config:
             server.config["CONTENT_SECURITY_POLICY"] = content_security_policy(script_hashes())
         response.headers.setdefault("Content-Security-Policy", server.config["CONTENT_SECURITY_POLICY"])

@@ -9,8 +9,8 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from sqlalchemy.exc import SQLAlchemyError
 
 from services.actor import Actor
-from services.auth import authenticate
-from services.errors import NotAConsoleUser, SignInFailed
+from services.auth import HeldBackAddresses, authenticate
+from services.errors import AddressOverLimit, NotAConsoleUser, SignInFailed, TryLater
 from services.sessions import end_session, resume_session, start_session
 from web.index_page import console_code
 from web.request_clock import request_now
@@ -32,6 +32,10 @@ class SessionUser(UserMixin):
 
 def _db():
     return current_app.extensions["reseller_db"]
+
+
+def _held_back() -> HeldBackAddresses:
+    return current_app.extensions["held_back_addresses"]
 
 
 @login_manager.user_loader
@@ -61,7 +65,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    error = None
+    error, status = None, 200
     email = ""
     if request.method == "POST":
         email = request.form.get("email", "")
@@ -74,7 +78,12 @@ def login():
                                    message="Your organization is registered as a reseller in Elements.",
                                    lar_name=None)
         except SignInFailed as refused:
-            error = refused.message
+            error, status = refused.message, 401
+        except TryLater as later:
+            # Answered at once, never parked on a thread: a flood would hold every one.
+            if isinstance(later, AddressOverLimit):
+                _held_back().remember(request.remote_addr, later)
+            return _try_later(email, later)
         except SQLAlchemyError as fault:
             # Failures could not be counted (or no session stored): refuse rather than let
             # guesses through uncounted.
@@ -83,11 +92,17 @@ def login():
                                    error="Signing in is unavailable right now. Try again in a few minutes."), 503
         else:
             return redirect(_safe_next(request.args.get("next")))
-    status = 401 if error else 200
     # assets/session_end.js sends a browser here with ended=1 when its session ended elsewhere.
     ended = request.method == "GET" and request.args.get("ended") == "1"
-    return render_template("login.html", error=error, email=email, ended=ended,
-                           prefetch=console_code()["prefetch"]), status
+    return _sign_in_page(email, error, ended=ended), status
+
+
+def _sign_in_page(email: str, error: str | None, ended: bool = False) -> str:
+    return render_template("login.html", error=error, email=email, ended=ended, prefetch=console_code()["prefetch"])
+
+
+def _try_later(email: str, later: TryLater):
+    return _sign_in_page(email, later.message), 429, {"Retry-After": str(later.retry_after)}
 
 
 @bp.route("/logout", methods=["GET", "POST"])
@@ -117,6 +132,7 @@ def healthz():
 
 
 def init_sign_in(server) -> None:
+    server.extensions["held_back_addresses"] = HeldBackAddresses()
     server.context_processor(lambda: {"favicon": console_code()["favicon"]})
     login_manager.init_app(server)
     login_manager.session_protection = "basic"

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import contextvars
+import itertools
 import re
 
 import pytest
 from dash._get_app import app_context as dash_app_context
+from flask.testing import FlaskClient
 
 from app import create_app
 from config import Settings
@@ -22,7 +24,21 @@ def _on_its_own(settings: Settings):
     # Dash keeps the app that last answered a request in the thread's context, and a new app's
     # pages would register their redirects on that one (a Flask error once it has served).
     dash_app_context.set(None)
-    return create_app(settings, clock=AppClock())
+    dash_app = create_app(settings, clock=AppClock())
+    dash_app.server.test_client_class = BrowserOnItsOwnMachine
+    return dash_app
+
+
+class BrowserOnItsOwnMachine(FlaskClient):
+    """Each test client has its own client address, as browsers of different people do: sign-ins
+    are limited per address, and every test of the session stands at the same pinned instant."""
+
+    _numbers = itertools.count(1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        n = next(self._numbers)
+        self.environ_base["REMOTE_ADDR"] = f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
 
 
 @pytest.fixture(scope="session")

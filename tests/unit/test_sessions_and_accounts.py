@@ -10,6 +10,8 @@ from services.team import list_users, set_user_active
 from services.auth import authenticate
 from services.errors import InvalidForm, NotFound, PermissionDenied
 from services.sessions import ABSOLUTE_LIMIT, IDLE_LIMIT, end_session, resume_session, start_session
+from tests.check_turns import every_check_turn_taken
+from tests.database_watch import write_transactions
 from tests.factories import two_lars
 
 
@@ -158,21 +160,22 @@ def test_the_new_passwords_rules_are_checked_before_the_current_password(db):
         assert set(refused.value.errors) == {"new"}
 
 
-def test_a_password_check_waits_its_turn_and_gives_up_busy(monkeypatch):
-    import threading
-    from services import auth
-    from services.errors import SignInFailed
-    monkeypatch.setattr(auth, "HASH_WAIT_SECONDS", 0.2)
-    assert auth._HASHING.acquire()
-    try:
-        with pytest.raises(SignInFailed, match="busy"):
-            auth.verify_password(auth.hash_password("x"), "x")
-    finally:
-        auth._HASHING.release()
-    done = []
-    threading.Thread(target=lambda: done.append(auth.verify_password(auth.hash_password("x"), "x"))).start()
-    for _ in range(100):
-        if done:
-            break
-        threading.Event().wait(0.05)
-    assert done == [True]
+def test_a_password_check_without_a_free_turn_is_refused_at_once_and_counts_nothing(db):
+    """Never parked on a thread: refused at once (the page answers 429 and says when to retry),
+    nothing written, and the next attempt with a turn free is checked."""
+    from services.auth import BUSY_MESSAGE
+    from services.errors import TryLater
+    w = two_lars(db)
+    me = w.actors["operator@first.example"]
+    token = start_session(db, me, now=w.now)
+    with every_check_turn_taken(), write_transactions(db) as writes:
+        with pytest.raises(TryLater) as busy:
+            authenticate(db, me.email, "s3cret-pass", now=w.now, client="192.0.2.1")
+        with pytest.raises(TryLater, match="Your password was not changed") as busy_change:
+            change_password(db, me, "s3cret-pass", "a-much-longer-pass", "a-much-longer-pass", client="192.0.2.1",
+                            now=w.now)
+    assert busy.value.message == BUSY_MESSAGE and busy.value.retry_after >= 1
+    assert busy_change.value.retry_after >= 1
+    assert writes == []
+    assert resume_session(db, token, now=w.now) == me  # nothing changed
+    assert authenticate(db, me.email, "s3cret-pass", now=w.now, client="192.0.2.1").user_id == me.user_id

@@ -163,3 +163,16 @@ def test_a_disabled_user_gets_no_reset_and_its_link_stops_working(db):
     request_reset(db, operator.email, BASE, now=w.now)
     with db.reading() as s:
         assert len(s.scalars(select(PasswordLink)).all()) == 1
+
+
+def test_one_address_asking_resets_for_many_accounts_is_limited(db):
+    from services.password_links import RESET_REQUESTS_PER_ADDRESS
+    w = two_lars(db)
+    for i in range(RESET_REQUESTS_PER_ADDRESS + 3):
+        w.user(f"person{i}@first.example", w.first, "analyst")
+    for i in range(RESET_REQUESTS_PER_ADDRESS + 3):
+        request_reset(db, f"person{i}@first.example", BASE, now=w.now, client="203.0.113.9")
+    request_reset(db, "operator@first.example", BASE, now=w.now, client="198.51.100.1")  # another address: sent
+    with db.reading() as s:
+        sent = s.scalars(select(OutgoingEmail.to).where(OutgoingEmail.subject.contains("Reset"))).all()
+    assert len(sent) == RESET_REQUESTS_PER_ADDRESS + 1 and "operator@first.example" in sent
