@@ -18,7 +18,8 @@ def server_grid(grid_id: str, column_defs: list[dict], read_only: bool = False, 
                        # (autoHeaderHeight) cost a forced layout per column on every render.
                        "wrapHeaderText": True,
                        # Enter (or Space on a switch) in a cell acts on its link or switch.
-                       "suppressKeyboardEvent": {"function": "activateCellControl(params)"}},
+                       "suppressKeyboardEvent": {"function": "activateCellControl(params)"},
+                       "suppressHeaderKeyboardEvent": {"function": "headerTab(params)"}},
         dashGridOptions={
             "rowHeight": row_height,
             "headerHeight": header_height,

@@ -71,7 +71,7 @@ def test_change_password_keeps_this_browser_and_ends_the_other(page, second_page
     here.fill("#new", "another-pass-1")
     here.fill("#repeat", "another-pass-2")
     here.click("button[type=submit]")
-    expect(here.locator("#repeat-error")).to_have_text("The two new passwords differ.")
+    expect(here.locator("#repeat-error")).to_have_text("The two passwords differ.")
     here.fill("#current", "demo1234")
     here.fill("#new", "another-pass-1")
     here.fill("#repeat", "another-pass-1")

@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 STARTED_ON = "http://127.0.0.1:8050"
 FORGED = {"HTTP_HOST": "attacker.example", "HTTP_X_FORWARDED_HOST": "attacker.example",
           "HTTP_X_FORWARDED_PROTO": "https"}
-SEND = [("invite-drawer", "opened"), ("dir-refresh", "data"), ("notify", "sendNotifications")]
+SEND = [("invite-drawer", "opened"), ("dir-refresh", "data"), ("notify", "sendNotifications"), ("dir-query", "data"),
+        ("dir-search", "value")]
 RESEND = [("invitation-box", "children"), ("notify", "sendNotifications")]
 
 
@@ -74,7 +75,7 @@ def _send_email(client, email: str, name: str, headers=None):
     return dash_call(client, SEND, [("invite-invite", "n_clicks", None), ("invite-send", "n_clicks", 1)],
                      [("invite-choice", "value", None),
                       ("invite-searched", "data", {"email": email, "organization_name": name}),
-                      ("dir-refresh", "data", 0)], headers=headers, changed=1)
+                      ("dir-refresh", "data", 0), ("dir-query", "data", None)], headers=headers, changed=1)
 
 
 def test_send_email_and_resend_link_to_the_address_the_app_was_started_on(forged, app, forget):
@@ -153,11 +154,12 @@ client.environ_base.update(HTTP_X_FORWARDED_HOST="attacker.example", HTTP_X_FORW
                            HTTP_X_FORWARDED_FOR="203.0.113.9")
 assert sign_in(client, "operator@demo.example").status_code == 302
 client.get("/")
-sent = dash_call(client, [("invite-drawer", "opened"), ("dir-refresh", "data"), ("notify", "sendNotifications")],
+sent = dash_call(client, [("invite-drawer", "opened"), ("dir-refresh", "data"), ("notify", "sendNotifications"),
+                          ("dir-query", "data"), ("dir-search", "value")],
                  [("invite-invite", "n_clicks", None), ("invite-send", "n_clicks", 1)],
                  [("invite-choice", "value", None),
                   ("invite-searched", "data", {"email": "owner@behind-proxy.example", "organization_name": "P"}),
-                  ("dir-refresh", "data", 0)], changed=1)
+                  ("dir-refresh", "data", 0), ("dir-query", "data", None)], changed=1)
 assert sent.status_code == 200, sent.get_data(as_text=True)
 with app.server.extensions["reseller_db"].reading() as s:
     body = s.scalars(select(OutgoingEmail.body).where(OutgoingEmail.to == "owner@behind-proxy.example")).one()

@@ -11,7 +11,7 @@ from tests.integration.conftest import dash_call
 
 SEARCH = [("invite-summary", "children"), ("invite-options", "children"), ("invite-choice", "value"),
           ("invite-email", "error"), ("invite-org", "error"), ("invite-invite", "display"), ("invite-send", "display"),
-          ("invite-searched", "data"), ("notify", "sendNotifications")]
+          ("invite-searched", "data"), ("invite-summary", "c")]
 PREVIEW = [("batch-rows", "data"), ("batch-grid", "rowData"), ("batch-summary", "children"),
            ("batch-error", "children"), ("batch-error", "display"), ("batch-invite", "disabled"), ("batch-outcome", "display"),
            ("batch-file-name", "children")]
