@@ -95,33 +95,3 @@ dagcomponentfuncs.Quantities = function (props) {
   });
   return React.createElement('span', null, children);
 };
-
-// The header row is one Tab stop: Tab from any header cell goes on to the rows (the first row
-// shown, same column), Shift+Tab leaves the grid backwards; arrow keys move between headers.
-// Handled on the key itself (its default prevented), so the focus never passes through the
-// elements after the grid on its way (under load it stopped on the pager first).
-dagfuncs.headerTab = function (params) {
-  var event = params.event;
-  if (event.type !== 'keydown' || event.key !== 'Tab' || event.shiftKey) return false;
-  var api = params.api;
-  if (!api.getDisplayedRowCount()) return false;
-  event.preventDefault();
-  var row = api.getFirstDisplayedRowIndex();
-  api.ensureIndexVisible(row);
-  api.setFocusedCell(row, params.column || api.getAllDisplayedColumns()[0]);
-  return true;
-};
-
-// The same for a header cell whose column is not ours (the selection column).
-dagfuncs.tabFromHeader = function (params) {
-  if (params.backwards) return false;
-  var api = params.api;
-  if (!api.getDisplayedRowCount()) return false;
-  var row = api.getFirstDisplayedRowIndex();
-  var column = params.previousHeaderPosition && params.previousHeaderPosition.column;
-  setTimeout(function () {
-    api.ensureIndexVisible(row);
-    api.setFocusedCell(row, column || api.getAllDisplayedColumns()[0]);
-  }, 0);
-  return true;
-};

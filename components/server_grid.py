@@ -18,8 +18,7 @@ def server_grid(grid_id: str, column_defs: list[dict], read_only: bool = False, 
                        # (autoHeaderHeight) cost a forced layout per column on every render.
                        "wrapHeaderText": True,
                        # Enter (or Space on a switch) in a cell acts on its link or switch.
-                       "suppressKeyboardEvent": {"function": "activateCellControl(params)"},
-                       "suppressHeaderKeyboardEvent": {"function": "headerTab(params)"}},
+                       "suppressKeyboardEvent": {"function": "activateCellControl(params)"}},
         dashGridOptions={
             "rowHeight": row_height,
             "headerHeight": header_height,
@@ -31,9 +30,10 @@ def server_grid(grid_id: str, column_defs: list[dict], read_only: bool = False, 
             **({"rowSelection": {"mode": "multiRow", "headerCheckbox": False, "enableClickSelection": False}}
                if selectable else {}),
             # Cells take focus: arrow keys move, Space selects the row, Enter opens a link; Tab
-            # leaves the grid for the next control instead of walking through every cell.
+            # leaves the grid for the next control instead of walking through every cell (Tab from the
+            # header row: assets/grid_header_tab.js).
             "tabToNextCell": {"function": "leaveGridOnTab(params)"},
-            "tabToNextHeader": {"function": "tabFromHeader(params)"},
+            "tabToNextHeader": {"function": "false"},  # Shift+Tab from the header row leaves the grid
             "suppressNoRowsOverlay": True,  # the section shows its own empty state
             "tooltipShowDelay": 300,
             "context": {"readOnly": read_only},
