@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, false, func, or_, select
 
 from data.catalog import SERVICE_NAMES
 from data.db import Database
@@ -153,20 +153,18 @@ def list_renewals(db: Database, actor: Actor, query: GridQuery, *, now: datetime
     base = _lar_pools(actor.lar_id, now)
     weeks = chosen_weeks(query)
     view = chosen_view(query)
-    if weeks:  # a week lists its pools whatever the window
+    if query.is_set("week"):  # a week lists its pools whatever the window
         starts = [datetime.combine(w, datetime.min.time()) for w in weeks]
-        base.append(or_(*[and_(ends >= s, ends < s + timedelta(days=7)) for s in starts]))
+        base.append(or_(false(), *[and_(ends >= s, ends < s + timedelta(days=7)) for s in starts]))
     elif view == PENDING_VIEW:
         base.append(ResellerPool.status == PENDING)
     else:
         base.append(ends <= now + timedelta(days=int(view)))
     conditions = [*base, *keyword_conditions(Reseller.organization_name, query.search)]
-    services = query.chosen("service", SERVICE_NAMES)
-    if services:
-        conditions.append(Subscription.service.in_(services))
-    statuses = query.chosen("status", STATUSES)
-    if statuses:
-        conditions.append(ResellerPool.status.in_(statuses))
+    if query.is_set("service"):
+        conditions.append(Subscription.service.in_(query.chosen("service", SERVICE_NAMES)))
+    if query.is_set("status"):
+        conditions.append(ResellerPool.status.in_(query.chosen("status", STATUSES)))
     sortable = {"reseller": Reseller.organization_name, "service": Subscription.service, "pool": Subscription.name,
                 "quantity": ResellerPool.quantity, "allocated": ResellerPool.assigned_quantity,
                 "utilisation": utilisation, "expires_at": ends, "days_left": ends, "status": ResellerPool.status,
@@ -183,7 +181,7 @@ def list_renewals(db: Database, actor: Actor, query: GridQuery, *, now: datetime
             .offset(offset).limit(limit)).all()
         total = rows[0].total if rows else (
             session.scalar(_joined(select(func.count())).where(*conditions)) if offset else 0)
-        narrowed = bool(query.search.strip() or services or statuses)
+        narrowed = bool(query.search.strip() or query.is_set("service") or query.is_set("status"))
         of = session.scalar(_joined(select(func.count())).where(*base)) if narrowed else None
         labels = _labels(session, {r.reseller_id for r in rows})
     detail = ("expiring in the week of " + ", ".join(f"{w:%b %-d}" for w in sorted(weeks))) if weeks else ""

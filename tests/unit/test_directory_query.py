@@ -58,8 +58,10 @@ def test_filter_by_status_and_sort_and_page(db):
     assert both.total == 3
     second_page = list_directory(db, actor, GridQuery(sort=(("organization_name", "asc"),), start=2, end=4), now=w.now)
     assert _names(second_page) == ["R2", "R3"] and second_page.total == 5
-    # Unknown statuses and sort columns from the browser are ignored, not trusted.
-    assert list_directory(db, actor, GridQuery(filters={"status": ("Bogus",)}, sort=(("password_hash", "asc"),)), now=w.now).total == 5
+    # Sort columns from the browser are checked, not trusted: an unknown one is ignored...
+    assert list_directory(db, actor, GridQuery(sort=(("password_hash", "asc"),)), now=w.now).total == 5
+    # ...while a status filter of no known status matches nothing (issue 19: it listed everything).
+    assert list_directory(db, actor, GridQuery(filters={"status": ("Bogus",)}), now=w.now).total == 0
 
 
 def test_page_figures_count_live_pools_and_keep_units_apart(db):
@@ -170,3 +172,4 @@ def test_a_narrowed_page_says_of_how_many(db):
     from components.directory_grid import SPEC
     assert SPEC.count_label(0, of=3) == "0 of 3 resellers"
     assert SPEC.count_label(3, of=3) == "3 resellers"
+

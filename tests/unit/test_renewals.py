@@ -209,3 +209,15 @@ def test_only_an_admin_sets_a_threshold_of_its_own_lar_and_the_page_shows_it(db)
     assert renewal_figures(db, admin, now=w.now)["low_subscriptions"] == 1
     set_threshold(db, admin, w.objects, "none", None, now=w.now)
     assert renewal_figures(db, admin, now=w.now)["low_subscriptions"] == 0
+
+
+@pytest.mark.parametrize("filters", [
+    {"week": ("9999-12-27",)}, {"week": ("not a day",)}, {"service": ("No such service",)},
+    {"status": ("Bogus",)}, {"window": ("90",), "status": ("",)},
+])
+def test_a_filter_set_only_to_values_no_row_can_have_lists_nothing_not_everything(db, filters):
+    """The outside test of issue 19: an impossible value in a hand-made link dropped the filter, and
+    the grid and its export listed every row."""
+    w = _world(db)
+    page = list_renewals(db, w.actors["analyst@first.example"], GridQuery(filters=filters), now=NOW)
+    assert (page.total, page.rows) == (0, [])
