@@ -120,7 +120,7 @@ def test_analysts_sort_by_pools_customers_totals_and_utilisation(db):
     assert order("utilisation") == ["Beta", "Alpha", "Gamma"]
     assert order("utilisation", "asc") == ["Alpha", "Beta", "Gamma"]  # no seats ("—") last either way
     rows = {r["organization_name"]: r["utilisation"] for r in list_directory(db, analyst, GridQuery(), now=w.now).rows}
-    assert rows == {"Alpha": "10.0", "Beta": "90.0", "Gamma": "—"}
+    assert rows == {"Alpha": "10.0% seats", "Beta": "90.0% objects", "Gamma": "—"}
     # Filtered and searched like any other sort; another LAR's resellers never appear.
     w.pool(w.reseller(w.second, "Other", "o@x.example"), w.subscription(w.second, purchased=9000), 5000)
     assert _names(list_directory(db, analyst, GridQuery(search="b@", sort=(("pools", "desc"),)), now=w.now)) == ["Beta"]
@@ -138,7 +138,7 @@ def test_utilisation_is_per_unit_never_across_units(db):
     w.assign(w.pool(other, seats, 100), w.customer("Yarrow"), 10)
     analyst = w.actors["analyst@first.example"]
     rows = {r["organization_name"]: r["utilisation"] for r in list_directory(db, analyst, GridQuery(), now=w.now).rows}
-    assert rows == {"Blue Networks": "2.7% seats · 16.0% GB", "Seats Only": "10.0"}
+    assert rows == {"Blue Networks": "2.7% seats · 16.0% GB", "Seats Only": "10.0% seats"}
     # Sorted by the unit nearest to running out: Blue's GB (16 %) before the other's seats (10 %).
     ordered = list_directory(db, analyst, GridQuery(sort=(("utilisation", "desc"),)), now=w.now)
     assert _names(ordered) == ["Blue Networks", "Seats Only"]
