@@ -19,7 +19,7 @@ from services.days import browser_day
 from services.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
 from services.thresholds import Threshold, free_and_low
 from services.pool_state import ACTIVE, PENDING, effective_expiration, is_live, pool_labels
-from services.units import format_percent, format_quantity, utilisation_pct
+from services.units import UNIT_ORDER, format_percent, format_quantity, utilisation_pct
 
 WINDOWS = (7, 30, 90)
 DEFAULT_WINDOW = 30
@@ -103,8 +103,10 @@ def week_starts(today: date) -> list[date]:
 
 
 def expiring_by_week(db: Database, actor: Actor, *, now: datetime) -> dict:
-    """Quantity expiring in each of the next 13 weeks (week 1 starts today), per service:
-    {"weeks": [iso dates], "services": {service: {"unit": u, "quantities": [13 numbers]}}}."""
+    """Quantity expiring in each of the next 13 weeks (week 1 starts today), per unit and
+    service, never added across units (a service's pools in two units are two series):
+    {"weeks": [iso dates], "series": [{"service": s, "unit": u, "quantities": [13 numbers]}]},
+    by unit (UNIT_ORDER), then in the catalogue's order."""
     start = datetime.combine(now.date(), datetime.min.time())
     ends = effective_expiration()
     horizon = start + timedelta(days=7 * WEEKS)
@@ -115,15 +117,20 @@ def expiring_by_week(db: Database, actor: Actor, *, now: datetime) -> dict:
             .select_from(ResellerPool).join(Subscription, Subscription.id == ResellerPool.subscription_id)
             .where(Subscription.lar_id == actor.lar_id, is_live(now), ends < horizon)
             .group_by(Subscription.service, Subscription.unit, ends)).all()
-    services: dict[str, dict] = {}
+    series: dict[tuple[str, str], list[int]] = {}
     for service, unit, ends_at, quantity in rows:
         index = (as_datetime(ends_at) - start).days // 7
         if 0 <= index < WEEKS:
-            entry = services.setdefault(service, {"unit": unit, "quantities": [0] * WEEKS})
-            entry["quantities"][index] += int(quantity)
-    ordered = {s: services[s] for s in sorted(services, key=lambda s: (SERVICE_NAMES.index(s)
-                                                                       if s in SERVICE_NAMES else 99, s))}
-    return {"weeks": [d.isoformat() for d in week_starts(now.date())], "services": ordered}
+            series.setdefault((unit, service), [0] * WEEKS)[index] += int(quantity)
+
+    def order(key: tuple[str, str]) -> tuple:
+        unit, service = key
+        return (UNIT_ORDER.index(unit) if unit in UNIT_ORDER else len(UNIT_ORDER), unit,
+                SERVICE_NAMES.index(service) if service in SERVICE_NAMES else len(SERVICE_NAMES), service)
+
+    return {"weeks": [d.isoformat() for d in week_starts(now.date())],
+            "series": [{"service": service, "unit": unit, "quantities": series[unit, service]}
+                       for unit, service in sorted(series, key=order)]}
 
 
 def days_left(ends: datetime, now: datetime) -> int:

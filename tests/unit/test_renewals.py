@@ -58,16 +58,20 @@ def test_the_30_day_card_is_the_sum_of_every_dashboards_expiring_in_30_days(db):
     assert renewal_figures(db, analyst, now=NOW)["expiring_30"] == summed
 
 
-def test_the_chart_stacks_each_weeks_expiring_quantity_by_service(db):
+def test_the_chart_gives_each_weeks_expiring_quantity_per_unit_and_service(db):
     w = _world(db)
     chart = expiring_by_week(db, w.actors["analyst@first.example"], now=NOW)
     assert chart["weeks"][0] == "2026-11-30" and chart["weeks"][1] == "2026-12-07" and len(chart["weeks"]) == 13
-    [service] = chart["services"]  # the factory gives every Subscription one service
-    quantities = chart["services"][service]["quantities"]
-    assert quantities[0] == 10 + 60  # days 5 and 6
-    assert quantities[2] == 20  # day 20 is in the third week
-    assert quantities[8] == 30  # day 60
-    assert sum(quantities) == 120  # nothing of another LAR's, nothing past 13 weeks
+    # The factory gives every Subscription one service, here in two units: two series, never
+    # one adding seats and objects (design rule), seats first (services.units.UNIT_ORDER).
+    seats, objects = chart["series"]
+    assert (seats["service"], seats["unit"], objects["unit"]) == ("Cloud Backup for Microsoft 365", "user seats",
+                                                                 "objects")
+    assert seats["quantities"][0] == 10 and objects["quantities"][0] == 60  # days 5 and 6
+    assert seats["quantities"][2] == 20  # day 20 is in the third week
+    assert objects["quantities"][8] == 30  # day 60
+    # Nothing of another LAR's, nothing past 13 weeks.
+    assert (sum(seats["quantities"]), sum(objects["quantities"])) == (30, 90)
 
 
 def test_the_grid_lists_the_window_and_pending_pools_of_this_lar_only(db):
