@@ -209,7 +209,7 @@ def test_only_an_admin_sets_a_threshold_of_its_own_lar_and_the_page_shows_it(db)
     rows = {r["id"]: r for r in list_subscriptions(db, admin, now=w.now)}
     objects = rows[w.objects]
     # 900 purchased, 30 + 60 handed out: 810 free, 90 % free, under 95 %.
-    assert (objects["free_n"], objects["given_pct"], objects["status"]) == (810, "10.0", "Low")
+    assert (objects["free_n"], objects["given_pct"], objects["status"]) == (810, "10.0%", "Low")
     assert rows[w.seats]["threshold"] == "Not set" and rows[w.seats]["status"] == "OK"
     assert renewal_figures(db, admin, now=w.now)["low_subscriptions"] == 1
     set_threshold(db, admin, w.objects, "none", None, now=w.now)
