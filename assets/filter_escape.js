@@ -16,3 +16,12 @@ document.addEventListener('keydown', function (event) {
     opener.focus();
   }
 }, true);  // capture: read the list's state before the list itself handles the key and closes
+
+// Its Filter (apply) button closes the panel: the keyboard goes back to the panel's Filter
+// button, not to the page (the focused button is hidden with the panel).
+document.addEventListener('click', function (event) {
+  var apply = event.target.closest && event.target.closest('.filter-panel [id$="-filter-apply"]');
+  if (!apply) return;
+  var opener = document.getElementById(apply.closest('.filter-panel').getAttribute('data-opener'));
+  if (opener) opener.focus();
+});

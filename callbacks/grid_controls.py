@@ -162,6 +162,12 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
         chosen = stored_query({"filters": {i["key"]: v for i, v in zip(ids, values)}})["filters"]
         return {**query, "filters": {**kept, **{k: v for k, v in chosen.items() if v}}}, False
 
+    # Filter opens on its first field. The panel stays mounted between openings (keepMounted), so
+    # Mantine's focus trap may look for that field while the panel is still hidden, and miss it.
+    app.clientside_callback(ClientsideFunction(namespace="panels", function_name="focusFirstField"),
+                            Input(f"{p}-filter-popover", "opened"), State(f"{p}-filter-apply", "id"),
+                            prevent_initial_call=True)
+
     @app.callback(
         Output(f"{p}-query", "data", allow_duplicate=True),
         Output({"type": f"{p}-filter-field", "key": ALL}, "value"),

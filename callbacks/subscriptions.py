@@ -1,7 +1,7 @@
 """Subscriptions callbacks: the grid and Set threshold."""
 from __future__ import annotations
 
-from dash import Input, Output, State, no_update
+from dash import ClientsideFunction, Input, Output, State, no_update
 
 from callbacks.context import actor, db, notice, now
 from callbacks.grid_controls import next_refresh, records, register_grid, require_click
@@ -70,6 +70,10 @@ def register(app) -> None:
         return True, "Alert below", None
 
     close_on(app, "subs-threshold-modal", "subs-threshold-cancel")
+    # Opened on its first field (the chosen kind), not on Close: filled as it opens, as Edit pool.
+    app.clientside_callback(ClientsideFunction(namespace="panels", function_name="focusFirstField"),
+                            Input("subs-threshold-modal", "opened"), State("subs-threshold-subject", "id"),
+                            prevent_initial_call=True)
 
     @app.callback(
         Output("subs-threshold-modal", "opened", allow_duplicate=True),

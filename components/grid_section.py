@@ -76,7 +76,9 @@ def export_modal(spec: GridSpec, name: str | None = None):
         children=dmc.Stack([
             dmc.Text("Exports the rows that the current search and filters select, with the visible columns.",
                      size="sm", c="dimmed"),
-            dmc.TextInput(id=f"{p}-export-name", label="File name", value=name or spec.name),
+            # Mantine's dialog focuses the element marked data-autofocus (else its close button).
+            dmc.TextInput(id=f"{p}-export-name", label="File name", value=name or spec.name,
+                          **{"data-autofocus": True}),
             dmc.SegmentedControl(id=f"{p}-export-format", value="csv",
                                  data=[{"value": "csv", "label": "CSV"}, {"value": "xlsx", "label": "XLSX"}]),
             dmc.Group([dmc.Button("Cancel", id=f"{p}-export-cancel", variant="default"),

@@ -29,8 +29,12 @@ def _filter_field(prefix: str, key: str, label: str, options: list, chosen: list
     """A few options: checkboxes. Many (customers, pools): a searchable multi-select."""
     field_id = {"type": f"{prefix}-filter-field", "key": key}
     if len(options) > 8:
+        # The list opens on typing, a click or ArrowDown, not on the focus alone (the panel opens
+        # on its first field: one Escape closes it). Its scroll box is out of the Tab order:
+        # Chromium stopped Tab on it, the list closed under it and the keyboard fell out of the panel.
         return dmc.MultiSelect(id=field_id, label=label, data=options, value=chosen, searchable=True,
-                               clearable=True, maxDropdownHeight=220, comboboxProps={"withinPortal": False})
+                               clearable=True, maxDropdownHeight=220, comboboxProps={"withinPortal": False},
+                               openOnFocus=False, scrollAreaProps={"viewportProps": {"tabIndex": -1}})
     if not options:
         return dmc.Stack([dmc.Text(label, size="sm", fw=500),
                           dmc.Text("No options", size="sm", c="dimmed"),
@@ -77,7 +81,9 @@ def filter_popover(prefix: str, fields: list[tuple[str, str, list]], chosen: dic
         keepMounted=True,  # the chosen values stay as they are between openings
         position="bottom-end",
         shadow="md",
-        trapFocus=False,
+        # The keyboard goes to its first field and Tab stays among its fields (the dropdown is at
+        # the end of the page: without the trap Tab went through the grid and the pager first).
+        trapFocus=True,
         withArrow=True,
     )
 
@@ -95,11 +101,15 @@ def columns_popover(prefix: str, columns: list[tuple[str, str]], visible: list[s
                         dmc.Checkbox(label=label, value=field, disabled=field in kept,
                                      description="Always shown: it opens the dashboard" if field in kept else None)
                         for field, label in columns], gap=6, mt="xs"),
-                )
+                ),
+                className="columns-panel",
+                **{"data-opener": f"{prefix}-columns-open"},
             ),
         ],
         position="bottom-end",
         shadow="md",
+        # As Filter: opens on its first box, Tab stays among the boxes, Escape goes back to the button.
+        trapFocus=True,
         withArrow=True,
     )
 
