@@ -1,15 +1,15 @@
 """The Renewals page's pieces: its cards, the expiry chart, the grid and Return to pool."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import dash_mantine_components as dmc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from data.catalog import SERVICE_NAMES
 from components.grid_section import GridSpec
 from components.kpi_card import kpi_card
+from data.catalog import SERVICE_NAMES
 from services.days import browser_day
 from services.renewals import OWN_SUBSCRIPTIONS_DAYS, PENDING_VIEW, VIEWS, WEEKS, WINDOWS
 from services.units import format_quantities
@@ -52,8 +52,9 @@ FILTER_NAMES = {"service": "Service", "status": "Status", "week": "Week"}
 
 def week_options(weeks: list[str]) -> list[dict]:
     """The chart's weeks as filter values (ISO dates) with the label its chip shows."""
-    return [{"value": w, "label": f"{date.fromisoformat(w):%b %-d}–{date.fromordinal(date.fromisoformat(w).toordinal() + 6):%b %-d}"}
-            for w in weeks]
+    starts = [date.fromisoformat(w) for w in weeks]
+    return [{"value": w, "label": f"{start:%b %-d}–{start + timedelta(days=6):%b %-d}"}
+            for w, start in zip(weeks, starts, strict=True)]
 
 
 VIEW_LABELS = {**{str(n): f"{n} days" for n in WINDOWS}, PENDING_VIEW: "Pending acceptance"}

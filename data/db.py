@@ -7,13 +7,13 @@ Reads use a plain deferred BEGIN so they never wait for the write lock.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Iterator
 
 from sqlalchemy import create_engine, delete, event, insert
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from data.models import HealthProbe
@@ -69,15 +69,13 @@ class Database:
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
         """One write transaction: committed on success, rolled back on any error."""
-        with self._write() as session:
-            with session.begin():
-                yield session
+        with self._write() as session, session.begin():
+            yield session
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with self._read() as session:
-            with session.begin():
-                yield session
+        with self._read() as session, session.begin():
+            yield session
 
     def writable(self, *, now: datetime) -> str:
         """"" when a write can be committed, else why not (the database's own words). At most

@@ -140,7 +140,7 @@ class Links:
     low: str = ""  # Subscriptions, only the low ones
 
     @classmethod
-    def at(cls, base_url: str | None) -> "Links":
+    def at(cls, base_url: str | None) -> Links:
         if not base_url:
             return cls()
         base = base_url.rstrip("/")
@@ -168,7 +168,8 @@ def digest_text(session, lar_id: int, now: datetime, links: Links, expiring: lis
     soonest = [a.line for a in expiring if a.key.startswith("expiry:pool:")]
     if soonest:
         lines += ["", "Expiring soonest:"] + [f"  - {line}" for line in soonest[:DIGEST_SOONEST]]
-    lines += [""] + (_see("Every renewal of the next 30 days", links.renewals) or ["See every renewal on the Renewals page."])
+    lines += ["", *(_see("Every renewal of the next 30 days", links.renewals)
+                    or ["See every renewal on the Renewals page."])]
     return "\n".join(lines)
 
 

@@ -63,7 +63,8 @@ def reclaim_expired(session, subscription: Subscription, now: datetime) -> int:
 def free_quantity(session, subscription_id: int) -> int:
     """Purchased less what the pools holding seats hold (after reclaim_expired, the live ones)."""
     purchased, allocated = session.execute(
-        select(Subscription.purchased_quantity, Subscription.allocated_quantity).where(Subscription.id == subscription_id)
+        select(Subscription.purchased_quantity, Subscription.allocated_quantity)
+        .where(Subscription.id == subscription_id)
     ).one()
     return purchased - allocated
 

@@ -106,7 +106,7 @@ def _trend(session, reseller_id: int, now: datetime) -> list[dict]:
     labels = pool_labels((p.id, p.name, p.created_at) for p in pools)
     start = datetime.combine(dates[0], datetime.min.time())
     series = []
-    for pool_id, name, unit, expires_at, _created in pools:
+    for pool_id, _name, unit, expires_at, _created in pools:
         totals = ledger.get(pool_id, (0,) * (2 * len(dates) + 2))
         points = []
         for i, d in enumerate(dates):

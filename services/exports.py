@@ -72,12 +72,12 @@ def to_xlsx(rows: list[dict], columns: list[tuple[str, str]], kinds: dict[str, s
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Export")
     sheet.freeze_panes = "A2"
-    for i, column in enumerate(zip(header, *table), start=1):
+    for i, column in enumerate(zip(header, *table, strict=True), start=1):
         longest = max(len(str(v)) if not isinstance(v, date) else 10 for v in column)
         sheet.column_dimensions[get_column_letter(i)].width = min(MAX_WIDTH, longest + 2)
     sheet.append([_text_cell(sheet, h) for h in header])
     for values in table:
-        sheet.append([_typed_cell(sheet, v, f) for v, f in zip(values, formats)])
+        sheet.append([_typed_cell(sheet, v, f) for v, f in zip(values, formats, strict=True)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

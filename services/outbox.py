@@ -141,7 +141,7 @@ def deliver_all_due(db: Database, transport, clock: Clock, max_seconds: float = 
 def _deliver_quietly(db: Database, transport, clock: Clock) -> None:
     try:
         deliver_all_due(db, transport, clock)
-    except Exception:  # noqa: BLE001 - the periodic run or `send-emails` tries again
+    except Exception:  # logged; the periodic run or `send-emails` tries again
         log.exception("outbox delivery failed")
 
 

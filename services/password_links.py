@@ -65,8 +65,8 @@ def issue_link(session, user: User, purpose: str, base_url: str, *, now: datetim
         lines = ["Someone (we hope you) asked to reset the password of your Reseller Console account.",
                  "Open this link to choose a new one:", address,
                  "If it was not you, ignore this email: your password stays as it is."]
-    text = "\n\n".join(["Hello,", *lines[:2]]) + f"\n{lines[2]}\n\n" + "\n\n".join(lines[3:] + [
-        f"The link works once and expires on {until}."]) + "\n"
+    text = "\n\n".join(["Hello,", *lines[:2]]) + f"\n{lines[2]}\n\n" + "\n\n".join([
+        *lines[3:], f"The link works once and expires on {until}."]) + "\n"
     h = html.escape
     body = "".join(f"<p>{h(line)}</p>" for line in lines[:2]) + f'<p><a href="{h(address)}">{h(address)}</a></p>' + \
         "".join(f"<p>{h(line)}</p>" for line in lines[3:]) + f"<p>The link works once and expires on {h(until)}.</p>"

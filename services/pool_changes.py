@@ -9,18 +9,30 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from data.catalog import PAYMENT_TYPES, SERVICES, SERVICE_UNITS
+from data.catalog import PAYMENT_TYPES, SERVICE_UNITS, SERVICES
 from data.db import Database
 from data.models import AllocationEvent, CustomerAssignment, Reseller, ResellerPool, Subscription
 from services import audit
 from services.actor import Actor, require_acting_role
 from services.allocation import (
-    NotEnoughSeats, free_quantity, give_back_seats, lock_subscriptions, reclaim_expired, take_seats,
+    NotEnoughSeats,
+    free_quantity,
+    give_back_seats,
+    lock_subscriptions,
+    reclaim_expired,
+    take_seats,
 )
 from services.errors import Conflict, DomainError, InvalidForm, NotFound
 from services.ids import row_id
 from services.pool_form import (
-    NOW, ON_DATE, SAME, check_choice, check_expiration, check_new_pool, check_quantity, more_than_available,
+    NOW,
+    ON_DATE,
+    SAME,
+    check_choice,
+    check_expiration,
+    check_new_pool,
+    check_quantity,
+    more_than_available,
     whole_number,
 )
 from services.pool_state import pool_expires, reseller_pool_labels
@@ -68,7 +80,7 @@ def add_pools(db: Database, actor: Actor, reseller_id, requests: Sequence[Mappin
     services = [str(r.get("service", "")) for r in requests]
     if any(s not in SERVICE_UNITS for s in services) or len(set(services)) != len(services):
         raise DomainError("Choose each service once, from the list.")
-    wanted = {s: row_id(r.get("subscription_id")) for s, r in zip(services, requests)}
+    wanted = {s: row_id(r.get("subscription_id")) for s, r in zip(services, requests, strict=True)}
     with db.unit_of_work() as session:
         reseller = own_reseller(session, actor, reseller_id, lock=True)
         require_mapped(reseller)
@@ -78,7 +90,7 @@ def add_pools(db: Database, actor: Actor, reseller_id, requests: Sequence[Mappin
         # After the reclaim the counter holds exactly the live pools: no need to sum them.
         free = {sub_id: free_quantity(session, sub_id) for sub_id in subs}
         errors, accepted = {}, []
-        for service, request in zip(services, requests):
+        for service, request in zip(services, requests, strict=True):
             sub = subs.get(wanted[service])
             if sub is not None and sub.service != service:
                 sub = None  # another service's subscription: as good as none
@@ -195,7 +207,8 @@ def edit_pool(db: Database, actor: Actor, reseller_id, pool_id, version, changes
         pool.version += 1
         after = {"payment_type": payment_type, "quantity": quantity, "expires_at": expires_at}
         audit.record(session, actor, "pool.edit", f"pool:{pool.id}", now=now, reseller_id=reseller.id,
-                     subscription_id=pool.subscription_id, expiration=choice, before={k: v for k, v in before.items() if after[k] != v},
+                     subscription_id=pool.subscription_id, expiration=choice,
+                     before={k: v for k, v in before.items() if after[k] != v},
                      after={k: v for k, v in after.items() if before[k] != v})
         session.flush()
         store_figures(session, [reseller.id], now)

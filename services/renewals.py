@@ -17,8 +17,8 @@ from data.models import Reseller, ResellerPool, Subscription
 from services.actor import Actor
 from services.days import browser_day
 from services.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
-from services.thresholds import Threshold, free_and_low
 from services.pool_state import ACTIVE, PENDING, effective_expiration, is_live, pool_labels
+from services.thresholds import Threshold, free_and_low
 from services.units import format_percent, format_quantity, utilisation_pct
 
 WINDOWS = (7, 30, 90)
@@ -26,7 +26,7 @@ DEFAULT_WINDOW = 30
 # The grid's views, one per card: pools expiring within N days (whatever their status, as the
 # cards count them), or every pool waiting for acceptance (whatever its date).
 PENDING_VIEW = "pending"
-VIEWS = tuple(str(n) for n in WINDOWS) + (PENDING_VIEW,)
+VIEWS = (*(str(n) for n in WINDOWS), PENDING_VIEW)
 OWN_SUBSCRIPTIONS_DAYS = 90
 WEEKS = 13
 STATUSES = (ACTIVE, PENDING)
@@ -75,7 +75,7 @@ def figures_of_lar(session, lar_id: int, now: datetime) -> dict:
     oldest = None
     for r in rows:
         *expiring, pending, given, first_pending = r[7:]
-        for n, value in zip(WINDOWS, expiring):
+        for n, value in zip(WINDOWS, expiring, strict=True):
             if value:
                 figures[f"expiring_{n}"][r.unit] = figures[f"expiring_{n}"].get(r.unit, 0) + int(value)
         if pending:

@@ -20,7 +20,6 @@ from services.names import name_problem
 from services.passwords import password_errors
 
 
-
 class LinkUnusable(DomainError):
     """The link is unknown, used or expired: the page says which, and nothing changes."""
 
