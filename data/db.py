@@ -10,9 +10,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, delete, event, insert
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,6 +25,24 @@ PROBE_EVERY = timedelta(seconds=5)
 # Larger than a page (SQLite's are 4 KB), so the probe needs pages to spare, as inserts sooner
 # or later do: a value rewritten in place goes through even when the database cannot grow.
 PROBE_BYTES = 16 * 1024
+
+Model = TypeVar("Model")
+
+
+def existing(session: Session, model: type[Model], ident: object) -> Model:
+    """session.get for a row that cannot be missing (a foreign key points at it, and nothing
+    deletes such rows): its absence is a broken invariant, not something to tell the user."""
+    row = session.get(model, ident)
+    if row is None:
+        raise LookupError(f"{model.__name__} {ident!r} is missing")
+    return row
+
+
+def rows_matched(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched. A Session returns a CursorResult for them,
+    though Session.execute is typed as returning any Result."""
+    assert isinstance(result, CursorResult)
+    return result.rowcount
 
 
 def _configure_sqlite(engine: Engine) -> None:

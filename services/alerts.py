@@ -20,7 +20,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -123,6 +123,7 @@ def _claim(session, lar_id: int, key: str, kind: str, now: datetime) -> bool:
     """Insert the alert's key; False if any process has already sent it."""
     insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
     table = AlertSent.__table__
+    assert isinstance(table, Table)  # a mapped class's own table (typed as any FromClause)
     inserted = session.execute(insert(table).values(lar_id=lar_id, key=key, kind=kind, sent_at=now)
                                .on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id))
     return inserted.first() is not None

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, true, update
 
 from data.models import ResellerPool, Subscription
 
@@ -46,7 +46,8 @@ def lock_subscriptions(session, lar_id: int, ids: Iterable[int]) -> dict[int, Su
 def reclaim_expired(session, subscription: Subscription, now: datetime) -> int:
     """Give back the seats of the Subscription's pools that are past their effective
     expiration; returns how many. Call with the Subscription locked."""
-    past = or_(ResellerPool.expires_at <= now, subscription.expires_at <= now)
+    # Every pool is past once its Subscription is; before that, each by its own date.
+    past = true() if subscription.expires_at <= now else ResellerPool.expires_at <= now
     quantities = session.scalars(
         update(ResellerPool)
         .where(ResellerPool.subscription_id == subscription.id, ResellerPool.seats_held.is_(True), past)

@@ -60,6 +60,7 @@ def template_csv() -> bytes:
 def template_xlsx() -> bytes:
     book = Workbook()
     sheet = book.active
+    assert sheet is not None  # a new workbook has one sheet, the active one
     sheet.title = "Resellers"
     sheet.append(COLUMNS)
     sheet.append(EXAMPLE)

@@ -4,7 +4,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -83,13 +85,16 @@ def to_xlsx(rows: list[dict], columns: list[tuple[str, str]], kinds: dict[str, s
     return out.getvalue()
 
 
-def _xlsx_table(rows, columns, kinds):
+def _xlsx_table(rows: list[dict], columns: list[tuple[str, str]], kinds: dict[str, str]
+                ) -> tuple[list[str], list[list[Any]], list[str | None]]:
     """(header, rows of values, a number format per column)."""
-    header, getters, formats = [], [], []
+    header: list[str] = []
+    getters: list[Callable[..., Any]] = []  # (row index, row) -> value
+    formats: list[str | None] = []
     for field, title in columns:
         kind = kinds.get(field)
-        parsed = [parse_quantities(_cell(row.get(field))) for row in rows] if kind == "quantities" else None
-        if parsed is not None and all(p is not None for p in parsed):
+        parsed = _every_quantity(rows, field) if kind == "quantities" else None
+        if parsed is not None:
             units = [u for u in UNIT_ORDER if any(u in p for p in parsed)] or [UNIT_ORDER[0]]
             for unit in units:
                 header.append(f"{title} ({UNIT_HEADERS[unit]})" if title.lower() != UNIT_HEADERS[unit] else title)
@@ -111,6 +116,13 @@ def _xlsx_table(rows, columns, kinds):
     return header, table, formats
 
 
+def _every_quantity(rows: list[dict], field: str) -> list[dict[str, int]] | None:
+    """Each row's field as quantities per unit; None unless every row's holds quantities."""
+    parsed = [parse_quantities(_cell(row.get(field))) for row in rows]
+    whole = [p for p in parsed if p is not None]
+    return whole if len(whole) == len(parsed) else None
+
+
 def _as_number(value):
     """A figure, or one shown as text ("23.7"); "—" (no figure) becomes an empty cell."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -129,7 +141,8 @@ def _as_date(value):
 
 def _typed_cell(sheet, value, number_format):
     if number_format and isinstance(value, (int, float, date)) and not isinstance(value, bool):
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = WriteOnlyCell(sheet)
+        cell.value = value  # as WriteOnlyCell(sheet, value=value) does; its stub takes no date
         cell.number_format = number_format
         return cell
     return _text_cell(sheet, value)

@@ -50,6 +50,7 @@ class SmtpTransport:
         self.password = unquote(parts.password) if parts.password else None
 
     def send(self, message: EmailMessage) -> None:
+        smtp: smtplib.SMTP  # SMTP_SSL is an SMTP
         if self.tls:
             smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=TIMEOUT_S, context=ssl.create_default_context())
         else:

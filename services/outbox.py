@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
@@ -55,7 +56,7 @@ def queue_email(session, to: str, subject: str, text: str, html: str | None = No
     return email
 
 
-def _claim(db: Database, now: datetime, limit: int) -> list[OutgoingEmail]:
+def _claim(db: Database, now: datetime, limit: int) -> Sequence[OutgoingEmail]:
     due = and_(OutgoingEmail.status == "Queued", OutgoingEmail.next_attempt_at <= now,
                or_(OutgoingEmail.locked_until.is_(None), OutgoingEmail.locked_until < now))
     with db.unit_of_work() as session:
@@ -79,7 +80,7 @@ def _claim(db: Database, now: datetime, limit: int) -> list[OutgoingEmail]:
 def _mark(db: Database, email: OutgoingEmail, error: str | None, now: datetime, final: bool = False) -> None:
     """Sent (error None), Failed (final, or the last attempt), or due again after a pause."""
     with db.unit_of_work() as session:
-        values = {"locked_until": None}
+        values: dict[str, object] = {"locked_until": None}
         if error is None:
             values.update(status="Sent", sent_at=now, last_error=None)
         elif final or email.attempts >= MAX_ATTEMPTS:

@@ -10,6 +10,7 @@ see env.py, so the rebuild cascades nothing); both databases then start the next
 above every id the pools table or the ledger has seen.
 """
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -55,8 +56,8 @@ def upgrade() -> None:
         "status = CASE WHEN accepted_at IS NULL THEN 'Pending acceptance' ELSE 'Active' END "
         "WHERE status = 'Expired'"
     ), {"now": now, "no": False})
-    batch = dict(recreate="always", copy_from=_old_pools_table(), table_kwargs={"sqlite_autoincrement": True}) \
-        if sqlite else {}
+    batch: dict[str, Any] = dict(recreate="always", copy_from=_old_pools_table(),
+                                 table_kwargs={"sqlite_autoincrement": True}) if sqlite else {}
     with op.batch_alter_table("reseller_pools", **batch) as pools:
         pools.drop_constraint("pool_status", type_="check")
         pools.create_check_constraint("pool_acceptance", "status IN ('Pending acceptance', 'Active')")
