@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
 PYTEST_WORKERS ?= 2
 
-.PHONY: run serve test lint install test-install chromium bench bench-load clean
+.PHONY: run serve test test-dates lint install test-install chromium faketime bench bench-load clean
 
 run: install
 	$(PY) app.py
@@ -22,6 +22,12 @@ test: test-install chromium lint
 lint: test-install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+
+# The proof that no test reads the wall clock: unit and integration suites with the machine's
+# clock moved 400 and 1,100 days ahead (libfaketime). Not part of `make test` (it runs them twice).
+test-dates: test-install faketime
+	faketime -f +400d $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile tests/unit tests/integration
+	faketime -f +1100d $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile tests/unit tests/integration
 
 install: $(VENV)/.installed
 test-install: $(VENV)/.test-installed
@@ -43,6 +49,11 @@ chromium:
 	@test -x $(CHROMIUM) || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
 	  else sudo apt-get update -q && sudo apt-get install -y -q chromium; fi; }
+
+faketime:
+	@command -v faketime >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q faketime; \
+	  else sudo apt-get update -q && sudo apt-get install -y -q faketime; fi; }
 
 bench: install
 	$(PY) -m bench.directory

@@ -16,17 +16,27 @@
       focusFirstCard: function (_style, containerId) { return focusFirst(containerId, "[role=checkbox]"); },
       // A panel filled in as it opens (Edit pool): its first field that can be changed.
       // It opens with a transition and Mantine puts the focus on its close button meanwhile:
-      // tried again until the field has it (at most half a second).
+      // tried again until the field has it (at most three seconds, for a slow machine), but
+      // never taken from a control the user has moved to meanwhile.
       // insideId: an element of the panel (a Drawer's own id is not on the page).
       focusFirstField: function (_data, insideId) {
         var selector = "input:not([disabled]):not([type=hidden]):not([readonly])";
-        var tries = 0;
+        var tries = 0, held = 0;
         (function attempt() {
           var inside = document.getElementById(insideId);
           var container = inside && inside.closest("[role=dialog]");
           var target = container && container.querySelector(selector);
-          if (target && container.offsetParent !== null) { target.focus(); }
-          if ((!target || document.activeElement !== target) && ++tries < 10) { setTimeout(attempt, 50); }
+          var active = document.activeElement;
+          if (target && active === target) {
+            held += 1;  // kept for a few checks: the opening transition is over
+          } else if (!active || active === document.body || !container || !container.contains(active)
+                     || active === container || active.classList.contains("mantine-CloseButton-root")) {
+            held = 0;
+            if (target && container.offsetParent !== null) { target.focus(); }
+          } else {
+            return;  // the user has moved to another control of the panel
+          }
+          if (held < 4 && ++tries < 60) { setTimeout(attempt, 50); }
         })();
         return window.dash_clientside.no_update;
       },

@@ -111,6 +111,7 @@ def _register_delete(app) -> None:
         Output("dir-delete-rest", "display", allow_duplicate=True),
         Output("dir-delete-submit", "display"),
         Output("dir-delete-confirm-text", "display"),
+        NOTIFY,
         Input("dir-delete-open", "n_clicks"),
         State("dir-grid", "selectedRows"),
         prevent_initial_call=True,
@@ -118,22 +119,25 @@ def _register_delete(app) -> None:
     def open_delete(_clicked, selected):
         """Says before anything is typed which selected resellers cannot go (active pools)."""
         require_click(_clicked)
-        names = [str(r.get("organization_name", "")) for r in records(selected)]
-        if not names:
-            raise PreventUpdate
+        try:
+            preview = resellers.deletion_preview(db(), actor(), selected_ids(selected), now=now())
+        except DomainError as refused:
+            return (no_update,) * 8 + (notice(refused.message, ok=False),)
+        names, blocked, others, pending = preview.names, preview.blocked, preview.deletable, preview.pending
+        if not names:  # nothing of this LAR's is selected (rows gone meanwhile, or a forged selection)
+            return (no_update,) * 8 + (notice("Select the resellers to delete.", ok=False),)
         shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
         text = f"Delete {len(names)} reseller{'s' if len(names) != 1 else ''}: {shown}? This cannot be undone."
-        blocked, others, pending = resellers.deletion_preview(db(), actor(), selected_ids(selected), now=now())
         if pending:
             text += (f" {pending} pending pool{'s' if pending != 1 else ''} (not yet accepted) "
                      f"{'go' if pending != 1 else 'goes'} back to {'their' if pending != 1 else 'its'} subscription.")
         if not blocked:
-            return True, text, "", "", "none", "none", "inline-block", "block"
+            return True, text, "", "", "none", "none", "inline-block", "block", no_update
         refusal = ResellersInUse(blocked, others).message
         if others:
             refusal = refusal.replace(" Nothing was deleted. Confirm", " Type Yes and choose Delete the others")
         return True, text, "", refusal, "block", "inline-block" if others else "none", "none", \
-            "block" if others else "none"
+            "block" if others else "none", no_update
 
     # In the browser, so Delete is enabled as "yes" is typed (a round trip later, a quick Tab
     # skipped the still-disabled button). The same rule as resellers.confirms_deletion, which

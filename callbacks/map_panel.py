@@ -69,21 +69,27 @@ def register(app) -> None:
         State("dir-map-lookup", "value"),
         State("dir-map-entry", "data"),
         State("dir-map-tenants", "data"),
+        State("dir-map-owner", "value"),
         prevent_initial_call=True,
     )
-    def find(clicked, submitted, typed, entry, tenants):
-        """Another tenant, named by its owner's address in full: nothing is browsed."""
+    def find(clicked, submitted, typed, entry, tenants, owner):
+        """Another tenant, named by its owner's address in full: nothing is browsed. A Find that
+        fails forgets what an earlier one found, so Send invitation never goes to a tenant the
+        person has moved on from."""
         require_click(clicked or submitted)
         entry, tenants = _entry(entry), records(tenants)
         try:
             found = mapping.find_tenants_owned_by(db(), actor(), entry["id"], typed)
+            refusal = None if found else ("No registered reseller tenant is owned by that address, or it is in "
+                                          "your directory already.")
         except InvalidForm as refused:
-            return no_update, no_update, no_update, refused.errors.get("lookup", refused.message)
+            found, refusal = [], refused.errors.get("lookup", refused.message)
         except DomainError as refused:
-            return no_update, no_update, no_update, refused.message
-        if not found:
-            return (no_update, no_update, no_update,
-                    "No registered reseller tenant is owned by that address, or it is in your directory already.")
+            found, refusal = [], refused.message
+        if refusal:
+            near = [t for t in tenants if t.get("near")]
+            kept = owner if any(t.get("owner_email") == owner for t in near) else None
+            return near, _owners(near, entry["email"]), kept, refusal
         known = {t.get("id") for t in tenants}
         tenants = tenants + [t for t in found if t["id"] not in known]
         return tenants, _owners(tenants, entry["email"]), found[0]["owner_email"], None

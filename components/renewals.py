@@ -6,13 +6,14 @@ from datetime import date, timedelta
 import dash_mantine_components as dmc
 import plotly.graph_objects as go
 from dash import dcc, html
+from plotly.subplots import make_subplots
 
 from components.grid_section import GridSpec
 from components.kpi_card import kpi_card
 from data.catalog import SERVICE_NAMES
 from services.days import browser_day
 from services.renewals import OWN_SUBSCRIPTIONS_DAYS, PENDING_VIEW, VIEWS, WEEKS, WINDOWS
-from services.units import format_quantities
+from services.units import format_quantities, format_quantity
 
 RENEWALS = GridSpec(
     prefix="ren",
@@ -131,37 +132,71 @@ def stored_chart(data) -> dict | None:
     """The chart's figures as the page holds them (ren-chart-data, written by
     services.renewals.expiring_by_week), or None when a hand-made request sent anything else."""
     if not isinstance(data, dict) or not isinstance(data.get("weeks"), list) \
-            or not isinstance(data.get("services"), dict) or len(data["weeks"]) > WEEKS:
+            or not isinstance(data.get("series"), list) or len(data["weeks"]) > WEEKS:
         return None
     weeks = [browser_day(w) for w in data["weeks"]]
-    services = {name: entry for name, entry in data["services"].items()
-                if isinstance(entry, dict) and isinstance(entry.get("unit"), str)
-                and isinstance(entry.get("quantities"), list) and len(entry["quantities"]) == len(weeks)
-                and all(isinstance(q, int) and not isinstance(q, bool) for q in entry["quantities"])}
-    if None in weeks or len(services) != len(data["services"]):
+    series = [entry for entry in data["series"]
+              if isinstance(entry, dict) and isinstance(entry.get("service"), str)
+              and isinstance(entry.get("unit"), str)
+              and isinstance(entry.get("quantities"), list) and len(entry["quantities"]) == len(weeks)
+              and all(isinstance(q, int) and not isinstance(q, bool) for q in entry["quantities"])]
+    if None in weeks or len(series) != len(data["series"]):
         return None
-    return {"weeks": [w.isoformat() for w in weeks], "services": services}
+    return {"weeks": [w.isoformat() for w in weeks], "series": series}
+
+
+# Each unit's row of bars is titled with it: quantities of different units are never added.
+UNIT_AXIS_TITLES = {"user seats": "User seats expiring", "objects": "Objects expiring", "capacity": "GB expiring"}
+ROW_PX = 105  # one unit's bars: tall enough to read a bar of a few seats beside one of thousands
+ROW_GAP = 0.1  # between two units' rows, as a share of the plotting height
+
+
+def chart_units(chart: dict) -> list[str]:
+    """The units present, in the order the series come (services.units.UNIT_ORDER)."""
+    return list(dict.fromkeys(entry["unit"] for entry in chart["series"]))
+
+
+def unit_axis_title(unit: str) -> str:
+    return UNIT_AXIS_TITLES.get(unit) or f"{unit[:1].upper()}{unit[1:]} expiring"
 
 
 def expiry_figure(chart: dict, chosen_week: str | None = None) -> go.Figure:
-    """Stacked bars: quantity expiring per week, by service; the chosen week outlined."""
+    """Quantity expiring per week: one row of bars per unit present (user seats, objects, GB),
+    sharing the week axis, each with its own y-axis titled with its unit; within a row the bars
+    stack by service. No bar adds different units. The chosen week is outlined."""
     weeks = [date.fromisoformat(w) for w in chart["weeks"]]
     labels = [f"{w:%b %-d}" for w in weeks]
-    figure = go.Figure()
-    for service, entry in chart["services"].items():
+    units = chart_units(chart) or [None]
+    figure = make_subplots(rows=len(units), cols=1, shared_xaxes=True,
+                           vertical_spacing=ROW_GAP if len(units) > 1 else 0)
+    in_legend: set[str] = set()
+    for entry in chart["series"]:
+        service, unit = entry["service"], entry["unit"]
         figure.add_bar(
-            x=labels, y=entry["quantities"], name=service, marker_color=service_colour(service),
-            customdata=[[w.isoformat(), entry["unit"]] for w in weeks],
-            hovertemplate=f"<b>{_escape(service)}</b><br>Week of %{{x}}<br>%{{y:,}} %{{customdata[1]}}<extra></extra>",
-            marker_line_width=[3 if w.isoformat() == chosen_week else 0 for w in weeks],
+            x=labels, y=entry["quantities"], name=service, legendgroup=service,
+            showlegend=service not in in_legend, marker_color=service_colour(service),
+            # The week (the chart's click filters the grid to it) and the quantity with its unit.
+            customdata=[[w.isoformat(), format_quantity(unit, q)]
+                        for w, q in zip(weeks, entry["quantities"], strict=True)],
+            hovertemplate=f"<b>{_escape(service)}</b><br>Week of %{{x}}<br>%{{customdata[1]}}<extra></extra>",
+            # The chosen week outlined where it has a bar (an outlined nothing reads as a bar).
+            marker_line_width=[3 if w.isoformat() == chosen_week and q else 0
+                               for w, q in zip(weeks, entry["quantities"], strict=True)],
             marker_line_color="#212529",
+            row=units.index(unit) + 1, col=1,
         )
+        in_legend.add(service)
+    plotting = ROW_PX * len(units) / (1 - ROW_GAP * (len(units) - 1))
     figure.update_layout(
-        barmode="stack", margin={"l": 50, "r": 10, "t": 10, "b": 40}, height=300, clickmode="event",
-        legend={"orientation": "h", "y": -0.18}, plot_bgcolor="white", paper_bgcolor="white",
-        yaxis={"title": "Quantity expiring", "gridcolor": "#e9ecef", "rangemode": "tozero"},
-        xaxis={"title": None, "type": "category"}, font={"family": "-apple-system, 'Segoe UI', Roboto, sans-serif"},
+        barmode="stack", margin={"l": 60, "r": 10, "t": 10, "b": 40}, height=round(plotting) + 90,
+        clickmode="event", plot_bgcolor="white", paper_bgcolor="white",
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom", "yref": "container"},
+        font={"family": "-apple-system, 'Segoe UI', Roboto, sans-serif"},
     )
+    figure.update_xaxes(title=None, type="category", categoryorder="array", categoryarray=labels)
+    for row, unit in enumerate(units, start=1):
+        figure.update_yaxes(title={"text": unit_axis_title(unit) if unit else None, "font": {"size": 12}},
+                            gridcolor="#e9ecef", rangemode="tozero", tickformat=",d", row=row, col=1)
     return figure
 
 
@@ -171,12 +206,12 @@ def _escape(text: str) -> str:
 
 
 def expiry_chart(chart: dict, chosen_week: str | None = None):
-    empty = not chart["services"]
+    empty = not chart["series"]
     return dmc.Paper([
         dmc.Group([dmc.Title("Expiring per week", order=4),
-                   dmc.Text("Next 13 weeks, by service, each in its own unit (seats, objects, GB). "
-                            "Click a bar, or choose a week in Filter, to list that week's pools.", size="sm",
-                            c="dimmed")], justify="space-between"),
+                   dmc.Text("Next 13 weeks, by service: one row per unit (user seats, objects, GB), never added "
+                            "together. Click a bar, or choose a week in Filter, to list that week's pools.",
+                            size="sm", c="dimmed")], justify="space-between"),
         dmc.Text("Nothing expires in the next 13 weeks.", size="sm", c="dimmed", id="ren-chart-empty",
                  display="block" if empty else "none"),
         dcc.Graph(id="ren-chart", figure=expiry_figure(chart, chosen_week), config={"displayModeBar": False},

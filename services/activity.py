@@ -53,15 +53,12 @@ def _start_of(day: date) -> datetime:
 def list_activity(db: Database, actor: Actor, query: GridQuery) -> GridPage:
     lar = [AuditEvent.lar_id == actor.lar_id]
     conditions = list(lar)
-    users = row_ids(query.chosen("user"))
-    if users:
-        conditions.append(AuditEvent.actor_user_id.in_(users))
-    actions = query.chosen("action", ACTIONS)
-    if actions:
-        conditions.append(AuditEvent.action.in_(actions))
-    resellers = row_ids(query.chosen("reseller"))
-    if resellers:
-        conditions.append(AuditEvent.reseller_id.in_(resellers))
+    if query.is_set("user"):
+        conditions.append(AuditEvent.actor_user_id.in_(row_ids(query.chosen("user"))))
+    if query.is_set("action"):
+        conditions.append(AuditEvent.action.in_(query.chosen("action", ACTIONS)))
+    if query.is_set("reseller"):
+        conditions.append(AuditEvent.reseller_id.in_(row_ids(query.chosen("reseller"))))
     since = next(filter(None, map(browser_day, query.chosen("from"))), None)
     until = next(filter(None, map(browser_day, query.chosen("to"))), None)
     if since and until and since > until:  # a hand-made link with the dates the wrong way round

@@ -34,9 +34,8 @@ def _where(actor: Actor, query: GridQuery):
     conditions += [or_(Reseller.email.contains(k, autoescape=True),
                        func.lower(Reseller.organization_name).contains(k, autoescape=True))
                    for k in search_keywords(query.search)]
-    statuses = query.chosen("status", RESELLER_STATUSES)
-    if statuses:
-        conditions.append(Reseller.status.in_(statuses))
+    if query.is_set("status"):
+        conditions.append(Reseller.status.in_(query.chosen("status", RESELLER_STATUSES)))
     return conditions
 
 

@@ -124,11 +124,13 @@ def _every_quantity(rows: list[dict], field: str) -> list[dict[str, int]] | None
 
 
 def _as_number(value):
-    """A figure, or one shown as text ("23.7"); "—" (no figure) becomes an empty cell."""
+    """A figure, or one shown as text ("23.7", "23.7%": the column's title says %); "—" (no figure)
+    becomes an empty cell."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     try:
-        return float(value) if isinstance(value, str) and value.strip() not in ("", "—") else None
+        return float(value.strip().removesuffix("%")) if isinstance(value, str) and value.strip() not in ("", "—") \
+            else None
     except ValueError:
         return _cell(value)
 

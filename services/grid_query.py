@@ -36,6 +36,11 @@ class GridQuery:
         """A search or a filter is on: the grid shows some of its rows."""
         return bool(self.search.strip()) or any(self.filters.values())
 
+    def is_set(self, key: str) -> bool:
+        """The filter has values. Callers filter on chosen(...) whenever it is set, so a filter set
+        only to values no row can have (a hand-made link) matches nothing, never everything."""
+        return bool((self.filters or {}).get(key))
+
     def chosen(self, key: str, allowed=None) -> list[str]:
         values = [str(v) for v in (self.filters or {}).get(key, ()) or ()]
         return [v for v in values if allowed is None or v in allowed]

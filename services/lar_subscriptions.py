@@ -101,8 +101,8 @@ def subscription_page(db: Database, actor: Actor, query: GridQuery, *, now: date
     of = len(rows)
     for keyword in search_keywords(query.search):
         rows = [r for r in rows if keyword in f"{r['name']} {r['service']}".lower()]
-    statuses = query.chosen("status", STATUSES)
-    if statuses:
+    if query.is_set("status"):
+        statuses = query.chosen("status", STATUSES)
         rows = [r for r in rows if r["status"] in statuses]
     for column, direction in reversed(query.sort or ()):
         key = SORT_KEYS.get(column, column)

@@ -21,6 +21,7 @@ from sqlalchemy import and_, or_, select, update
 from data.db import Database
 from data.models import OutgoingEmail
 from services.clock import Clock
+from services.errors import DomainError
 from services.mail_transport import build_message
 from services.names import unfit_character
 
@@ -43,7 +44,15 @@ def one_line(subject: str) -> str:
 
 def new_email(to: str, subject: str, text: str, html: str | None = None, about: str | None = None,
               *, now: datetime) -> OutgoingEmail:
-    """A message ready to be added to the caller's transaction (which then owns sending it)."""
+    """A message ready to be added to the caller's transaction (which then owns sending it). One
+    that could never be built (a line break in an address stored before addresses were checked)
+    is refused here, so the action that wanted it fails with a message and changes nothing,
+    instead of saying the email is on its way."""
+    try:
+        build_message(to, one_line(subject)[:300], text, html, 0, now)
+    except Exception as error:  # whatever the mail library refuses, it would refuse at delivery too
+        raise DomainError(f"An email to {to!r} cannot be sent ({error}). Nothing was changed: correct the "
+                          "address or name first.") from error
     return OutgoingEmail(to=to, subject=one_line(subject)[:300], body=text, html_body=html, status="Queued",
                          attempts=0, created_at=now, next_attempt_at=now, about=about)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, false, func, or_, select
 
 from data.catalog import SERVICE_NAMES
 from data.db import Database
@@ -20,7 +20,7 @@ from services.days import browser_day
 from services.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
 from services.pool_state import ACTIVE, PENDING, effective_expiration, is_live, pool_labels
 from services.thresholds import Threshold, free_and_low
-from services.units import format_percent, format_quantity, utilisation_pct
+from services.units import UNIT_ORDER, format_percent, format_quantity, utilisation_pct
 
 WINDOWS = (7, 30, 90)
 DEFAULT_WINDOW = 30
@@ -105,8 +105,10 @@ def week_starts(today: date) -> list[date]:
 
 
 def expiring_by_week(db: Database, actor: Actor, *, now: datetime) -> dict:
-    """Quantity expiring in each of the next 13 weeks (week 1 starts today), per service:
-    {"weeks": [iso dates], "services": {service: {"unit": u, "quantities": [13 numbers]}}}."""
+    """Quantity expiring in each of the next 13 weeks (week 1 starts today), per unit and
+    service, never added across units (a service's pools in two units are two series):
+    {"weeks": [iso dates], "series": [{"service": s, "unit": u, "quantities": [13 numbers]}]},
+    by unit (UNIT_ORDER), then in the catalogue's order."""
     start = datetime.combine(now.date(), datetime.min.time())
     ends = effective_expiration()
     horizon = start + timedelta(days=7 * WEEKS)
@@ -117,15 +119,20 @@ def expiring_by_week(db: Database, actor: Actor, *, now: datetime) -> dict:
             .select_from(ResellerPool).join(Subscription, Subscription.id == ResellerPool.subscription_id)
             .where(Subscription.lar_id == actor.lar_id, is_live(now), ends < horizon)
             .group_by(Subscription.service, Subscription.unit, ends)).all()
-    services: dict[str, dict] = {}
+    series: dict[tuple[str, str], list[int]] = {}
     for service, unit, ends_at, quantity in rows:
         index = (as_datetime(ends_at) - start).days // 7
         if 0 <= index < WEEKS:
-            entry = services.setdefault(service, {"unit": unit, "quantities": [0] * WEEKS})
-            entry["quantities"][index] += int(quantity)
-    ordered = {s: services[s] for s in sorted(services, key=lambda s: (SERVICE_NAMES.index(s)
-                                                                       if s in SERVICE_NAMES else 99, s))}
-    return {"weeks": [d.isoformat() for d in week_starts(now.date())], "services": ordered}
+            series.setdefault((unit, service), [0] * WEEKS)[index] += int(quantity)
+
+    def order(key: tuple[str, str]) -> tuple:
+        unit, service = key
+        return (UNIT_ORDER.index(unit) if unit in UNIT_ORDER else len(UNIT_ORDER), unit,
+                SERVICE_NAMES.index(service) if service in SERVICE_NAMES else len(SERVICE_NAMES), service)
+
+    return {"weeks": [d.isoformat() for d in week_starts(now.date())],
+            "series": [{"service": service, "unit": unit, "quantities": series[unit, service]}
+                       for unit, service in sorted(series, key=order)]}
 
 
 def days_left(ends: datetime, now: datetime) -> int:
@@ -155,20 +162,18 @@ def list_renewals(db: Database, actor: Actor, query: GridQuery, *, now: datetime
     base = _lar_pools(actor.lar_id, now)
     weeks = chosen_weeks(query)
     view = chosen_view(query)
-    if weeks:  # a week lists its pools whatever the window
+    if query.is_set("week"):  # a week lists its pools whatever the window
         starts = [datetime.combine(w, datetime.min.time()) for w in weeks]
-        base.append(or_(*[and_(ends >= s, ends < s + timedelta(days=7)) for s in starts]))
+        base.append(or_(false(), *[and_(ends >= s, ends < s + timedelta(days=7)) for s in starts]))
     elif view == PENDING_VIEW:
         base.append(ResellerPool.status == PENDING)
     else:
         base.append(ends <= now + timedelta(days=int(view)))
     conditions = [*base, *keyword_conditions(Reseller.organization_name, query.search)]
-    services = query.chosen("service", SERVICE_NAMES)
-    if services:
-        conditions.append(Subscription.service.in_(services))
-    statuses = query.chosen("status", STATUSES)
-    if statuses:
-        conditions.append(ResellerPool.status.in_(statuses))
+    if query.is_set("service"):
+        conditions.append(Subscription.service.in_(query.chosen("service", SERVICE_NAMES)))
+    if query.is_set("status"):
+        conditions.append(ResellerPool.status.in_(query.chosen("status", STATUSES)))
     sortable = {"reseller": Reseller.organization_name, "service": Subscription.service, "pool": Subscription.name,
                 "quantity": ResellerPool.quantity, "allocated": ResellerPool.assigned_quantity,
                 "utilisation": utilisation, "expires_at": ends, "days_left": ends, "status": ResellerPool.status,
@@ -185,7 +190,7 @@ def list_renewals(db: Database, actor: Actor, query: GridQuery, *, now: datetime
             .offset(offset).limit(limit)).all()
         total = rows[0].total if rows else (
             session.scalar(_joined(select(func.count())).where(*conditions)) if offset else 0)
-        narrowed = bool(query.search.strip() or services or statuses)
+        narrowed = bool(query.search.strip() or query.is_set("service") or query.is_set("status"))
         of = session.scalar(_joined(select(func.count())).where(*base)) if narrowed else None
         labels = _labels(session, {r.reseller_id for r in rows})
     detail = ("expiring in the week of " + ", ".join(f"{w:%b %-d}" for w in sorted(weeks))) if weeks else ""

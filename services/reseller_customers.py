@@ -36,12 +36,10 @@ def list_customers(db: Database, actor: Actor, reseller_id, query: GridQuery, *,
         if visible:
             sortable["organization_name"] = Tenant.organization_name
             conditions += keyword_conditions(Tenant.organization_name, query.search)
-            customers = row_ids(query.chosen("customer"))
-            if customers:
-                conditions.append(CustomerAssignment.customer_tenant_id.in_(customers))
-        pools = row_ids(query.chosen("pool"))
-        if pools:
-            conditions.append(ResellerPool.id.in_(pools))
+            if query.is_set("customer"):
+                conditions.append(CustomerAssignment.customer_tenant_id.in_(row_ids(query.chosen("customer"))))
+        if query.is_set("pool"):
+            conditions.append(ResellerPool.id.in_(row_ids(query.chosen("pool"))))
         counted = select(func.count()).select_from(CustomerAssignment).join(
             ResellerPool, ResellerPool.id == CustomerAssignment.reseller_pool_id)
         if visible and query.search.strip():  # the name search is the only condition on tenants

@@ -43,9 +43,8 @@ def list_pools(db: Database, actor: Actor, reseller_id, query: GridQuery, *, now
         for key, column, allowed in (("source", ResellerPool.source, SOURCES),
                                      ("payment_type", ResellerPool.payment_type, PAYMENT_TYPES),
                                      ("status", status, POOL_STATUSES)):
-            chosen = query.chosen(key, allowed)
-            if chosen:
-                conditions.append(column.in_(chosen))
+            if query.is_set(key):
+                conditions.append(column.in_(query.chosen(key, allowed)))
         total, expired = session.execute(
             select(func.count(), func.coalesce(func.sum(case((status == EXPIRED, 1), else_=0)), 0))
             .select_from(ResellerPool)

@@ -1,6 +1,7 @@
 """Actions on directory entries: customer visibility, Delete, and reading one entry (Map: services/mapping.py)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -71,14 +72,20 @@ def _with_active_pools(session, ids: list[int], now: datetime) -> set[int]:
     ).all())
 
 
-def deletion_preview(db: Database, actor: Actor, reseller_ids, *, now: datetime) -> tuple[list[str], int, int]:
-    """What Delete would do, said before the user confirms: (names of the selected resellers
-    with active pools, which it refuses; how many others could go; how many pending pools those
-    others hold, which go back to their subscriptions). Ids of other LARs count for nothing;
-    delete_resellers decides again, under locks."""
+@dataclass(frozen=True)
+class DeletionPreview:
+    """What Delete would do, said before the user confirms."""
+    names: list[str]  # the selected entries of the actor's LAR, as stored (never as the browser named them)
+    blocked: list[str]  # those with active pools, which Delete refuses
+    deletable: int  # how many others could go
+    pending: int  # pending pools those others hold, which go back to their subscriptions
+
+
+def deletion_preview(db: Database, actor: Actor, reseller_ids, *, now: datetime) -> DeletionPreview:
+    """Ids of other LARs count for nothing; delete_resellers decides again, under locks."""
     ids = parse_ids(reseller_ids, "reseller")
     if not ids:
-        return [], 0, 0
+        return DeletionPreview([], [], 0, 0)
     with db.reading() as session:
         resellers = session.execute(select(Reseller.id, Reseller.organization_name).where(
             Reseller.id.in_(ids), Reseller.lar_id == actor.lar_id).order_by(Reseller.organization_name)).all()
@@ -89,7 +96,7 @@ def deletion_preview(db: Database, actor: Actor, reseller_ids, *, now: datetime)
             .join(Subscription, Subscription.id == ResellerPool.subscription_id)
             .where(ResellerPool.reseller_id.in_(deletable), is_pending(now))).scalar_one() if deletable else 0
     blocked = [r.organization_name for r in resellers if r.id in active_ids]
-    return blocked, len(deletable), pending
+    return DeletionPreview([r.organization_name for r in resellers], blocked, len(deletable), pending or 0)
 
 
 def delete_resellers(

@@ -27,17 +27,16 @@ def utilisation_pct(assigned: int, given: int) -> float | None:
 
 
 def format_percent(value: float | None) -> str:
-    """One decimal everywhere ("25.0", "6.5"); "—" when there is no figure."""
-    return "—" if value is None else f"{value:.1f}"
+    """One decimal and the sign everywhere ("25.0%", "6.5%"); "—" when there is no figure."""
+    return "—" if value is None else f"{value:.1f}%"
 
 
 def format_utilisation(assigned: Mapping[str, int], given: Mapping[str, int]) -> str:
-    """Utilisation of each unit apart, never across units: "2.7" for one unit (the column says
-    %), "2.7% seats · 16.0% GB" when a reseller holds several; "—" when nothing was given."""
+    """Utilisation of each unit apart, never across units, each named the same way whether a
+    reseller holds one unit or several: "9.2% seats", "2.7% seats · 16.0% GB"; "—" when nothing
+    was given."""
     shares = [(u, utilisation_pct(assigned.get(u, 0), given[u])) for u in UNIT_ORDER if given.get(u)]
-    if len(shares) == 1:
-        return format_percent(shares[0][1])
-    return " · ".join(f"{format_percent(pct)}% {UNIT_WORDS[u]}" for u, pct in shares) or "—"
+    return " · ".join(f"{format_percent(pct)} {UNIT_WORDS[u]}" for u, pct in shares) or "—"
 
 
 def highest_utilisation(assigned: Mapping[str, int], given: Mapping[str, int]) -> float:

@@ -9,6 +9,7 @@ from flask import Flask, jsonify, redirect, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from services.errors import DomainError, NotFound, PermissionDenied
@@ -159,6 +160,11 @@ def init_security(server: Flask, production: bool, script_hashes=lambda: ()) -> 
             status = 404 if isinstance(error, NotFound) else 403 if isinstance(error, PermissionDenied) else 400
             log.warning("refused %s: %s", request.path, error.message)
             return jsonify(error=error.message), status
+        if isinstance(error, OperationalError):
+            # The database cannot answer or write (down, disk full): the transaction rolled back.
+            log.error("database unavailable on %s: %s", request.path, error.orig)
+            return jsonify(error="The database is unavailable right now, so nothing was saved or changed. "
+                                 "Try again in a few minutes."), 503
         # A callback request of the wrong shape never gets here (web/callback_requests.py), and
         # callbacks judge their values: anything raised now is a bug of ours, logged in full.
         log.exception("unhandled error on %s", request.path)

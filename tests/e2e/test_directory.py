@@ -195,6 +195,16 @@ def test_map_to_a_tenant_elsewhere_asks_it_to_accept(page, server, browser):
     expect(page.locator("#dir-map-consent")).to_contain_text("saving sends it an invitation to accept")
     expect(page.locator("#dir-map-save")).to_have_text("Send invitation")
     shoot(page, "directory-map-consent")
+    # A Find that fails forgets what the earlier one found: nothing is left to invite by mistake.
+    page.fill("#dir-map-lookup", "nobody@nowhere.example")
+    page.click("#dir-map-find")
+    expect(page.get_by_text("No registered reseller tenant is owned by that address")).to_be_visible()
+    expect(page.locator("#dir-map-owner")).to_have_value("")
+    expect(page.locator("#dir-map-org")).to_have_value("")
+    expect(page.locator("#dir-map-save")).to_have_text("Save")
+    page.fill("#dir-map-lookup", "boss@faraway-partners.example")
+    page.press("#dir-map-lookup", "Enter")
+    expect(page.locator("#dir-map-save")).to_have_text("Send invitation")
     page.click("#dir-map-save")
     expect(page.get_by_text("An invitation to accept went to boss@faraway-partners.example")).to_be_visible()
     assert _reseller(server, entry.id).status == "Unmapped"  # until it accepts

@@ -3,6 +3,8 @@ that user's open console, which goes to sign-in on its next action; sign-out in 
 the other; Change password keeps this browser and ends the other."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import expect
 
@@ -82,3 +84,19 @@ def test_change_password_keeps_this_browser_and_ends_the_other(page, second_page
     _search(other, "systems")
     expect(other).to_have_url(f"{other.base_url}/login?ended=1&next=%2F")
     sign_in(other, "analyst@demo.example", "another-pass-1")
+
+
+def test_a_callback_the_server_could_not_answer_is_said_on_the_page(page):
+    """Outside test of issue 19 (N5): a save that failed on the server (here: the database
+    answering 503, as on a full disk) left the page silent."""
+    sign_in(page)
+    page.expected_errors = ("503", "Callback error")  # the browser logs the failed request itself
+    message = "The database is unavailable right now, so nothing was saved or changed. Try again in a few minutes."
+    page.route("**/_dash-update-component*", lambda route: route.fulfill(
+        status=503, content_type="application/json", body=json.dumps({"error": message})))
+    page.fill("#dir-search", "networks")
+    page.press("#dir-search", "Enter")
+    alert = page.locator("#server-error")
+    expect(alert).to_have_text(message)
+    expect(alert).to_have_attribute("role", "alert")
+    page.unroute("**/_dash-update-component*")

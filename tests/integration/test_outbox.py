@@ -8,9 +8,10 @@ from email import message_from_bytes
 from email.policy import default
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from data.models import OutgoingEmail
+from services.errors import DomainError
 from services.mail_transport import FolderTransport, SmtpTransport
 from services.outbox import MAX_ATTEMPTS, deliver_due, queue_email, resend
 
@@ -140,3 +141,12 @@ def test_a_subject_built_from_names_is_one_line(db, smtp, clock):
     assert deliver_due(db, SmtpTransport(url), now=clock.now()) == {"sent": 1, "failed": 0}
     [(_recipients, message)] = inbox.messages
     assert message["Subject"] == "First invites Acme Ltd now" and _email(db, email_id).status == "Sent"
+
+
+def test_a_message_that_could_never_be_built_is_refused_when_queued(db, clock):
+    """Outside review of issue 19 (N3): Resend to an address stored with a line break said "a new
+    invitation link is on its way" while the message went straight to Failed."""
+    with db.unit_of_work() as session, pytest.raises(DomainError, match="cannot be sent"):
+        queue_email(session, "owner@reseller.example\nBcc: x@evil.example", "Invitation", "Hello", now=clock.now())
+    with db.reading() as session:
+        assert session.scalar(select(func.count()).select_from(OutgoingEmail)) == 0

@@ -122,3 +122,34 @@ def test_the_probe_commits_and_runs_at_most_every_few_seconds(db, clock):
     with db.reading() as session:
         again = session.execute(select(HealthProbe.id, HealthProbe.checked_at)).one()
     assert again.id != first.id and again.checked_at == clock.now()
+
+
+def test_a_save_the_database_cannot_write_answers_503_saying_nothing_was_saved(app, signed_in):
+    """Outside test of issue 19 (N5): a save while the disk was full answered 500, "Something went
+    wrong", while sign-in and /healthz said 503."""
+    from data.models import Reseller
+    from tests.integration.conftest import dash_call
+    server = app.server
+    writable = server.extensions["reseller_db"]
+    with writable.reading() as s:
+        rid = s.scalar(select(Reseller.id).where(Reseller.lar_id == 1, Reseller.status == "Invited").limit(1))
+    client = signed_in("operator@demo.example")
+    path = writable.url.removeprefix("sqlite:///")
+    read_only = Database(f"sqlite:///file:{path}?mode=ro&uri=true")
+    server.extensions["reseller_db"] = read_only
+    try:
+        response = dash_call(
+            client, [("dir-delete-modal", "opened"), ("dir-delete-refusal", "children"),
+                     ("dir-delete-refusal", "display"), ("dir-delete-rest", "display"), ("dir-refresh", "data"),
+                     ("notify", "sendNotifications")],
+            [("dir-delete-submit", "n_clicks", 1), ("dir-delete-rest", "n_clicks", None),
+             ("dir-delete-entered", "data", None)],
+            [("dir-grid", "selectedRows", [{"id": rid}]), ("dir-delete-confirm-text", "value", "Yes"),
+             ("dir-refresh", "data", 0), ("dir-delete-submit", "display", "inline-block")])
+    finally:
+        server.extensions["reseller_db"] = writable
+        read_only.dispose()
+    assert response.status_code == 503
+    assert "nothing was saved" in response.get_json()["error"] and "Traceback" not in response.get_data(as_text=True)
+    with writable.reading() as s:
+        assert s.get(Reseller, rid) is not None

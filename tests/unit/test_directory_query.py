@@ -60,9 +60,10 @@ def test_filter_by_status_and_sort_and_page(db):
     assert both.total == 3
     second_page = list_directory(db, actor, GridQuery(sort=(("organization_name", "asc"),), start=2, end=4), now=w.now)
     assert _names(second_page) == ["R2", "R3"] and second_page.total == 5
-    # Unknown statuses and sort columns from the browser are ignored, not trusted.
-    untrusted = GridQuery(filters={"status": ("Bogus",)}, sort=(("password_hash", "asc"),))
-    assert list_directory(db, actor, untrusted, now=w.now).total == 5
+    # Sort columns from the browser are checked, not trusted: an unknown one is ignored...
+    assert list_directory(db, actor, GridQuery(sort=(("password_hash", "asc"),)), now=w.now).total == 5
+    # ...while a status filter of no known status matches nothing (issue 19: it listed everything).
+    assert list_directory(db, actor, GridQuery(filters={"status": ("Bogus",)}), now=w.now).total == 0
 
 
 def test_page_figures_count_live_pools_and_keep_units_apart(db):
@@ -121,7 +122,7 @@ def test_analysts_sort_by_pools_customers_totals_and_utilisation(db):
     assert order("utilisation") == ["Beta", "Alpha", "Gamma"]
     assert order("utilisation", "asc") == ["Alpha", "Beta", "Gamma"]  # no seats ("—") last either way
     rows = {r["organization_name"]: r["utilisation"] for r in list_directory(db, analyst, GridQuery(), now=w.now).rows}
-    assert rows == {"Alpha": "10.0", "Beta": "90.0", "Gamma": "—"}
+    assert rows == {"Alpha": "10.0% seats", "Beta": "90.0% objects", "Gamma": "—"}
     # Filtered and searched like any other sort; another LAR's resellers never appear.
     w.pool(w.reseller(w.second, "Other", "o@x.example"), w.subscription(w.second, purchased=9000), 5000)
     assert _names(list_directory(db, analyst, GridQuery(search="b@", sort=(("pools", "desc"),)), now=w.now)) == ["Beta"]
@@ -139,7 +140,7 @@ def test_utilisation_is_per_unit_never_across_units(db):
     w.assign(w.pool(other, seats, 100), w.customer("Yarrow"), 10)
     analyst = w.actors["analyst@first.example"]
     rows = {r["organization_name"]: r["utilisation"] for r in list_directory(db, analyst, GridQuery(), now=w.now).rows}
-    assert rows == {"Blue Networks": "2.7% seats · 16.0% GB", "Seats Only": "10.0"}
+    assert rows == {"Blue Networks": "2.7% seats · 16.0% GB", "Seats Only": "10.0% seats"}
     # Sorted by the unit nearest to running out: Blue's GB (16 %) before the other's seats (10 %).
     ordered = list_directory(db, analyst, GridQuery(sort=(("utilisation", "desc"),)), now=w.now)
     assert _names(ordered) == ["Blue Networks", "Seats Only"]
@@ -173,3 +174,4 @@ def test_a_narrowed_page_says_of_how_many(db):
     from components.directory_grid import SPEC
     assert SPEC.count_label(0, of=3) == "0 of 3 resellers"
     assert SPEC.count_label(3, of=3) == "3 resellers"
+

@@ -58,16 +58,20 @@ def test_the_30_day_card_is_the_sum_of_every_dashboards_expiring_in_30_days(db):
     assert renewal_figures(db, analyst, now=NOW)["expiring_30"] == summed
 
 
-def test_the_chart_stacks_each_weeks_expiring_quantity_by_service(db):
+def test_the_chart_gives_each_weeks_expiring_quantity_per_unit_and_service(db):
     w = _world(db)
     chart = expiring_by_week(db, w.actors["analyst@first.example"], now=NOW)
     assert chart["weeks"][0] == "2026-11-30" and chart["weeks"][1] == "2026-12-07" and len(chart["weeks"]) == 13
-    [service] = chart["services"]  # the factory gives every Subscription one service
-    quantities = chart["services"][service]["quantities"]
-    assert quantities[0] == 10 + 60  # days 5 and 6
-    assert quantities[2] == 20  # day 20 is in the third week
-    assert quantities[8] == 30  # day 60
-    assert sum(quantities) == 120  # nothing of another LAR's, nothing past 13 weeks
+    # The factory gives every Subscription one service, here in two units: two series, never
+    # one adding seats and objects (design rule), seats first (services.units.UNIT_ORDER).
+    seats, objects = chart["series"]
+    assert (seats["service"], seats["unit"], objects["unit"]) == ("Cloud Backup for Microsoft 365", "user seats",
+                                                                 "objects")
+    assert seats["quantities"][0] == 10 and objects["quantities"][0] == 60  # days 5 and 6
+    assert seats["quantities"][2] == 20  # day 20 is in the third week
+    assert objects["quantities"][8] == 30  # day 60
+    # Nothing of another LAR's, nothing past 13 weeks.
+    assert (sum(seats["quantities"]), sum(objects["quantities"])) == (30, 90)
 
 
 def test_the_grid_lists_the_window_and_pending_pools_of_this_lar_only(db):
@@ -91,9 +95,10 @@ def test_the_grid_lists_the_window_and_pending_pools_of_this_lar_only(db):
     assert [r["id"] for r in week.rows] == [w.in20] and week.detail == "expiring in the week of Dec 14"
     two = list_renewals(db, analyst, GridQuery(filters={"week": ("2026-12-14", "2026-11-30", "nonsense")}), now=NOW)
     assert [r["id"] for r in two.rows] == [w.in5, w.pending_soon, w.in20]
-    # Issue 19: a week whose end is past the calendar's overflowed; like any week that is no day, no filter.
+    # Issue 19: a week whose end is past the calendar's overflowed; now, like any week that is no
+    # day the grid can list, it matches no pool.
     for last in ("9999-12-27", "9999-12-31", "0001-01-01"):
-        assert list_renewals(db, analyst, GridQuery(filters={"week": (last,)}), now=NOW).rows == page.rows
+        assert list_renewals(db, analyst, GridQuery(filters={"week": (last,)}), now=NOW).rows == []
     searched = list_renewals(db, analyst, GridQuery(search="bet"), now=NOW)
     assert {r["reseller"] for r in searched.rows} == {"Beta"}
     by_quantity = list_renewals(db, analyst, GridQuery(sort=(("quantity", "desc"),)), now=NOW)
@@ -204,8 +209,20 @@ def test_only_an_admin_sets_a_threshold_of_its_own_lar_and_the_page_shows_it(db)
     rows = {r["id"]: r for r in list_subscriptions(db, admin, now=w.now)}
     objects = rows[w.objects]
     # 900 purchased, 30 + 60 handed out: 810 free, 90 % free, under 95 %.
-    assert (objects["free_n"], objects["given_pct"], objects["status"]) == (810, "10.0", "Low")
+    assert (objects["free_n"], objects["given_pct"], objects["status"]) == (810, "10.0%", "Low")
     assert rows[w.seats]["threshold"] == "Not set" and rows[w.seats]["status"] == "OK"
     assert renewal_figures(db, admin, now=w.now)["low_subscriptions"] == 1
     set_threshold(db, admin, w.objects, "none", None, now=w.now)
     assert renewal_figures(db, admin, now=w.now)["low_subscriptions"] == 0
+
+
+@pytest.mark.parametrize("filters", [
+    {"week": ("9999-12-27",)}, {"week": ("not a day",)}, {"service": ("No such service",)},
+    {"status": ("Bogus",)}, {"window": ("90",), "status": ("",)},
+])
+def test_a_filter_set_only_to_values_no_row_can_have_lists_nothing_not_everything(db, filters):
+    """The outside test of issue 19: an impossible value in a hand-made link dropped the filter, and
+    the grid and its export listed every row."""
+    w = _world(db)
+    page = list_renewals(db, w.actors["analyst@first.example"], GridQuery(filters=filters), now=NOW)
+    assert (page.total, page.rows) == (0, [])

@@ -250,8 +250,13 @@ def test_mixed_selection_deletes_nothing_until_the_rest_is_confirmed(db):
     pending_pool = w.pool(pending, sub, 25, status="Pending acceptance")
     op = w.actors["operator@first.example"]
     # Said before the user confirms: Busy is refused, two could go, one pending pool goes back.
-    assert resellers.deletion_preview(db, op, [busy, idle, pending], now=w.now) == (["Busy"], 2, 1)
-    assert resellers.deletion_preview(db, op, [idle], now=w.now) == ([], 1, 0)
+    preview = resellers.deletion_preview(db, op, [busy, idle, pending], now=w.now)
+    assert (preview.blocked, preview.deletable, preview.pending) == (["Busy"], 2, 1)
+    assert preview.names == ["Busy", "Idle", "Pending"]  # as stored, whatever the browser called them
+    assert resellers.deletion_preview(db, op, [idle], now=w.now) == resellers.DeletionPreview(["Idle"], [], 1, 0)
+    # Another LAR's entry names nothing: the dialog cannot be made to show its name.
+    foreign = w.reseller(w.second, "Foreign", "f@foreign.example")
+    assert resellers.deletion_preview(db, op, [foreign], now=w.now).names == []
     with pytest.raises(ResellersInUse) as refused:
         resellers.delete_resellers(db, op, [busy, idle, pending], "Yes", now=w.now)
     assert refused.value.blocked == ["Busy"] and refused.value.deletable_count == 2
