@@ -16,8 +16,22 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.serving import WSGIRequestHandler
 
-from callbacks import (activity, add_pool, batch_invite, directory, edit_pool, invite, jobs, map_panel, panels, renewals,
-                       reseller, subscriptions, team, users)
+from callbacks import (
+    activity,
+    add_pool,
+    batch_invite,
+    directory,
+    edit_pool,
+    invite,
+    jobs,
+    map_panel,
+    panels,
+    renewals,
+    reseller,
+    subscriptions,
+    team,
+    users,
+)
 from components.shell import app_layout
 from config import Settings
 from data.db import Database
@@ -32,9 +46,9 @@ from web.account import init_account
 from web.callback_requests import init_callback_requests
 from web.compression import init_compression
 from web.index_page import INDEX, ConsoleDash
+from web.password_pages import init_password_pages
 from web.security import init_security
 from web.sign_in import init_sign_in
-from web.password_pages import init_password_pages
 from web.sign_in_gate import SignInGate
 from web.sign_up import init_sign_up
 
@@ -47,9 +61,8 @@ def prepare_database(settings: Settings, clock: Clock) -> Database:
     before any worker starts (gunicorn.conf.py), so workers never race to migrate."""
     upgrade(settings.database_url)
     db = Database(settings.database_url)
-    if settings.demo_data and not settings.production:
-        if load_demo(db, now=clock.now()):
-            log.info("Loaded the demo data.")
+    if settings.demo_data and not settings.production and load_demo(db, now=clock.now()):
+        log.info("Loaded the demo data.")
     if settings.production and has_demo_users(db):
         raise SystemExit("APP_ENV=production refuses to run with demo users in the database.")
     return db
@@ -168,7 +181,7 @@ def main() -> None:
         print(deliver_all_due(db, transport, clock))
         return
     if not settings.production and has_demo_users(db):
-        print("Demo sign-in (password %s): %s" % (DEMO_PASSWORD, ", ".join(u[0] for u in DEMO_USERS)))
+        print(f"Demo sign-in (password {DEMO_PASSWORD}): {', '.join(u[0] for u in DEMO_USERS)}")
     start_delivery(app.server)
     # No server name and version in responses (the Server header tells an attacker what to try).
     WSGIRequestHandler.server_version, WSGIRequestHandler.sys_version = "reseller-console", ""

@@ -101,7 +101,7 @@ class Settings:
             object.__setattr__(self, "base_url", f"http://127.0.0.1:{self.port}")
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         production = os.environ.get("APP_ENV", "development") == "production"
         if production and not os.environ.get("SECRET_KEY"):
             raise SystemExit("APP_ENV=production needs SECRET_KEY to be set.")

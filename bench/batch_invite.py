@@ -72,10 +72,10 @@ def _raw(db: Database, rows: int) -> float:
                 "invited_at) VALUES (1, NULL, :n, :e, 'Invited', :yes, :now) RETURNING id"),
                 {"n": f"Raw {i}", "e": f"raw{i}@raw.example", "yes": True, "now": now}).scalar()
             iid = conn.execute(text(
-                "INSERT INTO invitations (lar_id, reseller_id, email, organization_name, token, status, batch, sent_at, "
-                "expires_at) VALUES (1, :r, :e, :n, :t, 'Sent', 'raw', :now, :now) RETURNING id"),
-                {"r": rid, "e": f"raw{i}@raw.example", "n": f"Raw {i}", "t": hashlib.sha256(str(i).encode()).hexdigest(),
-                 "now": now}).scalar()
+                "INSERT INTO invitations (lar_id, reseller_id, email, organization_name, token, status, batch, "
+                "sent_at, expires_at) VALUES (1, :r, :e, :n, :t, 'Sent', 'raw', :now, :now) RETURNING id"),
+                {"r": rid, "e": f"raw{i}@raw.example", "n": f"Raw {i}",
+                 "t": hashlib.sha256(str(i).encode()).hexdigest(), "now": now}).scalar()
             conn.execute(text(
                 "INSERT INTO outgoing_emails (\"to\", subject, body, html_body, status, attempts, created_at, "
                 "next_attempt_at, about) VALUES (:e, 's', 'b', 'h', 'Queued', 0, :now, :now, :a)"),
@@ -97,7 +97,8 @@ def main() -> None:
     invite_s = total - read_s - check_s
     invited = sum(1 for c in outcome if c.verdict == "Invited")
     raw_s = _raw(db, invited)
-    print(f"Batch invite, SQLite, {len(rows):,} rows ({invited:,} invited, {len(rows) - invited:,} refused or skipped):")
+    print(f"Batch invite, SQLite, {len(rows):,} rows ({invited:,} invited, "
+          f"{len(rows) - invited:,} refused or skipped):")
     print(f"  read {read_s:.2f} s, check {check_s:.2f} s, invite {invite_s:.2f} s; total {total:.2f} s (target < 10 s)")
     print(f"  raw SQL writing the same {invited:,} entries, invitations and emails: {raw_s:.2f} s; "
           f"invite / raw {invite_s / raw_s:.2f}x")

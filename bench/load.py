@@ -127,8 +127,9 @@ def run_locust(base: str, recording: Path, users: int, seconds: int) -> dict:
 
 def raw_page_ms(db: Database) -> float:
     params = {"lar": 1, "kw": f"%{SEARCH}%", "status": STATUS, "now": SystemClock().now()}
-    query = RAW if db.is_sqlite else RAW.replace("GROUP_CONCAT(unit || ':' || q)", "STRING_AGG(unit || ':' || q, ',')") \
-        .replace("GROUP BY unit))", "GROUP BY unit) AS per_unit)")
+    query = RAW if db.is_sqlite else (
+        RAW.replace("GROUP_CONCAT(unit || ':' || q)", "STRING_AGG(unit || ':' || q, ',')")
+        .replace("GROUP BY unit))", "GROUP BY unit) AS per_unit)"))
 
     def raw():
         with db.engine.connect() as conn:
@@ -169,7 +170,7 @@ class Operator:
                 .order_by(ResellerPool.id).limit(50)).all()
         self.reseller_id, self.pool_id = next(
             (r, p) for r, p in pools if not edit_pool_form(db, self.actor, r, p, now=SystemClock().now())["expired"])
-        plain = "..%s.." % "...".join(f"{i}.{p}" for i, p in EDIT_OUTPUTS)
+        plain = f"..{'...'.join(f'{i}.{p}' for i, p in EDIT_OUTPUTS)}.."
         self.output = next(d["output"] for d in self.browser.get(base + "/_dash-dependencies").json()
                            if re.sub(r"@[0-9a-f]+", "", d["output"]) == plain)
 

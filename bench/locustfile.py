@@ -14,10 +14,11 @@ import os
 import random
 import re
 import time
+from pathlib import Path
 
 from locust import HttpUser, constant, task
 
-VISITS = json.loads(open(os.environ["RECORDING"]).read())
+VISITS = json.loads(Path(os.environ["RECORDING"]).read_text())
 SEARCHES = ["systems", "an", "net", "cloud", "ltd", "tech", "gmbh", "data", "zz-none"]
 FILTERS = [{}, {"status": ["Mapped"]}, {"status": ["Invited", "Unmapped"]}, {"status": ["Unmapped"]}]
 TOTAL = int(os.environ.get("RESELLERS", "20000"))
@@ -37,7 +38,8 @@ def _with_query(body: str, search: str | None, filters: dict | None, start: int 
         if not isinstance(item, dict):
             continue
         if item.get("id") == "dir-query" and isinstance(item.get("value"), dict):
-            item["value"] = {**item["value"], "search": search if search is not None else item["value"].get("search", ""),
+            item["value"] = {**item["value"],
+                             "search": search if search is not None else item["value"].get("search", ""),
                              "filters": filters if filters is not None else item["value"].get("filters", {})}
         if item.get("id") == "dir-grid" and item.get("property") == "getRowsRequest" and start is not None:
             item["value"] = {**(item.get("value") or {}), "startRow": start, "endRow": start + 100}

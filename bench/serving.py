@@ -23,8 +23,8 @@ def serve(url: str, command: list[str] = DEV_SERVER, env: dict | None = None) ->
     instance = Path(tempfile.mkdtemp(prefix="bench-serve-"))
     env = {**os.environ, "DATABASE_URL": url, "DEMO_DATA": "0", "PORT": str(port), "INSTANCE_PATH": str(instance),
            **(env or {})}
-    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=open(instance / "server.log", "w"))
+    with open(instance / "server.log", "w") as log:  # the server writes through its own copy of the handle
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:

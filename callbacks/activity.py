@@ -10,7 +10,7 @@ from services.activity import list_activity
 from services.days import browser_day
 
 
-def _fetch(database, acting, _context, query, *, now):  # noqa: ARG001 - the log reads no clock: its dates are as recorded
+def _fetch(database, acting, _context, query, *, now):  # `now` unused: the log's dates are as recorded
     return list_activity(database, acting, query)
 
 

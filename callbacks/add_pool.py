@@ -10,9 +10,9 @@ from callbacks.grid_controls import next_refresh, require_click, selected_ids
 from callbacks.panels import close_on
 from components.add_pool_panel import FIELDS, field_id, pool_options, service_cards, service_forms
 from components.pool_fields import availability_table
+from data.catalog import SOURCES
 from services.errors import DomainError, InvalidForm
 from services.pool_changes import add_pool_choices, add_pools
-from data.catalog import SOURCES
 from services.pool_form import check_new_pool, sources_for
 from services.subscriptions import facts
 from services.units import format_quantity
@@ -80,8 +80,10 @@ def register(app) -> None:
         if not indices:
             raise PreventUpdate
         *columns, ids = entered
-        kept = {ident.get("service"): dict(zip(FIELDS, values))
-                for ident, *values in zip(ids, *columns) if isinstance(ident, dict)}
+        # A State per field: a row's values pair with FIELDS one to one. The browser's lists are
+        # cut to the shortest, as ever (a crafted request may send them uneven).
+        kept = {ident.get("service"): dict(zip(FIELDS, values, strict=True))
+                for ident, *values in zip(ids, *columns, strict=False) if isinstance(ident, dict)}
         forms = service_forms(indices, services, now().date(), kept)
         return {"display": "none"}, {}, "none", "inline-block", "inline-block", forms
 
@@ -174,7 +176,8 @@ def _register_save(app) -> None:
         require_click(clicked)
         names = _service_names(choices)
         requests = []
-        for values in zip(ids, subs, sources, payments, quantities, expirations, days):
+        # Uneven lists (only a crafted request sends them) are cut to the shortest.
+        for values in zip(ids, subs, sources, payments, quantities, expirations, days, strict=False):
             ident, sub, source, payment, quantity, expiration, day = values
             index = ident.get("service") if isinstance(ident, dict) else None
             name = names[index] if isinstance(index, int) and 0 <= index < len(names) else ""
@@ -187,7 +190,8 @@ def _register_save(app) -> None:
             return no_update, no_update, {"errors": refused.errors, "attempt": clicked}, _fresh(reseller_id), notice(
                 f"Nothing was saved: correct the fields marked in red ({which}).", ok=False)
         except DomainError as refused:
-            return no_update, no_update, {"errors": {}, "attempt": clicked}, no_update, notice(refused.message, ok=False)
+            return (no_update, no_update, {"errors": {}, "attempt": clicked}, no_update,
+                    notice(refused.message, ok=False))
         shown = "; ".join(f"{c['quantity']} of {c['name']}"
                           + (" (expired at once, as chosen)" if c["expired"] else " (pending acceptance)")
                           for c in created)

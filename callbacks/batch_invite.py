@@ -40,9 +40,11 @@ def _rows_from(store) -> list[SheetRow]:
 def register(app) -> None:
     @app.callback(
         Output("batch-drawer", "opened", allow_duplicate=True), Output("batch-rows", "data", allow_duplicate=True),
-        Output("batch-grid", "rowData", allow_duplicate=True), Output("batch-summary", "children", allow_duplicate=True),
+        Output("batch-grid", "rowData", allow_duplicate=True),
+        Output("batch-summary", "children", allow_duplicate=True),
         Output("batch-error", "display", allow_duplicate=True), Output("batch-file-name", "children"),
-        Output("batch-outcome", "display", allow_duplicate=True), Output("batch-invite", "disabled", allow_duplicate=True),
+        Output("batch-outcome", "display", allow_duplicate=True),
+        Output("batch-invite", "disabled", allow_duplicate=True),
         Output("batch-progress", "display", allow_duplicate=True),
         Input("invite-batch", "n_clicks"),
         prevent_initial_call=True,
@@ -65,7 +67,8 @@ def register(app) -> None:
     @app.callback(
         Output("batch-rows", "data", allow_duplicate=True), Output("batch-grid", "rowData", allow_duplicate=True),
         Output("batch-summary", "children", allow_duplicate=True), Output("batch-error", "children"),
-        Output("batch-error", "display", allow_duplicate=True), Output("batch-invite", "disabled", allow_duplicate=True),
+        Output("batch-error", "display", allow_duplicate=True),
+        Output("batch-invite", "disabled", allow_duplicate=True),
         Output("batch-outcome", "display", allow_duplicate=True), Output("batch-file-name", "children",
                                                                          allow_duplicate=True),
         Input("batch-upload", "contents"), Input("batch-email-unregistered", "checked"),
@@ -106,7 +109,8 @@ def register(app) -> None:
         return ticket, f"Inviting {sum(1 for _ in rows):,} rows…", no_update
 
     @app.callback(
-        Output("batch-grid", "rowData", allow_duplicate=True), Output("batch-summary", "children", allow_duplicate=True),
+        Output("batch-grid", "rowData", allow_duplicate=True),
+        Output("batch-summary", "children", allow_duplicate=True),
         Output("batch-outcome-rows", "data"), Output("batch-outcome", "display", allow_duplicate=True),
         Output("dir-refresh", "data", allow_duplicate=True), NOTIFY,
         Input("batch-ticket", "data"), State("dir-refresh", "data"),
@@ -146,7 +150,8 @@ def register(app) -> None:
                 next_refresh(refresh), notice(f"Invited {invited:,} reseller{'s' if invited != 1 else ''}."))
 
     @app.callback(
-        Output("batch-grid", "rowData", allow_duplicate=True), Output("batch-summary", "children", allow_duplicate=True),
+        Output("batch-grid", "rowData", allow_duplicate=True),
+        Output("batch-summary", "children", allow_duplicate=True),
         Output("batch-outcome-rows", "data", allow_duplicate=True),
         Output("batch-outcome", "display", allow_duplicate=True), Output("dir-refresh", "data", allow_duplicate=True),
         Input("batch-stop", "n_clicks"),

@@ -58,7 +58,7 @@ def notice(message: str, ok: bool = True) -> list[dict]:
 def _action_key() -> str:
     try:
         trigger = ctx.triggered_id
-    except Exception:  # outside a callback (a test calling a helper directly)
+    except Exception:  # noqa: BLE001 - outside a callback: Dash's own error, or LookupError in a new thread
         trigger = None
     if isinstance(trigger, dict):
         trigger = "-".join(f"{k}-{v}" for k, v in sorted(trigger.items()) if k != "index")

@@ -46,7 +46,8 @@ def expire_now_warning(form: dict) -> str:
     """What saving with Expire now does to a live pool, customers first."""
     customers = form["customers"]
     if customers:
-        who = f"{customers} customer{'s' if customers != 1 else ''} of this reseller {'hold' if customers != 1 else 'holds'}"
+        many = customers != 1
+        who = f"{customers} customer{'s' if many else ''} of this reseller {'hold' if many else 'holds'}"
         return (f"Saving ends this pool today. {who} {format_quantity(form['unit'], form['assigned'])} "
                 "from it and will lose them.")
     return "Saving ends this pool today. No customer holds any of it; what it holds goes back to the subscription."
@@ -125,7 +126,8 @@ def _register_edit(app) -> None:
     close_on(app, "edit-pool-drawer", "edit-pool-cancel")
     # Opened on its first field that can change (Payment type, or Quantity while it is locked).
     app.clientside_callback(ClientsideFunction(namespace="panels", function_name="focusFirstField"),
-                            Input("edit-pool-form", "data"), State("edit-pool-subject", "id"), prevent_initial_call=True)
+                            Input("edit-pool-form", "data"), State("edit-pool-subject", "id"),
+                            prevent_initial_call=True)
 
     @app.callback(
         Output("edit-pool-drawer", "opened", allow_duplicate=True),

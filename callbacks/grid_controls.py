@@ -159,7 +159,7 @@ def register_grid(app, spec: GridSpec, fetch: Callable, filter_names: dict[str, 
         fields = {i["key"] for i in ids}
         # Filters the page sets with its own controls (not in the popover) stay as they are.
         kept = {k: v for k, v in query["filters"].items() if k not in fields}
-        chosen = stored_query({"filters": {i["key"]: v for i, v in zip(ids, values)}})["filters"]
+        chosen = stored_query({"filters": {i["key"]: v for i, v in zip(ids, values, strict=False)}})["filters"]
         return {**query, "filters": {**kept, **{k: v for k, v in chosen.items() if v}}}, False
 
     # Filter opens on its first field. The panel stays mounted between openings (keepMounted), so

@@ -11,7 +11,11 @@ from components.invite_panel import found_options
 from services.errors import DomainError, InvalidForm
 from services.ids import row_id
 from services.invitations import (
-    find_resellers, invitation_details, invite_by_email, invite_tenant, resend_invitation,
+    find_resellers,
+    invitation_details,
+    invite_by_email,
+    invite_tenant,
+    resend_invitation,
 )
 from services.outbox import deliver_in_background
 
@@ -25,7 +29,8 @@ def register(app) -> None:
         Output("invite-org", "error"),
         Output("invite-summary", "children", allow_duplicate=True), Output("invite-options", "children"),
         Output("invite-choice", "value", allow_duplicate=True),
-        Output("invite-invite", "display", allow_duplicate=True), Output("invite-send", "display", allow_duplicate=True),
+        Output("invite-invite", "display", allow_duplicate=True),
+        Output("invite-send", "display", allow_duplicate=True),
         Input("invite-single", "n_clicks"),
         prevent_initial_call=True,
     )
@@ -41,7 +46,8 @@ def register(app) -> None:
                                                                             allow_duplicate=True),
         Output("invite-choice", "value", allow_duplicate=True), Output("invite-email", "error", allow_duplicate=True),
         Output("invite-org", "error", allow_duplicate=True),
-        Output("invite-invite", "display", allow_duplicate=True), Output("invite-send", "display", allow_duplicate=True),
+        Output("invite-invite", "display", allow_duplicate=True),
+        Output("invite-send", "display", allow_duplicate=True),
         Output("invite-searched", "data"), Output("invite-summary", "c"),
         Input("invite-search", "n_clicks"), Input("invite-email", "n_submit"),
         State("invite-email", "value"), State("invite-org", "value"),

@@ -5,8 +5,8 @@ from dash import ClientsideFunction, Input, Output, State, no_update
 
 from callbacks.context import actor, db, notice, now
 from callbacks.grid_controls import next_refresh, records, register_grid, require_click
-from components import subscriptions_grid as parts
 from callbacks.panels import close_on
+from components import subscriptions_grid as parts
 from services.errors import DomainError
 from services.lar_subscriptions import set_threshold, subscription_page
 
@@ -53,7 +53,8 @@ def register(app) -> None:
         row = rows[0]  # shown only; Save re-reads the subscription
         subject = f"{row.get('name', '')} · {row.get('service', '')} · {row.get('free', '')} free"
         value = row.get("threshold_value")
-        return True, subject, row.get("threshold_kind") or "none", "" if value is None else str(value), row.get("id"), None
+        shown = "" if value is None else str(value)
+        return True, subject, row.get("threshold_kind") or "none", shown, row.get("id"), None
 
     @app.callback(
         Output("subs-threshold-value", "disabled"),

@@ -26,7 +26,8 @@ COLUMNS = [
      "cellClass": "wrap-2 units", "cellRenderer": "Quantities", "tooltipField": "utilisation",
      "headerTooltip": "Assigned to customers as a share of what you gave, each unit apart; sorts by the highest"},
     {"field": "customer_visibility", "headerName": "View reseller's customers",
-     "cellRenderer": "VisibilityToggle", "width": 104, "headerTooltip": "Whether the reseller lets you see its customers' names"},
+     "cellRenderer": "VisibilityToggle", "width": 104,
+     "headerTooltip": "Whether the reseller lets you see its customers' names"},
     {"field": "invited_at", "headerName": "Invited on", "sortable": True, "width": 120},
     {"field": "mapped_at", "headerName": "Mapped on", "sortable": True, "width": 120},
 ]

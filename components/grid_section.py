@@ -109,7 +109,7 @@ def grid_section(spec: GridSpec, visible: list[str], read_only: bool, actions: l
             toolbar(
                 p,
                 spec.search_placeholder,
-                actions + [dmc.Button("Export", id=f"{p}-export-open", variant="default")],
+                [*actions, dmc.Button("Export", id=f"{p}-export-open", variant="default")],
                 filter_popover(p, filter_fields, view.filters),
                 columns_popover(p, spec.choices, visible, spec.kept),
                 search_disabled=search_disabled,

@@ -142,7 +142,7 @@ def toolbar(prefix: str, search_placeholder: str, actions: list, filters, column
             dmc.Group(
                 [
                     search_box(prefix, search_placeholder, search_disabled, search),
-                    dmc.Group(actions + [filters, columns], gap="xs"),
+                    dmc.Group([*actions, filters, columns], gap="xs"),
                 ],
                 justify="space-between",
             ),

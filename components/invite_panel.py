@@ -28,7 +28,8 @@ def single_invite_panel():
         dmc.TextInput(id="invite-email", label="Email address", required=True, inputProps={"type": "email"},
                       placeholder="owner@reseller.example", autoComplete="off", debounce=True,
                       **{"data-autofocus": True}),  # the panel opens on it (Mantine's default: Close)
-        dmc.TextInput(id="invite-org", label="Organization name", placeholder="Optional", inputProps={"maxLength": 200}),
+        dmc.TextInput(id="invite-org", label="Organization name", placeholder="Optional",
+                      inputProps={"maxLength": 200}),
         dmc.Group([dmc.Button("Search", id="invite-search")], justify="flex-end"),
         dmc.Divider(),
         dmc.Text(id="invite-summary", size="sm"),

@@ -1,16 +1,16 @@
 """The Renewals page's pieces: its cards, the expiry chart, the grid and Return to pool."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import dash_mantine_components as dmc
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 from dash import dcc, html
+from plotly.subplots import make_subplots
 
-from data.catalog import SERVICE_NAMES
 from components.grid_section import GridSpec
 from components.kpi_card import kpi_card
+from data.catalog import SERVICE_NAMES
 from services.days import browser_day
 from services.renewals import OWN_SUBSCRIPTIONS_DAYS, PENDING_VIEW, VIEWS, WEEKS, WINDOWS
 from services.units import format_quantities, format_quantity
@@ -53,8 +53,9 @@ FILTER_NAMES = {"service": "Service", "status": "Status", "week": "Week"}
 
 def week_options(weeks: list[str]) -> list[dict]:
     """The chart's weeks as filter values (ISO dates) with the label its chip shows."""
-    return [{"value": w, "label": f"{date.fromisoformat(w):%b %-d}–{date.fromordinal(date.fromisoformat(w).toordinal() + 6):%b %-d}"}
-            for w in weeks]
+    starts = [date.fromisoformat(w) for w in weeks]
+    return [{"value": w, "label": f"{start:%b %-d}–{start + timedelta(days=6):%b %-d}"}
+            for w, start in zip(weeks, starts, strict=True)]
 
 
 VIEW_LABELS = {**{str(n): f"{n} days" for n in WINDOWS}, PENDING_VIEW: "Pending acceptance"}
@@ -175,11 +176,12 @@ def expiry_figure(chart: dict, chosen_week: str | None = None) -> go.Figure:
             x=labels, y=entry["quantities"], name=service, legendgroup=service,
             showlegend=service not in in_legend, marker_color=service_colour(service),
             # The week (the chart's click filters the grid to it) and the quantity with its unit.
-            customdata=[[w.isoformat(), format_quantity(unit, q)] for w, q in zip(weeks, entry["quantities"])],
+            customdata=[[w.isoformat(), format_quantity(unit, q)]
+                        for w, q in zip(weeks, entry["quantities"], strict=True)],
             hovertemplate=f"<b>{_escape(service)}</b><br>Week of %{{x}}<br>%{{customdata[1]}}<extra></extra>",
             # The chosen week outlined where it has a bar (an outlined nothing reads as a bar).
             marker_line_width=[3 if w.isoformat() == chosen_week and q else 0
-                               for w, q in zip(weeks, entry["quantities"])],
+                               for w, q in zip(weeks, entry["quantities"], strict=True)],
             marker_line_color="#212529",
             row=units.index(unit) + 1, col=1,
         )

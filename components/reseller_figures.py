@@ -13,7 +13,8 @@ def figures_section(overview: dict, reseller_id: int):
 
 def _kpi_row(figures: dict):
     cards = [
-        ("kpi-pools", "Pools", f"{figures['pools']:,}", "Pooled subscriptions you gave this reseller that have not expired."),
+        ("kpi-pools", "Pools", f"{figures['pools']:,}",
+         "Pooled subscriptions you gave this reseller that have not expired."),
         ("kpi-customers", "Customers", f"{figures['customers']:,}",
          "Customers holding an active pooled subscription from this reseller."),
         ("kpi-total", "Total user seats/objects", format_quantities(figures["total"]),

@@ -26,6 +26,7 @@ def return_question(going: list[dict]) -> tuple[str, list]:
             if len(going) == 1 else
             f"These pools go back to your pooled subscriptions. {whose} not accepted them yet.")
     items = [dmc.ListItem((f"{g['reseller']}: " if "reseller" in g else "")
-                          + f"{g['quantity']} of {g['pool']} {'goes' if g['one'] else 'go'} back to {g['subscription']}")
+                          + f"{g['quantity']} of {g['pool']} {'goes' if g['one'] else 'go'} back to "
+                            f"{g['subscription']}")
              for g in going]
     return text, items

@@ -61,8 +61,8 @@ def threshold_modal():
             {"value": "percent", "label": "A percentage"}]),
         # A text box: a number box rewrote what was typed (1.5 became 15, 150 % became 15 %) and saved
         # it; the server reads the text as typed and refuses what is not a threshold, next to the field.
-        dmc.TextInput(id="subs-threshold-value", label="Alert below", disabled=True, inputProps={"inputMode": "numeric"},
-                      autoComplete="off"),
+        dmc.TextInput(id="subs-threshold-value", label="Alert below", disabled=True,
+                      inputProps={"inputMode": "numeric"}, autoComplete="off"),
         dmc.Group([dmc.Button("Cancel", id="subs-threshold-cancel", variant="default"),
                    dmc.Button("Save", id="subs-threshold-save")], justify="flex-end"),
         dcc.Store(id="subs-threshold-target"),

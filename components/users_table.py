@@ -45,7 +45,7 @@ def _remove_cell(user: ConsoleUser, can_manage: bool, me: int):
 
 def users_table(users: list[ConsoleUser], can_manage: bool, me: int):
     head = dmc.TableThead(dmc.TableTr([dmc.TableTh(h, w=w) for h, w in zip(
-        ("Name", "Email", "Role", "Signed-in browsers", "Status", ""), WIDTHS)]))
+        ("Name", "Email", "Role", "Signed-in browsers", "Status", ""), WIDTHS, strict=True)]))
     body = dmc.TableTbody([
         dmc.TableTr([
             dmc.TableTd(u.name + (" (you)" if u.id == me else "")),

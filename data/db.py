@@ -7,13 +7,14 @@ Reads use a plain deferred BEGIN so they never wait for the write lock.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Iterator
+from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, delete, event, insert
+from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from data.models import HealthProbe
@@ -24,6 +25,24 @@ PROBE_EVERY = timedelta(seconds=5)
 # Larger than a page (SQLite's are 4 KB), so the probe needs pages to spare, as inserts sooner
 # or later do: a value rewritten in place goes through even when the database cannot grow.
 PROBE_BYTES = 16 * 1024
+
+Model = TypeVar("Model")
+
+
+def existing(session: Session, model: type[Model], ident: object) -> Model:
+    """session.get for a row that cannot be missing (a foreign key points at it, and nothing
+    deletes such rows): its absence is a broken invariant, not something to tell the user."""
+    row = session.get(model, ident)
+    if row is None:
+        raise LookupError(f"{model.__name__} {ident!r} is missing")
+    return row
+
+
+def rows_matched(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched. A Session returns a CursorResult for them,
+    though Session.execute is typed as returning any Result."""
+    assert isinstance(result, CursorResult)
+    return result.rowcount
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -69,15 +88,13 @@ class Database:
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
         """One write transaction: committed on success, rolled back on any error."""
-        with self._write() as session:
-            with session.begin():
-                yield session
+        with self._write() as session, session.begin():
+            yield session
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with self._read() as session:
-            with session.begin():
-                yield session
+        with self._read() as session, session.begin():
+            yield session
 
     def writable(self, *, now: datetime) -> str:
         """"" when a write can be committed, else why not (the database's own words). At most

@@ -233,7 +233,7 @@ class _Builder:
         if status != "Active":
             return
         # About ten customers an active pool: 200,000 customers at 20,000 resellers.
-        for c in range(rng.randint(1, 19)):
+        for _ in range(rng.randint(1, 19)):
             give = rng.randint(1, max(1, quantity // 40))
             if pool["assigned_quantity"] + give > quantity:
                 break
@@ -252,7 +252,8 @@ class _Builder:
     def audit(self, lar: int, who: str, at: datetime, action: str, reseller_id: int, target: str = "",
               **details) -> None:
         self.rows.audit.append({
-            "id": self._id("audit"), "at": at, "lar_id": lar, "actor_user_id": self.acting[lar][who], "actor_tenant_id": lar,
+            "id": self._id("audit"), "at": at, "lar_id": lar, "actor_user_id": self.acting[lar][who],
+            "actor_tenant_id": lar,
             "actor_email": DEMO_USERS[self.acting[lar][who] - 1][0],
             "action": action, "target": target or f"reseller:{reseller_id}", "reseller_id": reseller_id,
             "reseller_name": self.reseller_names[reseller_id],
@@ -313,8 +314,8 @@ def load_demo(db: Database, *, now: datetime, resellers: int = 60, seed: int = 7
 
 def main() -> None:
     from config import Settings
-    from services.clock import SystemClock
     from data.migrate import upgrade
+    from services.clock import SystemClock
 
     parser = argparse.ArgumentParser(description="Load deterministic demo data into an empty database.")
     parser.add_argument("--resellers", type=int, default=60, help="directory entries of the first LAR")

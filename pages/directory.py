@@ -6,11 +6,11 @@ from flask_login import current_user
 
 from callbacks.context import db
 from components import directory_grid as grid
-from components.map_panel import map_drawer
 from components.add_pool_panel import add_pool_drawer
 from components.batch_invite_panel import batch_invite_panel
-from components.invite_panel import invite_button, single_invite_panel
 from components.grid_section import grid_section
+from components.invite_panel import invite_button, single_invite_panel
+from components.map_panel import map_drawer
 from components.shell import notifications
 from services.preferences import visible_columns
 

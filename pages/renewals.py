@@ -13,7 +13,12 @@ from components.return_to_pool import return_modal
 from components.shell import notifications
 from services.preferences import receives_alerts, visible_columns
 from services.renewals import (
-    DEFAULT_WINDOW, VIEWS, expiring_by_week, own_subscriptions_ending, renewal_figures, renewal_filter_options,
+    DEFAULT_WINDOW,
+    VIEWS,
+    expiring_by_week,
+    own_subscriptions_ending,
+    renewal_figures,
+    renewal_filter_options,
 )
 
 dash.register_page(__name__, path="/renewals", title="Renewals · Reseller Console")
@@ -33,7 +38,7 @@ def layout(**query):
     window = (view.filters.get("window") or [str(DEFAULT_WINDOW)])[0]
     week = (view.filters.get("week") or [None])[0]
     section = grid_section(spec, visible, not acting.can_act, parts.renewal_actions(acting.can_act),
-                           renewal_filter_options() + [("week", "Week", weeks)], url_params=query,
+                           [*renewal_filter_options(), ("week", "Week", weeks)], url_params=query,
                            kept_filters=kept)
     return dmc.Stack([
         dmc.Group([

@@ -4,24 +4,23 @@ import dash_mantine_components as dmc
 from dash import dcc, html
 
 from callbacks.context import actor, db, now
-from data.catalog import PAYMENT_TYPES, SOURCES
-from data.models import POOL_STATUSES
 from components import reseller_grids as grids
 from components.add_pool_panel import add_pool_drawer
 from components.edit_pool_panel import edit_pool_drawer
-from components.return_to_pool import return_modal
 from components.grid_section import grid_section
 from components.invitation_section import invitation_section
-from components.shell import notifications
 from components.not_found import not_found
 from components.reseller_figures import figures_section
+from components.return_to_pool import return_modal
+from components.shell import notifications
+from data.catalog import PAYMENT_TYPES, SOURCES
+from data.models import POOL_STATUSES
 from services.dashboard import overview
 from services.errors import NotFound
 from services.invitations import invitation_details
-from services.reseller_customers import customer_filter_options
 from services.preferences import visible_columns
+from services.reseller_customers import customer_filter_options
 from services.resellers import get_reseller
-
 
 
 def page_title(reseller_id=None, **_variables) -> str:
@@ -67,15 +66,17 @@ def layout(reseller_id=None, **query):
                      id="invitation-box") if reseller["status"] == "Invited" else None,
             html.Div(figures_section(overview(db(), acting, rid, now=at), rid), id="reseller-figures",
                      className="reseller-figures"),
-            dmc.Stack([dmc.Title("Pools", order=3), dmc.Text("Loading…", id="pools-count", size="sm", c="dimmed")], gap=2, mt="md"),
+            dmc.Stack([dmc.Title("Pools", order=3), dmc.Text("Loading…", id="pools-count", size="sm", c="dimmed")],
+                      gap=2, mt="md"),
             grid_section(
-                grids.POOLS, pools_visible, not acting.can_act, grids.pool_actions(acting.can_act, reseller["status"] == "Mapped"),
+                grids.POOLS, pools_visible, not acting.can_act,
+                grids.pool_actions(acting.can_act, reseller["status"] == "Mapped"),
                 [("source", "Source", list(SOURCES)), ("payment_type", "Payment type", list(PAYMENT_TYPES)),
                  ("status", "Status", list(POOL_STATUSES))],
                 context=rid, url_params=query, export_name=f"{reseller['organization_name']} pools",
             ),
-            dmc.Stack([dmc.Title("Customers", order=3), dmc.Text("Loading…", id="customers-count", size="sm", c="dimmed")],
-                      gap=2, mt="md"),
+            dmc.Stack([dmc.Title("Customers", order=3),
+                       dmc.Text("Loading…", id="customers-count", size="sm", c="dimmed")], gap=2, mt="md"),
             grid_section(
                 grids.CUSTOMERS, customers_visible, True, [],
                 [("customer", "Customer", options["customers"]), ("pool", "Pool", options["pools"])],

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import update
 
-from data.db import Database
+from data.db import Database, rows_matched
 from data.models import User
 from services.actor import Actor
 from services.audit import record
@@ -34,8 +34,8 @@ def change_password(db: Database, actor: Actor, current: str, new: str, repeat: 
     except TryLater as later:
         raise TryLater(f"Your password was not changed. {later.message}", later.retry_after) from None
     with db.unit_of_work() as session:
-        changed = session.execute(update(User).where(User.id == actor.user_id, User.password_hash == stored)
-                                  .values(password_hash=new_hash)).rowcount
+        changed = rows_matched(session.execute(
+            update(User).where(User.id == actor.user_id, User.password_hash == stored).values(password_hash=new_hash)))
         if not changed:  # changed in another tab meanwhile: this one's "current" is stale
             raise InvalidForm({"current": "The current password is incorrect."},
                               "Your password was not changed: correct the field marked in red.")

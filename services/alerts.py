@@ -20,7 +20,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -123,6 +123,7 @@ def _claim(session, lar_id: int, key: str, kind: str, now: datetime) -> bool:
     """Insert the alert's key; False if any process has already sent it."""
     insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
     table = AlertSent.__table__
+    assert isinstance(table, Table)  # a mapped class's own table (typed as any FromClause)
     inserted = session.execute(insert(table).values(lar_id=lar_id, key=key, kind=kind, sent_at=now)
                                .on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id))
     return inserted.first() is not None
@@ -140,7 +141,7 @@ class Links:
     low: str = ""  # Subscriptions, only the low ones
 
     @classmethod
-    def at(cls, base_url: str | None) -> "Links":
+    def at(cls, base_url: str | None) -> Links:
         if not base_url:
             return cls()
         base = base_url.rstrip("/")
@@ -168,7 +169,8 @@ def digest_text(session, lar_id: int, now: datetime, links: Links, expiring: lis
     soonest = [a.line for a in expiring if a.key.startswith("expiry:pool:")]
     if soonest:
         lines += ["", "Expiring soonest:"] + [f"  - {line}" for line in soonest[:DIGEST_SOONEST]]
-    lines += [""] + (_see("Every renewal of the next 30 days", links.renewals) or ["See every renewal on the Renewals page."])
+    lines += ["", *(_see("Every renewal of the next 30 days", links.renewals)
+                    or ["See every renewal on the Renewals page."])]
     return "\n".join(lines)
 
 

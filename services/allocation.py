@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, true, update
 
 from data.models import ResellerPool, Subscription
 
@@ -46,7 +46,8 @@ def lock_subscriptions(session, lar_id: int, ids: Iterable[int]) -> dict[int, Su
 def reclaim_expired(session, subscription: Subscription, now: datetime) -> int:
     """Give back the seats of the Subscription's pools that are past their effective
     expiration; returns how many. Call with the Subscription locked."""
-    past = or_(ResellerPool.expires_at <= now, subscription.expires_at <= now)
+    # Every pool is past once its Subscription is; before that, each by its own date.
+    past = true() if subscription.expires_at <= now else ResellerPool.expires_at <= now
     quantities = session.scalars(
         update(ResellerPool)
         .where(ResellerPool.subscription_id == subscription.id, ResellerPool.seats_held.is_(True), past)
@@ -63,7 +64,8 @@ def reclaim_expired(session, subscription: Subscription, now: datetime) -> int:
 def free_quantity(session, subscription_id: int) -> int:
     """Purchased less what the pools holding seats hold (after reclaim_expired, the live ones)."""
     purchased, allocated = session.execute(
-        select(Subscription.purchased_quantity, Subscription.allocated_quantity).where(Subscription.id == subscription_id)
+        select(Subscription.purchased_quantity, Subscription.allocated_quantity)
+        .where(Subscription.id == subscription_id)
     ).one()
     return purchased - allocated
 

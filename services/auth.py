@@ -176,15 +176,16 @@ def authenticate(db: Database, email: str, password: str, *, now: datetime,
                  client: str | None = None) -> Actor:
     """Check a sign-in: refused without a check while the email or address is held back, the
     password checked outside any transaction (scrypt must not hold the write lock)."""
-    email = usable_email(email)
-    if email is None:
+    address = usable_email(email)
+    if address is None:
         raise SignInFailed(FAILED_MESSAGE)
-    refuse_if_held_back(db, email, now=now, client=client)
+    refuse_if_held_back(db, address, now=now, client=client)
     with db.reading() as session:
-        user = session.scalars(select(User).where(User.email == email)).first()
+        user = session.scalars(select(User).where(User.email == address)).first()
         tenant = session.get(Tenant, user.tenant_id) if user else None
-    if not password_matches(db, email, user.password_hash if user and user.active else None, password,
-                            now=now, client=client):
+    matched = password_matches(db, address, user.password_hash if user and user.active else None, password,
+                               now=now, client=client)
+    if not matched or user is None:  # (no user: no stored hash, never a match)
         raise SignInFailed(FAILED_MESSAGE)
     if tenant is None or tenant.kind != "large_account_reseller":
         raise NotAConsoleUser(tenant.organization_name if tenant else "")
@@ -204,6 +205,7 @@ def _reserve(db: Database, keys: list[tuple[str, _Rule]], now: datetime) -> dict
             if reserved is None:  # locked by an attempt that got here first
                 until = session.scalar(select(SignInThrottle.locked_until).where(SignInThrottle.email == key))
                 _refuse_locked([(key, rule)], {key: until or now}, now)  # (or lifted since: still refused)
+            assert reserved is not None  # _refuse_locked raised for the locked key
             if reserved.locked_until is not None:
                 locks[key] = reserved.locked_until
     return locks
@@ -296,7 +298,7 @@ class HeldBackAddresses:
     def refuse(self, client: str | None, *, now: datetime) -> None:
         """Raises AddressOverLimit when this process knows client is held back at now."""
         until = self._until.get(client) if client else None
-        if until is None:
+        if client is None or until is None:
             return
         if until <= now:
             self._until.pop(client, None)

@@ -60,6 +60,7 @@ def template_csv() -> bytes:
 def template_xlsx() -> bytes:
     book = Workbook()
     sheet = book.active
+    assert sheet is not None  # a new workbook has one sheet, the active one
     sheet.title = "Resellers"
     sheet.append(COLUMNS)
     sheet.append(EXAMPLE)
@@ -86,10 +87,7 @@ def read_rows(filename: str, content: bytes) -> list[SheetRow]:
         raise BadFile(f"{name} is empty. Fill in the template and upload it again.")
     if len(content) > MAX_BYTES:
         raise BadFile(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB. Split it into smaller files.")
-    if content.startswith(ZIP):
-        frame = _read_xlsx(content, name)
-    else:
-        frame = _read_csv(_text(content, name), name)
+    frame = _read_xlsx(content, name) if content.startswith(ZIP) else _read_csv(_text(content, name), name)
     return _rows(frame)
 
 
@@ -181,10 +179,8 @@ def _read_xlsx(content: bytes, name: str) -> pd.DataFrame:
 
 
 def _non_empty_past(sheet, first_row: int) -> bool:
-    for row in sheet.iter_rows(min_row=first_row, values_only=True):
-        if any(v not in (None, "") for v in row):
-            return True
-    return False
+    return any(any(v not in (None, "") for v in row)
+               for row in sheet.iter_rows(min_row=first_row, values_only=True))
 
 
 def _read_csv(text: str, name: str) -> pd.DataFrame:
@@ -219,7 +215,7 @@ def _rows(frame: pd.DataFrame) -> list[SheetRow]:
         raise BadFile("The file needs the columns Organization name and Email address, as in the template's "
                       "header row.")
     rows = []
-    for index, (name, address) in enumerate(zip(frame[org].fillna(""), frame[email].fillna(""))):
+    for index, (name, address) in enumerate(zip(frame[org].fillna(""), frame[email].fillna(""), strict=True)):
         name, address = str(name).strip(), str(address).strip()
         if not name and not address:
             continue  # trailing or spacer rows

@@ -6,6 +6,7 @@ entry scopes its pools, customers and ledger (rule 12).
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import TypedDict
 
 from sqlalchemy import case, func, select
 
@@ -18,12 +19,22 @@ from services.resellers import own_reseller
 EXPIRING_WITHIN = timedelta(days=30)
 
 
-def kpis(db: Database, actor: Actor, reseller_id, *, now: datetime) -> dict:
+class Kpis(TypedDict):
+    """A reseller's dashboard cards, over its live pools; quantities by unit ({unit: quantity})."""
+    pools: int
+    customers: int
+    total: dict[str, int]
+    allocated: dict[str, int]
+    pending: dict[str, int]  # pending acceptance
+    expiring: dict[str, int]  # within EXPIRING_WITHIN
+
+
+def kpis(db: Database, actor: Actor, reseller_id, *, now: datetime) -> Kpis:
     with db.reading() as session:
         return _kpis(session, own_reseller(session, actor, reseller_id).id, now)
 
 
-def _kpis(session, reseller_id: int, now: datetime) -> dict:
+def _kpis(session, reseller_id: int, now: datetime) -> Kpis:
     live = (ResellerPool.reseller_id == reseller_id, is_live(now))
     by_unit = session.execute(
         select(
@@ -44,13 +55,15 @@ def _kpis(session, reseller_id: int, now: datetime) -> dict:
         .join(Subscription, Subscription.id == ResellerPool.subscription_id)
         .where(*live, (CustomerAssignment.ends_at.is_(None)) | (CustomerAssignment.ends_at > now))
     )
-    figures = {"pools": 0, "customers": customers or 0, "total": {}, "allocated": {}, "pending": {}, "expiring": {}}
+    pools = 0
+    by_unit_of: dict[str, dict[str, int]] = {"total": {}, "allocated": {}, "pending": {}, "expiring": {}}
     for unit, count, total, allocated, pending, expiring in by_unit:
-        figures["pools"] += count
+        pools += count
         for key, value in (("total", total), ("allocated", allocated), ("pending", pending), ("expiring", expiring)):
             if value:
-                figures[key][unit] = int(value)
-    return figures
+                by_unit_of[key][unit] = int(value)
+    return Kpis(pools=pools, customers=customers or 0, total=by_unit_of["total"], allocated=by_unit_of["allocated"],
+                pending=by_unit_of["pending"], expiring=by_unit_of["expiring"])
 
 
 def trend_dates(today: date) -> list[date]:
@@ -106,7 +119,7 @@ def _trend(session, reseller_id: int, now: datetime) -> list[dict]:
     labels = pool_labels((p.id, p.name, p.created_at) for p in pools)
     start = datetime.combine(dates[0], datetime.min.time())
     series = []
-    for pool_id, name, unit, expires_at, _created in pools:
+    for pool_id, _name, unit, expires_at, _created in pools:
         totals = ledger.get(pool_id, (0,) * (2 * len(dates) + 2))
         points = []
         for i, d in enumerate(dates):

@@ -4,7 +4,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -72,24 +74,27 @@ def to_xlsx(rows: list[dict], columns: list[tuple[str, str]], kinds: dict[str, s
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Export")
     sheet.freeze_panes = "A2"
-    for i, column in enumerate(zip(header, *table), start=1):
+    for i, column in enumerate(zip(header, *table, strict=True), start=1):
         longest = max(len(str(v)) if not isinstance(v, date) else 10 for v in column)
         sheet.column_dimensions[get_column_letter(i)].width = min(MAX_WIDTH, longest + 2)
     sheet.append([_text_cell(sheet, h) for h in header])
     for values in table:
-        sheet.append([_typed_cell(sheet, v, f) for v, f in zip(values, formats)])
+        sheet.append([_typed_cell(sheet, v, f) for v, f in zip(values, formats, strict=True)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def _xlsx_table(rows, columns, kinds):
+def _xlsx_table(rows: list[dict], columns: list[tuple[str, str]], kinds: dict[str, str]
+                ) -> tuple[list[str], list[list[Any]], list[str | None]]:
     """(header, rows of values, a number format per column)."""
-    header, getters, formats = [], [], []
+    header: list[str] = []
+    getters: list[Callable[..., Any]] = []  # (row index, row) -> value
+    formats: list[str | None] = []
     for field, title in columns:
         kind = kinds.get(field)
-        parsed = [parse_quantities(_cell(row.get(field))) for row in rows] if kind == "quantities" else None
-        if parsed is not None and all(p is not None for p in parsed):
+        parsed = _every_quantity(rows, field) if kind == "quantities" else None
+        if parsed is not None:
             units = [u for u in UNIT_ORDER if any(u in p for p in parsed)] or [UNIT_ORDER[0]]
             for unit in units:
                 header.append(f"{title} ({UNIT_HEADERS[unit]})" if title.lower() != UNIT_HEADERS[unit] else title)
@@ -109,6 +114,13 @@ def _xlsx_table(rows, columns, kinds):
             formats.append(None)
     table = [[get(i, row) for get in getters] for i, row in enumerate(rows)]
     return header, table, formats
+
+
+def _every_quantity(rows: list[dict], field: str) -> list[dict[str, int]] | None:
+    """Each row's field as quantities per unit; None unless every row's holds quantities."""
+    parsed = [parse_quantities(_cell(row.get(field))) for row in rows]
+    whole = [p for p in parsed if p is not None]
+    return whole if len(whole) == len(parsed) else None
 
 
 def _as_number(value):
@@ -131,7 +143,8 @@ def _as_date(value):
 
 def _typed_cell(sheet, value, number_format):
     if number_format and isinstance(value, (int, float, date)) and not isinstance(value, bool):
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = WriteOnlyCell(sheet)
+        cell.value = value  # as WriteOnlyCell(sheet, value=value) does; its stub takes no date
         cell.number_format = number_format
         return cell
     return _text_cell(sheet, value)

@@ -27,7 +27,7 @@ class GridQuery:
         end = min(max(start, int(self.end)), start + self.cap)
         return start, end - start
 
-    def for_export(self) -> "GridQuery":
+    def for_export(self) -> GridQuery:
         """Every row the search and filters select, in the same order, up to EXPORT_MAX."""
         return replace(self, start=0, end=EXPORT_MAX, cap=EXPORT_MAX)
 

@@ -34,6 +34,7 @@ def parse_ids(raw, noun: str) -> list[int]:
     if len(values) > MAX_SELECTION:
         raise DomainError(f"Select at most {MAX_SELECTION:,} {noun}s at a time.")
     ids = [row_id(v) for v in values]
-    if None in ids:
+    whole = [i for i in ids if i is not None]
+    if len(whole) != len(ids):
         raise NotFound(noun.capitalize())
-    return list(dict.fromkeys(ids))
+    return list(dict.fromkeys(whole))

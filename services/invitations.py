@@ -170,6 +170,7 @@ def new_invitation(actor: Actor, entry: Reseller, tenant: Tenant | None, now: da
 def invitation_email(lar: str, invitation: Invitation, token: str, base_url: str, now: datetime):
     """The outbox message of a flushed invitation."""
     link = f"{base_url.rstrip('/')}/sign-up/{token}"
+    assert invitation.expires_at is not None  # every invitation is written with its expiry
     subject, text, html_body = invitation_message(lar, invitation.organization_name, link, invitation.expires_at,
                                                   registered=invitation.tenant_id is not None)
     return new_email(invitation.email, subject, text, html_body, about=f"invitation:{invitation.id}", now=now)
@@ -253,6 +254,14 @@ def invite_by_email(db: Database, actor: Actor, email, organization_name: str, b
         return {"id": entry.id, "organization_name": entry.organization_name, "email": entry.email}
 
 
+def _shown_status(invitation: Invitation, now: datetime) -> str:
+    """Accepted, Sent, or Expired from its expiry on (one without is expired, as a link)."""
+    if invitation.status == "Accepted":
+        return "Accepted"
+    expires_at = invitation.expires_at
+    return "Expired" if expires_at is None or expires_at <= now else "Sent"
+
+
 def invitation_details(db: Database, actor: Actor, reseller_id, *, now: datetime) -> list[dict]:
     """The entry's invitations, newest first, each with the delivery of its email."""
     with db.reading() as session:
@@ -265,7 +274,7 @@ def invitation_details(db: Database, actor: Actor, reseller_id, *, now: datetime
         ).all()
     return [{
         "id": inv.id, "email": inv.email, "sent_at": inv.sent_at, "expires_at": inv.expires_at,
-        "status": "Accepted" if inv.status == "Accepted" else ("Expired" if inv.expires_at <= now else "Sent"),
+        "status": _shown_status(inv, now),
         "delivery": mail.status if mail else "", "attempts": mail.attempts if mail else 0,
         "error": (mail.last_error or "") if mail else "", "delivered_at": mail.sent_at if mail else None,
     } for inv, mail in rows]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import email.policy
 import smtplib
 import ssl
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -26,7 +26,7 @@ def build_message(to: str, subject: str, text: str, html: str | None, message_id
     message = EmailMessage(policy=POLICY)
     message["From"] = SENDER
     message["To"] = to
-    message["Date"] = format_datetime(queued_at.replace(tzinfo=timezone.utc))
+    message["Date"] = format_datetime(queued_at.replace(tzinfo=UTC))
     message["Subject"] = subject
     # A stable id: a receiver can tell a retried copy from a new message.
     message["Message-ID"] = f"<outbox-{message_id}@reseller-console.example>"
@@ -50,6 +50,7 @@ class SmtpTransport:
         self.password = unquote(parts.password) if parts.password else None
 
     def send(self, message: EmailMessage) -> None:
+        smtp: smtplib.SMTP  # SMTP_SSL is an SMTP
         if self.tls:
             smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=TIMEOUT_S, context=ssl.create_default_context())
         else:

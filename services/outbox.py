@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
@@ -49,7 +50,7 @@ def new_email(to: str, subject: str, text: str, html: str | None = None, about: 
     instead of saying the email is on its way."""
     try:
         build_message(to, one_line(subject)[:300], text, html, 0, now)
-    except Exception as error:  # noqa: BLE001 - whatever the mail library refuses, it would refuse at delivery too
+    except Exception as error:  # whatever the mail library refuses, it would refuse at delivery too
         raise DomainError(f"An email to {to!r} cannot be sent ({error}). Nothing was changed: correct the "
                           "address or name first.") from error
     return OutgoingEmail(to=to, subject=one_line(subject)[:300], body=text, html_body=html, status="Queued",
@@ -64,7 +65,7 @@ def queue_email(session, to: str, subject: str, text: str, html: str | None = No
     return email
 
 
-def _claim(db: Database, now: datetime, limit: int) -> list[OutgoingEmail]:
+def _claim(db: Database, now: datetime, limit: int) -> Sequence[OutgoingEmail]:
     due = and_(OutgoingEmail.status == "Queued", OutgoingEmail.next_attempt_at <= now,
                or_(OutgoingEmail.locked_until.is_(None), OutgoingEmail.locked_until < now))
     with db.unit_of_work() as session:
@@ -88,7 +89,7 @@ def _claim(db: Database, now: datetime, limit: int) -> list[OutgoingEmail]:
 def _mark(db: Database, email: OutgoingEmail, error: str | None, now: datetime, final: bool = False) -> None:
     """Sent (error None), Failed (final, or the last attempt), or due again after a pause."""
     with db.unit_of_work() as session:
-        values = {"locked_until": None}
+        values: dict[str, object] = {"locked_until": None}
         if error is None:
             values.update(status="Sent", sent_at=now, last_error=None)
         elif final or email.attempts >= MAX_ATTEMPTS:
@@ -150,7 +151,7 @@ def deliver_all_due(db: Database, transport, clock: Clock, max_seconds: float = 
 def _deliver_quietly(db: Database, transport, clock: Clock) -> None:
     try:
         deliver_all_due(db, transport, clock)
-    except Exception:  # noqa: BLE001 - the periodic run or `send-emails` tries again
+    except Exception:  # logged; the periodic run or `send-emails` tries again
         log.exception("outbox delivery failed")
 
 

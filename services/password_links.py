@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 
-from data.db import Database
+from data.db import Database, existing, rows_matched
 from data.models import PasswordLink, Tenant, User
 from services.audit import record_in_lar
 from services.auth import hash_password, usable_email, within_limit
@@ -65,8 +65,8 @@ def issue_link(session, user: User, purpose: str, base_url: str, *, now: datetim
         lines = ["Someone (we hope you) asked to reset the password of your Reseller Console account.",
                  "Open this link to choose a new one:", address,
                  "If it was not you, ignore this email: your password stays as it is."]
-    text = "\n\n".join(["Hello,", *lines[:2]]) + f"\n{lines[2]}\n\n" + "\n\n".join(lines[3:] + [
-        f"The link works once and expires on {until}."]) + "\n"
+    text = "\n\n".join(["Hello,", *lines[:2]]) + f"\n{lines[2]}\n\n" + "\n\n".join([
+        *lines[3:], f"The link works once and expires on {until}."]) + "\n"
     h = html.escape
     body = "".join(f"<p>{h(line)}</p>" for line in lines[:2]) + f'<p><a href="{h(address)}">{h(address)}</a></p>' + \
         "".join(f"<p>{h(line)}</p>" for line in lines[3:]) + f"<p>The link works once and expires on {h(until)}.</p>"
@@ -93,7 +93,7 @@ def _usable(session, token, now: datetime, lock: bool = False) -> tuple[Password
 def open_link(db: Database, token, *, now: datetime) -> OpenLink:
     with db.reading() as session:
         link, user = _usable(session, token, now)
-        return OpenLink(link.purpose, user.email, session.get(Tenant, user.tenant_id).organization_name)
+        return OpenLink(link.purpose, user.email, existing(session, Tenant, user.tenant_id).organization_name)
 
 
 def set_password(db: Database, token, new, repeat, *, now: datetime) -> OpenLink:
@@ -106,8 +106,8 @@ def set_password(db: Database, token, new, repeat, *, now: datetime) -> OpenLink
     hashed = hash_password(new)  # slow: never inside the write transaction
     with db.unit_of_work() as session:
         link, user = _usable(session, token, now, lock=True)
-        used = session.execute(update(PasswordLink).where(PasswordLink.id == link.id, PasswordLink.used_at.is_(None))
-                               .values(used_at=now)).rowcount
+        used = rows_matched(session.execute(
+            update(PasswordLink).where(PasswordLink.id == link.id, PasswordLink.used_at.is_(None)).values(used_at=now)))
         if used != 1:
             raise LinkUnusable("This link has been used already. Sign in, or ask for a new one.")
         user.password_hash = hashed
@@ -132,8 +132,8 @@ def request_reset(db: Database, email, base_url: str, *, now: datetime, client: 
         user = session.scalars(select(User).where(User.email == email, User.active.is_(True))).first()
         if user is None:
             return
-        recent = session.scalar(select(func.count()).select_from(PasswordLink).where(
+        recent = session.execute(select(func.count()).select_from(PasswordLink).where(
             PasswordLink.user_id == user.id, PasswordLink.purpose == "reset",
-            PasswordLink.created_at > now - timedelta(hours=1)))
+            PasswordLink.created_at > now - timedelta(hours=1))).scalar_one()
         if recent < RESETS_PER_HOUR:
             issue_link(session, user, "reset", base_url, now=now)

@@ -6,21 +6,35 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import TypedDict
 
 from sqlalchemy import func, select
 
-from data.catalog import PAYMENT_TYPES, SERVICES, SERVICE_UNITS
+from data.catalog import PAYMENT_TYPES, SERVICE_UNITS, SERVICES
 from data.db import Database
 from data.models import AllocationEvent, CustomerAssignment, Reseller, ResellerPool, Subscription
 from services import audit
 from services.actor import Actor, require_acting_role
 from services.allocation import (
-    NotEnoughSeats, free_quantity, give_back_seats, lock_subscriptions, reclaim_expired, take_seats,
+    NotEnoughSeats,
+    free_quantity,
+    give_back_seats,
+    lock_subscriptions,
+    reclaim_expired,
+    take_seats,
 )
 from services.errors import Conflict, DomainError, InvalidForm, NotFound
 from services.ids import row_id
 from services.pool_form import (
-    NOW, ON_DATE, SAME, check_choice, check_expiration, check_new_pool, check_quantity, more_than_available,
+    NOW,
+    ON_DATE,
+    SAME,
+    PoolFields,
+    check_choice,
+    check_expiration,
+    check_new_pool,
+    check_quantity,
+    more_than_available,
     whole_number,
 )
 from services.pool_state import pool_expires, reseller_pool_labels
@@ -30,6 +44,15 @@ from services.subscriptions import availability, subscription_facts
 from services.units import format_quantity
 
 MAPPED_ONLY = "Only mapped resellers can receive pools."
+
+
+class AddedPool(TypedDict):
+    """A pool the Add pool wizard created, as its notice names it."""
+    id: int
+    service: str
+    expired: bool  # expired at once, as chosen
+    quantity: str  # formatted, with its unit
+    name: str  # its label among the reseller's pools
 CHANGED = "This pool changed since you opened it. Close the panel and open it again to see the changes."
 
 
@@ -56,7 +79,7 @@ def add_pool_choices(db: Database, actor: Actor, reseller_id, *, now: datetime) 
 
 
 def add_pools(db: Database, actor: Actor, reseller_id, requests: Sequence[Mapping],
-              *, now: datetime) -> list[dict]:
+              *, now: datetime) -> list[AddedPool]:
     """One reseller pool per request, all in one transaction, each Pending acceptance.
 
     requests: {service, subscription_id, source, payment_type, quantity, expiration,
@@ -68,7 +91,7 @@ def add_pools(db: Database, actor: Actor, reseller_id, requests: Sequence[Mappin
     services = [str(r.get("service", "")) for r in requests]
     if any(s not in SERVICE_UNITS for s in services) or len(set(services)) != len(services):
         raise DomainError("Choose each service once, from the list.")
-    wanted = {s: row_id(r.get("subscription_id")) for s, r in zip(services, requests)}
+    wanted = {s: row_id(r.get("subscription_id")) for s, r in zip(services, requests, strict=True)}
     with db.unit_of_work() as session:
         reseller = own_reseller(session, actor, reseller_id, lock=True)
         require_mapped(reseller)
@@ -77,20 +100,24 @@ def add_pools(db: Database, actor: Actor, reseller_id, requests: Sequence[Mappin
             reclaim_expired(session, sub, now)
         # After the reclaim the counter holds exactly the live pools: no need to sum them.
         free = {sub_id: free_quantity(session, sub_id) for sub_id in subs}
-        errors, accepted = {}, []
-        for service, request in zip(services, requests):
-            sub = subs.get(wanted[service])
-            if sub is not None and sub.service != service:
-                sub = None  # another service's subscription: as good as none
-            known = subscription_facts(sub, free.get(sub.id, 0)) if sub is not None else None
+        errors: dict[str, dict] = {}
+        accepted: list[tuple[str, Subscription, PoolFields]] = []
+        for service, request in zip(services, requests, strict=True):
+            wanted_id = wanted[service]
+            chosen = subs.get(wanted_id) if wanted_id is not None else None
+            if chosen is not None and chosen.service != service:
+                chosen = None  # another service's subscription: as good as none
+            known = subscription_facts(chosen, free.get(chosen.id, 0)) if chosen is not None else None
             field_errors, fields = check_new_pool(request, known, now)
             if field_errors:
                 errors[service] = field_errors
             else:
-                accepted.append((service, sub, fields))
+                # No errors: check_new_pool refuses a missing subscription and returns every field.
+                assert chosen is not None and fields is not None
+                accepted.append((service, chosen, fields))
         if errors:
             raise InvalidForm(errors)
-        created = []
+        created: list[tuple[int, str, bool, str]] = []  # (pool id, service, expired at once, quantity)
         for service, sub, fields in accepted:
             try:
                 take_seats(session, sub, fields.quantity if fields.expiration != NOW else 0, now)
@@ -111,11 +138,11 @@ def add_pools(db: Database, actor: Actor, reseller_id, requests: Sequence[Mappin
                          subscription_id=sub.id, service=service, quantity=fields.quantity, source=fields.source,
                          payment_type=fields.payment_type, expiration=fields.expiration,
                          expires_at=fields.expires_at)
-            created.append({"id": pool.id, "service": service, "expired": fields.expiration == NOW,
-                            "quantity": format_quantity(sub.unit, fields.quantity)})
+            created.append((pool.id, service, fields.expiration == NOW, format_quantity(sub.unit, fields.quantity)))
         store_figures(session, [reseller.id], now)
         labels = reseller_pool_labels(session, reseller.id)
-        return [{**c, "name": labels[c["id"]]} for c in created]
+        return [AddedPool(id=pool_id, service=service, expired=expired, quantity=quantity, name=labels[pool_id])
+                for pool_id, service, expired, quantity in created]
 
 
 def edit_pool_form(db: Database, actor: Actor, reseller_id, pool_id, *, now: datetime) -> dict:
@@ -195,7 +222,8 @@ def edit_pool(db: Database, actor: Actor, reseller_id, pool_id, version, changes
         pool.version += 1
         after = {"payment_type": payment_type, "quantity": quantity, "expires_at": expires_at}
         audit.record(session, actor, "pool.edit", f"pool:{pool.id}", now=now, reseller_id=reseller.id,
-                     subscription_id=pool.subscription_id, expiration=choice, before={k: v for k, v in before.items() if after[k] != v},
+                     subscription_id=pool.subscription_id, expiration=choice,
+                     before={k: v for k, v in before.items() if after[k] != v},
                      after={k: v for k, v in after.items() if before[k] != v})
         session.flush()
         store_figures(session, [reseller.id], now)

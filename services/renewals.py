@@ -8,6 +8,7 @@ reseller's "Expiring in 30 days".
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, case, false, func, or_, select
 
@@ -17,8 +18,8 @@ from data.models import Reseller, ResellerPool, Subscription
 from services.actor import Actor
 from services.days import browser_day
 from services.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
-from services.thresholds import Threshold, free_and_low
 from services.pool_state import ACTIVE, PENDING, effective_expiration, is_live, pool_labels
+from services.thresholds import Threshold, free_and_low
 from services.units import UNIT_ORDER, format_percent, format_quantity, utilisation_pct
 
 WINDOWS = (7, 30, 90)
@@ -26,7 +27,7 @@ DEFAULT_WINDOW = 30
 # The grid's views, one per card: pools expiring within N days (whatever their status, as the
 # cards count them), or every pool waiting for acceptance (whatever its date).
 PENDING_VIEW = "pending"
-VIEWS = tuple(str(n) for n in WINDOWS) + (PENDING_VIEW,)
+VIEWS = (*(str(n) for n in WINDOWS), PENDING_VIEW)
 OWN_SUBSCRIPTIONS_DAYS = 90
 WEEKS = 13
 STATUSES = (ACTIVE, PENDING)
@@ -50,7 +51,7 @@ def renewal_figures(db: Database, actor: Actor, *, now: datetime) -> dict:
         return figures_of_lar(session, actor.lar_id, now)
 
 
-def figures_of_lar(session, lar_id: int, now: datetime) -> dict:
+def figures_of_lar(session, lar_id: int, now: datetime) -> dict[str, Any]:
     """One pass over the LAR's pools, grouped by Subscription (a pool's Subscription is its
     reseller's LAR's, so no join to the directory is needed): the cards per unit, and from the
     same sums what each Subscription has free against its threshold."""
@@ -70,26 +71,27 @@ def figures_of_lar(session, lar_id: int, now: datetime) -> dict:
         .where(Subscription.lar_id == lar_id)
         .group_by(Subscription.id)
         .order_by(Subscription.service, Subscription.name, Subscription.id)).all()
-    figures = {f"expiring_{n}": {} for n in WINDOWS}
-    figures.update(pending={}, oldest_wait_days=None, low_names=[])
-    oldest = None
+    expiring_by_window: dict[int, dict[str, int]] = {n: {} for n in WINDOWS}  # {days: {unit: quantity}}
+    pending_by_unit: dict[str, int] = {}
+    low_names: list[str] = []
+    oldest: datetime | None = None
     for r in rows:
         *expiring, pending, given, first_pending = r[7:]
-        for n, value in zip(WINDOWS, expiring):
+        for n, value in zip(WINDOWS, expiring, strict=True):
             if value:
-                figures[f"expiring_{n}"][r.unit] = figures[f"expiring_{n}"].get(r.unit, 0) + int(value)
+                expiring_by_window[n][r.unit] = expiring_by_window[n].get(r.unit, 0) + int(value)
         if pending:
-            figures["pending"][r.unit] = figures["pending"].get(r.unit, 0) + int(pending)
+            pending_by_unit[r.unit] = pending_by_unit.get(r.unit, 0) + int(pending)
         if first_pending is not None:
             first_pending = as_datetime(first_pending)
             oldest = first_pending if oldest is None else min(oldest, first_pending)
         threshold = Threshold(r.low_threshold_kind, r.low_threshold) if r.low_threshold_kind else None
         _free, low = free_and_low(threshold, r.purchased_quantity, int(given) + int(pending), r.expires_at <= now)
         if low:
-            figures["low_names"].append(r.name)
-    figures["low_subscriptions"] = len(figures["low_names"])
-    if oldest is not None:
-        figures["oldest_wait_days"] = max(0, (now - oldest).days)
+            low_names.append(r.name)
+    figures: dict[str, Any] = {f"expiring_{n}": expiring_by_window[n] for n in WINDOWS}
+    figures.update(pending=pending_by_unit, oldest_wait_days=None if oldest is None else max(0, (now - oldest).days),
+                   low_names=low_names, low_subscriptions=len(low_names))
     return figures
 
 

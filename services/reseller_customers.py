@@ -6,9 +6,10 @@ filters are ignored (a match would reveal a name), exports carry the same rows.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import Row, case, func, literal, select
 
 from data.db import Database
 from data.models import CustomerAssignment, ResellerPool, Subscription, Tenant
@@ -71,7 +72,7 @@ def customer_filter_options(db: Database, actor: Actor, reseller_id) -> dict:
     with db.reading() as session:
         reseller = own_reseller(session, actor, reseller_id)
         labels = reseller_pool_labels(session, reseller.id)
-        customers = []
+        customers: Sequence[Row[int, str]] = []
         if reseller.customer_visibility:
             customers = session.execute(
                 select(Tenant.id, Tenant.organization_name).distinct()

@@ -15,10 +15,15 @@ from services.errors import DomainError, NotFound
 from services.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
 from services.ids import parse_ids
 from services.pool_release import release_pool
-from services.reseller_figures import store_figures
 from services.pool_state import (
-    EXPIRED, PENDING, effective_expiration, effective_status, pool_expires, reseller_pool_labels,
+    EXPIRED,
+    PENDING,
+    effective_expiration,
+    effective_status,
+    pool_expires,
+    reseller_pool_labels,
 )
+from services.reseller_figures import store_figures
 from services.resellers import own_reseller
 from services.units import format_quantity
 

@@ -91,10 +91,10 @@ def deletion_preview(db: Database, actor: Actor, reseller_ids, *, now: datetime)
             Reseller.id.in_(ids), Reseller.lar_id == actor.lar_id).order_by(Reseller.organization_name)).all()
         active_ids = _with_active_pools(session, [r.id for r in resellers], now)
         deletable = [r.id for r in resellers if r.id not in active_ids]
-        pending = session.scalar(
+        pending = session.execute(
             select(func.count()).select_from(ResellerPool)
             .join(Subscription, Subscription.id == ResellerPool.subscription_id)
-            .where(ResellerPool.reseller_id.in_(deletable), is_pending(now))) if deletable else 0
+            .where(ResellerPool.reseller_id.in_(deletable), is_pending(now))).scalar_one() if deletable else 0
     blocked = [r.organization_name for r in resellers if r.id in active_ids]
     return DeletionPreview([r.organization_name for r in resellers], blocked, len(deletable), pending or 0)
 

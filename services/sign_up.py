@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from data.db import Database
+from data.db import Database, existing
 from data.models import Invitation, Reseller, Tenant, User
 from services.auth import hash_password
 from services.errors import DomainError, InvalidForm
@@ -18,7 +18,6 @@ from services.invitations import token_hash
 from services.mapping import take_tenant
 from services.names import name_problem
 from services.passwords import password_errors
-
 
 
 class LinkUnusable(DomainError):
@@ -48,12 +47,22 @@ def _usable(session, token: str, now: datetime, lock: bool = False) -> Invitatio
     return invitation
 
 
+def _entry(session, invitation: Invitation) -> Reseller:
+    """The directory entry of a usable invitation (locked: deleting the entry deletes the
+    invitation too, so it is there; were it not, the link would name nothing)."""
+    entry = session.get(Reseller, invitation.reseller_id)
+    if entry is None:
+        raise LinkUnusable("This invitation link is not valid. Ask the reseller who invited you for a new one.")
+    return entry
+
+
 def open_invitation(db: Database, token: str, *, now: datetime) -> OpenInvitation:
     with db.reading() as session:
         invitation = _usable(session, token, now)
-        lar = session.get(Tenant, invitation.lar_id)
-        return OpenInvitation(lar.organization_name, invitation.organization_name, invitation.email,
-                              invitation.tenant_id is not None, invitation.expires_at)
+        assert invitation.expires_at is not None  # _usable refuses an invitation without one
+        return OpenInvitation(existing(session, Tenant, invitation.lar_id).organization_name,
+                              invitation.organization_name, invitation.email, invitation.tenant_id is not None,
+                              invitation.expires_at)
 
 
 def _use(session, invitation: Invitation, now: datetime) -> None:
@@ -72,8 +81,8 @@ def accept_invitation(db: Database, token: str, base_url: str, *, now: datetime)
         if invitation.tenant_id is None:
             raise LinkUnusable("This invitation asks you to sign up first.")
         _use(session, invitation, now)
-        entry = session.get(Reseller, invitation.reseller_id)
-        tenant = session.get(Tenant, invitation.tenant_id)
+        entry = _entry(session, invitation)
+        tenant = existing(session, Tenant, invitation.tenant_id)
         if entry.status == "Mapped":
             raise LinkUnusable(f"{entry.organization_name} is already mapped in that directory: nothing to accept.")
         record_acceptance(session, invitation, entry, tenant, base_url, now=now)
@@ -83,7 +92,7 @@ def accept_invitation(db: Database, token: str, base_url: str, *, now: datetime)
                 raise LinkUnusable("Your organization is already in that reseller directory: nothing to accept.")
             take_tenant(entry, tenant, now)
         entry.status, entry.mapped_at = "Mapped", now
-        return session.get(Tenant, invitation.lar_id).organization_name
+        return existing(session, Tenant, invitation.lar_id).organization_name
 
 
 def register_from_invitation(db: Database, token: str, organization_name, password, repeated, base_url: str,
@@ -117,7 +126,7 @@ def register_from_invitation(db: Database, token: str, organization_name, passwo
                      active=True, is_demo=False)
         session.add(owner)
         session.flush()
-        entry = session.get(Reseller, invitation.reseller_id)
+        entry = _entry(session, invitation)
         record_sign_up(session, invitation, entry, tenant, owner, base_url, now=now)
         entry.status, entry.organization_name = "Unmapped", name
-        return session.get(Tenant, invitation.lar_id).organization_name
+        return existing(session, Tenant, invitation.lar_id).organization_name

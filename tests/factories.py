@@ -8,8 +8,8 @@ from data.db import Database
 from data.models import AllocationEvent, CustomerAssignment, Reseller, ResellerPool, Subscription, Tenant, User
 from services.actor import Actor
 from services.auth import hash_password
-from tests import clock as test_clock
 from services.reseller_figures import store_figures
+from tests import clock as test_clock
 
 
 @dataclass

@@ -70,7 +70,7 @@ def refusal(body, callbacks: Mapping) -> str | None:
 
 def _slots(sent, registered: list[dict], valued: bool) -> bool:
     return isinstance(sent, list) and len(sent) == len(registered) and all(
-        _slot(item, spec, valued) for item, spec in zip(sent, registered))
+        _slot(item, spec, valued) for item, spec in zip(sent, registered, strict=True))
 
 
 def _slot(item, spec: dict, valued: bool) -> bool:

@@ -28,7 +28,8 @@ API_PREFIXES = ("/_dash", "/_reload", "/download/", "/upload/")
 # without a session, so the Sign in page can fetch them while the user types (the first page
 # after it then waits for nothing on a slow link); any other address (another version, query
 # or file, which Dash would answer too) still needs one.
-CODE_FILE = re.compile(r"/(?:assets|_dash-component-suites)(?:/[\w@.\-]+)+\.(?:js|css|map|svg|png|ico|woff2?)|/_favicon\.ico")
+CODE_FILE = re.compile(r"/(?:assets|_dash-component-suites)(?:/[\w@.\-]+)+\.(?:js|css|map|svg|png|ico|woff2?)"
+                       r"|/_favicon\.ico")
 
 
 def is_code(path: str) -> bool:

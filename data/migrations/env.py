@@ -14,6 +14,8 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
+    if url is None:
+        raise RuntimeError("No sqlalchemy.url in the Alembic config: migrate through data.migrate.upgrade(url).")
     engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
         if connection.dialect.name == "sqlite":

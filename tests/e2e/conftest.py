@@ -41,32 +41,32 @@ def server(request, tmp_path_factory):
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
     env.update(getattr(request.module, "SERVER_ENV", {}))
-    log = open(instance / "server.log", "w")
-    processes = [subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log,
-                                  stderr=subprocess.STDOUT)]
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/healthz", timeout=1)
-            break
-        except OSError:
-            if processes[0].poll() is not None:
-                raise RuntimeError((instance / "server.log").read_text())
-            time.sleep(0.3)
-    if getattr(request.module, "CELERY_WORKER", False):
-        processes.append(subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "worker:celery_app", "worker", "--pool=solo", "--loglevel=warning"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
-    db = Database(f"sqlite:///{instance / 'reseller-console.db'}")
-    # A browser's date cannot be pinned without stopping its timers, so the server and the
-    # browser run on the machine's clock, and so does what these tests compute beside them.
-    yield {"url": url, "db": db, "instance": instance, "clock": SystemClock()}
-    db.dispose()
-    for proc in processes:
-        proc.terminate()
-        proc.wait(10)
-    log.close()
+    with open(instance / "server.log", "w") as log:
+        processes = [subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log,
+                                      stderr=subprocess.STDOUT)]
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=1)
+                break
+            except OSError:
+                if processes[0].poll() is not None:
+                    raise RuntimeError((instance / "server.log").read_text()) from None
+                time.sleep(0.3)
+        if getattr(request.module, "CELERY_WORKER", False):
+            processes.append(subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "worker:celery_app", "worker", "--pool=solo",
+                 "--loglevel=warning"],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+        db = Database(f"sqlite:///{instance / 'reseller-console.db'}")
+        # A browser's date cannot be pinned without stopping its timers, so the server and the
+        # browser run on the machine's clock, and so does what these tests compute beside them.
+        yield {"url": url, "db": db, "instance": instance, "clock": SystemClock()}
+        db.dispose()
+        for proc in processes:
+            proc.terminate()
+            proc.wait(10)
 
 
 @pytest.fixture(scope="session")

@@ -462,7 +462,8 @@ def test_every_grid_fits_at_1280_by_720_and_panels_keep_their_buttons_in_view(pa
     page.set_viewport_size({"width": 1280, "height": 720})
     sign_in(page)
     for path, grids in (("/", ["dir-grid"]), ("/subscriptions", ["subs-grid"]), ("/activity", ["act-grid"]),
-                        ("/renewals?ren_window=90", ["ren-grid"]), (f"/resellers/{rid}", ["pools-grid", "customers-grid"])):
+                        ("/renewals?ren_window=90", ["ren-grid"]),
+                        (f"/resellers/{rid}", ["pools-grid", "customers-grid"])):
         page.goto(page.base_url + path)
         for grid in grids:
             page.locator(f"#{grid}").scroll_into_view_if_needed()

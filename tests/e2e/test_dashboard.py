@@ -116,7 +116,8 @@ def test_filter_chips_of_both_tables(page, server):
 
     with server["db"].reading() as s:
         pool_id, name = s.execute(
-            select(ResellerPool.id, Subscription.name).join(Subscription, ResellerPool.subscription_id == Subscription.id)
+            select(ResellerPool.id, Subscription.name)
+            .join(Subscription, ResellerPool.subscription_id == Subscription.id)
             .join(CustomerAssignment, CustomerAssignment.reseller_pool_id == ResellerPool.id)
             .where(ResellerPool.reseller_id == reseller.id).order_by(ResellerPool.id)).first()
     options = customer_filter_options(server["db"], load_actor(server["db"], 2), reseller.id)["pools"]

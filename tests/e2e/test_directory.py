@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -227,7 +228,8 @@ def test_the_map_panel_offers_the_entrys_own_domain_first_and_says_what_saving_d
     domain = unmapped.email.rsplit("@", 1)[1]
     owner = f"zz-owner@{domain}"  # last alphabetically: found first only because it matches
     with server["db"].unit_of_work() as s:
-        s.add(Tenant(kind="reseller", organization_name="Matching Resale", owner_email=owner, created_at=server["clock"].now()))
+        s.add(Tenant(kind="reseller", organization_name="Matching Resale", owner_email=owner,
+                     created_at=server["clock"].now()))
     sign_in(page)
     find_and_select(page, unmapped.email, unmapped.id)
     page.click("#dir-map-open")
@@ -333,7 +335,7 @@ def test_export_downloads_the_searched_rows_with_visible_columns(page, server):
     with page.expect_download() as download:
         page.click("#dir-export-download")
     assert download.value.suggested_filename == "my resellers.csv"
-    lines = open(download.value.path(), encoding="utf-8").read().splitlines()
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("Organization name,Tenant owner,Status")
     assert "Invited" not in lines[0]  # hidden by default
     assert len(lines) == matching + 1

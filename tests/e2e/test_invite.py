@@ -6,6 +6,7 @@ import re
 import time
 from email import message_from_bytes
 from email.policy import default
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -221,7 +222,7 @@ def test_a_batch_with_good_and_bad_rows_previews_then_invites(page, server, tmp_
     expect(page.locator("#batch-summary")).to_have_text("Invited 2 of 5 rows. Download the outcome for every row.")
     with page.expect_download() as outcome:
         page.click("#batch-outcome")
-    text = open(outcome.value.path(), encoding="utf-8").read()
+    text = Path(outcome.value.path()).read_text(encoding="utf-8")
     assert "Invited" in text and "Duplicate of row 3" in text and text.startswith("Row,Organization name")
     assert _emailed_link(server, "kontakt@zuerich-neu.example")
     with server["db"].reading() as s:

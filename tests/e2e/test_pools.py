@@ -30,7 +30,8 @@ def _subscription(server, service: str):
 
 
 def _pool_count(server, reseller_id: int) -> int:
-    return _read(server, select(func.count()).select_from(ResellerPool).where(ResellerPool.reseller_id == reseller_id))[0]
+    return _read(server, select(func.count()).select_from(ResellerPool)
+                 .where(ResellerPool.reseller_id == reseller_id))[0]
 
 
 def _find(page, email: str, rid: int):
@@ -183,7 +184,8 @@ def test_edit_with_payment_type_locked_expire_now_and_quantity(page, server):
     drawer.get_by_label("Expire now").check()
     # Said before Save: the customers holding seats from it lose them (outside review).
     expect(warning).to_be_visible()
-    expect(warning).to_contain_text(re.compile(r"Saving ends this pool today\. \d+ customers? of this reseller holds? "))
+    expect(warning).to_contain_text(
+        re.compile(r"Saving ends this pool today\. \d+ customers? of this reseller holds? "))
     drawer.get_by_label("Same as pooled subscription").check()
     expect(warning).to_be_hidden()
     drawer.get_by_label("Expire now").check()

@@ -3,6 +3,8 @@ that user's open console, which goes to sign-in on its next action; sign-out in 
 the other; Change password keeps this browser and ends the other."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import expect
 
@@ -91,7 +93,7 @@ def test_a_callback_the_server_could_not_answer_is_said_on_the_page(page):
     page.expected_errors = ("503", "Callback error")  # the browser logs the failed request itself
     message = "The database is unavailable right now, so nothing was saved or changed. Try again in a few minutes."
     page.route("**/_dash-update-component*", lambda route: route.fulfill(
-        status=503, content_type="application/json", body='{"error": "%s"}' % message))
+        status=503, content_type="application/json", body=json.dumps({"error": message})))
     page.fill("#dir-search", "networks")
     page.press("#dir-search", "Enter")
     alert = page.locator("#server-error")

@@ -78,7 +78,7 @@ def dash_call(client, outputs, inputs, state=(), csrf=True, headers=None, change
     inputs in the callback's order; changed: the index of the input that changed."""
     def ident(i):
         return i if isinstance(i, str) else __import__("json").dumps(i, sort_keys=True, separators=(",", ":"))
-    plain = ("..%s.." % "...".join(f"{ident(i)}.{p}" for i, p in outputs) if len(outputs) > 1
+    plain = (f"..{'...'.join(f'{ident(i)}.{p}' for i, p in outputs)}.." if len(outputs) > 1
              else f"{ident(outputs[0][0])}.{outputs[0][1]}")
     body = {
         "output": _registered_output(client, plain),

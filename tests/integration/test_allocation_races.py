@@ -7,6 +7,7 @@ import multiprocessing
 import queue
 import threading
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from sqlalchemy import func, select
@@ -150,7 +151,8 @@ def test_processes_adding_pools_never_take_more_than_purchased(db):
     barrier, results = ctx.Barrier(PROCESSES), ctx.Queue()
     per_process = ATTEMPTS // PROCESSES
     actor = {"user_id": w.op.user_id, "lar_id": w.op.lar_id, "role": w.op.role, "email": w.op.email}
-    workers = [ctx.Process(target=_process_adder, args=(db.url, actor, rid, w.sub, per_process, barrier, results, w.now))
+    workers = [ctx.Process(target=_process_adder,
+                           args=(db.url, actor, rid, w.sub, per_process, barrier, results, w.now))
                for rid in w.rids]
     for p in workers:
         p.start()
@@ -179,7 +181,8 @@ def test_one_of_many_edits_from_the_same_version_wins(db):
 
     def work(i):
         return _attempts(lambda: edit_pool(db, w.op, w.rids[0], pool, version, {
-            "payment_type": "Prepaid", "quantity": 20 + i, "expiration": "same", "expiration_date": None}, now=w.now), 1)
+            "payment_type": "Prepaid", "quantity": 20 + i, "expiration": "same", "expiration_date": None},
+            now=w.now), 1)
 
     outcomes = _in_threads(work)
     won = [o for o in outcomes if isinstance(o, dict)]
@@ -262,8 +265,9 @@ def test_deleting_resellers_while_returning_pools_never_deadlocks(db):
         w.pool(a, second, 5, status="Pending acceptance")
         w.pool(b, first, 5, status="Pending acceptance")
         returned = [w.pool(c, first, 5, status="Pending acceptance"), w.pool(c, second, 5, status="Pending acceptance")]
-        calls = [lambda: delete_resellers(db, op, [a, b], "Yes", now=w.now), lambda: return_to_pool(db, op, c, returned, now=w.now)]
-        outcomes = _in_threads(lambda i: [calls[i]()], count=2)
+        calls = [partial(delete_resellers, db, op, [a, b], "Yes", now=w.now),
+                 partial(return_to_pool, db, op, c, returned, now=w.now)]
+        outcomes = _in_threads(lambda i, calls=calls: [calls[i]()], count=2)
         assert len(outcomes) == 2
     for sub in (first, second):
         _check_whole(db, sub, 0)

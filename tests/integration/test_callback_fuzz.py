@@ -482,9 +482,9 @@ SHAPES = {
     "state a string": lambda b, other: b | {"state": "x"},
     "an input too few": lambda b, other: b | {"inputs": b["inputs"][:-1]},
     "an input's id a list": lambda b, other: b | {
-        "inputs": [{"id": ["x"], "property": "value", "value": 1}] + b["inputs"][1:]},
+        "inputs": [{"id": ["x"], "property": "value", "value": 1}, *b["inputs"][1:]]},
     "an input of another component": lambda b, other: b | {
-        "inputs": [{"id": "not-on-any-page", "property": "n_clicks", "value": 1}] + b["inputs"][1:]},
+        "inputs": [{"id": "not-on-any-page", "property": "n_clicks", "value": 1}, *b["inputs"][1:]]},
     "state in lists": lambda b, other: b | {"state": [[s] for s in b["state"]] or [[]]},
     "changedPropIds a dict": lambda b, other: b | {"changedPropIds": {"a": 1}},
     "changedPropIds naming another component": lambda b, other: b | {"changedPropIds": ["not-on-any-page.n_clicks"]},

@@ -3,13 +3,14 @@ other gets a clear refusal, and the data stays whole."""
 from __future__ import annotations
 
 import threading
+from functools import partial
 
 from sqlalchemy import func, select
 
 from data.models import Reseller, ResellerPool, Subscription
 from services.errors import DomainError
-from services.reseller_pools import return_to_pool
 from services.mapping import map_reseller
+from services.reseller_pools import return_to_pool
 from tests.factories import two_lars
 
 RACERS = 6
@@ -69,7 +70,7 @@ def test_parallel_wrong_passwords_all_count_and_lock_the_email(db, monkeypatch):
     monkeypatch.setattr(auth, "_turns", auth.CheckTurns(12))  # as with many processes
     w = two_lars(db)
     for email in ("operator@first.example", "brand-new@first.example"):  # a known and an unknown email
-        results, errors = _race([lambda: authenticate(db, email, "wrong", now=w.now) for _ in range(12)])
+        results, errors = _race([partial(authenticate, db, email, "wrong", now=w.now) for _ in range(12)])
         assert not results and len(errors) == 12 and all(isinstance(e, SignInFailed) for e in errors)
         # Every attempt was counted (no lost update, no duplicate-key error): the email is locked.
         try:

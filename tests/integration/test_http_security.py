@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +16,8 @@ from data.models import Reseller
 from tests.integration.conftest import dash_call, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
-ROWS = [("dir-grid", "getRowsResponse"), ("dir-count", "children"), ("dir-empty", "children"), ("dir-paper", "className"), ("dir-grid", "style")]
+ROWS = [("dir-grid", "getRowsResponse"), ("dir-count", "children"), ("dir-empty", "children"),
+        ("dir-paper", "className"), ("dir-grid", "style")]
 DELETE_OUT = [("dir-delete-modal", "opened"), ("dir-delete-refusal", "children"), ("dir-delete-refusal", "display"),
               ("dir-delete-rest", "display"), ("dir-refresh", "data"), ("notify", "sendNotifications")]
 
@@ -32,7 +33,8 @@ def _reseller_ids(app, lar_name_prefix=""):
 
 
 def _rows(client, start=0, end=100, query=None):
-    return dash_call(client, ROWS, [("dir-grid", "getRowsRequest", {"startRow": start, "endRow": end, "sortModel": []})],
+    return dash_call(client, ROWS,
+                     [("dir-grid", "getRowsRequest", {"startRow": start, "endRow": end, "sortModel": []})],
                      [("dir-query", "data", query or {"search": "", "filters": {}}), ("dir-context", "data", None)])
 
 
@@ -87,7 +89,8 @@ def test_another_lars_reseller_id_is_refused_and_leaks_nothing(signed_in, app):
     client = signed_in("operator@demo.example")
     asked = dash_call(client, [("dir-visibility-modal", "opened"), ("dir-visibility-text", "children"),
                                ("dir-visibility-target", "data"), ("notify", "sendNotifications")],
-                      [("dir-grid", "cellRendererData", {"colId": "customer_visibility", "rowId": str(rid), "value": {}})])
+                      [("dir-grid", "cellRendererData",
+                        {"colId": "customer_visibility", "rowId": str(rid), "value": {}})])
     deleted = dash_call(client, DELETE_OUT,
                         [("dir-delete-submit", "n_clicks", 1), ("dir-delete-rest", "n_clicks", None),
          ("dir-delete-entered", "data", None)],
@@ -312,7 +315,8 @@ def test_the_sign_in_page_prefetches_the_code_of_the_first_page(signed_in, app):
     login = anonymous.get("/login").get_data(as_text=True)
     prefetched = set(re.findall(r'<link rel="prefetch" href="([^"]+)"', login))
     page = signed_in("analyst@demo.example").get("/").get_data(as_text=True)
-    loaded = set(re.findall(r'<script src="([^"]+)"', page)) | set(re.findall(r'<link rel="stylesheet" href="([^"]+)"', page))
+    loaded = (set(re.findall(r'<script src="([^"]+)"', page))
+              | set(re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)))
     assert loaded and loaded <= prefetched
     assert "/_dash-component-suites/dash_ag_grid/async-community.js" in prefetched
     assert re.search(r'<link rel="icon" [^>]*href="/_favicon\.ico', login)
@@ -365,18 +369,21 @@ def test_the_delete_dialog_says_pending_pools_go_back(signed_in, app, clock):
     with db.reading() as s:
         user = s.scalars(select(User).where(User.email == "operator@demo.example")).one()
         operator = Actor(user_id=user.id, lar_id=user.tenant_id, role=user.role, email=user.email)
-        mapped = s.scalars(select(Reseller).where(Reseller.lar_id == operator.lar_id, Reseller.status == "Mapped")).all()
+        mapped = s.scalars(select(Reseller)
+                           .where(Reseller.lar_id == operator.lar_id, Reseller.status == "Mapped")).all()
         pooled = set(s.scalars(select(ResellerPool.reseller_id)))
         reseller = next(r for r in mapped if r.id not in pooled)
         row = {"id": reseller.id, "organization_name": reseller.organization_name}
     service = next(s for s in add_pool_choices(db, operator, reseller.id, now=clock.now())["services"]
                    if any(sub["available"] > 0 for sub in s["subscriptions"]))
     sub = next(sub for sub in service["subscriptions"] if sub["available"] > 0)
-    add_pools(db, operator, reseller.id, [{"service": service["name"], "subscription_id": sub["id"], "source": "Purchased",
-                                           "payment_type": "Prepaid", "quantity": 1, "expiration": "same"}],
+    add_pools(db, operator, reseller.id, [{"service": service["name"], "subscription_id": sub["id"],
+                                           "source": "Purchased", "payment_type": "Prepaid", "quantity": 1,
+                                           "expiration": "same"}],
               now=clock.now())
     client = signed_in("operator@demo.example")
-    response = dash_call(client, DELETE_OPEN, [("dir-delete-open", "n_clicks", 1)], [("dir-grid", "selectedRows", [row])])
+    response = dash_call(client, DELETE_OPEN, [("dir-delete-open", "n_clicks", 1)],
+                         [("dir-grid", "selectedRows", [row])])
     text = response.get_json()["response"]["dir-delete-text"]["children"]
     assert re.search(r"1 pending pool \(not yet accepted\) goes back to its subscription\.$", text), text
 

@@ -120,7 +120,7 @@ def _run_job(client, ticket) -> dict:
                       headers=client.headers())
     assert first.status_code == 200, first.get_data(as_text=True)[:500]
     handles = first.get_json()
-    body = {"output": _registered_output(client, "..%s.." % "...".join(f"{i}.{p}" for i, p in outputs)),
+    body = {"output": _registered_output(client, f"..{'...'.join(f'{i}.{p}' for i, p in outputs)}.."),
             "outputs": [{"id": i, "property": p} for i, p in outputs],
             "inputs": [{"id": "batch-ticket", "property": "data", "value": ticket}],
             "state": [{"id": "dir-refresh", "property": "data", "value": 0}],

@@ -28,7 +28,7 @@ def test_the_invitation_arrives_and_its_link_signs_the_reseller_up(app, smtp, cl
     invited = invite_by_email(db, load_actor(db, 2), "owner@arrives.example", "Arrives Ltd", "https://console.test",
                               now=clock.now())
     assert deliver_due(db, SmtpTransport(url), now=clock.now())["sent"] >= 1
-    [(recipients, message)] = [m for m in inbox.messages if m[0] == ["owner@arrives.example"]]
+    [(_recipients, message)] = [m for m in inbox.messages if m[0] == ["owner@arrives.example"]]
     text = message.get_body(("plain",)).get_content()
     assert "Northwind Cloud Partners" in text and "expires on" in text
     link = re.search(r"https://console\.test(/sign-up/\S+)", text).group(1)

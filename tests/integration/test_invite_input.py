@@ -13,8 +13,8 @@ SEARCH = [("invite-summary", "children"), ("invite-options", "children"), ("invi
           ("invite-email", "error"), ("invite-org", "error"), ("invite-invite", "display"), ("invite-send", "display"),
           ("invite-searched", "data"), ("invite-summary", "c")]
 PREVIEW = [("batch-rows", "data"), ("batch-grid", "rowData"), ("batch-summary", "children"),
-           ("batch-error", "children"), ("batch-error", "display"), ("batch-invite", "disabled"), ("batch-outcome", "display"),
-           ("batch-file-name", "children")]
+           ("batch-error", "children"), ("batch-error", "display"), ("batch-invite", "disabled"),
+           ("batch-outcome", "display"), ("batch-file-name", "children")]
 
 
 def _counts(app):

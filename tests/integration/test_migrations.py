@@ -10,6 +10,7 @@ import psycopg
 import pytest
 from alembic import command
 from sqlalchemy import Boolean, DateTime, create_engine, text
+from sqlalchemy.exc import IntegrityError
 
 from data.migrate import alembic_config
 from services.clock import SystemClock
@@ -80,9 +81,8 @@ def test_0003_turns_stored_expiry_into_dates_and_never_reuses_a_pool_id(url):
                           "'Pending acceptance', :d)"), {"d": NOW})
         new_id = conn.execute(text("SELECT max(id) FROM reseller_pools")).scalar()
         assert new_id > 7  # above the deleted pool the ledger remembers
-        with pytest.raises(Exception):  # the stored status no longer takes 'Expired'
-            with conn.begin_nested():
-                conn.execute(text("UPDATE reseller_pools SET status = 'Expired' WHERE id = 1"))
+        with pytest.raises(IntegrityError), conn.begin_nested():  # the stored status no longer takes 'Expired'
+            conn.execute(text("UPDATE reseller_pools SET status = 'Expired' WHERE id = 1"))
     engine.dispose()
 
 
@@ -142,9 +142,8 @@ def test_0008_and_0009_give_recorded_actions_their_reseller_and_its_name_even_on
                                             ("reseller.invite", 2, "Gone"), ("reseller.delete", 2, "Gone"),
                                             ("user.disabled", None, None)]
         # The threshold's CHECK: a percentage over 100 is refused by the database itself.
-        with pytest.raises(Exception):
-            with conn.begin_nested():
-                conn.execute(text("UPDATE subscriptions SET low_threshold = 150, low_threshold_kind = 'percent'"))
+        with pytest.raises(IntegrityError), conn.begin_nested():
+            conn.execute(text("UPDATE subscriptions SET low_threshold = 150, low_threshold_kind = 'percent'"))
     engine.dispose()
 
 
@@ -191,8 +190,8 @@ def test_0013_keeps_each_recorded_actions_address(url):
                           "VALUES (5, 'ops@l.example', 'Ops', 'x', 1, 'operator', true, false)"))
     command.upgrade(alembic_config(url), "0012")
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO audit_events (at, lar_id, actor_user_id, actor_tenant_id, action, target, details)"
-                          " VALUES (:at, 1, 5, 1, 'reseller.map', 'reseller:1', '{}')"), {"at": NOW})
+        conn.execute(text("INSERT INTO audit_events (at, lar_id, actor_user_id, actor_tenant_id, action, target, "
+                          "details) VALUES (:at, 1, 5, 1, 'reseller.map', 'reseller:1', '{}')"), {"at": NOW})
     command.upgrade(alembic_config(url), "head")
     with engine.begin() as conn:
         assert conn.execute(text("SELECT actor_email FROM audit_events")).scalars().all() == ["ops@l.example"]

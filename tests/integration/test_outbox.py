@@ -3,7 +3,7 @@ messages arrive once, wait while the server is down, and go when it is back."""
 from __future__ import annotations
 
 import threading
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 from email import message_from_bytes
 from email.policy import default
 
@@ -34,7 +34,7 @@ def test_a_message_arrives_with_its_recipient_text_and_html(db, smtp, clock):
     [(recipients, message)] = inbox.messages
     assert recipients == ["owner@reseller.example"] and message["Subject"] == "Invitation 0"
     assert message["Message-ID"] == f"<outbox-{email_id}@reseller-console.example>"
-    assert message["Date"].datetime == clock.now().replace(tzinfo=timezone.utc)  # when it was queued
+    assert message["Date"].datetime == clock.now().replace(tzinfo=UTC)  # when it was queued
     assert "https://x.example/s/tok0" in message.get_body(("plain",)).get_content()
     assert "<p>Hello 0</p>" in message.get_body(("html",)).get_content()
     sent = _email(db, email_id)

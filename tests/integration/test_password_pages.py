@@ -42,7 +42,8 @@ def test_a_reset_link_sets_the_password_once_and_the_old_one_stops_working(app):
     link = _link(app, "analyst@demo.example")
     form = client.get(link)
     assert form.status_code == 200 and "Choose a new password" in form.get_data(as_text=True)
-    short = client.post(link, data={"new": "short", "repeat": "short", "csrf_token": _csrf(form.get_data(as_text=True))})
+    short = client.post(link, data={"new": "short", "repeat": "short",
+                                     "csrf_token": _csrf(form.get_data(as_text=True))})
     assert short.status_code == 400 and "at least 12" in short.get_data(as_text=True)
     done = client.post(link, data={"new": "analyst-new-password", "repeat": "analyst-new-password",
                                    "csrf_token": _csrf(form.get_data(as_text=True))})

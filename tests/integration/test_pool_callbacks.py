@@ -28,7 +28,7 @@ def _output_key(client, plain: str) -> str:
 
 
 def _post(client, outputs, inputs, state):
-    plain = "..%s.." % "...".join(f"{i}.{p}" for i, p in outputs)
+    plain = f"..{'...'.join(f'{i}.{p}' for i, p in outputs)}.."
     body = {"output": _output_key(client, plain), "outputs": [{"id": i, "property": p} for i, p in outputs],
             "inputs": inputs, "state": state, "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]}
     return client.post("/_dash-update-component", json=body,
@@ -53,7 +53,8 @@ def _world(app):
         reseller = s.scalars(select(Reseller).where(Reseller.lar_id == 1, Reseller.status == "Mapped")
                              .order_by(Reseller.id.desc())).first()
         mine = s.scalars(select(Subscription).where(Subscription.lar_id == 1, Subscription.service == "Insights")).one()
-        theirs = s.scalars(select(Subscription).where(Subscription.lar_id == 2, Subscription.service == "Insights")).one()
+        theirs = s.scalars(select(Subscription)
+                           .where(Subscription.lar_id == 2, Subscription.service == "Insights")).one()
         other_reseller = s.scalars(select(Reseller).where(Reseller.lar_id == 2)).first()
     return reseller, mine, theirs, other_reseller
 
@@ -162,7 +163,7 @@ def test_the_form_check_ignores_a_garbage_store(signed_in, app):
         ("sub", "error"), ("source", "error"), ("payment", "error"), ("qty", "error"), ("qty", "description"),
         ("exp", "error"), ("date", "error"), ("date", "disabled"), ("date", "maxDate"), ("details", "children"),
         ("state", "children"), ("state", "className"), ("state", "title"), ("sub", "data"), ("source", "data"))]
-    plain = "..%s.." % "...".join(f"{i}.{p}" for i, p in outputs)
+    plain = f"..{'...'.join(f'{i}.{p}' for i, p in outputs)}.."
     inputs = [{"id": {"service": 0, "type": f"ap-{n}"}, "property": "value", "value": [1]} for n in FIELDS]
     inputs.append({"id": "addpool-feedback", "property": "data", "value": {"errors": "x"}})
     for choices in ({"services": 5}, None, {"services": [{"name": "Insights", "unit": "user seats",

@@ -42,7 +42,7 @@ CALLS = [
 
 def _call(client, outputs, given, state):
     """POST the callback with these outputs and this input, as Dash registered it."""
-    plain = ("..%s.." % "...".join(f"{i}.{p}" for i, p in outputs) if len(outputs) > 1
+    plain = (f"..{'...'.join(f'{i}.{p}' for i, p in outputs)}.." if len(outputs) > 1
              else f"{outputs[0][0]}.{outputs[0][1]}")
     registered = [d for d in client.get("/_dash-dependencies").get_json()
                   if re.sub(r"@[0-9a-f]+", "", d["output"]) == plain

@@ -89,8 +89,8 @@ def _users_call(client, app, marker, tail_outputs, inputs, state=(), changed="")
     pattern = [[{"id": {"type": kind, "user": i}, "property": prop} for i in ids]
                for kind, prop in (("user-active", "checked"), ("user-active", "label"), ("user-sessions", "children"))]
     body = {
-        "output": [d["output"] for d in client.get("/_dash-dependencies").get_json()
-                   if d["output"].startswith('..{"type":"user-active"') and marker(d["output"])][0],
+        "output": next(d["output"] for d in client.get("/_dash-dependencies").get_json()
+                       if d["output"].startswith('..{"type":"user-active"') and marker(d["output"])),
         "outputs": pattern + [{"id": i, "property": p} for i, p in tail_outputs],
         "inputs": inputs,
         "state": list(state),
@@ -106,8 +106,9 @@ def _switch(client, app, user_id, checked):
         client, app, lambda output: "users-disable-text" in output,
         [("notify", "sendNotifications"), ("users-disable-modal", "opened"), ("users-disable-text", "children"),
          ("users-disable-target", "data")],
-        [[{"id": {"type": "user-active", "user": i}, "property": "checked", "value": v} for i, v in zip(ids, values)]],
-        changed='{"type":"user-active","user":%d}.checked' % user_id)
+        [[{"id": {"type": "user-active", "user": i}, "property": "checked", "value": v}
+          for i, v in zip(ids, values, strict=True)]],
+        changed=f'{{"type":"user-active","user":{user_id:d}}}.checked')
     return response
 
 

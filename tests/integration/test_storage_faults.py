@@ -90,9 +90,8 @@ def test_a_full_database_shows_in_healthz_until_writes_work_again(app, sqlite_te
     client = server.test_client()
     server.extensions["reseller_db"] = full
     try:
-        with pytest.raises(OperationalError, match="full"):  # what every request that writes meets
-            with full.unit_of_work() as session:
-                queue_email(session, "y@full.example", "Hello", "a message", now=clock.now())
+        with pytest.raises(OperationalError, match="full"), full.unit_of_work() as session:  # what every write meets
+            queue_email(session, "y@full.example", "Hello", "a message", now=clock.now())
         health = client.get("/healthz")
         assert health.status_code == 503, health.get_json()
         assert health.get_json() == {"ok": False, "database": "not writable: database or disk is full"}

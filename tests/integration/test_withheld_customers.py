@@ -10,7 +10,8 @@ from services.reseller_customers import HIDDEN
 from services.resellers import set_customer_visibility
 from tests.integration.conftest import dash_call
 
-ROWS = [("customers-grid", "getRowsResponse"), ("customers-count", "children"), ("customers-empty", "children"), ("customers-paper", "className"), ("customers-grid", "style")]
+ROWS = [("customers-grid", "getRowsResponse"), ("customers-count", "children"), ("customers-empty", "children"),
+        ("customers-paper", "className"), ("customers-grid", "style")]
 EXPORT = [("customers-download", "data"), ("customers-export-modal", "opened"), ("notify", "sendNotifications")]
 
 
@@ -22,7 +23,8 @@ def _reseller_with_customers(app):
             .where(Reseller.lar_id == 1, Reseller.customer_visibility.is_(True)).order_by(Reseller.id.desc())
         ).first()
         names = s.scalars(
-            select(Tenant.organization_name).join(CustomerAssignment, CustomerAssignment.customer_tenant_id == Tenant.id)
+            select(Tenant.organization_name)
+            .join(CustomerAssignment, CustomerAssignment.customer_tenant_id == Tenant.id)
             .join(ResellerPool, ResellerPool.id == CustomerAssignment.reseller_pool_id)
             .where(ResellerPool.reseller_id == rid)
         ).all()
@@ -35,7 +37,8 @@ def _responses(client, rid):
                      [("customers-query", "data", {"search": "", "filters": {}}), ("customers-context", "data", rid)])
     exported = dash_call(client, EXPORT, [("customers-export-download", "n_clicks", 1)],
                          [("customers-export-name", "value", "customers"), ("customers-export-format", "value", "csv"),
-                          ("customers-query", "data", {"search": "", "filters": {}}), ("customers-context", "data", rid),
+                          ("customers-query", "data", {"search": "", "filters": {}}),
+                          ("customers-context", "data", rid),
                           ("customers-grid", "columnDefs", [{"field": "organization_name"}, {"field": "pool"}]),
                           ("customers-grid", "getRowsRequest", request)])
     page = dash_call(client, [("_pages_content", "children"), ("_pages_store", "data")],

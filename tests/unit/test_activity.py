@@ -7,14 +7,13 @@ import re
 from sqlalchemy import select
 
 from data.models import OutgoingEmail
-from services.team import set_user_active
 from services.activity import list_activity
 from services.grid_query import GridQuery
 from services.invitations import invite_by_email
 from services.mapping import map_reseller
 from services.sign_up import accept_invitation, register_from_invitation
+from services.team import set_user_active
 from tests.factories import two_lars
-
 
 BASE = "https://console.test"
 
@@ -53,7 +52,8 @@ def test_a_map_reads_the_entrys_name_before_it_took_the_tenants(db):
 
 def _told(db, subject_part: str) -> dict[str, str]:
     with db.reading() as s:
-        return {e.to: e.body for e in s.scalars(select(OutgoingEmail).where(OutgoingEmail.subject.contains(subject_part)))}
+        emails = s.scalars(select(OutgoingEmail).where(OutgoingEmail.subject.contains(subject_part)))
+        return {e.to: e.body for e in emails}
 
 
 def test_the_lar_is_told_when_a_reseller_signs_up(db):
@@ -85,8 +85,8 @@ def test_the_lar_is_told_when_a_registered_reseller_accepts(db):
     tenant = w.reseller_tenant("Pioneer Solutions", "ops@pioneer.example")
     entry = invite_tenant(db, admin, tenant, "ops@pioneer.example", "", BASE, now=w.now)["id"]
     accept_invitation(db, _token_sent_to(db, "ops@pioneer.example"), BASE, now=w.now)
-    [row] = list_activity(db, w.actors["analyst@first.example"], GridQuery(search="pioneer",
-                                                                          filters={"action": ("reseller.accepted",)})).rows
+    [row] = list_activity(db, w.actors["analyst@first.example"],
+                          GridQuery(search="pioneer", filters={"action": ("reseller.accepted",)})).rows
     # The tenant has no account here: the event names the address the link was sent to.
     assert (row["user"], row["change"]) == ("ops@pioneer.example", "Status: Invited → Mapped")
     told = _told(db, "accepted your invitation")

@@ -22,7 +22,7 @@ def test_the_hover_writes_quantities_with_their_unit():
 def test_todays_label_drops_a_line_when_it_would_touch_the_months_first():
     """Issue 20: "Dec 1" and "Dec 7" overlapped."""
     months = [date(2026, m, 1) for m in range(7, 13)]
-    assert tick_labels(months + [date(2026, 12, 7)])[-2:] == ["Dec 1", "<br>Dec 7"]
-    assert tick_labels(months[:-1] + [date(2026, 11, 28)])[-2:] == ["Nov 1", "Nov 28"]  # far enough apart
-    figure = availability_figure([], months + [date(2026, 12, 7)])
+    assert tick_labels([*months, date(2026, 12, 7)])[-2:] == ["Dec 1", "<br>Dec 7"]
+    assert tick_labels([*months[:-1], date(2026, 11, 28)])[-2:] == ["Nov 1", "Nov 28"]  # far enough apart
+    figure = availability_figure([], [*months, date(2026, 12, 7)])
     assert list(figure.layout.xaxis.ticktext)[-1] == "<br>Dec 7"

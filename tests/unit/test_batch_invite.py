@@ -12,7 +12,14 @@ from sqlalchemy import func, select
 from data.models import Invitation, OutgoingEmail, Reseller, Tenant
 from services.batch_file import MAX_ROWS, BadFile, SheetRow, read_rows, template_csv, template_xlsx
 from services.batch_invite import (
-    PROBLEM, SKIPPED, WILL_EMAIL, WILL_INVITE, check_rows, invite_rows, outcome_csv, stopped_outcome,
+    PROBLEM,
+    SKIPPED,
+    WILL_EMAIL,
+    WILL_INVITE,
+    check_rows,
+    invite_rows,
+    outcome_csv,
+    stopped_outcome,
 )
 from services.errors import PermissionDenied
 from tests.factories import two_lars
@@ -40,15 +47,16 @@ def _xlsx(rows, extra_sheet=False, trailing_empty=0, formula=None) -> bytes:
 def test_the_templates_read_back_as_their_example_row():
     for name, content in (("t.xlsx", template_xlsx()), ("t.csv", template_csv())):
         [row] = read_rows(name, content)
-        assert (row.number, row.organization_name, row.email) == (2, "Example Reseller Ltd", "owner@example-reseller.example")
+        assert (row.number, row.organization_name, row.email) == (2, "Example Reseller Ltd",
+                                                                  "owner@example-reseller.example")
 
 
 @pytest.mark.parametrize("content", [
     "Organization name,Email address\r\nCafé Zürich,a@cafe.example\r\n".encode("utf-8-sig"),
-    "Organization name,Email address\nCafé Zürich,a@cafe.example\n".encode("utf-8"),
+    "Organization name,Email address\nCafé Zürich,a@cafe.example\n".encode(),
     "Organization name;Email address\r\nCafé Zürich;a@cafe.example\r\n".encode("cp1252"),
-    "Organization name\tEmail address\nCafé Zürich\ta@cafe.example\n".encode("utf-8"),
-    " organization  NAME ,EMAIL address\nCafé Zürich,a@cafe.example\n,\n,\n".encode("utf-8"),
+    "Organization name\tEmail address\nCafé Zürich\ta@cafe.example\n".encode(),
+    " organization  NAME ,EMAIL address\nCafé Zürich,a@cafe.example\n,\n,\n".encode(),
 ])
 def test_csv_as_excel_and_libreoffice_write_it(content):
     assert read_rows("r.csv", content) == [SheetRow(2, "Café Zürich", "a@cafe.example")]
@@ -132,7 +140,9 @@ def test_inviting_the_valid_rows_and_the_same_file_again_invites_no_one_twice(db
     w = _world(db)
     checks = check_rows(db, w.op, ROWS, email_unregistered=True)
     seen = []
-    outcome = {c.number: c for c in invite_rows(db, w.op, checks, "https://c.example", progress=lambda d, t, settled: seen.append((d, t, len(settled))), now=w.now)}
+    outcome = {c.number: c for c in invite_rows(db, w.op, checks, "https://c.example",
+                                                progress=lambda d, t, settled: seen.append((d, t, len(settled))),
+                                                now=w.now)}
     assert [n for n, c in outcome.items() if c.verdict == "Invited"] == [2, 3, 9]
     assert seen[-1] == (3, 3, len(ROWS))  # every row settled: three invited, five refused
     with db.reading() as s:
@@ -237,7 +247,8 @@ def test_the_templates_example_row_and_a_name_too_long_are_problems(db):
                                    f"{'L' * 246},long@new.example\r\n"
                                    f"{'F' * 200},fits@new.example\r\n").encode())
     checks = {c.number: c for c in check_rows(db, w.op, rows, email_unregistered=True)}
-    assert (checks[2].verdict, checks[2].detail) == (PROBLEM, "The template's example row: it is never invited. Delete it.")
+    assert (checks[2].verdict, checks[2].detail) == (
+        PROBLEM, "The template's example row: it is never invited. Delete it.")
     assert (checks[3].verdict, checks[3].detail) == (PROBLEM, "Organization name is longer than 200 characters")
     assert checks[4].verdict == WILL_EMAIL
 
@@ -298,8 +309,8 @@ def test_names_with_a_line_break_or_control_character_are_row_problems(db):
     """Outside security test (issue 19 finding 5): a line break in a cell (Alt+Enter in Excel,
     a quoted CSV field) made the row's invitation email undeliverable."""
     w = _world(db)
-    csv_rows = read_rows("b.csv", ('Organization name,Email address\r\n"Acme\nLtd",a@acme.example\r\n'
-                                   '"Tab\tCo",t@tab.example\r\nFine Co,f@fine.example\r\n').encode())
+    csv_rows = read_rows("b.csv", (b'Organization name,Email address\r\n"Acme\nLtd",a@acme.example\r\n'
+                                   b'"Tab\tCo",t@tab.example\r\nFine Co,f@fine.example\r\n'))
     xlsx_rows = read_rows("b.xlsx", _xlsx([("Acme\r\nLtd", "a@acme.example"), ("Right\u202eLeft", "r@rl.example"),
                                            ("Fine Co", "f@fine.example")]))
     for rows in (csv_rows, xlsx_rows):
@@ -328,6 +339,7 @@ def test_a_name_too_long_in_an_xlsx_is_a_problem_too(db):
     sheet.append(["L" * 246, "long@new.example"])
     out = io.BytesIO()
     book.save(out)
-    checks = {c.number: c for c in check_rows(db, w.op, read_rows("batch.xlsx", out.getvalue()), email_unregistered=True)}
+    rows = read_rows("batch.xlsx", out.getvalue())
+    checks = {c.number: c for c in check_rows(db, w.op, rows, email_unregistered=True)}
     assert (checks[10].verdict, checks[10].detail) == (PROBLEM, "Organization name is longer than 200 characters")
     assert all(checks[n].verdict == WILL_EMAIL for n in range(2, 10))

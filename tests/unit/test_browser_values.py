@@ -24,11 +24,11 @@ def test_row_ids_keep_the_ids_once_and_leave_out_the_rest():
 
 def test_a_selection_names_what_was_selected():
     assert parse_ids(["2", 1, 2], "pool") == [2, 1]
-    with pytest.raises(DomainError, match="^Select at most 1,000 pools at a time.$"):
+    with pytest.raises(DomainError, match=r"^Select at most 1,000 pools at a time\.$"):
         parse_ids(["x"] * 1001, "pool")  # counted before anything is read
-    with pytest.raises(NotFound, match="^Pool not found.$"):
+    with pytest.raises(NotFound, match=r"^Pool not found\.$"):
         parse_ids([1, "9223372036854775808"], "pool")
-    with pytest.raises(NotFound, match="^Reseller not found.$"):
+    with pytest.raises(NotFound, match=r"^Reseller not found\.$"):
         parse_ids("1,2", "reseller")
 
 

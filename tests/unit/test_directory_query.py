@@ -25,7 +25,8 @@ def test_search_matches_every_keyword_of_the_tenant_owner(db):
     w.reseller(w.first, "Beta", "bob@beta-cloud.example")
     w.reseller(w.first, "Gamma", "ann@gamma.example")
     actor = w.actors["operator@first.example"]
-    assert _names(list_directory(db, actor, GridQuery(search="cloud", sort=(("organization_name", "asc"),)), now=w.now)) == ["Alpha", "Beta"]
+    by_name = GridQuery(search="cloud", sort=(("organization_name", "asc"),))
+    assert _names(list_directory(db, actor, by_name, now=w.now)) == ["Alpha", "Beta"]
     assert _names(list_directory(db, actor, GridQuery(search="ANN cloud"), now=w.now)) == ["Alpha"]
     # Every keyword must match; LIKE wildcards are literal.
     assert list_directory(db, actor, GridQuery(search="Gamma zz"), now=w.now).total == 0
@@ -52,7 +53,8 @@ def test_filter_by_status_and_sort_and_page(db):
     for i, status in enumerate(["Invited", "Unmapped", "Mapped", "Mapped", "Invited"]):
         w.reseller(w.first, f"R{i}", f"r{i}@x.example", status=status)
     actor = w.actors["operator@first.example"]
-    page = list_directory(db, actor, GridQuery(filters={"status": ("Invited",)}, sort=(("organization_name", "desc"),)), now=w.now)
+    page = list_directory(db, actor, GridQuery(filters={"status": ("Invited",)}, sort=(("organization_name", "desc"),)),
+                          now=w.now)
     assert _names(page) == ["R4", "R0"] and page.total == 2
     both = list_directory(db, actor, GridQuery(filters={"status": ("Invited", "Unmapped")}), now=w.now)
     assert both.total == 3

@@ -15,7 +15,7 @@ def test_formula_cells_are_neutralised_in_csv():
     text = to_csv([{"name": n, "qty": 1} for n in NASTY], COLUMNS)
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["Organization name", "Quantity"]
-    for row, original in zip(rows[1:], NASTY):
+    for row, original in zip(rows[1:], NASTY, strict=True):
         assert not row[0].startswith(FORMULA_STARTS)
         assert row[0].lstrip("'") == original
 

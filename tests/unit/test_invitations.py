@@ -11,7 +11,13 @@ from data.models import AuditEvent, Invitation, OutgoingEmail, Reseller, Tenant,
 from services.auth import authenticate
 from services.errors import DomainError, InvalidForm, NotAConsoleUser, PermissionDenied
 from services.invitations import (
-    LAR_REFUSED, find_resellers, invitation_details, invite_by_email, invite_tenant, resend_invitation, token_hash,
+    LAR_REFUSED,
+    find_resellers,
+    invitation_details,
+    invite_by_email,
+    invite_tenant,
+    resend_invitation,
+    token_hash,
 )
 from services.sign_up import LinkUnusable, accept_invitation, open_invitation, register_from_invitation
 from tests.factories import two_lars
@@ -155,7 +161,8 @@ def test_sign_up_link_registers_a_tenant_and_the_entry_becomes_unmapped(db):
     with pytest.raises(InvalidForm) as refused:  # refused, never cut silently
         register_from_invitation(db, token, "F" * 201, "long-enough-pass", "long-enough-pass", BASE, now=w.now)
     assert "200 characters" in refused.value.errors["organization_name"]
-    assert register_from_invitation(db, token, " Fresh Company ", "long-enough-pass", "long-enough-pass", BASE, now=w.now) == "First"
+    assert register_from_invitation(db, token, " Fresh Company ", "long-enough-pass", "long-enough-pass", BASE,
+                                    now=w.now) == "First"
     with db.reading() as s:
         entry = s.get(Reseller, invited["id"])
         assert entry.status == "Unmapped" and entry.organization_name == "Fresh Company" and entry.tenant_id is None
@@ -227,8 +234,9 @@ REFUSED_NAMES = [
     ("Acme\x7f", "a control character"), ("Acme\u202eLtd", "a text-direction control"),
     ("Acme\u2066Ltd", "a text-direction control"), ("Acme\ud800", "a character that is not text"),
 ]
-KEPT_NAMES = ["Café Zürich GmbH", "شركة المثال", "می\u200cخواهم Co", "Family \U0001F468\u200d\U0001F469 Ltd",
-              "O'Brien & Sons (UK) – Ltd."]
+KEPT_NAMES = ["Café Zürich GmbH", "شركة المثال",
+              "می\u200cخواهم Co",  # noqa: RUF001 - Persian on purpose (ruff sees Latin look-alikes in it)
+              "Family \U0001F468\u200d\U0001F469 Ltd", "O'Brien & Sons (UK) – Ltd."]
 
 
 @pytest.mark.parametrize("name,what", REFUSED_NAMES)

@@ -26,7 +26,8 @@ def test_only_the_clock_reads_the_machines_time():
     for file in _files():
         for node in ast.walk(ast.parse(file.read_text())):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                    and isinstance(node.func.value, ast.Name) and (node.func.value.id, node.func.attr) in READS_THE_CLOCK:
+                    and isinstance(node.func.value, ast.Name) \
+                    and (node.func.value.id, node.func.attr) in READS_THE_CLOCK:
                 found.append(f"{file.relative_to(ROOT)}:{node.lineno}")
     assert found == []
 
@@ -39,7 +40,7 @@ def test_no_service_defaults_its_now():
                 args = node.args
                 positional = args.posonlyargs + args.args
                 with_defaults = positional[len(positional) - len(args.defaults):]
-                with_defaults += [a for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+                with_defaults += [a for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None]
                 if any(a.arg == "now" for a in with_defaults):
                     defaulted.append(f"{file.relative_to(ROOT)}:{node.lineno} {node.name}")
     assert defaulted == []

@@ -104,9 +104,9 @@ def _statuses(db, w, rid=None) -> dict[int, str]:
     return {r["id"]: r["status"] for r in page.rows}
 
 
-def _refusal(call) -> dict:
+def _refusal(call, *args, **kwargs) -> dict:
     with pytest.raises(InvalidForm) as refused:
-        call()
+        call(*args, **kwargs)
     return refused.value.errors
 
 
@@ -114,10 +114,12 @@ def _refusal(call) -> dict:
 
 def test_add_two_services_at_once(db):
     w = _world(db)
-    created = add_pools(db, w.op, w.rid, [_req(M365, w.seats, 30), _req(ARCHIVE, w.archive, "120", payment_type="Free")], now=w.now)
+    created = add_pools(db, w.op, w.rid,
+                        [_req(M365, w.seats, 30), _req(ARCHIVE, w.archive, "120", payment_type="Free")], now=w.now)
     assert [(c["service"], c["quantity"]) for c in created] == [(M365, "30 user seats"), (ARCHIVE, "120 GB")]
     seats_pool, archive_pool = (c["id"] for c in created)
-    for pool_id, sub, quantity, payment in ((seats_pool, w.seats, 30, "Prepaid"), (archive_pool, w.archive, 120, "Free")):
+    for pool_id, sub, quantity, payment in ((seats_pool, w.seats, 30, "Prepaid"),
+                                            (archive_pool, w.archive, 120, "Free")):
         pool = _pool(db, pool_id)
         assert (pool.reseller_id, pool.subscription_id, pool.quantity, pool.status, pool.payment_type) == \
             (w.rid, sub, quantity, "Pending acceptance", payment)
@@ -136,20 +138,21 @@ def test_add_two_services_at_once(db):
 def test_add_is_all_or_nothing_when_one_service_is_invalid(db):
     w = _world(db)
     before = _state(db)
-    errors = _refusal(lambda: add_pools(db, w.op, w.rid, [_req(M365, w.seats, 30), _req(ARCHIVE, w.archive, 501)], now=w.now))
+    errors = _refusal(add_pools, db, w.op, w.rid, [_req(M365, w.seats, 30), _req(ARCHIVE, w.archive, 501)], now=w.now)
     assert list(errors) == [ARCHIVE] and list(errors[ARCHIVE]) == ["quantity"]
     assert errors[ARCHIVE]["quantity"].startswith("More than available")
     assert "500" in errors[ARCHIVE]["quantity"] and "Archive 2026" in errors[ARCHIVE]["quantity"]
     assert _state(db) == before
     # Both services wrong: an error for each, still nothing written.
-    errors = _refusal(lambda: add_pools(db, w.op, w.rid, [_req(M365, w.seats, 0), _req(ARCHIVE, w.archive, 5,
-                                                                                          expiration="date", day="nope")], now=w.now))
+    errors = _refusal(add_pools, db, w.op, w.rid,
+                      [_req(M365, w.seats, 0), _req(ARCHIVE, w.archive, 5, expiration="date", day="nope")], now=w.now)
     assert errors == {M365: {"quantity": "Enter a whole number of user seats, 1 or more."},
                       ARCHIVE: {"expiration_date": "Choose a date."}}
     assert _state(db) == before
 
 
-@pytest.mark.parametrize("quantity", [0, -3, "0", "-1", "2.5", 2.5, "abc", "", None, True, "1e3", [5], "５"])
+# "\uff15": a fullwidth 5.
+@pytest.mark.parametrize("quantity", [0, -3, "0", "-1", "2.5", 2.5, "abc", "", None, True, "1e3", [5], "\uff15"])
 def test_add_refuses_a_quantity_that_is_not_a_positive_whole_number(db, quantity):
     w = _world(db)
     before = _state(db)
@@ -163,7 +166,7 @@ def test_add_refuses_a_quantity_no_subscription_holds(db, quantity):
     w = _world(db)
     before = _state(db)
     for expiration in ("same", "now"):  # an INTEGER column holds none of these, held or not
-        errors = _refusal(lambda: add_pools(db, w.op, w.rid, [_req(M365, w.seats, quantity, expiration)], now=w.now))
+        errors = _refusal(add_pools, db, w.op, w.rid, [_req(M365, w.seats, quantity, expiration)], now=w.now)
         assert errors == {M365: {"quantity": "More than available: no subscription holds that many."}}
     assert _state(db) == before
 
@@ -203,7 +206,8 @@ def test_add_refuses_a_subscription_that_expired_meanwhile(db):
     assert errors[M365]["subscription"] == f"Ending soon expired on {ended}: choose another."
     assert _state(db) == before
     already = _subscription(w, w.first, M365, purchased=50, expires_in_days=-1, name="Gone")
-    assert already not in [sub["id"] for s in add_pool_choices(db, w.op, w.rid, now=w.now)["services"] for sub in s["subscriptions"]]
+    assert already not in [sub["id"] for s in add_pool_choices(db, w.op, w.rid, now=w.now)["services"]
+                           for sub in s["subscriptions"]]
     errors = _refusal(lambda: add_pools(db, w.op, w.rid, [_req(M365, already, 5)], now=w.now))
     assert "expired on" in errors[M365]["subscription"]
     assert _allocated(db, already) == 0
@@ -221,7 +225,7 @@ def test_add_specify_a_time_bounds(db):
                           f"Choose a date no later than the subscription's expiration, {last_day.isoformat()}."),
                          ("2026-02-30", "Choose a date."), (None, "Choose a date.")):
         before = _state(db)
-        errors = _refusal(lambda: add_pools(db, w.op, w.rid, [_req(M365, w.seats, 5, "date", day)], now=now))
+        errors = _refusal(add_pools, db, w.op, w.rid, [_req(M365, w.seats, 5, "date", day)], now=now)
         assert errors == {M365: {"expiration_date": message}}, day
         assert _state(db) == before
     first, last = add_pools(db, w.op, w.rid, [_req(M365, w.seats, 5, "date", tomorrow.isoformat()),
@@ -235,9 +239,11 @@ def test_add_specify_a_time_bounds(db):
 def test_add_refuses_bad_choices(db):
     w = _world(db)
     before = _state(db)
-    errors = _refusal(lambda: add_pools(db, w.op, w.rid, [_req(M365, w.seats, 5, source="Stolen", payment_type="IOU")], now=w.now))
+    errors = _refusal(add_pools, db, w.op, w.rid, [_req(M365, w.seats, 5, source="Stolen", payment_type="IOU")],
+                      now=w.now)
     assert errors == {M365: {"source": "Choose a source.", "payment_type": "Choose a payment type."}}
-    errors = _refusal(lambda: add_pools(db, w.op, w.rid, [_req(M365, w.archive, 5)], now=w.now))  # another service's subscription
+    # Another service's subscription:
+    errors = _refusal(lambda: add_pools(db, w.op, w.rid, [_req(M365, w.archive, 5)], now=w.now))
     assert errors == {M365: {"subscription": "Choose a pool."}}
     with pytest.raises(DomainError, match="Choose each service once"):
         add_pools(db, w.op, w.rid, [_req(M365, w.seats, 5), _req(M365, w.seats, 5)], now=w.now)
@@ -297,7 +303,8 @@ def test_another_lars_reseller_or_subscription_is_refused(db):
     with pytest.raises(NotFound):
         edit_pool(db, w.op, w.rid, their_pool, 1, _changes(20), now=w.now)  # not a pool of this reseller
     assert _state(db) == before
-    assert their_sub not in [sub["id"] for s in add_pool_choices(db, w.op, w.rid, now=w.now)["services"] for sub in s["subscriptions"]]
+    assert their_sub not in [sub["id"] for s in add_pool_choices(db, w.op, w.rid, now=w.now)["services"]
+                             for sub in s["subscriptions"]]
 
 
 def test_ids_beyond_the_id_columns_name_nothing(db):
@@ -306,7 +313,7 @@ def test_ids_beyond_the_id_columns_name_nothing(db):
     pool = w.pool(w.rid, w.seats, 10, status="Pending acceptance")
     before = _state(db)
     for huge in (2**31, 2**40, str(2**63), "9" * 40):
-        errors = _refusal(lambda: add_pools(db, w.op, w.rid, [_req(M365, huge, 5)], now=w.now))
+        errors = _refusal(add_pools, db, w.op, w.rid, [_req(M365, huge, 5)], now=w.now)
         assert errors == {M365: {"subscription": "Choose a pool."}}
         with pytest.raises(NotFound):
             edit_pool_form(db, w.op, w.rid, huge, now=w.now)
@@ -329,7 +336,8 @@ def test_add_with_expire_now_holds_no_seats_and_shows_expired(db):
     assert _statuses(db, w) == {live: "Pending acceptance", gone["id"]: "Expired"}
     page = list_pools(db, w.op, w.rid, GridQuery(), now=w.now)
     assert page.total == 2 and page.detail == "1 expired"
-    assert kpis(db, w.op, w.rid, now=w.now)["pools"] == 1 and kpis(db, w.op, w.rid, now=w.now)["total"] == {"user seats": 20}
+    assert kpis(db, w.op, w.rid, now=w.now)["pools"] == 1
+    assert kpis(db, w.op, w.rid, now=w.now)["total"] == {"user seats": 20}
     assert _ledger(db, gone["id"]) == [500]
     with pytest.raises(DomainError, match="Only pools in Pending acceptance"):
         return_to_pool(db, w.op, w.rid, [gone["id"]], now=w.now)
@@ -439,7 +447,8 @@ def test_a_stale_version_is_a_conflict(db):
     with pytest.raises(Conflict):
         edit_pool(db, w.op, w.rid, pool, "not a version", _changes(60), now=w.now)
     assert _state(db) == before and _pool(db, pool).quantity == 50
-    edit_pool(db, w.op, w.rid, pool, edit_pool_form(db, w.op, w.rid, pool, now=w.now)["version"], _changes(60), now=w.now)
+    version = edit_pool_form(db, w.op, w.rid, pool, now=w.now)["version"]
+    edit_pool(db, w.op, w.rid, pool, version, _changes(60), now=w.now)
     assert _pool(db, pool).quantity == 60 and _pool(db, pool).version == 3
 
 
@@ -451,7 +460,7 @@ def test_edit_specify_a_time_bounds(db):
         last_day = s.get(Subscription, w.seats).expires_at.date()
     before = _state(db)
     for day in (now.date().isoformat(), (last_day + timedelta(days=1)).isoformat(), "31/12/2030"):
-        errors = _refusal(lambda: edit_pool(db, w.op, w.rid, pool, 1, _changes(40, "date", day), now=now))
+        errors = _refusal(edit_pool, db, w.op, w.rid, pool, 1, _changes(40, "date", day), now=now)
         assert list(errors) == ["expiration_date"], day
     assert _state(db) == before
     day = now.date() + timedelta(days=10)

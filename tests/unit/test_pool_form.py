@@ -4,7 +4,15 @@ from datetime import datetime, timedelta
 import pytest
 
 from services.pool_form import (
-    NOW, ON_DATE, SAME, SubscriptionFacts, check_expiration, check_new_pool, check_quantity, sources_for, whole_number,
+    NOW,
+    ON_DATE,
+    SAME,
+    SubscriptionFacts,
+    check_expiration,
+    check_new_pool,
+    check_quantity,
+    sources_for,
+    whole_number,
 )
 
 TODAY = datetime(2026, 11, 30, 15, 0)

@@ -6,14 +6,30 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, time, timedelta
+from typing import ClassVar
 
-from hypothesis import settings, strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 from sqlalchemy import delete, func, select, update
 
 from data.catalog import PAYMENT_TYPES, SERVICE_UNITS
 from data.models import (
-    AllocationEvent, AuditEvent, CustomerAssignment, Reseller, ResellerFigures, ResellerPool, Subscription, Tenant,
+    AllocationEvent,
+    AuditEvent,
+    CustomerAssignment,
+    Reseller,
+    ResellerFigures,
+    ResellerPool,
+    Subscription,
+    Tenant,
 )
 from services.dashboard import kpis
 from services.errors import Conflict, DomainError, InvalidForm, ResellersInUse
@@ -42,7 +58,8 @@ def _ledger_sums(session) -> dict[int, int]:
 class AllocationMachine(RuleBasedStateMachine):
     db = None
     world = None
-    seen = Counter()  # what the steps did, over the whole run: the test asserts each kind happened
+    # What the steps did, over the whole run: the test asserts each kind happened.
+    seen: ClassVar[Counter[str]] = Counter()
 
     def _saw(self, what):
         AllocationMachine.seen[what] += 1
@@ -166,7 +183,7 @@ class AllocationMachine(RuleBasedStateMachine):
         self._saw("add")
         after = self._pools()
         assert len(created) == len(requests) and set(after) == set(before) | {c["id"] for c in created}
-        for made, request in zip(created, requests):
+        for made, request in zip(created, requests, strict=True):
             pool, _sub_expires, live = after[made["id"]]
             assert made["id"] not in self.ids_seen and made["id"] > self.highest, "a pool id came back"
             self.ids_seen.add(made["id"])

@@ -1,6 +1,6 @@
 """Renewals figures, chart, grid and Return to pool across resellers, and the Subscriptions
 page's thresholds, on hand-built data where the answer is known (both databases)."""
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -150,7 +150,7 @@ def test_return_to_pool_across_resellers_is_all_or_nothing(db):
     with pytest.raises(PermissionDenied):
         return_to_pool_across(db, w.actors["analyst@first.example"], [w.pending], now=w.now)
     for call in (describe_return_across, return_to_pool_across):  # issue 19 item 8: pools, not resellers
-        with pytest.raises(DomainError, match="^Select at most 1,000 pools at a time.$"):
+        with pytest.raises(DomainError, match=r"^Select at most 1,000 pools at a time\.$"):
             call(db, operator, [w.pending] * 1001, now=w.now)
     assert renewal_figures(db, operator, now=NOW)["pending"] == {"user seats": 50, "objects": 60}  # nothing changed
     assert len(return_to_pool_across(db, operator, [str(w.pending), w.pending_soon], now=w.now)) == 2
@@ -180,8 +180,8 @@ def test_a_threshold_that_is_not_one_is_refused_with_a_reason(kind, value, messa
         parse_threshold(kind, value, 1000, "user seats")
 
 
-@pytest.mark.parametrize("kind, typed, saved", [("count", "1,000", 1000), ("count", " 25 ", 25), ("percent", "100", 100),
-                                                ("percent", 7, 7)])
+@pytest.mark.parametrize("kind, typed, saved", [("count", "1,000", 1000), ("count", " 25 ", 25),
+                                                ("percent", "100", 100), ("percent", 7, 7)])
 def test_a_threshold_is_kept_as_typed(kind, typed, saved):
     assert parse_threshold(kind, typed, 1000, "user seats") == Threshold(kind, saved)
 

@@ -27,7 +27,7 @@ CHART = {"weeks": WEEKS, "series": [
 def _unit_of(trace) -> str:
     """The one unit a trace's points are in, read back from the quantity its hover writes."""
     units = set()
-    for (week, quantity), y in zip(trace.customdata, trace.y):
+    for (_week, quantity), y in zip(trace.customdata, trace.y, strict=True):
         [(unit, number)] = parse_quantities(quantity).items()
         assert number == y
         units.add(unit)
@@ -67,7 +67,7 @@ def test_the_hover_and_the_click_carry_the_week_and_the_quantity_with_its_unit()
     figure = expiry_figure(CHART, chosen_week=WEEKS[3])
     archive = next(t for t in figure.data if t.name == "Cloud Archiving")
     assert list(archive.customdata[3]) == [WEEKS[3], "500 GB"]  # not "500 capacity"
-    assert [list(c)[0] for c in archive.customdata] == WEEKS  # what a click gives the week filter
+    assert [c[0] for c in archive.customdata] == WEEKS  # what a click gives the week filter
     assert "%{customdata[1]}" in archive.hovertemplate
     assert list(archive.marker.line.width) == [3 if w == WEEKS[3] else 0 for w in WEEKS]
     salesforce = next(t for t in expiry_figure(CHART, chosen_week=WEEKS[5]).data if t.name.startswith("Cloud Backup"))

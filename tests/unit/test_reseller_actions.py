@@ -36,7 +36,8 @@ def test_map_an_unmapped_reseller_to_a_tenant_at_its_domain(db):
     done = mapping.map_reseller(db, op, rid, tid, "owner@real.example", BASE, now=w.now)
     assert (done["mapped"], done["invited"]) == (True, None)
     r = _reseller(db, rid)
-    assert (r.status, r.tenant_id, r.email, r.organization_name) == ("Mapped", tid, "owner@real.example", "Real Reseller")
+    assert (r.status, r.tenant_id, r.email, r.organization_name) == ("Mapped", tid, "owner@real.example",
+                                                                      "Real Reseller")
     assert r.mapped_at == w.now
     [event] = _audit(db, "reseller.map")
     assert event.actor_user_id == op.user_id and event.target == f"reseller:{rid}"
@@ -150,7 +151,7 @@ def test_map_to_a_tenant_id_no_row_can_have_is_refused(db, tenant):
     """Issue 19: ids past int64 (SQLite) or int4 (PostgreSQL) went to SQL and failed there."""
     w = two_lars(db)
     rid = w.reseller(w.first, "U", "u@x.example", status="Unmapped")
-    with pytest.raises(DomainError, match="Choose a registered reseller tenant to map to."):
+    with pytest.raises(DomainError, match=r"Choose a registered reseller tenant to map to\."):
         mapping.map_reseller(db, w.actors["operator@first.example"], rid, tenant, "u@x.example", BASE, now=w.now)
     assert _reseller(db, rid).status == "Unmapped"
 
@@ -291,5 +292,5 @@ def test_delete_refuses_a_selection_with_a_foreign_or_bogus_id_whole(db):
     assert _reseller(db, mine) is not None and _reseller(db, theirs) is not None
     with pytest.raises(DomainError, match="Select at least one"):
         resellers.delete_resellers(db, op, [], "Yes", now=w.now)
-    with pytest.raises(DomainError, match="^Select at most 1,000 resellers at a time.$"):
+    with pytest.raises(DomainError, match=r"^Select at most 1,000 resellers at a time\.$"):
         resellers.delete_resellers(db, op, list(range(1, 1002)), "Yes", now=w.now)

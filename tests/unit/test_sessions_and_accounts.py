@@ -6,10 +6,10 @@ from sqlalchemy import func, select
 
 from data.models import AuditEvent, UserSession
 from services.accounts import change_password
-from services.team import list_users, set_user_active
 from services.auth import authenticate
 from services.errors import InvalidForm, NotFound, PermissionDenied
 from services.sessions import ABSOLUTE_LIMIT, IDLE_LIMIT, end_session, resume_session, start_session
+from services.team import list_users, set_user_active
 from tests.check_turns import every_check_turn_taken
 from tests.database_watch import write_transactions
 from tests.factories import two_lars
@@ -142,7 +142,7 @@ def test_wrong_current_passwords_count_towards_the_lockout(db):
     for _ in range(MAX_FAILURES - 1):
         with pytest.raises(InvalidForm, match="correct the field"):
             change_password(db, me, "guess", "a-much-longer-pass", "a-much-longer-pass", now=w.now)
-    with pytest.raises(SignInFailed, match="Too many failed sign-ins. Try again in 15 minutes"):
+    with pytest.raises(SignInFailed, match=r"Too many failed sign-ins\. Try again in 15 minutes"):
         change_password(db, me, "guess", "a-much-longer-pass", "a-much-longer-pass", now=w.now)
     with pytest.raises(SignInFailed, match="Too many"):  # even the right one, while locked
         change_password(db, me, "s3cret-pass", "a-much-longer-pass", "a-much-longer-pass", now=w.now)

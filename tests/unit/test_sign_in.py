@@ -29,7 +29,7 @@ def test_repeated_failures_lock_the_email_for_a_while(db):
     for _ in range(MAX_FAILURES - 1):
         with pytest.raises(SignInFailed, match="incorrect"):
             authenticate(db, "operator@first.example", "nope", now=w.now)
-    with pytest.raises(SignInFailed, match="Too many failed sign-ins. Try again in 15 minutes"):
+    with pytest.raises(SignInFailed, match=r"Too many failed sign-ins\. Try again in 15 minutes"):
         authenticate(db, "operator@first.example", "nope", now=w.now)  # the failure that locks says so
     with pytest.raises(SignInFailed, match="Too many failed sign-ins"):
         authenticate(db, "operator@first.example", "s3cret-pass", now=w.now + timedelta(minutes=1))
@@ -158,7 +158,7 @@ def test_a_right_password_in_a_parallel_burst_never_erases_the_failures(db, chec
     assert all(isinstance(o, (Actor, SignInFailed)) for o in outcomes), outcomes
     signed_in = sum(isinstance(o, Actor) for o in outcomes)
     wrong_checked = len(checks) - signed_in
-    assert 1 <= signed_in + wrong_checked and wrong_checked <= MAX_FAILURES
+    assert signed_in + wrong_checked >= 1 and wrong_checked <= MAX_FAILURES
     assert _failures(db, email) == wrong_checked  # each wrong one still counted, nothing forgiven
     for _ in range(MAX_FAILURES - wrong_checked):
         with pytest.raises(SignInFailed):
@@ -175,7 +175,7 @@ def test_a_right_password_keeps_the_failures_before_it(db):
             authenticate(db, email, "guess", now=w.now)
     assert authenticate(db, email, "s3cret-pass", now=w.now).email == email
     assert authenticate(db, email, "s3cret-pass", now=w.now).email == email  # right ones never count
-    with pytest.raises(SignInFailed, match="Too many failed sign-ins. Try again in 15 minutes"):
+    with pytest.raises(SignInFailed, match=r"Too many failed sign-ins\. Try again in 15 minutes"):
         authenticate(db, email, "guess", now=w.now)
 
 
@@ -185,9 +185,8 @@ def test_a_right_password_keeps_the_failures_before_it(db):
 ])
 def test_text_no_address_can_hold_is_the_ordinary_refusal_without_the_database(db, checks, email):
     w = two_lars(db)
-    with statements(db) as sent:
-        with pytest.raises(SignInFailed) as refused:
-            authenticate(db, email, "s3cret-pass", now=w.now, client="192.0.2.1")
+    with statements(db) as sent, pytest.raises(SignInFailed) as refused:
+        authenticate(db, email, "s3cret-pass", now=w.now, client="192.0.2.1")
     assert refused.value.message == FAILED_MESSAGE
     assert sent == [] and checks == []
     with statements(db) as sent:  # (what the recorder sees of an ordinary sign-in)
@@ -207,9 +206,8 @@ def test_an_address_over_its_limit_is_refused_before_hashing_and_without_a_write
             with pytest.raises(SignInFailed, match="incorrect"):
                 authenticate(db, f"guess{i}@first.example", "x", now=w.now, client=here)
     checks.clear()
-    with write_transactions(db) as writes:
-        with pytest.raises(TryLater) as refused:
-            authenticate(db, "analyst@first.example", "s3cret-pass", now=w.now, client=here)
+    with write_transactions(db) as writes, pytest.raises(TryLater) as refused:
+        authenticate(db, "analyst@first.example", "s3cret-pass", now=w.now, client=here)
     assert refused.value.message == "Too many sign-in attempts from your network. Try again in 5 minutes."
     assert refused.value.retry_after == 300
     assert checks == [] and writes == []

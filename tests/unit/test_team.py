@@ -52,7 +52,7 @@ def test_an_admin_invites_a_teammate_whose_link_sets_the_password(db, clock):
     assert (actor.role, actor.lar_id) == ("operator", w.first)
     with pytest.raises(LinkUnusable, match="used already"):
         set_password(db, token, "another-long-password", "another-long-password", now=w.now)
-    assert not [u for u in team.list_users(db, admin, now=w.now) if u.email == invited["email"]][0].invited
+    assert not next(u for u in team.list_users(db, admin, now=w.now) if u.email == invited["email"]).invited
     actions = [r["action"] for r in list_activity(db, admin, GridQuery()).rows]
     assert actions[:2] == ["Teammate joined", "Invite teammate"]
 

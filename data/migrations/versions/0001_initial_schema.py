@@ -1,12 +1,11 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-28 03:26:05.299140
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None
@@ -119,7 +118,8 @@ def upgrade() -> None:
     sa.Column('starts_at', sa.DateTime(), nullable=False),
     sa.Column('expires_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint("unit IN ('user seats', 'objects', 'capacity')", name='subscription_unit'),
-    sa.CheckConstraint('allocated_quantity >= 0 AND allocated_quantity <= purchased_quantity', name='subscription_not_over_allocated'),
+    sa.CheckConstraint('allocated_quantity >= 0 AND allocated_quantity <= purchased_quantity',
+                       name='subscription_not_over_allocated'),
     sa.CheckConstraint('purchased_quantity >= 0', name='subscription_purchased_nonneg'),
     sa.ForeignKeyConstraint(['lar_id'], ['tenants.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -184,8 +184,10 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('customer_assignments', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_customer_assignments_customer_tenant_id'), ['customer_tenant_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_customer_assignments_reseller_pool_id'), ['reseller_pool_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_customer_assignments_customer_tenant_id'), ['customer_tenant_id'],
+                              unique=False)
+        batch_op.create_index(batch_op.f('ix_customer_assignments_reseller_pool_id'), ['reseller_pool_id'],
+                              unique=False)
 
 
 

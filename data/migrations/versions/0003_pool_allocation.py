@@ -9,7 +9,8 @@ SQLite rebuilds reseller_pools with AUTOINCREMENT (foreign keys are off during m
 see env.py, so the rebuild cascades nothing); both databases then start the next pool id
 above every id the pools table or the ledger has seen.
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -48,15 +49,15 @@ def upgrade() -> None:
     sqlite = op.get_bind().dialect.name == "sqlite"
     op.add_column("reseller_pools", sa.Column("seats_held", sa.Boolean(), nullable=False, server_default=sa.true()))
     op.add_column("reseller_pools", sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     op.get_bind().execute(sa.text(
         "UPDATE reseller_pools SET seats_held = :no, "
         "expires_at = CASE WHEN expires_at IS NULL OR expires_at > :now THEN :now ELSE expires_at END, "
         "status = CASE WHEN accepted_at IS NULL THEN 'Pending acceptance' ELSE 'Active' END "
         "WHERE status = 'Expired'"
     ), {"now": now, "no": False})
-    batch = dict(recreate="always", copy_from=_old_pools_table(), table_kwargs={"sqlite_autoincrement": True}) \
-        if sqlite else {}
+    batch: dict[str, Any] = dict(recreate="always", copy_from=_old_pools_table(),
+                                 table_kwargs={"sqlite_autoincrement": True}) if sqlite else {}
     with op.batch_alter_table("reseller_pools", **batch) as pools:
         pools.drop_constraint("pool_status", type_="check")
         pools.create_check_constraint("pool_acceptance", "status IN ('Pending acceptance', 'Active')")

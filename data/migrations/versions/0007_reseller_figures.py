@@ -57,7 +57,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP TRIGGER resellers_figures_row" + (" ON resellers" if op.get_bind().dialect.name == "postgresql" else ""))
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    op.execute("DROP TRIGGER resellers_figures_row" + (" ON resellers" if postgresql else ""))
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION reseller_figures_row()")
     op.drop_table("reseller_figures")
