@@ -357,7 +357,8 @@ def test_code_answers_do_not_depend_on_the_session_cookie(signed_in):
 
 DELETE_OPEN = [("dir-delete-modal", "opened"), ("dir-delete-text", "children"), ("dir-delete-confirm-text", "value"),
                ("dir-delete-refusal", "children"), ("dir-delete-refusal", "display"), ("dir-delete-rest", "display"),
-               ("dir-delete-submit", "display"), ("dir-delete-confirm-text", "display")]
+               ("dir-delete-submit", "display"), ("dir-delete-confirm-text", "display"),
+               ("notify", "sendNotifications")]
 
 
 def test_the_delete_dialog_says_pending_pools_go_back(signed_in, app, clock):
