@@ -406,6 +406,9 @@ def test_the_first_page_comes_with_the_layout_and_links_still_route(page, server
     page.fill("#email", "operator@demo.example")
     page.fill("#password", "demo1234")
     page.click("button[type=submit]")
+    page.wait_for_selector(".ag-row[row-id]", state="attached")
+    # Below the chart the grid is out of view, and the browser skips drawing it until it is in view.
+    page.locator("#ren-grid").scroll_into_view_if_needed()
     page.wait_for_selector(".ag-row[row-id]")
     expect(page.get_by_role("heading", name="Renewals")).to_be_visible()
     assert page.title().startswith("Renewals")
