@@ -23,7 +23,6 @@ from callbacks import (
     directory,
     edit_pool,
     invite,
-    jobs,
     map_panel,
     panels,
     renewals,
@@ -32,6 +31,7 @@ from callbacks import (
     team,
     users,
 )
+from callbacks.jobs import Jobs
 from components.shell import app_layout
 from config import Settings
 from data.db import Database
@@ -111,7 +111,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     app.layout = app_layout
     app.index_string = INDEX
-    jobs.configure(settings, server.extensions["mail_transport"], clock)
+    server.extensions["jobs"] = Jobs(settings, server.extensions["mail_transport"], clock)
     init_security(server, production=settings.production, script_hashes=app.csp_hashes)
     init_callback_requests(server, lambda: app.callback_map)
     init_compression(server)
@@ -122,7 +122,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     edit_pool.register(app)
     panels.register(app)
     invite.register(app)
-    batch_invite.register(app)
+    batch_invite.register(app, server.extensions["jobs"])
     users.register(app)
     team.register(app)
     renewals.register(app)

@@ -6,7 +6,6 @@ It builds the app exactly as a serving process does (same environment: DATABASE_
 SECRET_KEY, REDIS_URL, INSTANCE_PATH), which registers the background callbacks as tasks.
 """
 from app import create_app
-from callbacks import jobs
 
 dash_app = create_app()
-celery_app = jobs.celery_app()
+celery_app = dash_app.server.extensions["jobs"].celery_app()

@@ -8,9 +8,9 @@ import uuid
 from dash import Input, Output, State, ctx, dcc, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks import jobs
 from callbacks.context import actor, db, notice
 from callbacks.grid_controls import next_refresh, require_click
+from callbacks.jobs import Jobs
 from callbacks.panels import close_on
 from services.batch_file import MAX_ROWS, BadFile, SheetRow, read_rows, template_csv, template_xlsx
 from services.batch_invite import RowCheck, check_rows, invite_rows, outcome_csv, require_rows, stopped_outcome
@@ -37,7 +37,7 @@ def _rows_from(store) -> list[SheetRow]:
     return rows[:MAX_ROWS]
 
 
-def register(app) -> None:
+def register(app, jobs: Jobs) -> None:
     @app.callback(
         Output("batch-drawer", "opened", allow_duplicate=True), Output("batch-rows", "data", allow_duplicate=True),
         Output("batch-grid", "rowData", allow_duplicate=True),
@@ -114,7 +114,7 @@ def register(app) -> None:
         Output("batch-outcome-rows", "data"), Output("batch-outcome", "display", allow_duplicate=True),
         Output("dir-refresh", "data", allow_duplicate=True), NOTIFY,
         Input("batch-ticket", "data"), State("dir-refresh", "data"),
-        background=True, manager=jobs.manager(),
+        background=True, manager=jobs.manager,
         running=[(Output("batch-invite", "disabled"), True, True), (Output("batch-upload", "disabled"), True, False),
                  (Output("batch-stop", "display"), "inline-block", "none"),
                  (Output("batch-progress", "display"), "block", "none")],
@@ -136,7 +136,7 @@ def register(app) -> None:
             return (no_update,) * 5 + (notice(refused.message, ok=False),)
         try:
             checks = check_rows(database, acting, _rows_from(job["rows"]), job["email"])
-            outcome = invite_rows(database, acting, checks, jobs.base_url(), batch=job["batch"], now=jobs.now(),
+            outcome = invite_rows(database, acting, checks, jobs.base_url, batch=job["batch"], now=jobs.now(),
                                   progress=lambda done, total, settled: set_progress(
                                       [round(100 * done / max(total, 1)), [c.as_dict() for c in settled]]))
             jobs.deliver(database)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from callbacks import jobs
+from callbacks.jobs import ALERTS_EVERY_S, Jobs
 from config import Settings
 from services.mail_transport import SmtpTransport
 from tests.clock import AppClock
@@ -17,11 +17,11 @@ def test_the_beat_schedule_runs_send_alerts_and_sends_each_alert_once(db, smtp, 
     w = two_lars(db)
     alpha = w.reseller(w.first, "Alpha", "a@alpha.example")
     w.pool(alpha, w.subscription(w.first), 10, expires_at=w.now + timedelta(days=3))
-    jobs.configure(Settings(database_url=db.url, secret_key="beat", instance=tmp_path,
-                            redis_url="redis://127.0.0.1:6379/15"), SmtpTransport(url), AppClock())
+    jobs = Jobs(Settings(database_url=db.url, secret_key="beat", instance=tmp_path,
+                         redis_url="redis://127.0.0.1:6379/15"), SmtpTransport(url), AppClock())
     celery = jobs.celery_app()
     assert celery.conf.beat_schedule["send-alerts"] == {"task": "reseller_console.send_alerts",
-                                                        "schedule": jobs.ALERTS_EVERY_S}
+                                                        "schedule": ALERTS_EVERY_S}
     task = celery.tasks["reseller_console.send_alerts"]
     assert task.apply().get()["alerts"] == 1
     assert task.apply().get()["alerts"] == 0  # the next hour: nothing new

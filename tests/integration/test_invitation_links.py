@@ -93,16 +93,7 @@ def test_send_email_and_resend_link_to_the_address_the_app_was_started_on(forged
     assert not any("attacker" in body for body in _bodies(app, "owner@forged-host.example"))
 
 
-@pytest.fixture
-def jobs_for(app):
-    """Background jobs read their settings from the process (served, a process holds one app);
-    this test worker may have created apps of other tests since this one: configure them for it."""
-    from callbacks import jobs
-    ext = app.server.extensions
-    jobs.configure(ext["reseller_settings"], ext["mail_transport"], ext["reseller_clock"])
-
-
-def test_a_batch_invite_links_to_the_address_the_app_was_started_on(forged, app, forget, jobs_for):
+def test_a_batch_invite_links_to_the_address_the_app_was_started_on(forged, app, forget):
     """The whole background job: the callback signs a ticket, Dash runs the job, Dash's page
     polls for the outcome (as the renderer does), every request with a forged Host."""
     client = forged

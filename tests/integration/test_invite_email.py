@@ -66,7 +66,7 @@ def test_unknown_links_show_a_page_and_change_nothing(app):
 
 
 def test_a_background_job_runs_only_from_a_ticket_this_server_signed(app):
-    from callbacks import jobs
+    jobs = app.server.extensions["jobs"]
     ticket = jobs.sign({"user": 2, "rows": [], "email": True, "batch": "b"})
     assert jobs.open_ticket(ticket)["user"] == 2
     forged = ticket[:-4] + ("AAAA" if not ticket.endswith("AAAA") else "BBBB")
