@@ -37,11 +37,11 @@ from config import Settings
 from data.db import Database
 from data.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from data.migrate import upgrade
-from services.alerts import send_due_alerts
-from services.auth import has_demo_users
-from services.clock import Clock, MovingClock, SystemClock
-from services.mail_transport import transport_for
-from services.outbox import deliver_all_due, run_delivery_loop
+from services.common.clock import Clock, MovingClock, SystemClock
+from services.identity.sign_in import has_demo_users
+from services.notify.alerts import send_due_alerts
+from services.notify.outbox import deliver_all_due, run_delivery_loop
+from services.notify.transport import transport_for
 from web.account import init_account
 from web.callback_requests import init_callback_requests
 from web.compression import init_compression

@@ -5,7 +5,7 @@
 
 On each database (a fresh SQLite file under bench/data/, and a throwaway PostgreSQL schema
 when 127.0.0.1:5432 answers, dropped afterwards): loads the demo data (200 resellers), then
-8 threads save Add pool (services.pool_changes.add_pools, 1-5 seats on a random Subscription
+8 threads save Add pool (services.pools.changes.add_pools, 1-5 seats on a random Subscription
 of the first LAR, to a random Mapped reseller) as the demo operator. Prints saves per second,
 refusals, and "over-allocations: N", N counting Subscriptions whose allocated_quantity exceeds
 purchased_quantity or differs from the seats their pools hold (it must be 0).
@@ -33,10 +33,10 @@ from data.db import Database
 from data.demo import load_demo
 from data.migrate import upgrade
 from data.models import Reseller, ResellerPool, Subscription
-from services.auth import load_actor
-from services.clock import SystemClock
-from services.errors import DomainError, InvalidForm
-from services.pool_changes import add_pools
+from services.common.clock import SystemClock
+from services.common.errors import DomainError, InvalidForm
+from services.identity.sign_in import load_actor
+from services.pools.changes import add_pools
 
 DATA = Path(__file__).parent / "data"
 PG_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=test connect_timeout=2"

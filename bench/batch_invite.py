@@ -20,10 +20,10 @@ from data.db import Database
 from data.demo import load_demo
 from data.migrate import upgrade
 from data.models import Reseller, Tenant
-from services.auth import load_actor
-from services.batch_file import read_rows
-from services.batch_invite import check_rows, invite_rows
-from services.clock import SystemClock
+from services.common.clock import SystemClock
+from services.identity.sign_in import load_actor
+from services.invitations.batch import check_rows, invite_rows
+from services.invitations.batch_file import read_rows
 
 DATA = Path(__file__).parent / "data"
 ROWS = 5000

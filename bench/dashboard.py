@@ -13,12 +13,12 @@ from sqlalchemy import insert, select, text
 
 from bench.directory import database, p50
 from data.models import AllocationEvent, CustomerAssignment, Reseller, ResellerPool, Subscription, Tenant
-from services.auth import load_actor
-from services.clock import SystemClock
-from services.dashboard import availability_trend, kpis, trend_dates
-from services.grid_query import GridQuery
-from services.reseller_customers import customer_filter_options, list_customers
-from services.reseller_pools import list_pools
+from services.common.clock import SystemClock
+from services.common.grid_query import GridQuery
+from services.directory.customers import customer_filter_options, list_customers
+from services.identity.sign_in import load_actor
+from services.metrics.dashboard import availability_trend, kpis, trend_dates
+from services.pools.listing import list_pools
 
 HEAVY = "Bench Heavy Reseller"
 POOLS, CUSTOMERS = 50, 5_000

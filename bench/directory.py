@@ -20,10 +20,10 @@ from sqlalchemy import text
 from data.db import Database
 from data.demo import load_demo
 from data.migrate import upgrade
-from services.auth import load_actor
-from services.clock import SystemClock
-from services.directory_query import list_directory
-from services.grid_query import GridQuery
+from services.common.clock import SystemClock
+from services.common.grid_query import GridQuery
+from services.directory.query import list_directory
+from services.identity.sign_in import load_actor
 
 DATA = Path(__file__).parent / "data"
 SEARCH, STATUS, SORT = "an", "Mapped", (("organization_name", "desc"),)

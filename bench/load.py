@@ -44,9 +44,9 @@ from bench.serving import GUNICORN, serve
 from data.db import Database
 from data.demo import DEMO_PASSWORD
 from data.models import Reseller, ResellerPool, User
-from services.auth import load_actor
-from services.clock import SystemClock
-from services.pool_changes import edit_pool_form
+from services.common.clock import SystemClock
+from services.identity.sign_in import load_actor
+from services.pools.changes import edit_pool_form
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,10 +14,10 @@ from functools import partial
 from sqlalchemy import text
 
 from bench.directory import database, p50
-from services.auth import load_actor
-from services.clock import SystemClock
-from services.grid_query import GridQuery
-from services.renewals import expiring_by_week, list_renewals, renewal_figures
+from services.common.clock import SystemClock
+from services.common.grid_query import GridQuery
+from services.identity.sign_in import load_actor
+from services.pools.renewals import expiring_by_week, list_renewals, renewal_figures
 
 ENDS = "(CASE WHEN rp.expires_at IS NULL OR rp.expires_at > s.expires_at THEN s.expires_at ELSE rp.expires_at END)"
 FROM = ("FROM reseller_pools rp JOIN subscriptions s ON s.id = rp.subscription_id "

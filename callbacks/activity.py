@@ -6,8 +6,8 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.grid_controls import register_grid, stored_query
 from components.activity_grid import ACTIVITY, FILTER_NAMES
-from services.activity import list_activity
-from services.days import browser_day
+from services.activity.feed import list_activity
+from services.common.days import browser_day
 
 
 def _fetch(database, acting, _context, query, *, now):  # `now` unused: the log's dates are as recorded

@@ -11,11 +11,11 @@ from callbacks.panels import close_on
 from components.add_pool_panel import FIELDS, field_id, pool_options, service_cards, service_forms
 from components.pool_fields import availability_table
 from data.catalog import SOURCES
-from services.errors import DomainError, InvalidForm
-from services.pool_changes import add_pool_choices, add_pools
-from services.pool_form import check_new_pool, sources_for
-from services.subscriptions import facts
-from services.units import format_quantity
+from services.common.errors import DomainError, InvalidForm
+from services.common.units import format_quantity
+from services.pools.changes import add_pool_choices, add_pools
+from services.pools.form import check_new_pool, sources_for
+from services.subscriptions.choices import facts
 
 NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 OPEN_OUTPUTS = [

@@ -12,10 +12,10 @@ from callbacks.context import actor, db, notice
 from callbacks.grid_controls import next_refresh, require_click
 from callbacks.jobs import Jobs
 from callbacks.panels import close_on
-from services.batch_file import MAX_ROWS, BadFile, SheetRow, read_rows, template_csv, template_xlsx
-from services.batch_invite import RowCheck, check_rows, invite_rows, outcome_csv, require_rows, stopped_outcome
-from services.errors import DomainError
-from services.names import NAME_LIMIT
+from services.common.errors import DomainError
+from services.common.names import NAME_LIMIT
+from services.invitations.batch import RowCheck, check_rows, invite_rows, outcome_csv, require_rows, stopped_outcome
+from services.invitations.batch_file import MAX_ROWS, BadFile, SheetRow, read_rows, template_csv, template_xlsx
 
 NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 

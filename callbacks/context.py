@@ -9,8 +9,8 @@ from flask import current_app
 from flask_login import current_user
 
 from data.db import Database
-from services.actor import Actor
-from services.errors import PermissionDenied
+from services.access.principal import Actor
+from services.common.errors import PermissionDenied
 from web.request_clock import request_now as now  # noqa: F401 - the callbacks' clock
 
 

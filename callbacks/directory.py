@@ -8,9 +8,9 @@ from callbacks.context import actor, db, notice, now
 from callbacks.grid_controls import bump_refresh, next_refresh, records, register_grid, require_click, selected_ids
 from callbacks.panels import close_on
 from components import directory_grid as grid
-from services import resellers
-from services.directory_query import list_directory
-from services.errors import DomainError, ResellersInUse
+from services.common.errors import DomainError, ResellersInUse
+from services.directory import entries
+from services.directory.query import list_directory
 
 NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 REFRESH = Output("dir-refresh", "data", allow_duplicate=True)
@@ -70,7 +70,7 @@ def _register_visibility(app) -> None:
         if not isinstance(event, dict) or event.get("colId") != "customer_visibility":
             raise PreventUpdate
         try:
-            reseller = resellers.get_reseller(db(), actor(), event.get("rowId"))
+            reseller = entries.get_reseller(db(), actor(), event.get("rowId"))
         except DomainError as refused:
             return no_update, no_update, no_update, notice(refused.message, ok=False)
         text = (
@@ -94,7 +94,7 @@ def _register_visibility(app) -> None:
         if ctx.triggered_id == "dir-visibility-cancel":
             return False, no_update, no_update
         try:
-            changed = resellers.set_customer_visibility(db(), actor(), reseller_id, visible=False, now=now())
+            changed = entries.set_customer_visibility(db(), actor(), reseller_id, visible=False, now=now())
         except DomainError as refused:
             return False, no_update, notice(refused.message, ok=False)
         message = f"Customer visibility of {changed['organization_name']} is off."
@@ -120,7 +120,7 @@ def _register_delete(app) -> None:
         """Says before anything is typed which selected resellers cannot go (active pools)."""
         require_click(_clicked)
         try:
-            preview = resellers.deletion_preview(db(), actor(), selected_ids(selected), now=now())
+            preview = entries.deletion_preview(db(), actor(), selected_ids(selected), now=now())
         except DomainError as refused:
             return (no_update,) * 8 + (notice(refused.message, ok=False),)
         names, blocked, others, pending = preview.names, preview.blocked, preview.deletable, preview.pending
@@ -140,7 +140,7 @@ def _register_delete(app) -> None:
             "block" if others else "none", no_update
 
     # In the browser, so Delete is enabled as "yes" is typed (a round trip later, a quick Tab
-    # skipped the still-disabled button). The same rule as resellers.confirms_deletion, which
+    # skipped the still-disabled button). The same rule as entries.confirms_deletion, which
     # the server applies again.
     app.clientside_callback(
         """function (value) {
@@ -189,7 +189,7 @@ def _register_delete(app) -> None:
             confirmation = entered.get("value") if isinstance(entered, dict) else None
         rest = ctx.triggered_id == "dir-delete-rest" or (by_enter and submit_shown == "none")
         try:
-            deleted = resellers.delete_resellers(
+            deleted = entries.delete_resellers(
                 db(), actor(), selected_ids(selected), confirmation, delete_the_rest=rest, now=now(),
             )
         except ResellersInUse as refused:

@@ -10,11 +10,11 @@ from callbacks.panels import close_on
 from callbacks.return_to_pool import register_return
 from components.pool_fields import EDIT_FORM, availability_table, details_id
 from components.reseller_grids import RETURN_HINT, return_hint
-from services.errors import Conflict, DomainError, InvalidForm
-from services.pool_changes import edit_pool, edit_pool_form
-from services.pool_form import first_allowed_day, unit_label
-from services.reseller_pools import RETURNABLE, describe_return, return_to_pool
-from services.units import format_quantity
+from services.common.errors import Conflict, DomainError, InvalidForm
+from services.common.units import format_quantity
+from services.pools.changes import edit_pool, edit_pool_form
+from services.pools.form import first_allowed_day, unit_label
+from services.pools.listing import RETURNABLE, describe_return, return_to_pool
 
 NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 REFRESH = Output("pools-refresh", "data", allow_duplicate=True)

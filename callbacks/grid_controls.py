@@ -12,9 +12,10 @@ from callbacks.context import actor, db, notice, now
 from components.grid_section import GridSpec, empty_state, grid_height
 from components.grid_toolbar import filter_chips
 from components.server_grid import PAGE_SIZE, with_visibility
-from services import exports, preferences
-from services.errors import DomainError
-from services.grid_query import MAX_CHOICES, MAX_SEARCH, GridPage, GridQuery, clean_text
+from services.common import exports
+from services.common.errors import DomainError
+from services.common.grid_query import MAX_CHOICES, MAX_SEARCH, GridPage, GridQuery, clean_text
+from services.identity import preferences
 
 
 def require_click(count) -> None:

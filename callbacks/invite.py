@@ -8,16 +8,16 @@ from callbacks.grid_controls import next_refresh, require_click, stored_query
 from callbacks.panels import close_on
 from components.invitation_section import invitation_section
 from components.invite_panel import found_options
-from services.errors import DomainError, InvalidForm
-from services.ids import row_id
-from services.invitations import (
+from services.common.errors import DomainError, InvalidForm
+from services.common.ids import row_id
+from services.invitations.invite import (
     find_resellers,
     invitation_details,
     invite_by_email,
     invite_tenant,
     resend_invitation,
 )
-from services.outbox import deliver_in_background
+from services.notify.outbox import deliver_in_background
 
 NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 

@@ -13,11 +13,11 @@ from dash import CeleryManager, DiskcacheManager
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from data.db import Database
-from services.alerts import send_due_alerts
-from services.auth import load_actor
-from services.clock import Clock
-from services.errors import PermissionDenied
-from services.outbox import deliver_all_due
+from services.common.clock import Clock
+from services.common.errors import PermissionDenied
+from services.identity.sign_in import load_actor
+from services.notify.alerts import send_due_alerts
+from services.notify.outbox import deliver_all_due
 
 TICKET_MAX_AGE_S = 600
 ALERTS_EVERY_S = 3600
@@ -77,7 +77,7 @@ class Jobs:
 
     def _schedule_alerts(self, celery) -> None:
         """With Redis, `celery -A worker:celery_app beat` runs send-alerts hourly; the alerts'
-        claims (services/alerts.py) keep a second beat or a cron run from sending anything twice."""
+        claims (services/notify/alerts.py) keep a second beat or a cron run from sending anything twice."""
 
         @celery.task(name="reseller_console.send_alerts")
         def send_alerts():

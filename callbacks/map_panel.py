@@ -1,5 +1,5 @@
 """Map's panel: open it for one Unmapped entry, choose a tenant at its domain or find another by
-its owner's full address, save (services/mapping.py maps, or asks the tenant to accept)."""
+its owner's full address, save (services/directory/mapping.py maps, or asks the tenant to accept)."""
 from __future__ import annotations
 
 from dash import Input, Output, State, no_update
@@ -7,8 +7,8 @@ from dash import Input, Output, State, no_update
 from callbacks.context import actor, base_url, db, notice, now
 from callbacks.grid_controls import next_refresh, records, require_click, selected_ids
 from callbacks.panels import close_on
-from services import mapping
-from services.errors import DomainError, InvalidForm
+from services.common.errors import DomainError, InvalidForm
+from services.directory import mapping
 
 NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 REFRESH = Output("dir-refresh", "data", allow_duplicate=True)

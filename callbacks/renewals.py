@@ -9,11 +9,11 @@ from callbacks.context import actor, db, notice, now
 from callbacks.grid_controls import records, register_grid, require_click, stored_query
 from callbacks.return_to_pool import register_return
 from components import renewals as parts
-from services.errors import DomainError
-from services.pool_state import PENDING
-from services.preferences import set_receives_alerts
-from services.renewals import DEFAULT_WINDOW, VIEWS, expiring_by_week, list_renewals, renewal_figures
-from services.reseller_pools import describe_return_across, return_to_pool_across
+from services.common.errors import DomainError
+from services.identity.preferences import set_receives_alerts
+from services.pools.listing import describe_return_across, return_to_pool_across
+from services.pools.renewals import DEFAULT_WINDOW, VIEWS, expiring_by_week, list_renewals, renewal_figures
+from services.pools.state import PENDING
 
 NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 QUERY = Output("ren-query", "data", allow_duplicate=True)

@@ -9,9 +9,9 @@ from callbacks.grid_controls import bump_refresh, register_grid
 from components import reseller_grids as grids
 from components.availability_chart import fitted_range, nothing_shown_note
 from components.reseller_figures import figures_section
-from services.dashboard import overview
-from services.reseller_customers import list_customers
-from services.reseller_pools import list_pools
+from services.directory.customers import list_customers
+from services.metrics.dashboard import overview
+from services.pools.listing import list_pools
 
 
 def _percentages(values) -> list[float]:

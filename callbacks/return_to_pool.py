@@ -10,7 +10,7 @@ from dash import Input, Output, State, ctx, no_update
 from callbacks.context import actor, db, notice, now
 from callbacks.grid_controls import next_refresh, require_click, selected_ids
 from components.return_to_pool import return_question
-from services.errors import DomainError
+from services.common.errors import DomainError
 
 NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 

@@ -7,8 +7,8 @@ from callbacks.context import actor, db, notice, now
 from callbacks.grid_controls import next_refresh, records, register_grid, require_click
 from callbacks.panels import close_on
 from components import subscriptions_grid as parts
-from services.errors import DomainError
-from services.lar_subscriptions import set_threshold, subscription_page
+from services.common.errors import DomainError
+from services.subscriptions.listing import set_threshold, subscription_page
 
 NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 

@@ -10,11 +10,11 @@ from callbacks.context import actor, base_url, clock, db, mail_transport, notice
 from callbacks.grid_controls import require_click
 from callbacks.panels import close_on
 from components.users_table import users_table
-from services import team
-from services.errors import DomainError, InvalidForm
-from services.ids import row_id
-from services.outbox import deliver_in_background
-from services.team import ROLE_LABELS
+from services.common.errors import DomainError, InvalidForm
+from services.common.ids import row_id
+from services.identity import team
+from services.identity.team import ROLE_LABELS
+from services.notify.outbox import deliver_in_background
 
 NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 TABLE = Output("users-table", "children", allow_duplicate=True)

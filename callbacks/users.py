@@ -9,8 +9,8 @@ from dash.exceptions import PreventUpdate
 from callbacks.context import actor, db, notice, now
 from callbacks.grid_controls import require_click
 from callbacks.panels import close_on
-from services.errors import DomainError
-from services.team import list_users, set_user_active
+from services.common.errors import DomainError
+from services.identity.team import list_users, set_user_active
 
 SWITCHES = {"type": "user-active", "user": ALL}
 SESSIONS = {"type": "user-sessions", "user": ALL}

@@ -11,8 +11,8 @@ from dash import dcc, html
 from components.panels import side_panel
 from components.pool_fields import details_toggle, expiration_fields, quantity_input
 from data.catalog import PAYMENT_TYPES, SOURCES
-from services.pool_form import SAME, unit_label
-from services.units import format_quantity
+from services.common.units import format_quantity
+from services.pools.form import SAME, unit_label
 
 FIELDS = ("sub", "source", "payment", "qty", "exp", "date")  # per-service field names, in save order
 

@@ -9,7 +9,7 @@ import dash_mantine_components as dmc
 import plotly.graph_objects as go
 from dash import dcc
 
-from services.units import format_quantity
+from services.common.units import format_quantity
 
 # One colour per pool, the same on its line and its checkbox.
 PALETTE = ("#4263eb", "#e8590c", "#2f9e44", "#ae3ec9", "#1098ad", "#f08c00", "#d6336c", "#5c940d", "#495057", "#7048e8")
@@ -57,7 +57,7 @@ def availability_figure(series: list[dict], dates: list[date]) -> go.Figure:
             hovertemplate=HOVER,
             meta=s["pool_id"],
         ))
-    # dates: always the last six months (services.dashboard.trend_dates), months without points
+    # dates: always the last six months (services.metrics.dashboard.trend_dates), months without points
     # included, so charts compare.
     figure.update_layout(
         margin={"l": 50, "r": 20, "t": 10, "b": 40}, height=320, showlegend=False,

@@ -7,7 +7,7 @@ import dash_mantine_components as dmc
 from dash import dcc
 
 from components.panels import side_panel
-from services.batch_file import LIMITS
+from services.invitations.batch_file import LIMITS
 
 # Long names, addresses and details wrap instead of being cut off.
 WRAPPED = {"wrapText": True, "autoHeight": True,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from services.grid_query import MAX_CHOICES, MAX_SEARCH, clean_text
+from services.common.grid_query import MAX_CHOICES, MAX_SEARCH, clean_text
 
 MAX_PAGE = 1_000_000
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import dash_mantine_components as dmc
 
-from services.pool_form import EXPIRATION_CHOICES, SAME
-from services.units import format_quantity
+from services.common.units import format_quantity
+from services.pools.form import EXPIRATION_CHOICES, SAME
 
 
 def expiration_fields(ids: Callable[[str], object], choice: str = SAME, day: str | None = None,

@@ -11,9 +11,9 @@ from plotly.subplots import make_subplots
 from components.grid_section import GridSpec
 from components.kpi_card import kpi_card
 from data.catalog import SERVICE_NAMES
-from services.days import browser_day
-from services.renewals import OWN_SUBSCRIPTIONS_DAYS, PENDING_VIEW, VIEWS, WEEKS, WINDOWS
-from services.units import format_quantities, format_quantity
+from services.common.days import browser_day
+from services.common.units import format_quantities, format_quantity
+from services.pools.renewals import OWN_SUBSCRIPTIONS_DAYS, PENDING_VIEW, VIEWS, WEEKS, WINDOWS
 
 RENEWALS = GridSpec(
     prefix="ren",
@@ -130,7 +130,7 @@ def service_colour(service: str) -> str:
 
 def stored_chart(data) -> dict | None:
     """The chart's figures as the page holds them (ren-chart-data, written by
-    services.renewals.expiring_by_week), or None when a hand-made request sent anything else."""
+    services.pools.renewals.expiring_by_week), or None when a hand-made request sent anything else."""
     if not isinstance(data, dict) or not isinstance(data.get("weeks"), list) \
             or not isinstance(data.get("series"), list) or len(data["weeks"]) > WEEKS:
         return None
@@ -152,7 +152,7 @@ ROW_GAP = 0.1  # between two units' rows, as a share of the plotting height
 
 
 def chart_units(chart: dict) -> list[str]:
-    """The units present, in the order the series come (services.units.UNIT_ORDER)."""
+    """The units present, in the order the series come (services.common.units.UNIT_ORDER)."""
     return list(dict.fromkeys(entry["unit"] for entry in chart["series"]))
 
 

@@ -1,9 +1,9 @@
-"""The dashboard's KPI cards and Available licenses chart, drawn from services.dashboard.overview."""
+"""The dashboard's KPI cards and Available licenses chart, drawn from services.metrics.dashboard.overview."""
 import dash_mantine_components as dmc
 
 from components.availability_chart import availability_panel
 from components.kpi_card import kpi_card
-from services.units import format_quantities
+from services.common.units import format_quantities
 
 
 def figures_section(overview: dict, reseller_id: int):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dash_mantine_components as dmc
 
 from components.panels import modal, side_panel
-from services.team import ROLE_LABELS, ConsoleUser
+from services.identity.team import ROLE_LABELS, ConsoleUser
 
 WIDTHS = ("18%", "26%", "15%", "11%", "19%", "11%")
 ROLE_CHOICES = [{"value": role, "label": label} for role, label in ROLE_LABELS.items()]

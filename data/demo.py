@@ -296,7 +296,7 @@ def load_demo(db: Database, *, now: datetime, resellers: int = 60, seed: int = 7
                     f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
                 ))
     # The stored figures the directory sorts by (a trigger made a zero row per reseller).
-    from services.reseller_figures import store_figures
+    from services.metrics.reseller_figures import store_figures
     with db.unit_of_work() as session:
         store_figures(session, [r["id"] for r in rows.resellers], now)
     # Planner statistics for what was just loaded: without them PostgreSQL guessed 153 pools
@@ -315,7 +315,7 @@ def load_demo(db: Database, *, now: datetime, resellers: int = 60, seed: int = 7
 def main() -> None:
     from config import Settings
     from data.migrate import upgrade
-    from services.clock import SystemClock
+    from services.common.clock import SystemClock
 
     parser = argparse.ArgumentParser(description="Load deterministic demo data into an empty database.")
     parser.add_argument("--resellers", type=int, default=60, help="directory entries of the first LAR")

@@ -27,7 +27,7 @@ TENANT_KINDS = ("large_account_reseller", "reseller", "customer")
 ROLES = ("admin", "operator", "analyst")
 RESELLER_STATUSES = ("Invited", "Unmapped", "Mapped")
 # What a user sees of a pool. Only the first two are stored (whether the reseller accepted it);
-# "Expired" comes from the dates alone (services/pool_state.py).
+# "Expired" comes from the dates alone (services/pools/state.py).
 POOL_STATUSES = ("Pending acceptance", "Active", "Expired")
 ACCEPTANCE_STATES = ("Pending acceptance", "Active")
 UNITS = ("user seats", "objects", "capacity")
@@ -128,7 +128,7 @@ class Subscription(Base):
     starts_at: Mapped[datetime] = mapped_column(DateTime)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     # Low availability: fewer than low_threshold free ("count"), or under that share free
-    # ("percent"); unset, no alert (services/thresholds.py).
+    # ("percent"); unset, no alert (services/subscriptions/thresholds.py).
     low_threshold: Mapped[int | None] = mapped_column(Integer)
     low_threshold_kind: Mapped[str | None] = mapped_column(String(8))
     __table_args__ = (
@@ -152,7 +152,7 @@ class ResellerPool(Base):
 
     seats_held says whether the quantity is counted in its Subscription's allocated_quantity:
     true from creation until the pool is returned or found past its effective expiration by
-    the next allocation on that Subscription (services/allocation.py). Ids are never reused
+    the next allocation on that Subscription (services/pools/allocation.py). Ids are never reused
     (AUTOINCREMENT on SQLite, a sequence on PostgreSQL), so the ledger never mixes two pools.
     """
 
@@ -243,7 +243,7 @@ class Invitation(Base):
 
 class OutgoingEmail(Base):
     """The outbox: a message is stored here in the transaction that wants it sent, then
-    delivered (services/outbox.py). A delivery claims it for a while (locked_until), so two
+    delivered (services/notify/outbox.py). A delivery claims it for a while (locked_until), so two
     processes never send it at once; a failure is retried at next_attempt_at."""
 
     __tablename__ = "outgoing_emails"
@@ -287,7 +287,7 @@ class AuditEvent(Base):
 
 
 class AlertSent(Base):
-    """One row per alert emailed: the unique key makes sending it a claim (services/alerts.py)."""
+    """One row per alert emailed: the unique key makes sending it a claim (services/notify/alerts.py)."""
 
     __tablename__ = "alerts_sent"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -320,7 +320,7 @@ class UserSession(Base):
 
 class ResellerFigures(Base):
     """A reseller's live figures, kept for sorting the directory (migration 0007): written by
-    services/reseller_figures.py; a trigger adds the row with the reseller."""
+    services/metrics/reseller_figures.py; a trigger adds the row with the reseller."""
     __tablename__ = "reseller_figures"
     reseller_id: Mapped[int] = mapped_column(ForeignKey("resellers.id", ondelete="CASCADE"), primary_key=True)
     lar_id: Mapped[int] = mapped_column(Integer)

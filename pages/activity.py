@@ -6,9 +6,9 @@ from callbacks.context import actor, db
 from components.activity_grid import ACTIVITY
 from components.grid_section import grid_section
 from components.shell import notifications
-from services.activity import activity_filter_options, reseller_names
-from services.days import browser_day
-from services.preferences import visible_columns
+from services.activity.feed import activity_filter_options, reseller_names
+from services.common.days import browser_day
+from services.identity.preferences import visible_columns
 
 dash.register_page(__name__, path="/activity", title="Activity · Reseller Console")
 

@@ -12,7 +12,7 @@ from components.grid_section import grid_section
 from components.invite_panel import invite_button, single_invite_panel
 from components.map_panel import map_drawer
 from components.shell import notifications
-from services.preferences import visible_columns
+from services.identity.preferences import visible_columns
 
 dash.register_page(__name__, path="/", redirect_from=["/resellers"], title="Reseller directory · Reseller Console")
 

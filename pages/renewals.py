@@ -11,8 +11,8 @@ from components.grid_url import view_from_url
 from components.renewals import week_options
 from components.return_to_pool import return_modal
 from components.shell import notifications
-from services.preferences import receives_alerts, visible_columns
-from services.renewals import (
+from services.identity.preferences import receives_alerts, visible_columns
+from services.pools.renewals import (
     DEFAULT_WINDOW,
     VIEWS,
     expiring_by_week,

@@ -15,12 +15,12 @@ from components.return_to_pool import return_modal
 from components.shell import notifications
 from data.catalog import PAYMENT_TYPES, SOURCES
 from data.models import POOL_STATUSES
-from services.dashboard import overview
-from services.errors import NotFound
-from services.invitations import invitation_details
-from services.preferences import visible_columns
-from services.reseller_customers import customer_filter_options
-from services.resellers import get_reseller
+from services.common.errors import NotFound
+from services.directory.customers import customer_filter_options
+from services.directory.entries import get_reseller
+from services.identity.preferences import visible_columns
+from services.invitations.invite import invitation_details
+from services.metrics.dashboard import overview
 
 
 def page_title(reseller_id=None, **_variables) -> str:

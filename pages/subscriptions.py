@@ -7,8 +7,8 @@ from callbacks.context import actor, db
 from components import subscriptions_grid as parts
 from components.grid_section import grid_section
 from components.shell import notifications
-from services.lar_subscriptions import STATUSES
-from services.preferences import visible_columns
+from services.identity.preferences import visible_columns
+from services.subscriptions.listing import STATUSES
 
 dash.register_page(__name__, path="/subscriptions", title="Subscriptions · Reseller Console")
 

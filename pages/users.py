@@ -7,7 +7,7 @@ from flask_login import current_user
 from callbacks.context import db, now
 from components.shell import notifications
 from components.users_table import disable_modal, invite_panel, remove_modal, users_table
-from services.team import list_users
+from services.identity.team import list_users
 
 dash.register_page(__name__, path="/users", title="Users · Reseller Console")
 

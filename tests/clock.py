@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from services.clock import FixedClock
+from services.common.clock import FixedClock
 
 PINNED = datetime(2026, 11, 30, 12, 0)
 _pinned = [FixedClock(PINNED)]

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from data.db import Database
 from data.migrate import upgrade
 from data.models import Base
-from services.clock import FixedClock
+from services.common.clock import FixedClock
 from tests import clock as test_clock
 
 PG_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=test connect_timeout=2"

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 from data.db import Database
 from data.models import AllocationEvent, CustomerAssignment, Reseller, ResellerPool, Subscription, Tenant, User
-from services.actor import Actor
-from services.auth import hash_password
-from services.reseller_figures import store_figures
+from services.access.principal import Actor
+from services.identity.sign_in import hash_password
+from services.metrics.reseller_figures import store_figures
 from tests import clock as test_clock
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from services.accounts import change_password
-from services.errors import DomainError, InvalidForm, TryLater
-from services.passwords import MIN_PASSWORD, RULE
+from services.common.errors import DomainError, InvalidForm, TryLater
+from services.identity.accounts import change_password
+from services.identity.passwords import MIN_PASSWORD, RULE
 from web.request_clock import request_now
 from web.sign_in import begin_session
 

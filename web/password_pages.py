@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 
-from services.errors import InvalidForm
-from services.password_links import LinkUnusable, open_link, request_reset, set_password
+from services.common.errors import InvalidForm
+from services.identity.password_links import LinkUnusable, open_link, request_reset, set_password
 from web.request_clock import request_now
 
 bp = Blueprint("password_pages", __name__)

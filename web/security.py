@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from services.errors import DomainError, NotFound, PermissionDenied
+from services.common.errors import DomainError, NotFound, PermissionDenied
 from web.index_page import console_code
 
 log = logging.getLogger(__name__)

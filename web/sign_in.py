@@ -8,10 +8,10 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from services.actor import Actor
-from services.auth import HeldBackAddresses, authenticate
-from services.errors import AddressOverLimit, NotAConsoleUser, SignInFailed, TryLater
-from services.sessions import end_session, resume_session, start_session
+from services.access.principal import Actor
+from services.common.errors import AddressOverLimit, NotAConsoleUser, SignInFailed, TryLater
+from services.identity.sessions import end_session, resume_session, start_session
+from services.identity.sign_in import HeldBackAddresses, authenticate
 from web.index_page import console_code
 from web.request_clock import request_now
 from web.security import CSRF_COOKIE

@@ -7,8 +7,8 @@ from __future__ import annotations
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request
 
-from services.auth import any_check_turn_free, busy
-from services.errors import AddressOverLimit, TryLater
+from services.common.errors import AddressOverLimit, TryLater
+from services.identity.sign_in import any_check_turn_free, busy
 from web.index_page import NO_CODE
 from web.request_clock import NOW_KEY
 from web.security import page_headers
@@ -20,7 +20,7 @@ class _SignInForm(Request):
 
 class SignInGate:
     """WSGI middleware, inside ProxyFix (so REMOTE_ADDR is the client's): a POST /login from an
-    address this process knows is over its sign-in limit (services.auth.HeldBackAddresses,
+    address this process knows is over its sign-in limit (services.identity.sign_in.HeldBackAddresses,
     taught by web/sign_in.py), or while no check turn is free, gets the Sign in page with 429 at
     once, the typed email and the form's own CSRF token kept; anything else goes on to the app.
     (A turn taken just after this glance is refused as busy by the app.)"""

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 
-from services.errors import InvalidForm
-from services.passwords import MIN_PASSWORD, RULE
-from services.sign_up import LinkUnusable, accept_invitation, open_invitation, register_from_invitation
+from services.common.errors import InvalidForm
+from services.identity.passwords import MIN_PASSWORD, RULE
+from services.invitations.sign_up import LinkUnusable, accept_invitation, open_invitation, register_from_invitation
 from web.request_clock import request_now
 
 bp = Blueprint("sign_up", __name__)

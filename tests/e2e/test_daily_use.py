@@ -219,7 +219,7 @@ def test_the_chart_spans_six_months_and_fits_its_y_axis(page, server):
     first = _first_reseller(server)
     sign_in(page)
     page.goto(f"{page.base_url}/resellers/{first.id}")
-    from services.dashboard import trend_dates
+    from services.metrics.dashboard import trend_dates
     ticks = len(trend_dates(server["clock"].now().date()))  # six month starts and today (6 on a first of the month)
     expect(page.locator("#trend-graph .xtick")).to_have_count(ticks)
     low = float(page.locator("#trend-graph .ytick").first.text_content().rstrip("%"))

@@ -8,10 +8,10 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from data.models import CustomerAssignment, Reseller, ResellerPool, Subscription
-from services.auth import load_actor
-from services.dashboard import kpis
-from services.reseller_customers import customer_filter_options
-from services.units import format_quantities
+from services.common.units import format_quantities
+from services.directory.customers import customer_filter_options
+from services.identity.sign_in import load_actor
+from services.metrics.dashboard import kpis
 from tests.e2e.conftest import shoot, sign_in
 
 pytestmark = pytest.mark.e2e

@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from data.models import AllocationEvent, Reseller, ResellerPool, Subscription
-from services.auth import load_actor
-from services.dashboard import availability_trend, kpis
-from services.units import format_quantities
+from services.common.units import format_quantities
+from services.identity.sign_in import load_actor
+from services.metrics.dashboard import availability_trend, kpis
 from tests.e2e.conftest import shoot, sign_in
 
 pytestmark = pytest.mark.e2e

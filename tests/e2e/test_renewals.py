@@ -13,10 +13,10 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from data.models import Reseller
-from services.actor import Actor
-from services.dashboard import kpis
-from services.renewals import renewal_figures
-from services.units import format_quantities
+from services.access.principal import Actor
+from services.common.units import format_quantities
+from services.metrics.dashboard import kpis
+from services.pools.renewals import renewal_figures
 from tests.e2e.conftest import shoot, sign_in
 
 pytestmark = pytest.mark.e2e

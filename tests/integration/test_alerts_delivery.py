@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from data.models import AlertSent
-from services.lar_subscriptions import set_threshold
+from services.subscriptions.listing import set_threshold
 from tests import clock as test_clock
 from tests.factories import two_lars
 

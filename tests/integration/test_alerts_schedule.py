@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from callbacks.jobs import ALERTS_EVERY_S, Jobs
 from config import Settings
-from services.mail_transport import SmtpTransport
+from services.notify.transport import SmtpTransport
 from tests.clock import AppClock
 from tests.factories import two_lars
 

@@ -14,11 +14,11 @@ from sqlalchemy import func, select
 
 from data.db import Database
 from data.models import AllocationEvent, ResellerPool, Subscription
-from services.actor import Actor
-from services.errors import Conflict, DomainError, InvalidForm
-from services.pool_changes import add_pools, edit_pool, edit_pool_form
-from services.reseller_pools import return_to_pool
-from services.resellers import delete_resellers
+from services.access.principal import Actor
+from services.common.errors import Conflict, DomainError, InvalidForm
+from services.directory.entries import delete_resellers
+from services.pools.changes import add_pools, edit_pool, edit_pool_form
+from services.pools.listing import return_to_pool
 from tests.factories import two_lars
 
 M365 = "Cloud Backup for Microsoft 365"

@@ -8,9 +8,9 @@ from functools import partial
 from sqlalchemy import func, select
 
 from data.models import Reseller, ResellerPool, Subscription
-from services.errors import DomainError
-from services.mapping import map_reseller
-from services.reseller_pools import return_to_pool
+from services.common.errors import DomainError
+from services.directory.mapping import map_reseller
+from services.pools.listing import return_to_pool
 from tests.factories import two_lars
 
 RACERS = 6
@@ -64,10 +64,10 @@ def test_a_pool_is_returned_once_under_concurrent_operators(db):
 
 
 def test_parallel_wrong_passwords_all_count_and_lock_the_email(db, monkeypatch):
-    from services import auth
-    from services.auth import authenticate
-    from services.errors import SignInFailed
-    monkeypatch.setattr(auth, "_turns", auth.CheckTurns(12))  # as with many processes
+    from services.common.errors import SignInFailed
+    from services.identity import sign_in
+    from services.identity.sign_in import authenticate
+    monkeypatch.setattr(sign_in, "_turns", sign_in.CheckTurns(12))  # as with many processes
     w = two_lars(db)
     for email in ("operator@first.example", "brand-new@first.example"):  # a known and an unknown email
         results, errors = _race([partial(authenticate, db, email, "wrong", now=w.now) for _ in range(12)])

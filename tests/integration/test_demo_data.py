@@ -7,10 +7,10 @@ from sqlalchemy import func, select
 
 from data.demo import load_demo
 from data.models import Reseller, ResellerPool, Subscription, User
-from services.auth import authenticate
-from services.directory_query import list_directory
-from services.grid_query import GridQuery
-from services.pool_state import effective_expiration, effective_status
+from services.common.grid_query import GridQuery
+from services.directory.query import list_directory
+from services.identity.sign_in import authenticate
+from services.pools.state import effective_expiration, effective_status
 
 
 def _snapshot(db):

@@ -364,8 +364,8 @@ DELETE_OPEN = [("dir-delete-modal", "opened"), ("dir-delete-text", "children"), 
 def test_the_delete_dialog_says_pending_pools_go_back(signed_in, app, clock):
     """Outside review: a pending pool went back to its subscription without the dialog saying so."""
     from data.models import ResellerPool, User
-    from services.actor import Actor
-    from services.pool_changes import add_pool_choices, add_pools
+    from services.access.principal import Actor
+    from services.pools.changes import add_pool_choices, add_pools
     db = _db(app)
     with db.reading() as s:
         user = s.scalars(select(User).where(User.email == "operator@demo.example")).one()

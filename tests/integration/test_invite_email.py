@@ -7,10 +7,10 @@ import re
 from sqlalchemy import select
 
 from data.models import Reseller
-from services.auth import load_actor
-from services.invitations import invite_by_email
-from services.mail_transport import SmtpTransport
-from services.outbox import deliver_due
+from services.identity.sign_in import load_actor
+from services.invitations.invite import invite_by_email
+from services.notify.outbox import deliver_due
+from services.notify.transport import SmtpTransport
 from tests.integration.conftest import sign_in
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import Boolean, DateTime, create_engine, text
 from sqlalchemy.exc import IntegrityError
 
 from data.migrate import alembic_config
-from services.clock import SystemClock
+from services.common.clock import SystemClock
 from tests.conftest import PG_DSN, postgres_answers
 
 # Migration 0003 reads the machine's clock as it runs (a one-off, at deploy time): these tests
@@ -88,9 +88,9 @@ def test_0003_turns_stored_expiry_into_dates_and_never_reuses_a_pool_id(url):
 
 def test_0007_gives_every_reseller_a_figures_row_computed_on_the_first_sorted_read(url):
     from data.db import Database
-    from services.actor import Actor
-    from services.directory_query import list_directory
-    from services.grid_query import GridQuery
+    from services.access.principal import Actor
+    from services.common.grid_query import GridQuery
+    from services.directory.query import list_directory
     command.upgrade(alembic_config(url), "0002")
     engine = create_engine(url)
     with engine.begin() as conn:

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from data.models import OutgoingEmail
-from services.errors import DomainError
-from services.mail_transport import FolderTransport, SmtpTransport
-from services.outbox import MAX_ATTEMPTS, deliver_due, queue_email, resend
+from services.common.errors import DomainError
+from services.notify.outbox import MAX_ATTEMPTS, deliver_due, queue_email, resend
+from services.notify.transport import FolderTransport, SmtpTransport
 
 
 def _queue(db, now, n=1, to="owner@reseller.example"):

@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from data.models import OutgoingEmail, User
-from services.auth import hash_password
+from services.identity.sign_in import hash_password
 from tests.integration.conftest import sign_in
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app import create_app
 from config import Settings
 from data.models import SignInThrottle
-from services.auth import CLIENT_PREFIX
+from services.identity.sign_in import CLIENT_PREFIX
 from tests.integration.conftest import sign_in
 folder = Path(sys.argv[1])
 app = create_app(Settings(database_url=f"sqlite:///{folder / 'app.db'}", secret_key="s", instance=folder,

@@ -72,7 +72,7 @@ def test_a_password_change_ends_other_sessions_and_keeps_this_one(signed_in, app
         assert elsewhere.get("/_dash-layout").status_code == 401
         assert browser.get("/_dash-layout").status_code == 200
     finally:  # the app is shared by this module's tests: put the demo password back
-        from services.auth import hash_password
+        from services.identity.sign_in import hash_password
         with app.server.extensions["reseller_db"].unit_of_work() as s:
             s.get(User, _user_id(app, "operator@demo.example")).password_hash = hash_password("demo1234")
 

@@ -33,7 +33,7 @@ def test_a_sign_in_finding_no_free_check_gets_429_at_once(app):
 
 
 def test_an_address_over_its_limit_gets_429_saying_when_to_try_again(app, clock):
-    from services.auth import MAX_CLIENT_SIGN_INS
+    from services.identity.sign_in import MAX_CLIENT_SIGN_INS
     client = app.server.test_client()
     client.environ_base["REMOTE_ADDR"] = "203.0.113.50"
     for i in range(MAX_CLIENT_SIGN_INS):

@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from data.db import PROBE_EVERY, Database
 from data.models import HealthProbe
-from services.outbox import queue_email
+from services.notify.outbox import queue_email
 from tests.clock import PINNED
 from tests.integration.conftest import sign_in
 

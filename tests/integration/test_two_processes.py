@@ -15,7 +15,7 @@ import psycopg
 import pytest
 import requests
 
-from services.auth import MAX_FAILURES
+from services.identity.sign_in import MAX_FAILURES
 from tests.clock import PINNED
 from tests.conftest import PG_DSN, postgres_answers
 

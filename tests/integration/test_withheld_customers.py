@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from data.models import CustomerAssignment, Reseller, ResellerPool, Tenant
-from services.auth import load_actor
-from services.reseller_customers import HIDDEN
-from services.resellers import set_customer_visibility
+from services.directory.customers import HIDDEN
+from services.directory.entries import set_customer_visibility
+from services.identity.sign_in import load_actor
 from tests.integration.conftest import dash_call
 
 ROWS = [("customers-grid", "getRowsResponse"), ("customers-count", "children"), ("customers-empty", "children"),

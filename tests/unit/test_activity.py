@@ -7,12 +7,12 @@ import re
 from sqlalchemy import select
 
 from data.models import OutgoingEmail
-from services.activity import list_activity
-from services.grid_query import GridQuery
-from services.invitations import invite_by_email
-from services.mapping import map_reseller
-from services.sign_up import accept_invitation, register_from_invitation
-from services.team import set_user_active
+from services.activity.feed import list_activity
+from services.common.grid_query import GridQuery
+from services.directory.mapping import map_reseller
+from services.identity.team import set_user_active
+from services.invitations.invite import invite_by_email
+from services.invitations.sign_up import accept_invitation, register_from_invitation
 from tests.factories import two_lars
 
 BASE = "https://console.test"
@@ -79,7 +79,7 @@ def test_the_lar_is_told_when_a_reseller_signs_up(db):
 
 
 def test_the_lar_is_told_when_a_registered_reseller_accepts(db):
-    from services.invitations import invite_tenant
+    from services.invitations.invite import invite_tenant
     w = two_lars(db)
     admin = w.actors["admin@first.example"]
     tenant = w.reseller_tenant("Pioneer Solutions", "ops@pioneer.example")

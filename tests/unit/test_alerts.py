@@ -7,13 +7,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from data.models import OutgoingEmail, Subscription
-from services.activity import activity_filter_options, describe_change, list_activity
-from services.alerts import due_stage, send_due_alerts
-from services.errors import DomainError
-from services.grid_query import GridQuery
-from services.lar_subscriptions import set_threshold
-from services.preferences import receives_alerts, set_receives_alerts
-from services.reseller_pools import return_to_pool_across
+from services.activity.feed import activity_filter_options, describe_change, list_activity
+from services.common.errors import DomainError
+from services.common.grid_query import GridQuery
+from services.identity.preferences import receives_alerts, set_receives_alerts
+from services.notify.alerts import due_stage, send_due_alerts
+from services.pools.listing import return_to_pool_across
+from services.subscriptions.listing import set_threshold
 from tests.factories import two_lars
 
 MONDAY = datetime(2026, 11, 30, 8, 0)  # ISO week 49
@@ -179,8 +179,8 @@ def test_the_subscription_thresholds_survive_as_the_check_allows(db):
 
 
 def test_a_deleted_resellers_history_stays_findable_and_odd_dates_are_no_error(db):
-    from services.activity import reseller_names
-    from services.resellers import delete_resellers, set_customer_visibility
+    from services.activity.feed import reseller_names
+    from services.directory.entries import delete_resellers, set_customer_visibility
     w = _world(db)
     gone = w.reseller(w.first, "Juniper Networks", "j@juniper.example", status="Invited")
     admin, operator = w.actors["admin@first.example"], w.actors["operator@first.example"]
@@ -200,7 +200,7 @@ def test_a_deleted_resellers_history_stays_findable_and_odd_dates_are_no_error(d
 
 
 def test_an_edited_pool_reads_with_its_subscription_and_units(db):
-    from services.pool_changes import edit_pool
+    from services.pools.changes import edit_pool
     w = _world(db)
     operator = w.actors["operator@first.example"]
     from data.models import ResellerPool

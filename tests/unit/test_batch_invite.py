@@ -10,8 +10,8 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from data.models import Invitation, OutgoingEmail, Reseller, Tenant
-from services.batch_file import MAX_ROWS, BadFile, SheetRow, read_rows, template_csv, template_xlsx
-from services.batch_invite import (
+from services.common.errors import PermissionDenied
+from services.invitations.batch import (
     PROBLEM,
     SKIPPED,
     WILL_EMAIL,
@@ -21,7 +21,7 @@ from services.batch_invite import (
     outcome_csv,
     stopped_outcome,
 )
-from services.errors import PermissionDenied
+from services.invitations.batch_file import MAX_ROWS, BadFile, SheetRow, read_rows, template_csv, template_xlsx
 from tests.factories import two_lars
 
 HEADER = ("Organization name", "Email address")
@@ -163,7 +163,7 @@ def test_inviting_the_valid_rows_and_the_same_file_again_invites_no_one_twice(db
 
 def test_cancel_stops_between_chunks_and_keeps_what_was_committed(db, monkeypatch):
     w = _world(db)
-    monkeypatch.setattr("services.batch_invite.CHUNK", 2)
+    monkeypatch.setattr("services.invitations.batch.CHUNK", 2)
     rows = [SheetRow(n, f"Org {n}", f"r{n}@many.example") for n in range(2, 9)]
     checks = check_rows(db, w.op, rows, email_unregistered=True)
     calls = {"n": 0}
@@ -204,7 +204,7 @@ def test_plus_and_at_cells_are_text_but_equals_is_a_formula():
 
 def test_after_stop_every_row_has_an_outcome(db, monkeypatch):
     w = _world(db)
-    monkeypatch.setattr("services.batch_invite.CHUNK", 2)
+    monkeypatch.setattr("services.invitations.batch.CHUNK", 2)
     rows = [SheetRow(n, f"Org {n}", f"r{n}@stop.example") for n in range(2, 8)] + [SheetRow(8, "Bad", "bad")]
     reports = []
     checks = check_rows(db, w.op, rows, email_unregistered=True)

@@ -1,11 +1,11 @@
-"""Ids and days as the browser sends them, read in one place each (services/ids.py, services/days.py)."""
+"""Ids and days as the browser sends them, read in one place each (services/common/ids.py, services/common/days.py)."""
 from datetime import date
 
 import pytest
 
-from services.days import browser_day
-from services.errors import DomainError, NotFound
-from services.ids import MAX_ID, parse_ids, row_id, row_ids
+from services.common.days import browser_day
+from services.common.errors import DomainError, NotFound
+from services.common.ids import MAX_ID, parse_ids, row_id, row_ids
 
 
 @pytest.mark.parametrize("value,expected", [

@@ -3,9 +3,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from services.dashboard import availability_trend, kpis, overview, trend_dates
-from services.errors import NotFound
-from services.reseller_pools import return_to_pool
+from services.common.errors import NotFound
+from services.metrics.dashboard import availability_trend, kpis, overview, trend_dates
+from services.pools.listing import return_to_pool
 from tests.factories import two_lars
 
 NOW = datetime(2026, 11, 28, 12, 0)

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
-from services.directory_query import list_directory
-from services.grid_query import GridQuery
+from services.common.grid_query import GridQuery
+from services.directory.query import list_directory
 from tests.factories import two_lars
 
 

@@ -5,7 +5,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from services.exports import FORMULA_STARTS, file_name, is_reserved, looks_like_formula, neutralise, to_csv, to_xlsx
+from services.common.exports import (
+    FORMULA_STARTS,
+    file_name,
+    is_reserved,
+    looks_like_formula,
+    neutralise,
+    to_csv,
+    to_xlsx,
+)
 
 COLUMNS = [("name", "Organization name"), ("qty", "Quantity")]
 NASTY = ["=HYPERLINK(\"http://evil\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "plain", "1,250 user seats"]
@@ -82,5 +90,5 @@ def test_a_quantity_column_that_is_not_one_stays_text():
 
 @given(st.dictionaries(st.sampled_from(["user seats", "objects", "capacity"]), st.integers(1, 10**9)))
 def test_quantities_read_back_as_written(by_unit):
-    from services.units import format_quantities, parse_quantities
+    from services.common.units import format_quantities, parse_quantities
     assert parse_quantities(format_quantities(by_unit)) == by_unit

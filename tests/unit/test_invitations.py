@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from data.models import AuditEvent, Invitation, OutgoingEmail, Reseller, Tenant, User
-from services.auth import authenticate
-from services.errors import DomainError, InvalidForm, NotAConsoleUser, PermissionDenied
-from services.invitations import (
+from services.common.errors import DomainError, InvalidForm, NotAConsoleUser, PermissionDenied
+from services.identity.sign_in import authenticate
+from services.invitations.invite import (
     LAR_REFUSED,
     find_resellers,
     invitation_details,
@@ -19,7 +19,7 @@ from services.invitations import (
     resend_invitation,
     token_hash,
 )
-from services.sign_up import LinkUnusable, accept_invitation, open_invitation, register_from_invitation
+from services.invitations.sign_up import LinkUnusable, accept_invitation, open_invitation, register_from_invitation
 from tests.factories import two_lars
 
 BASE = "https://console.example"

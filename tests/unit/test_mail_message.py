@@ -8,7 +8,7 @@ from email.policy import default
 
 import pytest
 
-from services.mail_transport import build_message
+from services.notify.transport import build_message
 
 QUEUED = datetime(2026, 11, 30, 12, 5, 7)
 

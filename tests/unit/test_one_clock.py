@@ -1,4 +1,4 @@
-"""Time is an argument: only services/clock.py reads the machine's clock, and every service that
+"""Time is an argument: only services/common/clock.py reads the machine's clock, and every service that
 takes `now` requires it (a default would quietly read a clock of its own)."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 APP_CODE = ["app.py", "config.py", "worker.py", "services", "data", "callbacks", "components", "pages", "web"]
 # The clock itself, and migrations: a data migration runs once, at deploy time, on the machine's clock.
-ALLOWED = {ROOT / "services" / "clock.py"}
+ALLOWED = {ROOT / "services" / "common" / "clock.py"}
 READS_THE_CLOCK = {("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"), ("date", "today"),
                    ("time", "time"), ("time", "time_ns")}
 

@@ -11,13 +11,13 @@ from sqlalchemy import func, select
 
 from data.catalog import SERVICE_UNITS
 from data.models import AllocationEvent, AuditEvent, ResellerPool, Subscription
-from services.dashboard import kpis
-from services.errors import Conflict, DomainError, InvalidForm, NotFound, PermissionDenied
-from services.grid_query import GridQuery
-from services.pool_changes import add_pool_choices, add_pools, edit_pool, edit_pool_form
-from services.reseller_pools import describe_return, list_pools, return_to_pool
-from services.resellers import delete_resellers
-from services.subscriptions import availability
+from services.common.errors import Conflict, DomainError, InvalidForm, NotFound, PermissionDenied
+from services.common.grid_query import GridQuery
+from services.directory.entries import delete_resellers
+from services.metrics.dashboard import kpis
+from services.pools.changes import add_pool_choices, add_pools, edit_pool, edit_pool_form
+from services.pools.listing import describe_return, list_pools, return_to_pool
+from services.subscriptions.choices import availability
 from tests.factories import two_lars
 
 M365 = "Cloud Backup for Microsoft 365"

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from services.pool_form import (
+from services.pools.form import (
     NOW,
     ON_DATE,
     SAME,

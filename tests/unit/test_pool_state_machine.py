@@ -31,15 +31,15 @@ from data.models import (
     Subscription,
     Tenant,
 )
-from services.dashboard import kpis
-from services.errors import Conflict, DomainError, InvalidForm, ResellersInUse
-from services.grid_query import GridQuery
-from services.pool_changes import MAPPED_ONLY, add_pools, edit_pool, edit_pool_form
-from services.pool_state import pool_expires
-from services.reseller_figures import live_figures, refresh_stale
-from services.reseller_pools import list_pools, return_to_pool
-from services.resellers import delete_resellers
-from services.subscriptions import availability
+from services.common.errors import Conflict, DomainError, InvalidForm, ResellersInUse
+from services.common.grid_query import GridQuery
+from services.directory.entries import delete_resellers
+from services.metrics.dashboard import kpis
+from services.metrics.reseller_figures import live_figures, refresh_stale
+from services.pools.changes import MAPPED_ONLY, add_pools, edit_pool, edit_pool_form
+from services.pools.listing import list_pools, return_to_pool
+from services.pools.state import pool_expires
+from services.subscriptions.choices import availability
 from tests.factories import two_lars
 
 M365, ARCHIVE = "Cloud Backup for Microsoft 365", "Cloud Archiving"

@@ -5,11 +5,11 @@ import pytest
 from sqlalchemy import select
 
 from data.models import AllocationEvent, ResellerPool, Subscription
-from services.errors import DomainError, NotFound, PermissionDenied
-from services.grid_query import GridQuery
-from services.reseller_customers import HIDDEN, customer_filter_options, list_customers
-from services.reseller_pools import describe_return, list_pools, return_to_pool
-from services.resellers import set_customer_visibility
+from services.common.errors import DomainError, NotFound, PermissionDenied
+from services.common.grid_query import GridQuery
+from services.directory.customers import HIDDEN, customer_filter_options, list_customers
+from services.directory.entries import set_customer_visibility
+from services.pools.listing import describe_return, list_pools, return_to_pool
 from tests.factories import two_lars
 
 

@@ -2,9 +2,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.errors import DomainError
-from services.preferences import save_visible_columns, visible_columns
-from services.units import format_quantities
+from services.common.errors import DomainError
+from services.common.units import format_quantities
+from services.identity.preferences import save_visible_columns, visible_columns
 from tests.factories import two_lars
 
 ALLOWED = ["a", "b", "c"]

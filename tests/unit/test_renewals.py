@@ -4,13 +4,13 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from services.dashboard import kpis
-from services.errors import DomainError, NotFound, PermissionDenied
-from services.grid_query import GridQuery
-from services.lar_subscriptions import list_subscriptions, set_threshold
-from services.renewals import expiring_by_week, list_renewals, renewal_figures
-from services.reseller_pools import describe_return_across, return_to_pool_across
-from services.thresholds import Threshold, is_low, parse_threshold
+from services.common.errors import DomainError, NotFound, PermissionDenied
+from services.common.grid_query import GridQuery
+from services.metrics.dashboard import kpis
+from services.pools.listing import describe_return_across, return_to_pool_across
+from services.pools.renewals import expiring_by_week, list_renewals, renewal_figures
+from services.subscriptions.listing import list_subscriptions, set_threshold
+from services.subscriptions.thresholds import Threshold, is_low, parse_threshold
 from tests.factories import two_lars
 
 NOW = datetime(2026, 11, 30, 12, 0)
@@ -63,7 +63,7 @@ def test_the_chart_gives_each_weeks_expiring_quantity_per_unit_and_service(db):
     chart = expiring_by_week(db, w.actors["analyst@first.example"], now=NOW)
     assert chart["weeks"][0] == "2026-11-30" and chart["weeks"][1] == "2026-12-07" and len(chart["weeks"]) == 13
     # The factory gives every Subscription one service, here in two units: two series, never
-    # one adding seats and objects (design rule), seats first (services.units.UNIT_ORDER).
+    # one adding seats and objects (design rule), seats first (services.common.units.UNIT_ORDER).
     seats, objects = chart["series"]
     assert (seats["service"], seats["unit"], objects["unit"]) == ("Cloud Backup for Microsoft 365", "user seats",
                                                                  "objects")
@@ -109,7 +109,7 @@ def test_the_grid_lists_the_window_and_pending_pools_of_this_lar_only(db):
 def test_a_window_lists_exactly_what_its_card_counts(db):
     """Issue 20: the 7-day window listed 13 pools while its card counted 4 (pending pools due in
     69-230 days were always in); the pending card's view lists the pending card's pools."""
-    from services.units import parse_quantities
+    from services.common.units import parse_quantities
     w = _world(db)
     analyst = w.actors["analyst@first.example"]
     figures = renewal_figures(db, analyst, now=NOW)
@@ -126,7 +126,7 @@ def test_a_window_lists_exactly_what_its_card_counts(db):
 
 
 def test_the_lars_own_subscriptions_ending_soon_are_listed(db):
-    from services.renewals import own_subscriptions_ending
+    from services.pools.renewals import own_subscriptions_ending
     w = _world(db)
     soon = w.subscription(w.first, purchased=300, expires_in_days=20)
     w.subscription(w.first, purchased=300, expires_in_days=120)  # beyond 90 days

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from components.renewals import expiry_chart, expiry_figure, stored_chart
-from services.units import parse_quantities
+from services.common.units import parse_quantities
 
 WEEKS = [(date(2026, 11, 30) + timedelta(days=7 * i)).isoformat() for i in range(13)]
 

@@ -5,11 +5,11 @@ import pytest
 from sqlalchemy import func, select
 
 from data.models import AuditEvent, UserSession
-from services.accounts import change_password
-from services.auth import authenticate
-from services.errors import InvalidForm, NotFound, PermissionDenied
-from services.sessions import ABSOLUTE_LIMIT, IDLE_LIMIT, end_session, resume_session, start_session
-from services.team import list_users, set_user_active
+from services.common.errors import InvalidForm, NotFound, PermissionDenied
+from services.identity.accounts import change_password
+from services.identity.sessions import ABSOLUTE_LIMIT, IDLE_LIMIT, end_session, resume_session, start_session
+from services.identity.sign_in import authenticate
+from services.identity.team import list_users, set_user_active
 from tests.check_turns import every_check_turn_taken
 from tests.database_watch import write_transactions
 from tests.factories import two_lars
@@ -135,8 +135,8 @@ def test_only_admins_manage_users_and_only_their_own_lars(db):
 
 
 def test_wrong_current_passwords_count_towards_the_lockout(db):
-    from services.auth import MAX_FAILURES
-    from services.errors import SignInFailed
+    from services.common.errors import SignInFailed
+    from services.identity.sign_in import MAX_FAILURES
     w = two_lars(db)
     me = w.actors["operator@first.example"]
     for _ in range(MAX_FAILURES - 1):
@@ -163,8 +163,8 @@ def test_the_new_passwords_rules_are_checked_before_the_current_password(db):
 def test_a_password_check_without_a_free_turn_is_refused_at_once_and_counts_nothing(db):
     """Never parked on a thread: refused at once (the page answers 429 and says when to retry),
     nothing written, and the next attempt with a turn free is checked."""
-    from services.auth import BUSY_MESSAGE
-    from services.errors import TryLater
+    from services.common.errors import TryLater
+    from services.identity.sign_in import BUSY_MESSAGE
     w = two_lars(db)
     me = w.actors["operator@first.example"]
     token = start_session(db, me, now=w.now)

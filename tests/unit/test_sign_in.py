@@ -2,8 +2,8 @@ from datetime import timedelta
 
 import pytest
 
-from services.auth import FAILED_MESSAGE, MAX_FAILURES, authenticate, load_actor
-from services.errors import SignInFailed
+from services.common.errors import SignInFailed
+from services.identity.sign_in import FAILED_MESSAGE, MAX_FAILURES, authenticate, load_actor
 from tests.database_watch import statements, write_transactions
 from tests.factories import two_lars
 
@@ -55,7 +55,7 @@ def test_inactive_users_cannot_sign_in_and_lose_their_session(db):
 
 
 def test_one_address_trying_many_emails_is_locked_too(db):
-    from services.auth import MAX_CLIENT_FAILURES
+    from services.identity.sign_in import MAX_CLIENT_FAILURES
     w = two_lars(db)
     at = w.now
     for i in range(MAX_CLIENT_FAILURES - 1):  # slowly enough to stay under the address's sign-in limit
@@ -88,22 +88,22 @@ def test_old_throttle_rows_are_pruned(db):
 def checks(monkeypatch):
     """Every password really checked (an scrypt run), counted where werkzeug is called: the
     count is exact, so a test cannot pass by a check that was skipped or not counted."""
-    from services import auth
+    from services.identity import sign_in
     counted = []
-    real = auth.check_password_hash
+    real = sign_in.check_password_hash
 
     def counting(stored, password):
         counted.append(password)
         return real(stored, password)
-    monkeypatch.setattr(auth, "check_password_hash", counting)
+    monkeypatch.setattr(sign_in, "check_password_hash", counting)
     return counted
 
 
 @pytest.fixture
 def many_servers(monkeypatch):
     """As many check turns as there are attempts: what many processes or hosts give an attacker."""
-    from services import auth
-    monkeypatch.setattr(auth, "_turns", auth.CheckTurns(64))
+    from services.identity import sign_in
+    monkeypatch.setattr(sign_in, "_turns", sign_in.CheckTurns(64))
 
 
 def _burst(db, attempts, now):
@@ -149,7 +149,7 @@ def test_parallel_wrong_passwords_check_at_most_five_per_email(db, checks, many_
 
 
 def test_a_right_password_in_a_parallel_burst_never_erases_the_failures(db, checks, many_servers):
-    from services.actor import Actor
+    from services.access.principal import Actor
     w = two_lars(db)
     email = "operator@first.example"
     attempts = [(email, "s3cret-pass" if i in (0, BURST // 2) else f"guess-{i}", f"198.51.100.{i}")
@@ -195,8 +195,8 @@ def test_text_no_address_can_hold_is_the_ordinary_refusal_without_the_database(d
 
 
 def test_an_address_over_its_limit_is_refused_before_hashing_and_without_a_write(db, checks):
-    from services.auth import MAX_CLIENT_SIGN_INS
-    from services.errors import TryLater
+    from services.common.errors import TryLater
+    from services.identity.sign_in import MAX_CLIENT_SIGN_INS
     w = two_lars(db)
     here, elsewhere = "203.0.113.9", "198.51.100.1"
     for i in range(MAX_CLIENT_SIGN_INS):  # right passwords count too: any sign-in costs a check

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import select
 
 from data.models import AuditEvent, OutgoingEmail, PasswordLink, User
-from services import team
-from services.activity import list_activity
-from services.auth import authenticate
-from services.errors import DomainError, InvalidForm, NotFound, PermissionDenied, SignInFailed
-from services.grid_query import GridQuery
-from services.password_links import LinkUnusable, open_link, request_reset, set_password
-from services.sessions import resume_session, start_session
+from services.activity.feed import list_activity
+from services.common.errors import DomainError, InvalidForm, NotFound, PermissionDenied, SignInFailed
+from services.common.grid_query import GridQuery
+from services.identity import team
+from services.identity.password_links import LinkUnusable, open_link, request_reset, set_password
+from services.identity.sessions import resume_session, start_session
+from services.identity.sign_in import authenticate
 from tests.factories import two_lars
 
 BASE = "https://console.test"
@@ -166,7 +166,7 @@ def test_a_disabled_user_gets_no_reset_and_its_link_stops_working(db):
 
 
 def test_one_address_asking_resets_for_many_accounts_is_limited(db):
-    from services.password_links import RESET_REQUESTS_PER_ADDRESS
+    from services.identity.password_links import RESET_REQUESTS_PER_ADDRESS
     w = two_lars(db)
     for i in range(RESET_REQUESTS_PER_ADDRESS + 3):
         w.user(f"person{i}@first.example", w.first, "analyst")

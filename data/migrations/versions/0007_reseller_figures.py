@@ -34,7 +34,7 @@ def upgrade() -> None:
     for figure in FIGURES:
         op.create_index(f"ix_reseller_figures_{figure}", "reseller_figures", ["lar_id", figure, "reseller_id"])
     op.create_index("ix_reseller_figures_valid_until", "reseller_figures", ["lar_id", "valid_until"])
-    # Utilisation % ascending puts resellers without seats last (services/directory_query.py).
+    # Utilisation % ascending puts resellers without seats last (services/directory/query.py).
     op.create_index("ix_reseller_figures_utilisation_seated", "reseller_figures",
                     ["lar_id", sa.text("(total_quantity = 0)"), "utilisation", "reseller_id"])
     if op.get_bind().dialect.name == "postgresql":

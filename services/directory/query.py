@@ -1,0 +1,97 @@
+"""The Reseller directory as a server-paged query: search, filter, sort and paging in SQL.
+
+Only the page's rows get their pool and customer figures computed, so the cost of a request
+follows the rows shown, not the rows stored. Sorting by a figure uses the stored figures
+(services/metrics/reseller_figures.py), refreshed first where a date has changed them.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, literal_column, or_, select
+
+from data.db import Database
+from data.models import RESELLER_STATUSES, Reseller, ResellerFigures
+from services.access.principal import Actor
+from services.common.grid_query import GridPage, GridQuery, day, order_by, search_keywords
+from services.common.units import format_quantities, format_utilisation
+from services.metrics.reseller_figures import SORTABLE_FIGURES, live_figures, refresh_stale
+
+SORTABLE = {
+    "organization_name": Reseller.organization_name,
+    "email": Reseller.email,
+    "status": Reseller.status,
+    "invited_at": Reseller.invited_at,
+    "mapped_at": Reseller.mapped_at,
+    **SORTABLE_FIGURES,
+}
+
+
+def _where(actor: Actor, query: GridQuery):
+    conditions = [Reseller.lar_id == actor.lar_id]
+    # The document searches by tenant owner; people also type the organization's name, so each
+    # keyword may be in either. Emails are stored lower-case: the plain column needs no lower().
+    conditions += [or_(Reseller.email.contains(k, autoescape=True),
+                       func.lower(Reseller.organization_name).contains(k, autoescape=True))
+                   for k in search_keywords(query.search)]
+    if query.is_set("status"):
+        conditions.append(Reseller.status.in_(query.chosen("status", RESELLER_STATUSES)))
+    return conditions
+
+
+def list_directory(db: Database, actor: Actor, query: GridQuery, *, now: datetime) -> GridPage:
+    offset, limit = query.bounds()
+    conditions = _where(actor, query)
+    by_figure = any(column in SORTABLE_FIGURES for column, _ in query.sort)
+    if by_figure:
+        refresh_stale(db, actor.lar_id, now)
+    page = select(
+        Reseller.id,
+        Reseller.organization_name,
+        Reseller.email,
+        Reseller.status,
+        Reseller.customer_visibility,
+        Reseller.invited_at,
+        Reseller.mapped_at,
+    )
+    if by_figure:  # one row per reseller (a trigger adds it), so an inner join loses none
+        page = page.join(ResellerFigures, ResellerFigures.reseller_id == Reseller.id) \
+            .where(ResellerFigures.lar_id == actor.lar_id)  # lets the figure's index lead
+    with db.reading() as session:
+        total = session.scalar(select(func.count()).select_from(Reseller).where(*conditions))
+        of = session.scalar(select(func.count()).select_from(Reseller).where(Reseller.lar_id == actor.lar_id)) \
+            if query.narrowed else None
+        resellers = session.execute(
+            page.where(*conditions).order_by(*_seated_first(query.sort), *order_by(SORTABLE, query.sort, Reseller.id))
+            .offset(offset).limit(limit)
+        ).all()
+        figures = live_figures(session, [r.id for r in resellers], now)
+    rows = []
+    for r in resellers:
+        f = figures.get(r.id, {})
+        rows.append(
+            {
+                "id": r.id,
+                "organization_name": r.organization_name,
+                "email": r.email,
+                "status": r.status,
+                "pools": f.get("pools", 0),
+                "customers": f.get("customers", 0),
+                "total_quantity": format_quantities(f.get("total", {})),
+                "allocated_quantity": format_quantities(f.get("allocated", {})),
+                "utilisation": format_utilisation(f.get("allocated", {}), f.get("total", {})),
+                "customer_visibility": bool(r.customer_visibility),
+                "invited_at": day(r.invited_at),
+                "mapped_at": day(r.mapped_at),
+            }
+        )
+    return GridPage(rows=rows, total=total or 0, of=of)
+
+
+def _seated_first(sort) -> list:
+    """Utilisation % ascending lists resellers without seats (shown "—", stored as 0) last, as
+    descending does by itself. Written as index ix_reseller_figures_utilisation_seated reads it."""
+    if sort and sort[0] == ("utilisation", "asc"):
+        return [ResellerFigures.total_quantity == literal_column("0")]
+    return []
+
