@@ -79,7 +79,7 @@ class Jobs:
         """With Redis, `celery -A worker:celery_app beat` runs send-alerts hourly; the alerts'
         claims (services/notify/alerts.py) keep a second beat or a cron run from sending anything twice."""
 
-        @celery.task(name="reseller_console.send_alerts")
+        @celery.task(name="reseller_console.send_alerts", shared=False)  # this app's, not the first built
         def send_alerts():
             database = Database(self.settings.database_url)
             try:
