@@ -32,7 +32,7 @@ from bench.directory import p50
 from data.db import Database
 from data.demo import load_demo
 from data.migrate import upgrade
-from data.models import Reseller, ResellerPool, Subscription
+from data.models import DirectoryEntry, ResellerPool, Subscription
 from services.common.clock import SystemClock
 from services.common.errors import DomainError, InvalidForm
 from services.identity.sign_in import load_actor
@@ -116,8 +116,8 @@ def over_allocations(db: Database) -> int:
 def race(db: Database, actor, seconds: float) -> dict:
     """THREADS operators saving Add pool until the time is up."""
     with db.reading() as session:
-        resellers = session.scalars(select(Reseller.id).where(Reseller.lar_id == actor.lar_id,
-                                                              Reseller.status == "Mapped")).all()
+        resellers = session.scalars(select(DirectoryEntry.id).where(DirectoryEntry.lar_id == actor.lar_id,
+                                                              DirectoryEntry.status == "Mapped")).all()
         subscriptions = session.execute(select(Subscription.id, Subscription.service, Subscription.source)
                                         .where(Subscription.lar_id == actor.lar_id,
                                                Subscription.expires_at > SystemClock().now())).all()
@@ -172,8 +172,8 @@ def single_save(db: Database, actor) -> tuple[float, float]:
         session.add(sub)
         session.flush()
         sub_id = sub.id
-        rid = session.scalars(select(Reseller.id).where(Reseller.lar_id == actor.lar_id, Reseller.status == "Mapped")
-                              .order_by(Reseller.id)).first()
+        rid = session.scalars(select(DirectoryEntry.id).where(DirectoryEntry.lar_id == actor.lar_id, DirectoryEntry.status == "Mapped")
+                              .order_by(DirectoryEntry.id)).first()
     request = [{"service": BENCH_SERVICE, "subscription_id": sub_id, "source": "Purchased", "payment_type": "Prepaid",
                 "quantity": 1, "expiration": "same", "expiration_date": None}]
     writer = db.engine.execution_options(write=True)  # BEGIN IMMEDIATE on SQLite, as the service's writes

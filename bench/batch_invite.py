@@ -19,7 +19,7 @@ from sqlalchemy import select, text
 from data.db import Database
 from data.demo import load_demo
 from data.migrate import upgrade
-from data.models import Reseller, Tenant
+from data.models import DirectoryEntry, Tenant
 from services.common.clock import SystemClock
 from services.identity.sign_in import load_actor
 from services.invitations.batch import check_rows, invite_rows
@@ -43,7 +43,7 @@ def _database(name: str) -> Database:
 
 def _file(db: Database) -> bytes:
     with db.reading() as s:
-        taken = select(Reseller.tenant_id).where(Reseller.lar_id == 1, Reseller.tenant_id.is_not(None))
+        taken = select(DirectoryEntry.tenant_id).where(DirectoryEntry.lar_id == 1, DirectoryEntry.tenant_id.is_not(None))
         registered = s.execute(select(Tenant.organization_name, Tenant.owner_email)
                                .where(Tenant.kind == "reseller", Tenant.id.not_in(taken)).limit(80)).all()
     out = io.StringIO()

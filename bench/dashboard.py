@@ -12,7 +12,7 @@ from functools import partial
 from sqlalchemy import insert, select, text
 
 from bench.directory import database, p50
-from data.models import AllocationEvent, CustomerAssignment, Reseller, ResellerPool, Subscription, Tenant
+from data.models import AllocationEvent, CustomerAssignment, DirectoryEntry, ResellerPool, Subscription, Tenant
 from services.common.clock import SystemClock
 from services.common.grid_query import GridQuery
 from services.directory.customers import customer_filter_options, list_customers
@@ -27,7 +27,7 @@ POOLS, CUSTOMERS = 50, 5_000
 def heavy_reseller(db) -> int:
     """Add (once) a reseller of the first LAR with 50 pools and 5,000 customers, 6 months of ledger."""
     with db.reading() as s:
-        found = s.scalars(select(Reseller.id).where(Reseller.organization_name == HEAVY)).first()
+        found = s.scalars(select(DirectoryEntry.id).where(DirectoryEntry.organization_name == HEAVY)).first()
     if found:
         return found
     rng, now = random.Random(11), SystemClock().now()
@@ -35,7 +35,7 @@ def heavy_reseller(db) -> int:
         tenant = Tenant(kind="reseller", organization_name=HEAVY, owner_email="bench@heavy.example", created_at=now)
         s.add(tenant)
         s.flush()
-        reseller = Reseller(lar_id=1, tenant_id=tenant.id, organization_name=HEAVY, email="bench@heavy.example",
+        reseller = DirectoryEntry(lar_id=1, tenant_id=tenant.id, organization_name=HEAVY, email="bench@heavy.example",
                             status="Mapped", customer_visibility=True, invited_at=now - timedelta(days=200),
                             mapped_at=now - timedelta(days=199))
         s.add(reseller)

@@ -43,7 +43,7 @@ from bench.directory import DATA, RAW, SEARCH, STATUS, database, p50
 from bench.serving import GUNICORN, serve
 from data.db import Database
 from data.demo import DEMO_PASSWORD
-from data.models import Reseller, ResellerPool, User
+from data.models import DirectoryEntry, ResellerPool, User
 from services.common.clock import SystemClock
 from services.identity.sign_in import load_actor
 from services.pools.changes import edit_pool_form
@@ -165,8 +165,8 @@ class Operator:
         with db.reading() as session:
             user_id = session.scalars(select(User.id).where(User.email == "operator@demo.example")).one()
             self.actor = load_actor(db, user_id)
-            pools = session.execute(select(ResellerPool.reseller_id, ResellerPool.id).join(Reseller).where(
-                Reseller.lar_id == self.actor.lar_id, ResellerPool.quantity > ResellerPool.assigned_quantity + 1)
+            pools = session.execute(select(ResellerPool.reseller_id, ResellerPool.id).join(DirectoryEntry).where(
+                DirectoryEntry.lar_id == self.actor.lar_id, ResellerPool.quantity > ResellerPool.assigned_quantity + 1)
                 .order_by(ResellerPool.id).limit(50)).all()
         self.reseller_id, self.pool_id = next(
             (r, p) for r, p in pools if not edit_pool_form(db, self.actor, r, p, now=SystemClock().now())["expired"])

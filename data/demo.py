@@ -25,7 +25,7 @@ from data.models import (
     AllocationEvent,
     AuditEvent,
     CustomerAssignment,
-    Reseller,
+    DirectoryEntry,
     ResellerPool,
     Subscription,
     Tenant,
@@ -281,7 +281,7 @@ def load_demo(db: Database, *, now: datetime, resellers: int = 60, seed: int = 7
     rows = _Builder(resellers, seed, today).build()
     batches = (
         (Tenant, rows.tenants), (User, rows.users), (Subscription, rows.subscriptions),
-        (Reseller, rows.resellers), (ResellerPool, rows.pools),
+        (DirectoryEntry, rows.resellers), (ResellerPool, rows.pools),
         (CustomerAssignment, rows.assignments), (AllocationEvent, rows.events), (AuditEvent, rows.audit),
     )
     with db.unit_of_work() as session:
@@ -329,7 +329,7 @@ def main() -> None:
     loaded = load_demo(db, now=SystemClock().now(), resellers=args.resellers, seed=args.seed)
     with db.reading() as session:
         counts = {m.__tablename__: session.scalar(select(func.count()).select_from(m))
-                  for m in (Reseller, Tenant, ResellerPool, CustomerAssignment, AllocationEvent)}
+                  for m in (DirectoryEntry, Tenant, ResellerPool, CustomerAssignment, AllocationEvent)}
     print(("loaded" if loaded else "database not empty; left as it was"),
           f"in {time.perf_counter() - began:.1f}s:", counts)
 

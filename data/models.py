@@ -88,8 +88,10 @@ class SignInThrottle(Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-class Reseller(Base):
-    """One row of a LAR's Reseller directory."""
+class DirectoryEntry(Base):
+    """One row of a LAR's Reseller directory: what the LAR knows of a reseller (name, email, status),
+    bound to the reseller's tenant (`tenant_id`, kind reseller) once mapped. The reseller itself is
+    that tenant; the table keeps its historical name."""
 
     __tablename__ = "resellers"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from data.db import Database
-from data.models import AllocationEvent, CustomerAssignment, Reseller, ResellerPool, Subscription, Tenant, User
+from data.models import AllocationEvent, CustomerAssignment, DirectoryEntry, ResellerPool, Subscription, Tenant, User
 from services.access.principal import Actor
 from services.identity.sign_in import hash_password
 from services.metrics.reseller_figures import store_figures
@@ -48,7 +48,7 @@ class World:
 
     def reseller(self, lar_id: int, name: str, email: str, status: str = "Mapped",
                  tenant_id: int | None = None, visible: bool = True) -> int:
-        return self.add(Reseller(lar_id=lar_id, tenant_id=tenant_id, organization_name=name, email=email,
+        return self.add(DirectoryEntry(lar_id=lar_id, tenant_id=tenant_id, organization_name=name, email=email,
                                  status=status, customer_visibility=visible,
                                  invited_at=self.now - timedelta(days=30),
                                  mapped_at=self.now - timedelta(days=20) if status == "Mapped" else None)).id

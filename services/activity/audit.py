@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from data.models import AuditEvent, Reseller
+from data.models import AuditEvent, DirectoryEntry
 from services.access.principal import Actor
 
 
@@ -25,7 +25,7 @@ def record_in_lar(session: Session, lar_id: int, actor_tenant_id: int | None, ac
     reseller_id = details.get("reseller_id")
     if reseller_id is None and target.startswith("reseller:") and target[9:].isdigit():
         reseller_id = int(target[9:])
-    reseller = session.get(Reseller, reseller_id) if reseller_id is not None else None
+    reseller = session.get(DirectoryEntry, reseller_id) if reseller_id is not None else None
     session.add(
         AuditEvent(
             at=now,

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, or_, select
 
 from data.db import Database
-from data.models import AuditEvent, Reseller, Subscription, User
+from data.models import AuditEvent, DirectoryEntry, Subscription, User
 from services.access.principal import Actor
 from services.common.days import browser_day
 from services.common.grid_query import GridPage, GridQuery, order_by, search_keywords
@@ -69,9 +69,9 @@ def list_activity(db: Database, actor: Actor, query: GridQuery) -> GridPage:
         conditions.append(AuditEvent.at < _start_of(until + timedelta(days=1)))
     # An event names the reseller as it was when it happened (a rename, a Map or a sign-up
     # changes the entry's name later); the search finds it by that name or by today's.
-    name = func.coalesce(AuditEvent.reseller_name, Reseller.organization_name)
+    name = func.coalesce(AuditEvent.reseller_name, DirectoryEntry.organization_name)
     conditions += [or_(func.lower(AuditEvent.reseller_name).contains(k, autoescape=True),
-                       func.lower(Reseller.organization_name).contains(k, autoescape=True))
+                       func.lower(DirectoryEntry.organization_name).contains(k, autoescape=True))
                    for k in search_keywords(query.search)]
     # Events of one instant (one request's clock) keep the order they were recorded in.
     sortable = {"at": (AuditEvent.at, AuditEvent.id), "user": func.coalesce(User.email, AuditEvent.actor_email),
@@ -81,7 +81,7 @@ def list_activity(db: Database, actor: Actor, query: GridQuery) -> GridPage:
     def joined(stmt):
         return (stmt.select_from(AuditEvent)
                 .outerjoin(User, User.id == AuditEvent.actor_user_id)
-                .outerjoin(Reseller, (Reseller.id == AuditEvent.reseller_id) & (Reseller.lar_id == actor.lar_id)))
+                .outerjoin(DirectoryEntry, (DirectoryEntry.id == AuditEvent.reseller_id) & (DirectoryEntry.lar_id == actor.lar_id)))
 
     with db.reading() as session:
         total = session.scalar(joined(select(func.count())).where(*conditions))
@@ -90,7 +90,7 @@ def list_activity(db: Database, actor: Actor, query: GridQuery) -> GridPage:
         rows = session.execute(joined(select(
             AuditEvent.id, AuditEvent.at, User.email, AuditEvent.actor_email, AuditEvent.action, AuditEvent.target,
             AuditEvent.details,
-            AuditEvent.reseller_id, Reseller.organization_name, AuditEvent.reseller_name,
+            AuditEvent.reseller_id, DirectoryEntry.organization_name, AuditEvent.reseller_name,
         )).where(*conditions).order_by(*order_by(sortable, query.sort or (("at", "desc"),), AuditEvent.id))
             .offset(offset).limit(limit)).all()
         details = {r.id: _details(r.details) for r in rows}
@@ -187,7 +187,7 @@ def reseller_names(db: Database, actor: Actor, ids: list[str]) -> dict[str, str]
             .where(AuditEvent.lar_id == actor.lar_id, AuditEvent.reseller_id.in_(wanted))
             .group_by(AuditEvent.reseller_id)).all())
         current = dict(session.execute(
-            select(Reseller.id, Reseller.organization_name).where(Reseller.id.in_(wanted),
-                                                                  Reseller.lar_id == actor.lar_id)).all())
+            select(DirectoryEntry.id, DirectoryEntry.organization_name).where(DirectoryEntry.id.in_(wanted),
+                                                                  DirectoryEntry.lar_id == actor.lar_id)).all())
     return {str(i): current.get(i) or recorded.get(i) or f"Reseller {i}" for i in wanted
             if i in current or i in recorded}

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from data.db import Database
-from data.models import Reseller, ResellerPool, Subscription
+from data.models import DirectoryEntry, ResellerPool, Subscription
 from services.access.principal import Actor, require_acting_role
 from services.activity import audit
 from services.common.errors import DomainError, NotFound, ResellersInUse
@@ -24,11 +24,11 @@ def confirms_deletion(typed) -> bool:
     return isinstance(typed, str) and typed.strip().lower() == DELETE_CONFIRMATION.lower()
 
 
-def own_reseller(session, actor: Actor, reseller_id, lock: bool = False) -> Reseller:
+def own_reseller(session, actor: Actor, reseller_id, lock: bool = False) -> DirectoryEntry:
     rid = row_id(reseller_id)
     if rid is None:
         raise NotFound("Reseller")
-    stmt = select(Reseller).where(Reseller.id == rid, Reseller.lar_id == actor.lar_id)
+    stmt = select(DirectoryEntry).where(DirectoryEntry.id == rid, DirectoryEntry.lar_id == actor.lar_id)
     if lock:
         stmt = stmt.with_for_update()
     reseller = session.scalars(stmt).first()
@@ -87,8 +87,8 @@ def deletion_preview(db: Database, actor: Actor, reseller_ids, *, now: datetime)
     if not ids:
         return DeletionPreview([], [], 0, 0)
     with db.reading() as session:
-        resellers = session.execute(select(Reseller.id, Reseller.organization_name).where(
-            Reseller.id.in_(ids), Reseller.lar_id == actor.lar_id).order_by(Reseller.organization_name)).all()
+        resellers = session.execute(select(DirectoryEntry.id, DirectoryEntry.organization_name).where(
+            DirectoryEntry.id.in_(ids), DirectoryEntry.lar_id == actor.lar_id).order_by(DirectoryEntry.organization_name)).all()
         active_ids = _with_active_pools(session, [r.id for r in resellers], now)
         deletable = [r.id for r in resellers if r.id not in active_ids]
         pending = session.execute(
@@ -115,9 +115,9 @@ def delete_resellers(
         raise DomainError("Select at least one reseller to delete.")
     with db.unit_of_work() as session:
         resellers = session.scalars(
-            select(Reseller)
-            .where(Reseller.id.in_(ids), Reseller.lar_id == actor.lar_id)
-            .order_by(Reseller.organization_name)
+            select(DirectoryEntry)
+            .where(DirectoryEntry.id.in_(ids), DirectoryEntry.lar_id == actor.lar_id)
+            .order_by(DirectoryEntry.organization_name)
             .with_for_update()
         ).all()
         if len(resellers) != len(ids):

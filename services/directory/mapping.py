@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from data.db import Database
-from data.models import Invitation, Reseller, Tenant
+from data.models import DirectoryEntry, Invitation, Tenant
 from services.access.principal import Actor, require_acting_role
 from services.activity import audit
 from services.common.errors import DomainError, InvalidForm
@@ -34,7 +34,7 @@ def is_near(entry_email: str, owner_email: str) -> bool:
     return _domain(entry_email) == _domain(owner_email)
 
 
-def _require_unmapped(reseller: Reseller) -> None:
+def _require_unmapped(reseller: DirectoryEntry) -> None:
     if reseller.status != "Unmapped":
         raise DomainError(
             f"{reseller.organization_name} is {reseller.status}; only Unmapped resellers can be mapped."
@@ -43,7 +43,7 @@ def _require_unmapped(reseller: Reseller) -> None:
 
 def _free_tenants(session, actor: Actor):
     """Reseller tenants no entry of this LAR is mapped to yet."""
-    taken = select(Reseller.tenant_id).where(Reseller.lar_id == actor.lar_id, Reseller.tenant_id.is_not(None))
+    taken = select(DirectoryEntry.tenant_id).where(DirectoryEntry.lar_id == actor.lar_id, DirectoryEntry.tenant_id.is_not(None))
     return select(Tenant.id, Tenant.owner_email, Tenant.organization_name).where(
         Tenant.kind == "reseller", Tenant.id.not_in(taken))
 
@@ -97,7 +97,7 @@ def map_reseller(db: Database, actor: Actor, reseller_id, tenant_id, owner_email
                     or owner_email.strip().lower() != tenant.owner_email.lower():
                 raise DomainError(CHOOSE)
             holder = session.scalars(
-                select(Reseller).where(Reseller.lar_id == actor.lar_id, Reseller.tenant_id == tenant.id)).first()
+                select(DirectoryEntry).where(DirectoryEntry.lar_id == actor.lar_id, DirectoryEntry.tenant_id == tenant.id)).first()
             if holder is not None:
                 raise DomainError(f"{tenant.organization_name} ({tenant.owner_email}) is already mapped to "
                                   f"{holder.organization_name} in your directory.")
@@ -117,7 +117,7 @@ def map_reseller(db: Database, actor: Actor, reseller_id, tenant_id, owner_email
         raise DomainError("That tenant was just mapped to another reseller in your directory.") from None
 
 
-def take_tenant(entry: Reseller, tenant: Tenant, now: datetime) -> None:
+def take_tenant(entry: DirectoryEntry, tenant: Tenant, now: datetime) -> None:
     """The entry becomes the tenant's: its name, its owner, Mapped."""
     entry.tenant_id = tenant.id
     entry.email = tenant.owner_email
@@ -126,7 +126,7 @@ def take_tenant(entry: Reseller, tenant: Tenant, now: datetime) -> None:
     entry.mapped_at = now
 
 
-def _ask_consent(session, actor: Actor, entry: Reseller, tenant: Tenant, base_url: str, now: datetime) -> dict:
+def _ask_consent(session, actor: Actor, entry: DirectoryEntry, tenant: Tenant, base_url: str, now: datetime) -> dict:
     """A tenant outside the entry's address and domain: an invitation to accept, in place of any
     earlier one of this entry (their links stop working)."""
     for older in session.scalars(select(Invitation).where(Invitation.reseller_id == entry.id,

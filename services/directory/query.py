@@ -11,31 +11,31 @@ from datetime import datetime
 from sqlalchemy import func, literal_column, or_, select
 
 from data.db import Database
-from data.models import RESELLER_STATUSES, Reseller, ResellerFigures
+from data.models import RESELLER_STATUSES, DirectoryEntry, ResellerFigures
 from services.access.principal import Actor
 from services.common.grid_query import GridPage, GridQuery, day, order_by, search_keywords
 from services.common.units import format_quantities, format_utilisation
 from services.metrics.reseller_figures import SORTABLE_FIGURES, live_figures, refresh_stale
 
 SORTABLE = {
-    "organization_name": Reseller.organization_name,
-    "email": Reseller.email,
-    "status": Reseller.status,
-    "invited_at": Reseller.invited_at,
-    "mapped_at": Reseller.mapped_at,
+    "organization_name": DirectoryEntry.organization_name,
+    "email": DirectoryEntry.email,
+    "status": DirectoryEntry.status,
+    "invited_at": DirectoryEntry.invited_at,
+    "mapped_at": DirectoryEntry.mapped_at,
     **SORTABLE_FIGURES,
 }
 
 
 def _where(actor: Actor, query: GridQuery):
-    conditions = [Reseller.lar_id == actor.lar_id]
+    conditions = [DirectoryEntry.lar_id == actor.lar_id]
     # The document searches by tenant owner; people also type the organization's name, so each
     # keyword may be in either. Emails are stored lower-case: the plain column needs no lower().
-    conditions += [or_(Reseller.email.contains(k, autoescape=True),
-                       func.lower(Reseller.organization_name).contains(k, autoescape=True))
+    conditions += [or_(DirectoryEntry.email.contains(k, autoescape=True),
+                       func.lower(DirectoryEntry.organization_name).contains(k, autoescape=True))
                    for k in search_keywords(query.search)]
     if query.is_set("status"):
-        conditions.append(Reseller.status.in_(query.chosen("status", RESELLER_STATUSES)))
+        conditions.append(DirectoryEntry.status.in_(query.chosen("status", RESELLER_STATUSES)))
     return conditions
 
 
@@ -46,23 +46,23 @@ def list_directory(db: Database, actor: Actor, query: GridQuery, *, now: datetim
     if by_figure:
         refresh_stale(db, actor.lar_id, now)
     page = select(
-        Reseller.id,
-        Reseller.organization_name,
-        Reseller.email,
-        Reseller.status,
-        Reseller.customer_visibility,
-        Reseller.invited_at,
-        Reseller.mapped_at,
+        DirectoryEntry.id,
+        DirectoryEntry.organization_name,
+        DirectoryEntry.email,
+        DirectoryEntry.status,
+        DirectoryEntry.customer_visibility,
+        DirectoryEntry.invited_at,
+        DirectoryEntry.mapped_at,
     )
     if by_figure:  # one row per reseller (a trigger adds it), so an inner join loses none
-        page = page.join(ResellerFigures, ResellerFigures.reseller_id == Reseller.id) \
+        page = page.join(ResellerFigures, ResellerFigures.reseller_id == DirectoryEntry.id) \
             .where(ResellerFigures.lar_id == actor.lar_id)  # lets the figure's index lead
     with db.reading() as session:
-        total = session.scalar(select(func.count()).select_from(Reseller).where(*conditions))
-        of = session.scalar(select(func.count()).select_from(Reseller).where(Reseller.lar_id == actor.lar_id)) \
+        total = session.scalar(select(func.count()).select_from(DirectoryEntry).where(*conditions))
+        of = session.scalar(select(func.count()).select_from(DirectoryEntry).where(DirectoryEntry.lar_id == actor.lar_id)) \
             if query.narrowed else None
         resellers = session.execute(
-            page.where(*conditions).order_by(*_seated_first(query.sort), *order_by(SORTABLE, query.sort, Reseller.id))
+            page.where(*conditions).order_by(*_seated_first(query.sort), *order_by(SORTABLE, query.sort, DirectoryEntry.id))
             .offset(offset).limit(limit)
         ).all()
         figures = live_figures(session, [r.id for r in resellers], now)

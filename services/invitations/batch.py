@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from data.db import Database
-from data.models import Reseller, Tenant
+from data.models import DirectoryEntry, Tenant
 from services.access.principal import Actor, require_acting_role
 from services.activity import audit
 from services.common.errors import DomainError
@@ -61,8 +61,8 @@ def check_rows(db: Database, actor: Actor, rows: list[SheetRow], email_unregiste
             domain = owner.lower().rsplit("@", 1)[-1]
             if domain in domains:
                 by_domain.setdefault((domain, name_key(name)), []).append(tenant_id)
-        entries = session.execute(select(Reseller.tenant_id, func.lower(Reseller.email))
-                                  .where(Reseller.lar_id == actor.lar_id)).all()
+        entries = session.execute(select(DirectoryEntry.tenant_id, func.lower(DirectoryEntry.email))
+                                  .where(DirectoryEntry.lar_id == actor.lar_id)).all()
     in_directory = {t for t, _ in entries if t is not None} | {e for _, e in entries}
     first_seen: dict[str, int] = {}
     tenant_rows: dict[int, int] = {}  # a registered reseller reached by two rows is invited once
@@ -160,9 +160,9 @@ def _invite_chunk(session, actor: Actor, chunk: list[RowCheck], base_url: str, b
     what another run committed meanwhile is not invited twice."""
     emails = [c.email for c in chunk]
     tenant_ids = [c.tenant_id for c in chunk if c.tenant_id]
-    present = session.execute(select(Reseller.tenant_id, func.lower(Reseller.email)).where(
-        Reseller.lar_id == actor.lar_id,
-        func.lower(Reseller.email).in_(emails) | Reseller.tenant_id.in_(tenant_ids))).all()
+    present = session.execute(select(DirectoryEntry.tenant_id, func.lower(DirectoryEntry.email)).where(
+        DirectoryEntry.lar_id == actor.lar_id,
+        func.lower(DirectoryEntry.email).in_(emails) | DirectoryEntry.tenant_id.in_(tenant_ids))).all()
     taken = {t for t, _ in present if t is not None} | {e for _, e in present}
     tenants = {t.id: t for t in session.scalars(select(Tenant).where(Tenant.id.in_(tenant_ids)))} if tenant_ids else {}
     results, invited = [], []
@@ -172,7 +172,7 @@ def _invite_chunk(session, actor: Actor, chunk: list[RowCheck], base_url: str, b
             results.append(replace(c, verdict=PROBLEM, detail="Already in your directory"))
             continue
         name = (tenant.organization_name if tenant else c.organization_name) or c.email.rsplit("@", 1)[1]
-        entry = Reseller(lar_id=actor.lar_id, tenant_id=tenant.id if tenant else None, organization_name=name[:200],
+        entry = DirectoryEntry(lar_id=actor.lar_id, tenant_id=tenant.id if tenant else None, organization_name=name[:200],
                          email=tenant.owner_email.lower() if tenant else c.email, status="Invited",
                          customer_visibility=True, invited_at=now)
         taken |= {entry.email, *([tenant.id] if tenant else [])}

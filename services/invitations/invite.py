@@ -13,7 +13,7 @@ from sqlalchemy import String, cast, func, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from data.db import Database
-from data.models import Invitation, OutgoingEmail, Reseller, Tenant
+from data.models import DirectoryEntry, Invitation, OutgoingEmail, Tenant
 from services.access.principal import Actor, require_acting_role
 from services.activity import audit
 from services.common.errors import DomainError, InvalidForm
@@ -82,9 +82,9 @@ def _refuse_non_resellers(session, email: str) -> None:
 def _in_directory(session, actor: Actor, email: str, tenant_ids=()) -> dict:
     """This LAR's entries for these tenants or this email: {tenant id or email: organization name}."""
     rows = session.execute(
-        select(Reseller.tenant_id, func.lower(Reseller.email), Reseller.organization_name)
-        .where(Reseller.lar_id == actor.lar_id,
-               (Reseller.tenant_id.in_(list(tenant_ids))) | (func.lower(Reseller.email) == email))
+        select(DirectoryEntry.tenant_id, func.lower(DirectoryEntry.email), DirectoryEntry.organization_name)
+        .where(DirectoryEntry.lar_id == actor.lar_id,
+               (DirectoryEntry.tenant_id.in_(list(tenant_ids))) | (func.lower(DirectoryEntry.email) == email))
     ).all()
     found = {}
     for tenant_id, entry_email, name in rows:
@@ -123,9 +123,9 @@ def _domain_hint(session, actor: Actor, email: str) -> dict | None:
         select(func.count()).select_from(Tenant)
         .where(Tenant.kind == "reseller", _at_domain_of(Tenant.owner_email, email))) > 0
     entries = session.scalars(
-        select(Reseller.organization_name)
-        .where(Reseller.lar_id == actor.lar_id, _at_domain_of(Reseller.email, email))
-        .order_by(Reseller.organization_name).limit(5)).all()
+        select(DirectoryEntry.organization_name)
+        .where(DirectoryEntry.lar_id == actor.lar_id, _at_domain_of(DirectoryEntry.email, email))
+        .order_by(DirectoryEntry.organization_name).limit(5)).all()
     if not registered and not entries:
         return None
     return {"domain": email.rsplit("@", 1)[1], "registered": registered, "entries": list(entries)}
@@ -153,7 +153,7 @@ def lar_name(session, actor: Actor) -> str:
     return session.get(Tenant, actor.lar_id).organization_name
 
 
-def new_invitation(actor: Actor, entry: Reseller, tenant: Tenant | None, now: datetime,
+def new_invitation(actor: Actor, entry: DirectoryEntry, tenant: Tenant | None, now: datetime,
                    batch: str | None = None) -> tuple[Invitation, str]:
     """An invitation for a flushed entry, and the token of its link (stored only as a hash). With
     a registered tenant it goes to the tenant's owner under the tenant's name (Map's invitation
@@ -176,7 +176,7 @@ def invitation_email(lar: str, invitation: Invitation, token: str, base_url: str
     return new_email(invitation.email, subject, text, html_body, about=f"invitation:{invitation.id}", now=now)
 
 
-def write_invitation(session, actor: Actor, entry: Reseller, tenant: Tenant | None, base_url: str, now: datetime,
+def write_invitation(session, actor: Actor, entry: DirectoryEntry, tenant: Tenant | None, base_url: str, now: datetime,
                      batch: str | None = None) -> None:
     """The invitation and its queued email for one flushed entry."""
     invitation, token = new_invitation(actor, entry, tenant, now, batch)
@@ -217,7 +217,7 @@ def invite_tenant(db: Database, actor: Actor, tenant_id, email, organization_nam
             holder = _in_directory(session, actor, tenant.owner_email.lower(), [tenant.id])
             if holder:
                 raise DomainError(f"{tenant.organization_name} is already in your directory.")
-            entry = Reseller(lar_id=actor.lar_id, tenant_id=tenant.id, organization_name=tenant.organization_name,
+            entry = DirectoryEntry(lar_id=actor.lar_id, tenant_id=tenant.id, organization_name=tenant.organization_name,
                              email=tenant.owner_email.lower(), status="Invited", customer_visibility=True,
                              invited_at=now)
             session.add(entry)
@@ -245,7 +245,7 @@ def invite_by_email(db: Database, actor: Actor, email, organization_name: str, b
         holder = _in_directory(session, actor, email)
         if holder:
             raise DomainError(f"{email} is already in your directory ({holder[email]}).")
-        entry = Reseller(lar_id=actor.lar_id, tenant_id=None, organization_name=name, email=email,
+        entry = DirectoryEntry(lar_id=actor.lar_id, tenant_id=None, organization_name=name, email=email,
                          status="Invited", customer_visibility=True, invited_at=now)
         session.add(entry)
         session.flush()

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from data.models import Invitation, Reseller, Tenant, User
+from data.models import DirectoryEntry, Invitation, Tenant, User
 from services.activity.audit import record_in_lar
 from services.notify.outbox import queue_email
 
@@ -20,7 +20,7 @@ def _people(session, invitation: Invitation) -> list[str]:
                                  (User.role == "admin") | inviter).order_by(User.email)).all())
 
 
-def _tell(session, invitation: Invitation, entry: Reseller, subject: str, lines: list[str], base_url: str,
+def _tell(session, invitation: Invitation, entry: DirectoryEntry, subject: str, lines: list[str], base_url: str,
           now: datetime) -> None:
     link = f"{base_url.rstrip('/')}/resellers/{entry.id}"
     text = "\n".join(["Hello,", "", *lines, "", f"Open its dashboard: {link}"])
@@ -28,7 +28,7 @@ def _tell(session, invitation: Invitation, entry: Reseller, subject: str, lines:
         queue_email(session, email, subject, text, about=f"reply:{invitation.id}", now=now)
 
 
-def record_sign_up(session, invitation: Invitation, entry: Reseller, tenant: Tenant, user: User, base_url: str,
+def record_sign_up(session, invitation: Invitation, entry: DirectoryEntry, tenant: Tenant, user: User, base_url: str,
                    *, now: datetime) -> None:
     """In the sign-up's transaction, before the entry takes the name the reseller registered."""
     record_in_lar(session, invitation.lar_id, tenant.id, user.id, "reseller.signed_up", f"reseller:{entry.id}",
@@ -42,7 +42,7 @@ def record_sign_up(session, invitation: Invitation, entry: Reseller, tenant: Ten
           base_url, now)
 
 
-def record_acceptance(session, invitation: Invitation, entry: Reseller, tenant: Tenant, base_url: str,
+def record_acceptance(session, invitation: Invitation, entry: DirectoryEntry, tenant: Tenant, base_url: str,
                       *, now: datetime) -> None:
     """In the acceptance's transaction. The link needs no sign-in: the owner's account, if the
     tenant has one, stands for who accepted."""

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from data.db import Database, existing
-from data.models import Invitation, Reseller, Tenant, User
+from data.models import DirectoryEntry, Invitation, Tenant, User
 from services.common.errors import DomainError, InvalidForm
 from services.common.names import name_problem
 from services.directory.mapping import take_tenant
@@ -47,10 +47,10 @@ def _usable(session, token: str, now: datetime, lock: bool = False) -> Invitatio
     return invitation
 
 
-def _entry(session, invitation: Invitation) -> Reseller:
+def _entry(session, invitation: Invitation) -> DirectoryEntry:
     """The directory entry of a usable invitation (locked: deleting the entry deletes the
     invitation too, so it is there; were it not, the link would name nothing)."""
-    entry = session.get(Reseller, invitation.reseller_id)
+    entry = session.get(DirectoryEntry, invitation.reseller_id)
     if entry is None:
         raise LinkUnusable("This invitation link is not valid. Ask the reseller who invited you for a new one.")
     return entry
@@ -87,8 +87,8 @@ def accept_invitation(db: Database, token: str, base_url: str, *, now: datetime)
             raise LinkUnusable(f"{entry.organization_name} is already mapped in that directory: nothing to accept.")
         record_acceptance(session, invitation, entry, tenant, base_url, now=now)
         if entry.tenant_id is None:  # Map's invitation to accept: the entry becomes the tenant's
-            if session.scalars(select(Reseller.id).where(Reseller.lar_id == invitation.lar_id,
-                                                         Reseller.tenant_id == tenant.id)).first() is not None:
+            if session.scalars(select(DirectoryEntry.id).where(DirectoryEntry.lar_id == invitation.lar_id,
+                                                         DirectoryEntry.tenant_id == tenant.id)).first() is not None:
                 raise LinkUnusable("Your organization is already in that reseller directory: nothing to accept.")
             take_tenant(entry, tenant, now)
         entry.status, entry.mapped_at = "Mapped", now

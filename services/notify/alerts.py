@@ -25,7 +25,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from data.db import Database
-from data.models import AlertSent, Reseller, ResellerPool, Subscription, Tenant, User, UserPreference
+from data.models import AlertSent, DirectoryEntry, ResellerPool, Subscription, Tenant, User, UserPreference
 from services.common.units import format_quantities, format_quantity
 from services.identity.preferences import ALERT_EMAILS
 from services.notify.outbox import queue_email
@@ -66,11 +66,11 @@ def expiry_alerts(session, lar_id: int, now: datetime) -> list[Alert]:
     soon = now + timedelta(days=max(STAGES))
     alerts = []
     pools = session.execute(
-        select(ResellerPool.id, Reseller.organization_name, Subscription.name, Subscription.unit,
+        select(ResellerPool.id, DirectoryEntry.organization_name, Subscription.name, Subscription.unit,
                ResellerPool.quantity, ResellerPool.status, ends.label("ends"))
         .join(Subscription, Subscription.id == ResellerPool.subscription_id)
-        .join(Reseller, Reseller.id == ResellerPool.reseller_id)
-        .where(Reseller.lar_id == lar_id, is_live(now), ends <= soon)
+        .join(DirectoryEntry, DirectoryEntry.id == ResellerPool.reseller_id)
+        .where(DirectoryEntry.lar_id == lar_id, is_live(now), ends <= soon)
         .order_by(ends, ResellerPool.id)).all()
     for pool in pools:
         ends_at = as_datetime(pool.ends)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from data.catalog import PAYMENT_TYPES, SERVICE_UNITS, SERVICES
 from data.db import Database
-from data.models import AllocationEvent, CustomerAssignment, Reseller, ResellerPool, Subscription
+from data.models import AllocationEvent, CustomerAssignment, DirectoryEntry, ResellerPool, Subscription
 from services.access.principal import Actor, require_acting_role
 from services.activity import audit
 from services.common.errors import Conflict, DomainError, InvalidForm, NotFound
@@ -56,7 +56,7 @@ class AddedPool(TypedDict):
 CHANGED = "This pool changed since you opened it. Close the panel and open it again to see the changes."
 
 
-def require_mapped(reseller: Reseller) -> None:
+def require_mapped(reseller: DirectoryEntry) -> None:
     if reseller.status != "Mapped":
         raise DomainError(f"{MAPPED_ONLY} {reseller.organization_name} is {reseller.status}.")
 
@@ -230,7 +230,7 @@ def edit_pool(db: Database, actor: Actor, reseller_id, pool_id, version, changes
         return {"id": pool.id, "name": reseller_pool_labels(session, reseller.id)[pool.id], "expired": not live_after}
 
 
-def _pool_of(session, reseller: Reseller, pool_id) -> tuple[ResellerPool, Subscription]:
+def _pool_of(session, reseller: DirectoryEntry, pool_id) -> tuple[ResellerPool, Subscription]:
     number = row_id(pool_id)
     row = session.execute(
         select(ResellerPool, Subscription)

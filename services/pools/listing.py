@@ -7,7 +7,7 @@ from sqlalchemy import case, func, select
 
 from data.catalog import PAYMENT_TYPES, SOURCES
 from data.db import Database
-from data.models import POOL_STATUSES, Reseller, ResellerPool, Subscription
+from data.models import POOL_STATUSES, DirectoryEntry, ResellerPool, Subscription
 from services.access.principal import Actor, require_acting_role
 from services.activity import audit
 from services.common.errors import DomainError, NotFound
@@ -134,8 +134,8 @@ def _by_reseller(session, actor: Actor, ids: list[int], lock: bool = False) -> d
     if not ids:
         raise DomainError("Select at least one pool to return.")
     owners = session.execute(
-        select(ResellerPool.id, ResellerPool.reseller_id).join(Reseller, Reseller.id == ResellerPool.reseller_id)
-        .where(ResellerPool.id.in_(ids), Reseller.lar_id == actor.lar_id)).all()
+        select(ResellerPool.id, ResellerPool.reseller_id).join(DirectoryEntry, DirectoryEntry.id == ResellerPool.reseller_id)
+        .where(ResellerPool.id.in_(ids), DirectoryEntry.lar_id == actor.lar_id)).all()
     if len(owners) != len(ids):
         raise NotFound("One or more selected pools were")
     grouped: dict[int, list[int]] = {}

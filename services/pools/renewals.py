@@ -14,7 +14,7 @@ from sqlalchemy import and_, case, false, func, or_, select
 
 from data.catalog import SERVICE_NAMES
 from data.db import Database
-from data.models import Reseller, ResellerPool, Subscription
+from data.models import DirectoryEntry, ResellerPool, Subscription
 from services.access.principal import Actor
 from services.common.days import browser_day
 from services.common.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
@@ -35,13 +35,13 @@ STATUSES = (ACTIVE, PENDING)
 
 def _lar_pools(lar_id: int, now: datetime) -> list:
     """The conditions every Renewals query starts from: the LAR's own resellers' live pools."""
-    return [Reseller.lar_id == lar_id, is_live(now)]
+    return [DirectoryEntry.lar_id == lar_id, is_live(now)]
 
 
 def _joined(stmt):
     return (stmt.select_from(ResellerPool)
             .join(Subscription, Subscription.id == ResellerPool.subscription_id)
-            .join(Reseller, Reseller.id == ResellerPool.reseller_id))
+            .join(DirectoryEntry, DirectoryEntry.id == ResellerPool.reseller_id))
 
 
 def renewal_figures(db: Database, actor: Actor, *, now: datetime) -> dict:
@@ -169,12 +169,12 @@ def list_renewals(db: Database, actor: Actor, query: GridQuery, *, now: datetime
         base.append(ResellerPool.status == PENDING)
     else:
         base.append(ends <= now + timedelta(days=int(view)))
-    conditions = [*base, *keyword_conditions(Reseller.organization_name, query.search)]
+    conditions = [*base, *keyword_conditions(DirectoryEntry.organization_name, query.search)]
     if query.is_set("service"):
         conditions.append(Subscription.service.in_(query.chosen("service", SERVICE_NAMES)))
     if query.is_set("status"):
         conditions.append(ResellerPool.status.in_(query.chosen("status", STATUSES)))
-    sortable = {"reseller": Reseller.organization_name, "service": Subscription.service, "pool": Subscription.name,
+    sortable = {"reseller": DirectoryEntry.organization_name, "service": Subscription.service, "pool": Subscription.name,
                 "quantity": ResellerPool.quantity, "allocated": ResellerPool.assigned_quantity,
                 "utilisation": utilisation, "expires_at": ends, "days_left": ends, "status": ResellerPool.status,
                 "waiting_since": waiting}
@@ -183,7 +183,7 @@ def list_renewals(db: Database, actor: Actor, query: GridQuery, *, now: datetime
         # The count rides along with the page (one pass instead of two); a page past the end
         # has no rows to carry it and asks separately.
         rows = session.execute(_joined(select(
-            ResellerPool.id, ResellerPool.reseller_id, Reseller.organization_name, Subscription.service,
+            ResellerPool.id, ResellerPool.reseller_id, DirectoryEntry.organization_name, Subscription.service,
             Subscription.unit, ResellerPool.quantity, ResellerPool.assigned_quantity, ends.label("ends"),
             ResellerPool.status, ResellerPool.created_at, func.count().over().label("total"),
         )).where(*conditions).order_by(*order_by(sortable, query.sort or _default_sort(view, weeks), ResellerPool.id))

@@ -8,7 +8,7 @@ import redis
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from data.models import Invitation, Reseller
+from data.models import DirectoryEntry, Invitation
 from tests.e2e.conftest import shoot, sign_in
 
 
@@ -45,8 +45,8 @@ def test_a_batch_runs_in_the_celery_worker(page, server, tmp_path):
     with server["db"].reading() as s:
         batches = s.scalars(select(Invitation.batch).distinct()).all()
         assert len(batches) == 1 and batches[0]
-        assert s.scalar(select(func.count()).select_from(Reseller)
-                        .where(Reseller.email.like("%@celery-%.example"), Reseller.status == "Invited")) == 40
+        assert s.scalar(select(func.count()).select_from(DirectoryEntry)
+                        .where(DirectoryEntry.email.like("%@celery-%.example"), DirectoryEntry.status == "Invited")) == 40
     # The job ran as a Celery task: its result went through Redis.
     assert len(results.keys("celery-task-meta-*")) > before
     log = (server["instance"] / "server.log").read_text()

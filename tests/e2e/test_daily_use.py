@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from data.models import CustomerAssignment, Reseller, ResellerPool, Tenant
+from data.models import CustomerAssignment, DirectoryEntry, ResellerPool, Tenant
 from tests.e2e.conftest import shoot, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -17,8 +17,8 @@ LAR = 1
 
 def _first_reseller(server):
     with server["db"].reading() as s:
-        return s.execute(select(Reseller.id, Reseller.organization_name, Reseller.email)
-                         .where(Reseller.lar_id == LAR).order_by(Reseller.id)).first()
+        return s.execute(select(DirectoryEntry.id, DirectoryEntry.organization_name, DirectoryEntry.email)
+                         .where(DirectoryEntry.lar_id == LAR).order_by(DirectoryEntry.id)).first()
 
 
 def test_keyboard_reaches_rows_selects_with_space_and_opens_with_enter(page, server):
@@ -202,8 +202,8 @@ def test_one_empty_state_worded_for_the_case_and_grids_shrink_to_their_rows(page
     with server["db"].reading() as s:
         few = s.execute(select(ResellerPool.reseller_id).group_by(ResellerPool.reseller_id)
                         .having(func.count() == 3).order_by(ResellerPool.reseller_id)).scalars().first()
-        bare = s.execute(select(Reseller.id).where(Reseller.lar_id == LAR, Reseller.status == "Mapped",
-                                                   Reseller.id.not_in(select(ResellerPool.reseller_id)))).scalars().first()
+        bare = s.execute(select(DirectoryEntry.id).where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Mapped",
+                                                   DirectoryEntry.id.not_in(select(ResellerPool.reseller_id)))).scalars().first()
     page.goto(f"{page.base_url}/resellers/{few}")
     expect(page.locator("#pools-count")).to_have_text(re.compile(r"^3 pools"))
     height = page.locator("#pools-grid").bounding_box()["height"]
@@ -298,9 +298,9 @@ def test_leaving_the_search_box_searches_and_the_back_link_keeps_the_view(page, 
 
 def test_map_waits_for_one_unmapped_entry_and_delete_takes_enter(page, server):
     with server["db"].reading() as s:
-        invited = s.execute(select(Reseller.id, Reseller.email).where(
-            Reseller.lar_id == LAR, Reseller.status == "Invited",
-            Reseller.id.not_in(select(ResellerPool.reseller_id))).order_by(Reseller.id.desc())).first()
+        invited = s.execute(select(DirectoryEntry.id, DirectoryEntry.email).where(
+            DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Invited",
+            DirectoryEntry.id.not_in(select(ResellerPool.reseller_id))).order_by(DirectoryEntry.id.desc())).first()
     sign_in(page)
     page.fill("#dir-search", invited.email)
     page.press("#dir-search", "Enter")
@@ -315,7 +315,7 @@ def test_map_waits_for_one_unmapped_entry_and_delete_takes_enter(page, server):
     expect(page.get_by_text(re.compile(r"^Deleted 1 reseller"))).to_be_visible()
     expect(page.locator("#dir-search")).to_be_focused()  # no row left: focus is not dropped to the page
     with server["db"].reading() as s:
-        assert s.get(Reseller, invited.id) is None
+        assert s.get(DirectoryEntry, invited.id) is None
 
 
 def test_moving_between_pages_puts_the_keyboard_on_the_new_heading(page, server):
@@ -330,9 +330,9 @@ def test_moving_between_pages_puts_the_keyboard_on_the_new_heading(page, server)
 
 def test_a_disabled_switch_says_why(page, server):
     with server["db"].reading() as s:
-        hidden = s.execute(select(Reseller.id).where(Reseller.lar_id == LAR, Reseller.status == "Mapped",
-                                                     Reseller.customer_visibility.is_(False))
-                           .order_by(Reseller.id)).scalars().first()
+        hidden = s.execute(select(DirectoryEntry.id).where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Mapped",
+                                                     DirectoryEntry.customer_visibility.is_(False))
+                           .order_by(DirectoryEntry.id)).scalars().first()
     sign_in(page, "analyst@demo.example")
     page.goto(f"{page.base_url}/?dir_status=Mapped")
     off = page.locator(f'.ag-row[row-id="{hidden}"] .visibility-toggle').first
@@ -434,8 +434,8 @@ def test_escape_closes_the_filter_panel_and_returns_to_its_button(page, server):
 def test_panels_open_on_their_first_field(page, server):
     """Issue 20: Single invite opened with the focus on Close, so typing did nothing and Enter closed it."""
     with server["db"].reading() as s:
-        unmapped = s.execute(select(Reseller.id, Reseller.email).where(
-            Reseller.lar_id == LAR, Reseller.status == "Unmapped").order_by(Reseller.id)).first()
+        unmapped = s.execute(select(DirectoryEntry.id, DirectoryEntry.email).where(
+            DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Unmapped").order_by(DirectoryEntry.id)).first()
     sign_in(page)
     page.click("#invite-open")
     page.click("#invite-single")
@@ -459,8 +459,8 @@ def test_every_grid_fits_at_1280_by_720_and_panels_keep_their_buttons_in_view(pa
     """Issue 20: at 1280 x 720 key columns were off-screen inside the grids and Add pool's Next
     was below the fold."""
     with server["db"].reading() as s:
-        rid = s.execute(select(ResellerPool.reseller_id).join(Reseller, Reseller.id == ResellerPool.reseller_id)
-                        .where(Reseller.lar_id == LAR, Reseller.status == "Mapped").group_by(ResellerPool.reseller_id)
+        rid = s.execute(select(ResellerPool.reseller_id).join(DirectoryEntry, DirectoryEntry.id == ResellerPool.reseller_id)
+                        .where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Mapped").group_by(ResellerPool.reseller_id)
                         .order_by(func.count().desc(), ResellerPool.reseller_id)).scalars().first()
     page.set_viewport_size({"width": 1280, "height": 720})
     sign_in(page)

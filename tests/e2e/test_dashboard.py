@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from data.models import CustomerAssignment, Reseller, ResellerPool, Subscription
+from data.models import CustomerAssignment, DirectoryEntry, ResellerPool, Subscription
 from services.common.units import format_quantities
 from services.directory.customers import customer_filter_options
 from services.identity.sign_in import load_actor
@@ -24,13 +24,13 @@ def _target(server):
         with_customers = (select(ResellerPool.reseller_id)
                           .join(CustomerAssignment, CustomerAssignment.reseller_pool_id == ResellerPool.id))
         row = s.execute(
-            select(Reseller.id, Reseller.email, Reseller.organization_name)
-            .join(ResellerPool, ResellerPool.reseller_id == Reseller.id)
-            .where(Reseller.lar_id == 1, Reseller.customer_visibility.is_(True),
-                   Reseller.id.in_(pending), Reseller.id.in_(with_customers))
-            .group_by(Reseller.id, Reseller.email, Reseller.organization_name)
+            select(DirectoryEntry.id, DirectoryEntry.email, DirectoryEntry.organization_name)
+            .join(ResellerPool, ResellerPool.reseller_id == DirectoryEntry.id)
+            .where(DirectoryEntry.lar_id == 1, DirectoryEntry.customer_visibility.is_(True),
+                   DirectoryEntry.id.in_(pending), DirectoryEntry.id.in_(with_customers))
+            .group_by(DirectoryEntry.id, DirectoryEntry.email, DirectoryEntry.organization_name)
             .having(func.count(ResellerPool.id) >= 2)
-            .order_by(Reseller.id)
+            .order_by(DirectoryEntry.id)
         ).first()
         pool = s.execute(select(ResellerPool.id, ResellerPool.subscription_id, ResellerPool.quantity)
                          .where(ResellerPool.reseller_id == row.id, ResellerPool.status == "Pending acceptance")

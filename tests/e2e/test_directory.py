@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from data.models import OutgoingEmail, Reseller, ResellerPool, Tenant
+from data.models import DirectoryEntry, OutgoingEmail, ResellerPool, Tenant
 from tests.e2e.conftest import shoot, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -22,7 +22,7 @@ def _one(server, stmt):
 
 def _reseller(server, rid):
     with server["db"].reading() as s:
-        return s.get(Reseller, rid)
+        return s.get(DirectoryEntry, rid)
 
 
 def search(pg, text: str):
@@ -44,12 +44,12 @@ def find_and_select(pg, email: str, rid: int):
 
 def test_search_and_status_filter_chips(page, server):
     sign_in(page)
-    total = _one(server, select(func.count()).select_from(Reseller).where(Reseller.lar_id == LAR))[0]
+    total = _one(server, select(func.count()).select_from(DirectoryEntry).where(DirectoryEntry.lar_id == LAR))[0]
     expect(page.locator("#dir-count")).to_have_text(f"{total} resellers")
-    target = _one(server, select(Reseller.id, Reseller.email).where(Reseller.lar_id == LAR).order_by(Reseller.id))
+    target = _one(server, select(DirectoryEntry.id, DirectoryEntry.email).where(DirectoryEntry.lar_id == LAR).order_by(DirectoryEntry.id))
     keyword = target.email.split("@")[1].split(".")[0]
-    matching = _one(server, select(func.count()).select_from(Reseller)
-                    .where(Reseller.lar_id == LAR, Reseller.email.contains(keyword)))[0]
+    matching = _one(server, select(func.count()).select_from(DirectoryEntry)
+                    .where(DirectoryEntry.lar_id == LAR, DirectoryEntry.email.contains(keyword)))[0]
     assert matching < total
     search(page, keyword)
     expect(page.locator("#dir-count")).to_have_text(f"{matching} of {total} resellers")
@@ -60,8 +60,8 @@ def test_search_and_status_filter_chips(page, server):
     search(page, "")
     expect(page.locator("#dir-count")).to_have_text(f"{total} resellers")
 
-    unmapped = _one(server, select(func.count()).select_from(Reseller)
-                    .where(Reseller.lar_id == LAR, Reseller.status == "Unmapped"))[0]
+    unmapped = _one(server, select(func.count()).select_from(DirectoryEntry)
+                    .where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Unmapped"))[0]
     page.click("#dir-filter-open")
     page.get_by_role("checkbox", name="Unmapped").check()
     page.click("#dir-filter-apply")
@@ -142,8 +142,8 @@ def test_manage_columns_is_remembered_across_sign_in(page):
 
 
 def test_map_an_unmapped_reseller_and_refuse_a_mapped_one(page, server):
-    unmapped = _one(server, select(Reseller.id, Reseller.email)
-                    .where(Reseller.lar_id == LAR, Reseller.status == "Unmapped").order_by(Reseller.id))
+    unmapped = _one(server, select(DirectoryEntry.id, DirectoryEntry.email)
+                    .where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Unmapped").order_by(DirectoryEntry.id))
     owner = "second-owner@" + unmapped.email.rsplit("@", 1)[1]  # at the entry's own domain
     with server["db"].unit_of_work() as s:
         tenant = Tenant(kind="reseller", organization_name="Near Resale", owner_email=owner,
@@ -151,8 +151,8 @@ def test_map_an_unmapped_reseller_and_refuse_a_mapped_one(page, server):
         s.add(tenant)
         s.flush()
         tenant_id = tenant.id
-    mapped = _one(server, select(Reseller.id, Reseller.email, Reseller.organization_name)
-                  .where(Reseller.lar_id == LAR, Reseller.status == "Mapped").order_by(Reseller.id))
+    mapped = _one(server, select(DirectoryEntry.id, DirectoryEntry.email, DirectoryEntry.organization_name)
+                  .where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Mapped").order_by(DirectoryEntry.id))
     sign_in(page)
 
     find_and_select(page, mapped.email, mapped.id)
@@ -177,8 +177,8 @@ def test_map_an_unmapped_reseller_and_refuse_a_mapped_one(page, server):
 def test_map_to_a_tenant_elsewhere_asks_it_to_accept(page, server, browser):
     """Issue 20: Map bound any entry to any registered reseller of the platform without its
     knowing, from a list of every reseller's owner address."""
-    entry = _one(server, select(Reseller.id, Reseller.email, Reseller.organization_name)
-                 .where(Reseller.lar_id == LAR, Reseller.status == "Unmapped").order_by(Reseller.id.desc()))
+    entry = _one(server, select(DirectoryEntry.id, DirectoryEntry.email, DirectoryEntry.organization_name)
+                 .where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Unmapped").order_by(DirectoryEntry.id.desc()))
     with server["db"].unit_of_work() as s:
         s.add(Tenant(kind="reseller", organization_name="Faraway Partners", owner_email="boss@faraway-partners.example",
                      created_at=server["clock"].now()))
@@ -223,8 +223,8 @@ def test_map_to_a_tenant_elsewhere_asks_it_to_accept(page, server, browser):
 
 def test_the_map_panel_offers_the_entrys_own_domain_first_and_says_what_saving_does(page, server):
     """Outside review: the owner list was every tenant alphabetically, the entry's own last."""
-    unmapped = _one(server, select(Reseller.id, Reseller.email, Reseller.organization_name)
-                    .where(Reseller.lar_id == LAR, Reseller.status == "Unmapped").order_by(Reseller.id.desc()))
+    unmapped = _one(server, select(DirectoryEntry.id, DirectoryEntry.email, DirectoryEntry.organization_name)
+                    .where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Unmapped").order_by(DirectoryEntry.id.desc()))
     domain = unmapped.email.rsplit("@", 1)[1]
     owner = f"zz-owner@{domain}"  # last alphabetically: found first only because it matches
     with server["db"].unit_of_work() as s:
@@ -247,8 +247,8 @@ def test_the_map_panel_offers_the_entrys_own_domain_first_and_says_what_saving_d
 
 
 def test_customer_visibility_turns_off_once(page, server):
-    target = _one(server, select(Reseller.id, Reseller.email, Reseller.organization_name)
-                  .where(Reseller.lar_id == LAR, Reseller.customer_visibility.is_(True)).order_by(Reseller.id.desc()))
+    target = _one(server, select(DirectoryEntry.id, DirectoryEntry.email, DirectoryEntry.organization_name)
+                  .where(DirectoryEntry.lar_id == LAR, DirectoryEntry.customer_visibility.is_(True)).order_by(DirectoryEntry.id.desc()))
     sign_in(page)
     search(page, target.email)
     toggle = page.locator(f'.ag-row[row-id="{target.id}"] .visibility-toggle')
@@ -264,11 +264,11 @@ def test_customer_visibility_turns_off_once(page, server):
 
 
 def test_delete_needs_yes_refuses_active_pools_and_deletes_the_rest(page, server):
-    busy = _one(server, select(Reseller.id, Reseller.email, Reseller.organization_name)
-                .join(ResellerPool, ResellerPool.reseller_id == Reseller.id)
-                .where(Reseller.lar_id == LAR, ResellerPool.status == "Active").order_by(Reseller.id))
-    idle = _one(server, select(Reseller.id, Reseller.email, Reseller.organization_name)
-                .where(Reseller.lar_id == LAR, Reseller.status == "Invited").order_by(Reseller.id))
+    busy = _one(server, select(DirectoryEntry.id, DirectoryEntry.email, DirectoryEntry.organization_name)
+                .join(ResellerPool, ResellerPool.reseller_id == DirectoryEntry.id)
+                .where(DirectoryEntry.lar_id == LAR, ResellerPool.status == "Active").order_by(DirectoryEntry.id))
+    idle = _one(server, select(DirectoryEntry.id, DirectoryEntry.email, DirectoryEntry.organization_name)
+                .where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Invited").order_by(DirectoryEntry.id))
     sign_in(page)
 
     find_and_select(page, busy.email, busy.id)
@@ -325,8 +325,8 @@ def test_organization_name_opens_the_reseller_page(page, server):
 def test_export_downloads_the_searched_rows_with_visible_columns(page, server):
     sign_in(page)
     keyword = "networks"
-    matching = _one(server, select(func.count()).select_from(Reseller)
-                    .where(Reseller.lar_id == LAR, Reseller.email.contains(keyword)))[0]
+    matching = _one(server, select(func.count()).select_from(DirectoryEntry)
+                    .where(DirectoryEntry.lar_id == LAR, DirectoryEntry.email.contains(keyword)))[0]
     search(page, keyword)
     expect(page.locator("#dir-count")).to_have_text(re.compile(rf"^{matching} of \d+ resellers$"))
     page.click("#dir-export-open")
@@ -345,8 +345,8 @@ def test_export_downloads_the_searched_rows_with_visible_columns(page, server):
 def test_mixed_selection_deletes_the_rest_only_when_confirmed(page, server):
     with server["db"].reading() as s:
         active = select(ResellerPool.reseller_id).where(ResellerPool.status == "Active")
-        first_rows = (select(Reseller.id, Reseller.organization_name).where(Reseller.lar_id == LAR)
-                      .order_by(Reseller.id).limit(8).subquery())
+        first_rows = (select(DirectoryEntry.id, DirectoryEntry.organization_name).where(DirectoryEntry.lar_id == LAR)
+                      .order_by(DirectoryEntry.id).limit(8).subquery())
         busy = s.execute(select(first_rows).where(first_rows.c.id.in_(active))).first()
         idle = s.execute(select(first_rows).where(first_rows.c.id.not_in(select(ResellerPool.reseller_id)))).first()
     assert busy and idle, "the demo data has both kinds among the first rows"

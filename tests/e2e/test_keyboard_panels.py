@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select, update
 
-from data.models import Reseller, ResellerPool, Subscription
+from data.models import DirectoryEntry, ResellerPool, Subscription
 from tests.e2e.conftest import SCREENSHOTS, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -23,9 +23,9 @@ CONTROLS = "input:not([type=hidden]):not([disabled]), button:not([disabled])"
 def _grids(server) -> list[tuple[str, str]]:
     """(page, grid prefix) for every grid: a reseller's dashboard has two."""
     with server["db"].reading() as s:
-        rid = s.execute(select(ResellerPool.reseller_id).join(Reseller, Reseller.id == ResellerPool.reseller_id)
-                        .where(Reseller.lar_id == LAR, Reseller.status == "Mapped",
-                               Reseller.customer_visibility.is_(True))
+        rid = s.execute(select(ResellerPool.reseller_id).join(DirectoryEntry, DirectoryEntry.id == ResellerPool.reseller_id)
+                        .where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Mapped",
+                               DirectoryEntry.customer_visibility.is_(True))
                         .group_by(ResellerPool.reseller_id)
                         .order_by(func.count().desc(), ResellerPool.reseller_id)).scalars().first()
     return [("/", "dir"), ("/subscriptions", "subs"), ("/activity", "act"), ("/renewals?ren_window=90", "ren"),

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from data.models import Reseller
+from data.models import DirectoryEntry
 from services.access.principal import Actor
 from services.common.units import format_quantities
 from services.metrics.dashboard import kpis
@@ -35,7 +35,7 @@ def test_the_cards_agree_with_every_dashboard(page, server):
     db, analyst, now = server["db"], _analyst(server), server["clock"].now()
     summed: dict[str, int] = {}
     with db.reading() as s:
-        resellers = s.scalars(select(Reseller.id).where(Reseller.lar_id == LAR)).all()
+        resellers = s.scalars(select(DirectoryEntry.id).where(DirectoryEntry.lar_id == LAR)).all()
     for rid in resellers:
         for unit, quantity in kpis(db, analyst, rid, now=now)["expiring"].items():
             summed[unit] = summed.get(unit, 0) + quantity

@@ -26,7 +26,7 @@ import pytest
 from sqlalchemy import func, select
 
 from config import Settings
-from data.models import Base, CustomerAssignment, Reseller, ResellerPool, Subscription, User
+from data.models import Base, CustomerAssignment, DirectoryEntry, ResellerPool, Subscription, User
 from tests.clock import AppClock
 from tests.conftest import PG_DSN, postgres_answers
 from tests.integration.conftest import build_app, dash_call, sign_in
@@ -148,8 +148,8 @@ def test_customer_and_pool_filters_past_the_id_range_answer_rows(admin, app_on, 
     """Issue 19 item 4a: the Customers grid (rows and export) with filters.pool or
     filters.customer of an id past int64 (PostgreSQL: past int4) was a 500."""
     with _db(app_on).reading() as s:
-        rid = s.scalar(select(ResellerPool.reseller_id).join(CustomerAssignment).join(Reseller)
-                       .where(Reseller.lar_id == _lar(app_on), Reseller.customer_visibility.is_(True)).limit(1))
+        rid = s.scalar(select(ResellerPool.reseller_id).join(CustomerAssignment).join(DirectoryEntry)
+                       .where(DirectoryEntry.lar_id == _lar(app_on), DirectoryEntry.customer_visibility.is_(True)).limit(1))
     everyone = _rows(admin, "customers", {"search": "", "filters": {}}, rid).get_json()
     assert everyone["response"]["customers-grid"]["getRowsResponse"]["rowCount"] > 0
     for key in ("pool", "customer"):
@@ -168,7 +168,7 @@ def test_customer_and_pool_filters_past_the_id_range_answer_rows(admin, app_on, 
 def test_map_to_a_tenant_past_the_id_range_is_refused(admin, app_on, database):
     """Item 4b: Map save with tenant "9223372036854775808" (PostgreSQL also "2147483648")."""
     with _db(app_on).reading() as s:
-        unmapped = s.scalars(select(Reseller).where(Reseller.lar_id == _lar(app_on), Reseller.status == "Unmapped")
+        unmapped = s.scalars(select(DirectoryEntry).where(DirectoryEntry.lar_id == _lar(app_on), DirectoryEntry.status == "Unmapped")
                              ).first()
     for tenant in [str(PAST_INT64)] + (["2147483648"] if database == "postgresql" else []):
         response = dash_call(admin, [("dir-map-drawer", "opened"), ("dir-refresh", "data"), NOTIFY],
@@ -178,7 +178,7 @@ def test_map_to_a_tenant_past_the_id_range_is_refused(admin, app_on, database):
                               ("dir-map-org", "value", tenant), ("dir-refresh", "data", 3)])
         assert _notice(response) == "Choose a registered reseller tenant to map to."
     with _db(app_on).reading() as s:
-        assert s.get(Reseller, unmapped.id).status == "Unmapped"
+        assert s.get(DirectoryEntry, unmapped.id).status == "Unmapped"
 
 
 def test_renewals_for_the_week_of_9999_12_27_answer_rows(admin):
@@ -246,7 +246,7 @@ def test_returning_more_than_1000_pools_names_pools(admin, app_on):
     """Item 8: the refusal said "Select at most 1000 resellers" of a selection of pools."""
     selection = [{"id": n, "status": "Pending acceptance"} for n in range(1, 1002)]
     with _db(app_on).reading() as s:
-        rid = s.scalar(select(ResellerPool.reseller_id).join(Reseller).where(Reseller.lar_id == _lar(app_on)).limit(1))
+        rid = s.scalar(select(ResellerPool.reseller_id).join(DirectoryEntry).where(DirectoryEntry.lar_id == _lar(app_on)).limit(1))
     for p, context in (("pools", rid), ("ren", None)):
         asked = dash_call(admin, [(f"{p}-return-modal", "opened"), (f"{p}-return-list", "children"),
                                   (f"{p}-return-text", "children"), NOTIFY],
@@ -263,8 +263,8 @@ def test_a_refresh_counter_of_the_wrong_type_does_not_undo_a_done_action(admin, 
     """The grid's refresh counter is the browser's: an action that succeeded says so whatever it
     holds (it answered 400, an error, after the pools had gone back)."""
     with _db(app_on).reading() as s:
-        pending = s.scalar(select(ResellerPool.id).join(Reseller).join(Subscription).where(
-            Reseller.lar_id == _lar(app_on), ResellerPool.status == "Pending acceptance",
+        pending = s.scalar(select(ResellerPool.id).join(DirectoryEntry).join(Subscription).where(
+            DirectoryEntry.lar_id == _lar(app_on), ResellerPool.status == "Pending acceptance",
             ResellerPool.expires_at.is_(None), Subscription.expires_at > AppClock().now()).limit(1))
     response = dash_call(admin, [("ren-return-modal", "opened"), ("ren-refresh", "data"), NOTIFY],
                          [("ren-return-confirm", "n_clicks", 1), ("ren-return-cancel", "n_clicks", None)],
@@ -281,10 +281,10 @@ def _wildcard_values(app) -> dict:
     with _db(app).reading() as s:
         admin = s.scalars(select(User).where(User.email == "admin@demo.example")).one()
         busiest = s.scalar(
-            select(Reseller.id).join(ResellerPool, ResellerPool.reseller_id == Reseller.id)
+            select(DirectoryEntry.id).join(ResellerPool, ResellerPool.reseller_id == DirectoryEntry.id)
             .join(CustomerAssignment, CustomerAssignment.reseller_pool_id == ResellerPool.id)
-            .where(Reseller.lar_id == admin.tenant_id).group_by(Reseller.id)
-            .order_by(func.count().desc(), Reseller.id).limit(1))
+            .where(DirectoryEntry.lar_id == admin.tenant_id).group_by(DirectoryEntry.id)
+            .order_by(func.count().desc(), DirectoryEntry.id).limit(1))
     return {"user": admin.id, "reseller_id": busiest, "service": 0, "key": "status", "value": "Mapped"}
 
 

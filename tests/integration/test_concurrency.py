@@ -7,7 +7,7 @@ from functools import partial
 
 from sqlalchemy import func, select
 
-from data.models import Reseller, ResellerPool, Subscription
+from data.models import DirectoryEntry, ResellerPool, Subscription
 from services.common.errors import DomainError
 from services.directory.mapping import map_reseller
 from services.pools.listing import return_to_pool
@@ -46,7 +46,7 @@ def test_one_tenant_is_mapped_once_under_concurrent_operators(db):
     assert len(results) == 1 and len(errors) == RACERS - 1
     assert all("mapped" in e.message for e in errors)
     with db.reading() as s:
-        assert s.scalar(select(func.count()).select_from(Reseller).where(Reseller.tenant_id == tenant)) == 1
+        assert s.scalar(select(func.count()).select_from(DirectoryEntry).where(DirectoryEntry.tenant_id == tenant)) == 1
 
 
 def test_a_pool_is_returned_once_under_concurrent_operators(db):

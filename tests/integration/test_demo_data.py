@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from data.demo import load_demo
-from data.models import Reseller, ResellerPool, Subscription, User
+from data.models import DirectoryEntry, ResellerPool, Subscription, User
 from services.common.grid_query import GridQuery
 from services.directory.query import list_directory
 from services.identity.sign_in import authenticate
@@ -15,8 +15,8 @@ from services.pools.state import effective_expiration, effective_status
 
 def _snapshot(db):
     with db.reading() as s:
-        return s.execute(select(Reseller.id, Reseller.organization_name, Reseller.email, Reseller.status,
-                                Reseller.customer_visibility).order_by(Reseller.id)).all()
+        return s.execute(select(DirectoryEntry.id, DirectoryEntry.organization_name, DirectoryEntry.email, DirectoryEntry.status,
+                                DirectoryEntry.customer_visibility).order_by(DirectoryEntry.id)).all()
 
 
 def test_demo_data_covers_the_cases_and_loads_once(db, clock):
@@ -24,14 +24,14 @@ def test_demo_data_covers_the_cases_and_loads_once(db, clock):
     assert load_demo(db, now=now, resellers=60, seed=7) is True
     assert load_demo(db, now=now, resellers=60, seed=7) is False  # a non-empty database is left alone
     with db.reading() as s:
-        statuses = dict(s.execute(select(Reseller.status, func.count()).where(Reseller.lar_id == 1)
-                                  .group_by(Reseller.status)).all())
+        statuses = dict(s.execute(select(DirectoryEntry.status, func.count()).where(DirectoryEntry.lar_id == 1)
+                                  .group_by(DirectoryEntry.status)).all())
         assert sum(statuses.values()) == 60 and set(statuses) == {"Invited", "Unmapped", "Mapped"}
-        assert s.scalar(select(func.count()).select_from(Reseller).where(Reseller.lar_id == 2)) >= 10
+        assert s.scalar(select(func.count()).select_from(DirectoryEntry).where(DirectoryEntry.lar_id == 2)) >= 10
         pool_statuses = set(s.scalars(select(effective_status(now)).select_from(ResellerPool)
                                       .join(Subscription, Subscription.id == ResellerPool.subscription_id)).all())
         assert pool_statuses == {"Active", "Pending acceptance", "Expired"}
-        visibility = set(s.scalars(select(Reseller.customer_visibility).distinct()).all())
+        visibility = set(s.scalars(select(DirectoryEntry.customer_visibility).distinct()).all())
         assert visibility == {True, False}
         soon = s.execute(select(func.count()).select_from(ResellerPool)
                          .join(Subscription, Subscription.id == ResellerPool.subscription_id)

@@ -5,7 +5,7 @@ import json
 
 from sqlalchemy import select
 
-from data.models import Reseller, User
+from data.models import DirectoryEntry, User
 
 
 def _layout(client, referrer=None):
@@ -54,7 +54,7 @@ def test_without_a_usable_referrer_the_router_answers(signed_in):
 def test_another_lars_reseller_is_not_shown_through_the_referrer(signed_in, app):
     with app.server.extensions["reseller_db"].reading() as s:
         own_lar = select(User.tenant_id).where(User.email == "operator@demo.example").scalar_subquery()
-        other = s.scalars(select(Reseller).where(Reseller.lar_id != own_lar)).first()
+        other = s.scalars(select(DirectoryEntry).where(DirectoryEntry.lar_id != own_lar)).first()
         name = other.organization_name
     layout = _layout(signed_in("operator@demo.example"), f"http://localhost/resellers/{other.id}")
     assert name not in layout

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from config import Settings
-from data.models import Reseller
+from data.models import DirectoryEntry
 from tests.integration.conftest import dash_call, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +28,7 @@ def _db(app):
 
 def _reseller_ids(app, lar_name_prefix=""):
     with _db(app).reading() as s:
-        return {r.organization_name: r.id for r in s.scalars(select(Reseller)).all()
+        return {r.organization_name: r.id for r in s.scalars(select(DirectoryEntry)).all()
                 if r.organization_name.startswith(lar_name_prefix)}
 
 
@@ -60,7 +60,7 @@ def test_rows_come_only_from_the_actors_lar(signed_in, app):
     data = response.get_json()["response"]["dir-grid"]["getRowsResponse"]
     names = {r["organization_name"] for r in data["rowData"]}
     with _db(app).reading() as s:  # 60 demo entries, plus any another test of this app invited
-        own = s.scalar(select(func.count()).select_from(Reseller).where(Reseller.lar_id == 1))
+        own = s.scalar(select(func.count()).select_from(DirectoryEntry).where(DirectoryEntry.lar_id == 1))
     assert data["rowCount"] == own == len(names) >= 60
     assert not any(n.startswith("Otherside") for n in names)
     other = _rows(signed_in("admin@other.example"), end=500).get_json()["response"]["dir-grid"]["getRowsResponse"]
@@ -370,8 +370,8 @@ def test_the_delete_dialog_says_pending_pools_go_back(signed_in, app, clock):
     with db.reading() as s:
         user = s.scalars(select(User).where(User.email == "operator@demo.example")).one()
         operator = Actor(user_id=user.id, lar_id=user.tenant_id, role=user.role, email=user.email)
-        mapped = s.scalars(select(Reseller)
-                           .where(Reseller.lar_id == operator.lar_id, Reseller.status == "Mapped")).all()
+        mapped = s.scalars(select(DirectoryEntry)
+                           .where(DirectoryEntry.lar_id == operator.lar_id, DirectoryEntry.status == "Mapped")).all()
         pooled = set(s.scalars(select(ResellerPool.reseller_id)))
         reseller = next(r for r in mapped if r.id not in pooled)
         row = {"id": reseller.id, "organization_name": reseller.organization_name}
@@ -394,9 +394,9 @@ def test_enter_in_the_yes_box_deletes_with_the_text_the_page_read(signed_in, app
     showed (callbacks/directory.py), and that is what confirms."""
     from data.models import ResellerPool
     with _db(app).reading() as s:
-        rid, name = s.execute(select(Reseller.id, Reseller.organization_name).where(
-            Reseller.id.in_(_reseller_ids(app).values()), Reseller.status == "Invited",
-            Reseller.id.not_in(select(ResellerPool.reseller_id))).order_by(Reseller.id)).first()
+        rid, name = s.execute(select(DirectoryEntry.id, DirectoryEntry.organization_name).where(
+            DirectoryEntry.id.in_(_reseller_ids(app).values()), DirectoryEntry.status == "Invited",
+            DirectoryEntry.id.not_in(select(ResellerPool.reseller_id))).order_by(DirectoryEntry.id)).first()
     client = signed_in("operator@demo.example")
     response = dash_call(
         client, DELETE_OUT,

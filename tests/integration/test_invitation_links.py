@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from werkzeug.test import Client
 
 from config import Settings
-from data.models import AuditEvent, Invitation, OutgoingEmail, Reseller
+from data.models import AuditEvent, DirectoryEntry, Invitation, OutgoingEmail
 from tests.integration.conftest import _registered_output, dash_call, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,11 +48,11 @@ def forget(app):
     emails = []
     yield emails.append
     with _db(app).unit_of_work() as s:
-        ids = s.scalars(select(Reseller.id).where(Reseller.email.in_(emails))).all()
+        ids = s.scalars(select(DirectoryEntry.id).where(DirectoryEntry.email.in_(emails))).all()
         s.execute(delete(OutgoingEmail).where(OutgoingEmail.to.in_(emails)))
         s.execute(delete(Invitation).where(Invitation.reseller_id.in_(ids)))
         s.execute(delete(AuditEvent).where(AuditEvent.reseller_id.in_(ids)))
-        s.execute(delete(Reseller).where(Reseller.id.in_(ids)))
+        s.execute(delete(DirectoryEntry).where(DirectoryEntry.id.in_(ids)))
 
 
 @pytest.fixture
@@ -84,7 +84,7 @@ def test_send_email_and_resend_link_to_the_address_the_app_was_started_on(forged
     sent = _send_email(client, "owner@forged-host.example", "Forged Host Ltd", headers=client.headers())
     assert sent.status_code == 200 and "on its way" in sent.get_data(as_text=True)
     with _db(app).reading() as s:
-        entry = s.scalars(select(Reseller.id).where(Reseller.email == "owner@forged-host.example")).one()
+        entry = s.scalars(select(DirectoryEntry.id).where(DirectoryEntry.email == "owner@forged-host.example")).one()
     resent = dash_call(client, RESEND, [("invitation-resend", "n_clicks", 1)], [("pools-context", "data", entry)],
                        headers=client.headers())
     assert resent.status_code == 200 and "on its way" in resent.get_data(as_text=True)

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from data.models import Reseller
+from data.models import DirectoryEntry
 from services.identity.sign_in import load_actor
 from services.invitations.invite import invite_by_email
 from services.notify.outbox import deliver_due
@@ -43,7 +43,7 @@ def test_the_invitation_arrives_and_its_link_signs_the_reseller_up(app, smtp, cl
     done = anonymous.post(link, data={**form, "csrf_token": _csrf(page.get_data(as_text=True))})
     assert done.status_code == 200 and "Welcome, Arrives Limited" in done.get_data(as_text=True)
     with db.reading() as s:
-        entry = s.get(Reseller, invited["id"])
+        entry = s.get(DirectoryEntry, invited["id"])
         assert entry.status == "Unmapped" and entry.organization_name == "Arrives Limited"
     again = anonymous.get(link)
     assert again.status_code == 410 and "already been used" in again.get_data(as_text=True)
@@ -57,12 +57,12 @@ def test_the_invitation_arrives_and_its_link_signs_the_reseller_up(app, smtp, cl
 def test_unknown_links_show_a_page_and_change_nothing(app):
     client = app.server.test_client()
     with _db(app).reading() as s:
-        before = s.scalars(select(Reseller.status).order_by(Reseller.id)).all()
+        before = s.scalars(select(DirectoryEntry.status).order_by(DirectoryEntry.id)).all()
     for path in ("/sign-up/" + "x" * 43, "/sign-up/short", "/sign-up/%00%00" + "a" * 30):
         response = client.get(path)
         assert response.status_code == 410 and "not valid" in response.get_data(as_text=True)
     with _db(app).reading() as s:
-        assert s.scalars(select(Reseller.status).order_by(Reseller.id)).all() == before
+        assert s.scalars(select(DirectoryEntry.status).order_by(DirectoryEntry.id)).all() == before
 
 
 def test_a_background_job_runs_only_from_a_ticket_this_server_signed(app):

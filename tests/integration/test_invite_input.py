@@ -6,7 +6,7 @@ import base64
 
 from sqlalchemy import func, select
 
-from data.models import OutgoingEmail, Reseller
+from data.models import DirectoryEntry, OutgoingEmail
 from tests.integration.conftest import dash_call
 
 SEARCH = [("invite-summary", "children"), ("invite-options", "children"), ("invite-choice", "value"),
@@ -19,7 +19,7 @@ PREVIEW = [("batch-rows", "data"), ("batch-grid", "rowData"), ("batch-summary", 
 
 def _counts(app):
     with app.server.extensions["reseller_db"].reading() as s:
-        return (s.scalar(select(func.count()).select_from(Reseller)),
+        return (s.scalar(select(func.count()).select_from(DirectoryEntry)),
                 s.scalar(select(func.count()).select_from(OutgoingEmail)))
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from data.catalog import SERVICE_NAMES
-from data.models import Reseller, ResellerPool, Subscription
+from data.models import DirectoryEntry, ResellerPool, Subscription
 
 FIELDS = ("sub", "source", "payment", "qty", "exp", "date")
 SAVE_OUTPUTS = [("addpool-drawer", "opened"), ("addpool-done", "data"), ("addpool-feedback", "data"),
@@ -50,12 +50,12 @@ def _save(client, reseller_id, forms: list[dict], choices=None):
 
 def _world(app):
     with _db(app).reading() as s:
-        reseller = s.scalars(select(Reseller).where(Reseller.lar_id == 1, Reseller.status == "Mapped")
-                             .order_by(Reseller.id.desc())).first()
+        reseller = s.scalars(select(DirectoryEntry).where(DirectoryEntry.lar_id == 1, DirectoryEntry.status == "Mapped")
+                             .order_by(DirectoryEntry.id.desc())).first()
         mine = s.scalars(select(Subscription).where(Subscription.lar_id == 1, Subscription.service == "Insights")).one()
         theirs = s.scalars(select(Subscription)
                            .where(Subscription.lar_id == 2, Subscription.service == "Insights")).one()
-        other_reseller = s.scalars(select(Reseller).where(Reseller.lar_id == 2)).first()
+        other_reseller = s.scalars(select(DirectoryEntry).where(DirectoryEntry.lar_id == 2)).first()
     return reseller, mine, theirs, other_reseller
 
 
@@ -135,8 +135,8 @@ def test_the_analyst_cannot_save_and_the_operator_can(signed_in, app):
 def test_edit_save_with_a_forged_form_is_refused(signed_in, app):
     client = signed_in("operator@demo.example")
     with _db(app).reading() as s:
-        theirs = s.scalars(select(ResellerPool).join(Reseller).where(Reseller.lar_id == 2)).first()
-        mine = s.scalars(select(ResellerPool).join(Reseller).where(Reseller.lar_id == 1)).first()
+        theirs = s.scalars(select(ResellerPool).join(DirectoryEntry).where(DirectoryEntry.lar_id == 2)).first()
+        mine = s.scalars(select(ResellerPool).join(DirectoryEntry).where(DirectoryEntry.lar_id == 1)).first()
     outputs = [("edit-pool-drawer", "opened"), ("pools-refresh", "data"), ("edit-pool-payment", "error"),
                ("edit-pool-qty", "error"), ("edit-pool-exp", "error"), ("edit-pool-date", "error"),
                ("notify", "sendNotifications")]

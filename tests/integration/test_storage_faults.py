@@ -127,12 +127,12 @@ def test_the_probe_commits_and_runs_at_most_every_few_seconds(db, clock):
 def test_a_save_the_database_cannot_write_answers_503_saying_nothing_was_saved(app, signed_in):
     """Outside test of issue 19 (N5): a save while the disk was full answered 500, "Something went
     wrong", while sign-in and /healthz said 503."""
-    from data.models import Reseller
+    from data.models import DirectoryEntry
     from tests.integration.conftest import dash_call
     server = app.server
     writable = server.extensions["reseller_db"]
     with writable.reading() as s:
-        rid = s.scalar(select(Reseller.id).where(Reseller.lar_id == 1, Reseller.status == "Invited").limit(1))
+        rid = s.scalar(select(DirectoryEntry.id).where(DirectoryEntry.lar_id == 1, DirectoryEntry.status == "Invited").limit(1))
     client = signed_in("operator@demo.example")
     path = writable.url.removeprefix("sqlite:///")
     read_only = Database(f"sqlite:///file:{path}?mode=ro&uri=true")
@@ -152,4 +152,4 @@ def test_a_save_the_database_cannot_write_answers_503_saying_nothing_was_saved(a
     assert response.status_code == 503
     assert "nothing was saved" in response.get_json()["error"] and "Traceback" not in response.get_data(as_text=True)
     with writable.reading() as s:
-        assert s.get(Reseller, rid) is not None
+        assert s.get(DirectoryEntry, rid) is not None

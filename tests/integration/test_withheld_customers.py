@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from data.models import CustomerAssignment, Reseller, ResellerPool, Tenant
+from data.models import CustomerAssignment, DirectoryEntry, ResellerPool, Tenant
 from services.directory.customers import HIDDEN
 from services.directory.entries import set_customer_visibility
 from services.identity.sign_in import load_actor
@@ -18,9 +18,9 @@ EXPORT = [("customers-download", "data"), ("customers-export-modal", "opened"), 
 def _reseller_with_customers(app):
     with app.server.extensions["reseller_db"].reading() as s:
         rid = s.scalars(
-            select(Reseller.id).join(ResellerPool, ResellerPool.reseller_id == Reseller.id)
+            select(DirectoryEntry.id).join(ResellerPool, ResellerPool.reseller_id == DirectoryEntry.id)
             .join(CustomerAssignment, CustomerAssignment.reseller_pool_id == ResellerPool.id)
-            .where(Reseller.lar_id == 1, Reseller.customer_visibility.is_(True)).order_by(Reseller.id.desc())
+            .where(DirectoryEntry.lar_id == 1, DirectoryEntry.customer_visibility.is_(True)).order_by(DirectoryEntry.id.desc())
         ).first()
         names = s.scalars(
             select(Tenant.organization_name)

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from data.models import Invitation, OutgoingEmail, Reseller, Tenant
+from data.models import DirectoryEntry, Invitation, OutgoingEmail, Tenant
 from services.common.errors import PermissionDenied
 from services.invitations.batch import (
     PROBLEM,
@@ -149,8 +149,8 @@ def test_inviting_the_valid_rows_and_the_same_file_again_invites_no_one_twice(db
         assert s.scalar(select(func.count()).select_from(Invitation)) == 3
         assert s.scalar(select(func.count()).select_from(OutgoingEmail)) == 3
         assert len(set(s.scalars(select(Invitation.batch)).all())) == 1
-        statuses = dict(s.execute(select(func.lower(Reseller.email), Reseller.status)
-                                  .where(Reseller.lar_id == w.first)).all())
+        statuses = dict(s.execute(select(func.lower(DirectoryEntry.email), DirectoryEntry.status)
+                                  .where(DirectoryEntry.lar_id == w.first)).all())
         assert statuses["owner@known.example"] == statuses["new@one.example"] == "Invited"
     # The same rows again, checked before the first run committed: nobody is invited twice.
     again = invite_rows(db, w.op, checks, "https://c.example", now=w.now)
@@ -192,7 +192,7 @@ def test_one_registered_reseller_reached_twice_and_a_rerun_after_a_domain_match(
     assert again[2].verdict == PROBLEM and again[2].detail.startswith("Already in your directory")
     assert again[3].detail == "Already in your directory" and again[4].detail == "Already in your directory"
     with db.reading() as s:
-        assert s.scalar(select(func.count()).select_from(Reseller).where(Reseller.tenant_id == w.by_domain)) == 1
+        assert s.scalar(select(func.count()).select_from(DirectoryEntry).where(DirectoryEntry.tenant_id == w.by_domain)) == 1
 
 
 def test_plus_and_at_cells_are_text_but_equals_is_a_formula():

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from data.models import AuditEvent, Invitation, OutgoingEmail, Reseller, Tenant, User
+from data.models import AuditEvent, DirectoryEntry, Invitation, OutgoingEmail, Tenant, User
 from services.common.errors import DomainError, InvalidForm, NotAConsoleUser, PermissionDenied
 from services.identity.sign_in import authenticate
 from services.invitations.invite import (
@@ -93,7 +93,7 @@ def test_invite_a_found_tenant_makes_an_invited_entry_and_queues_its_email(db):
     w = _world(db)
     invited = invite_tenant(db, w.op, w.exact, "boss@acme.example", "", BASE, now=w.now)
     with db.reading() as s:
-        entry = s.get(Reseller, invited["id"])
+        entry = s.get(DirectoryEntry, invited["id"])
         assert (entry.lar_id, entry.tenant_id, entry.status, entry.email) == (w.first, w.exact, "Invited",
                                                                              "boss@acme.example")
         invitation = s.scalars(select(Invitation).where(Invitation.reseller_id == entry.id)).one()
@@ -124,7 +124,7 @@ def test_invite_refuses_lars_customers_and_unknown_tenants(db):
         with pytest.raises(DomainError, match=message):
             invite_tenant(db, w.op, tenant_id, email, "", BASE, now=w.now)
     with db.reading() as s:
-        assert s.scalar(select(func.count()).select_from(Reseller)) == 0
+        assert s.scalar(select(func.count()).select_from(DirectoryEntry)) == 0
 
 
 def test_send_email_invites_an_unregistered_address_once(db):
@@ -132,7 +132,7 @@ def test_send_email_invites_an_unregistered_address_once(db):
     invited = invite_by_email(db, w.op, "New@Fresh.example", "Fresh Co", BASE, now=w.now)
     assert invited["email"] == "new@fresh.example" and invited["organization_name"] == "Fresh Co"
     with db.reading() as s:
-        entry = s.get(Reseller, invited["id"])
+        entry = s.get(DirectoryEntry, invited["id"])
         assert entry.tenant_id is None and entry.status == "Invited"
     with pytest.raises(DomainError, match="already in your directory"):
         invite_by_email(db, w.op, "new@fresh.example", "", BASE, now=w.now)
@@ -164,7 +164,7 @@ def test_sign_up_link_registers_a_tenant_and_the_entry_becomes_unmapped(db):
     assert register_from_invitation(db, token, " Fresh Company ", "long-enough-pass", "long-enough-pass", BASE,
                                     now=w.now) == "First"
     with db.reading() as s:
-        entry = s.get(Reseller, invited["id"])
+        entry = s.get(DirectoryEntry, invited["id"])
         assert entry.status == "Unmapped" and entry.organization_name == "Fresh Company" and entry.tenant_id is None
         tenant = s.scalars(select(Tenant).where(Tenant.owner_email == "new@fresh.example")).one()
         assert tenant.kind == "reseller" and tenant.organization_name == "Fresh Company"
@@ -187,7 +187,7 @@ def test_a_registered_tenant_accepts_and_the_entry_becomes_mapped(db):
         register_from_invitation(db, token, "X", "long-enough-pass", "long-enough-pass", BASE, now=w.now)
     assert accept_invitation(db, token, BASE, now=w.now) == "First"
     with db.reading() as s:
-        entry = s.get(Reseller, invited["id"])
+        entry = s.get(DirectoryEntry, invited["id"])
         assert entry.status == "Mapped" and entry.mapped_at is not None and entry.tenant_id == w.same_domain
     with pytest.raises(LinkUnusable):
         accept_invitation(db, token, BASE, now=w.now)
@@ -212,7 +212,7 @@ def test_expired_unknown_and_replaced_links_change_nothing(db):
     assert [d["status"] for d in details] == ["Sent", "Expired"]
     assert [d["delivery"] for d in details] == ["Queued", "Queued"]
     with db.reading() as s:
-        assert s.get(Reseller, invited["id"]).status == "Invited"
+        assert s.get(DirectoryEntry, invited["id"]).status == "Invited"
 
 
 def test_resend_is_only_for_invited_entries_of_ones_own_lar(db):
@@ -251,7 +251,7 @@ def test_a_name_with_a_line_break_or_control_character_is_refused_with_a_field_m
             call()
         assert refused.value.errors == {"organization_name": f"The organization name cannot contain {what}."}
     with db.reading() as s:
-        assert s.scalar(select(func.count()).select_from(Reseller)) == 0
+        assert s.scalar(select(func.count()).select_from(DirectoryEntry)) == 0
         assert s.scalar(select(func.count()).select_from(OutgoingEmail)) == 0
 
 
@@ -263,7 +263,7 @@ def test_names_in_any_script_are_kept_as_typed(db, name):
     token = _token(_link(db, "new@fresh.example"))
     register_from_invitation(db, token, name, "long-enough-pass", "long-enough-pass", BASE, now=w.now)
     with db.reading() as s:
-        assert s.get(Reseller, invited["id"]).organization_name == name
+        assert s.get(DirectoryEntry, invited["id"]).organization_name == name
 
 
 def test_single_invite_refuses_a_name_too_long_instead_of_cutting_it(db):

@@ -25,7 +25,7 @@ from data.models import (
     AllocationEvent,
     AuditEvent,
     CustomerAssignment,
-    Reseller,
+    DirectoryEntry,
     ResellerFigures,
     ResellerPool,
     Subscription,
@@ -70,7 +70,7 @@ class AllocationMachine(RuleBasedStateMachine):
     def fresh_directory(self):
         db, w = self.db, self.world
         with db.unit_of_work() as s:  # everything but the LARs and their users
-            for model in (CustomerAssignment, AllocationEvent, AuditEvent, ResellerPool, Reseller, Subscription):
+            for model in (CustomerAssignment, AllocationEvent, AuditEvent, ResellerPool, DirectoryEntry, Subscription):
                 s.execute(delete(model))
             s.execute(delete(Tenant).where(Tenant.kind != "large_account_reseller"))
         self.op = w.actors["operator@first.example"]
@@ -114,7 +114,7 @@ class AllocationMachine(RuleBasedStateMachine):
 
     def _resellers(self):
         with self.db.reading() as s:
-            return s.execute(select(Reseller.id, Reseller.status).order_by(Reseller.id)).all()
+            return s.execute(select(DirectoryEntry.id, DirectoryEntry.status).order_by(DirectoryEntry.id)).all()
 
     def _assigned_customers(self, pool_id, now) -> int:
         with self.db.reading() as s:

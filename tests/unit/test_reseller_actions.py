@@ -4,7 +4,15 @@ import re
 import pytest
 from sqlalchemy import select
 
-from data.models import AllocationEvent, AuditEvent, Invitation, OutgoingEmail, Reseller, ResellerPool, Subscription
+from data.models import (
+    AllocationEvent,
+    AuditEvent,
+    DirectoryEntry,
+    Invitation,
+    OutgoingEmail,
+    ResellerPool,
+    Subscription,
+)
 from services.common.errors import DomainError, InvalidForm, NotFound, PermissionDenied, ResellersInUse
 from services.directory import entries, mapping
 from services.invitations.sign_up import LinkUnusable, accept_invitation
@@ -18,7 +26,7 @@ def _audit(db, action):
 
 def _reseller(db, rid):
     with db.reading() as s:
-        return s.get(Reseller, rid)
+        return s.get(DirectoryEntry, rid)
 
 
 # --- Map -------------------------------------------------------------------
