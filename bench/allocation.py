@@ -172,8 +172,11 @@ def single_save(db: Database, actor) -> tuple[float, float]:
         session.add(sub)
         session.flush()
         sub_id = sub.id
-        rid = session.scalars(select(DirectoryEntry.id).where(DirectoryEntry.lar_id == actor.lar_id, DirectoryEntry.status == "Mapped")
-                              .order_by(DirectoryEntry.id)).first()
+        rid = session.scalars(
+            select(DirectoryEntry.id)
+            .where(DirectoryEntry.lar_id == actor.lar_id, DirectoryEntry.status == "Mapped")
+            .order_by(DirectoryEntry.id)
+        ).first()
     request = [{"service": BENCH_SERVICE, "subscription_id": sub_id, "source": "Purchased", "payment_type": "Prepaid",
                 "quantity": 1, "expiration": "same", "expiration_date": None}]
     writer = db.engine.execution_options(write=True)  # BEGIN IMMEDIATE on SQLite, as the service's writes

@@ -43,7 +43,9 @@ def _database(name: str) -> Database:
 
 def _file(db: Database) -> bytes:
     with db.reading() as s:
-        taken = select(DirectoryEntry.tenant_id).where(DirectoryEntry.lar_id == 1, DirectoryEntry.tenant_id.is_not(None))
+        taken = select(DirectoryEntry.tenant_id).where(
+            DirectoryEntry.lar_id == 1, DirectoryEntry.tenant_id.is_not(None)
+        )
         registered = s.execute(select(Tenant.organization_name, Tenant.owner_email)
                                .where(Tenant.kind == "reseller", Tenant.id.not_in(taken)).limit(80)).all()
     out = io.StringIO()

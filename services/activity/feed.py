@@ -79,9 +79,13 @@ def list_activity(db: Database, actor: Actor, query: GridQuery) -> GridPage:
     offset, limit = query.bounds()
 
     def joined(stmt):
-        return (stmt.select_from(AuditEvent)
-                .outerjoin(User, User.id == AuditEvent.actor_user_id)
-                .outerjoin(DirectoryEntry, (DirectoryEntry.id == AuditEvent.reseller_id) & (DirectoryEntry.lar_id == actor.lar_id)))
+        return (
+            stmt.select_from(AuditEvent)
+            .outerjoin(User, User.id == AuditEvent.actor_user_id)
+            .outerjoin(
+                DirectoryEntry, (DirectoryEntry.id == AuditEvent.reseller_id) & (DirectoryEntry.lar_id == actor.lar_id)
+            )
+        )
 
     with db.reading() as session:
         total = session.scalar(joined(select(func.count())).where(*conditions))

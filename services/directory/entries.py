@@ -87,8 +87,11 @@ def deletion_preview(db: Database, actor: Actor, reseller_ids, *, now: datetime)
     if not ids:
         return DeletionPreview([], [], 0, 0)
     with db.reading() as session:
-        resellers = session.execute(select(DirectoryEntry.id, DirectoryEntry.organization_name).where(
-            DirectoryEntry.id.in_(ids), DirectoryEntry.lar_id == actor.lar_id).order_by(DirectoryEntry.organization_name)).all()
+        resellers = session.execute(
+            select(DirectoryEntry.id, DirectoryEntry.organization_name)
+            .where(DirectoryEntry.id.in_(ids), DirectoryEntry.lar_id == actor.lar_id)
+            .order_by(DirectoryEntry.organization_name)
+        ).all()
         active_ids = _with_active_pools(session, [r.id for r in resellers], now)
         deletable = [r.id for r in resellers if r.id not in active_ids]
         pending = session.execute(

@@ -43,7 +43,9 @@ def _require_unmapped(reseller: DirectoryEntry) -> None:
 
 def _free_tenants(session, actor: Actor):
     """Reseller tenants no entry of this LAR is mapped to yet."""
-    taken = select(DirectoryEntry.tenant_id).where(DirectoryEntry.lar_id == actor.lar_id, DirectoryEntry.tenant_id.is_not(None))
+    taken = select(DirectoryEntry.tenant_id).where(
+        DirectoryEntry.lar_id == actor.lar_id, DirectoryEntry.tenant_id.is_not(None)
+    )
     return select(Tenant.id, Tenant.owner_email, Tenant.organization_name).where(
         Tenant.kind == "reseller", Tenant.id.not_in(taken))
 
@@ -97,7 +99,10 @@ def map_reseller(db: Database, actor: Actor, reseller_id, tenant_id, owner_email
                     or owner_email.strip().lower() != tenant.owner_email.lower():
                 raise DomainError(CHOOSE)
             holder = session.scalars(
-                select(DirectoryEntry).where(DirectoryEntry.lar_id == actor.lar_id, DirectoryEntry.tenant_id == tenant.id)).first()
+                select(DirectoryEntry).where(
+                    DirectoryEntry.lar_id == actor.lar_id, DirectoryEntry.tenant_id == tenant.id
+                )
+            ).first()
             if holder is not None:
                 raise DomainError(f"{tenant.organization_name} ({tenant.owner_email}) is already mapped to "
                                   f"{holder.organization_name} in your directory.")

@@ -59,11 +59,18 @@ def list_directory(db: Database, actor: Actor, query: GridQuery, *, now: datetim
             .where(ResellerFigures.lar_id == actor.lar_id)  # lets the figure's index lead
     with db.reading() as session:
         total = session.scalar(select(func.count()).select_from(DirectoryEntry).where(*conditions))
-        of = session.scalar(select(func.count()).select_from(DirectoryEntry).where(DirectoryEntry.lar_id == actor.lar_id)) \
-            if query.narrowed else None
+        of = (
+            session.scalar(
+                select(func.count()).select_from(DirectoryEntry).where(DirectoryEntry.lar_id == actor.lar_id)
+            )
+            if query.narrowed
+            else None
+        )
         resellers = session.execute(
-            page.where(*conditions).order_by(*_seated_first(query.sort), *order_by(SORTABLE, query.sort, DirectoryEntry.id))
-            .offset(offset).limit(limit)
+            page.where(*conditions)
+            .order_by(*_seated_first(query.sort), *order_by(SORTABLE, query.sort, DirectoryEntry.id))
+            .offset(offset)
+            .limit(limit)
         ).all()
         figures = live_figures(session, [r.id for r in resellers], now)
     rows = []

@@ -172,9 +172,15 @@ def _invite_chunk(session, actor: Actor, chunk: list[RowCheck], base_url: str, b
             results.append(replace(c, verdict=PROBLEM, detail="Already in your directory"))
             continue
         name = (tenant.organization_name if tenant else c.organization_name) or c.email.rsplit("@", 1)[1]
-        entry = DirectoryEntry(lar_id=actor.lar_id, tenant_id=tenant.id if tenant else None, organization_name=name[:200],
-                         email=tenant.owner_email.lower() if tenant else c.email, status="Invited",
-                         customer_visibility=True, invited_at=now)
+        entry = DirectoryEntry(
+            lar_id=actor.lar_id,
+            tenant_id=tenant.id if tenant else None,
+            organization_name=name[:200],
+            email=tenant.owner_email.lower() if tenant else c.email,
+            status="Invited",
+            customer_visibility=True,
+            invited_at=now,
+        )
         taken |= {entry.email, *([tenant.id] if tenant else [])}
         invited.append((c, entry, tenant))
         results.append(replace(c, verdict="Invited", detail="Invitation email queued"))

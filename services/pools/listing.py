@@ -134,8 +134,10 @@ def _by_reseller(session, actor: Actor, ids: list[int], lock: bool = False) -> d
     if not ids:
         raise DomainError("Select at least one pool to return.")
     owners = session.execute(
-        select(ResellerPool.id, ResellerPool.reseller_id).join(DirectoryEntry, DirectoryEntry.id == ResellerPool.reseller_id)
-        .where(ResellerPool.id.in_(ids), DirectoryEntry.lar_id == actor.lar_id)).all()
+        select(ResellerPool.id, ResellerPool.reseller_id)
+        .join(DirectoryEntry, DirectoryEntry.id == ResellerPool.reseller_id)
+        .where(ResellerPool.id.in_(ids), DirectoryEntry.lar_id == actor.lar_id)
+    ).all()
     if len(owners) != len(ids):
         raise NotFound("One or more selected pools were")
     grouped: dict[int, list[int]] = {}

@@ -174,10 +174,18 @@ def list_renewals(db: Database, actor: Actor, query: GridQuery, *, now: datetime
         conditions.append(Subscription.service.in_(query.chosen("service", SERVICE_NAMES)))
     if query.is_set("status"):
         conditions.append(ResellerPool.status.in_(query.chosen("status", STATUSES)))
-    sortable = {"reseller": DirectoryEntry.organization_name, "service": Subscription.service, "pool": Subscription.name,
-                "quantity": ResellerPool.quantity, "allocated": ResellerPool.assigned_quantity,
-                "utilisation": utilisation, "expires_at": ends, "days_left": ends, "status": ResellerPool.status,
-                "waiting_since": waiting}
+    sortable = {
+        "reseller": DirectoryEntry.organization_name,
+        "service": Subscription.service,
+        "pool": Subscription.name,
+        "quantity": ResellerPool.quantity,
+        "allocated": ResellerPool.assigned_quantity,
+        "utilisation": utilisation,
+        "expires_at": ends,
+        "days_left": ends,
+        "status": ResellerPool.status,
+        "waiting_since": waiting,
+    }
     offset, limit = query.bounds()
     with db.reading() as session:
         # The count rides along with the page (one pass instead of two); a page past the end

@@ -45,8 +45,14 @@ def test_a_batch_runs_in_the_celery_worker(page, server, tmp_path):
     with server["db"].reading() as s:
         batches = s.scalars(select(Invitation.batch).distinct()).all()
         assert len(batches) == 1 and batches[0]
-        assert s.scalar(select(func.count()).select_from(DirectoryEntry)
-                        .where(DirectoryEntry.email.like("%@celery-%.example"), DirectoryEntry.status == "Invited")) == 40
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(DirectoryEntry)
+                .where(DirectoryEntry.email.like("%@celery-%.example"), DirectoryEntry.status == "Invited")
+            )
+            == 40
+        )
     # The job ran as a Celery task: its result went through Redis.
     assert len(results.keys("celery-task-meta-*")) > before
     log = (server["instance"] / "server.log").read_text()

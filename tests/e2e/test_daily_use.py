@@ -202,8 +202,17 @@ def test_one_empty_state_worded_for_the_case_and_grids_shrink_to_their_rows(page
     with server["db"].reading() as s:
         few = s.execute(select(ResellerPool.reseller_id).group_by(ResellerPool.reseller_id)
                         .having(func.count() == 3).order_by(ResellerPool.reseller_id)).scalars().first()
-        bare = s.execute(select(DirectoryEntry.id).where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Mapped",
-                                                   DirectoryEntry.id.not_in(select(ResellerPool.reseller_id)))).scalars().first()
+        bare = (
+            s.execute(
+                select(DirectoryEntry.id).where(
+                    DirectoryEntry.lar_id == LAR,
+                    DirectoryEntry.status == "Mapped",
+                    DirectoryEntry.id.not_in(select(ResellerPool.reseller_id)),
+                )
+            )
+            .scalars()
+            .first()
+        )
     page.goto(f"{page.base_url}/resellers/{few}")
     expect(page.locator("#pools-count")).to_have_text(re.compile(r"^3 pools"))
     height = page.locator("#pools-grid").bounding_box()["height"]
@@ -330,9 +339,19 @@ def test_moving_between_pages_puts_the_keyboard_on_the_new_heading(page, server)
 
 def test_a_disabled_switch_says_why(page, server):
     with server["db"].reading() as s:
-        hidden = s.execute(select(DirectoryEntry.id).where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Mapped",
-                                                     DirectoryEntry.customer_visibility.is_(False))
-                           .order_by(DirectoryEntry.id)).scalars().first()
+        hidden = (
+            s.execute(
+                select(DirectoryEntry.id)
+                .where(
+                    DirectoryEntry.lar_id == LAR,
+                    DirectoryEntry.status == "Mapped",
+                    DirectoryEntry.customer_visibility.is_(False),
+                )
+                .order_by(DirectoryEntry.id)
+            )
+            .scalars()
+            .first()
+        )
     sign_in(page, "analyst@demo.example")
     page.goto(f"{page.base_url}/?dir_status=Mapped")
     off = page.locator(f'.ag-row[row-id="{hidden}"] .visibility-toggle').first
@@ -459,9 +478,17 @@ def test_every_grid_fits_at_1280_by_720_and_panels_keep_their_buttons_in_view(pa
     """Issue 20: at 1280 x 720 key columns were off-screen inside the grids and Add pool's Next
     was below the fold."""
     with server["db"].reading() as s:
-        rid = s.execute(select(ResellerPool.reseller_id).join(DirectoryEntry, DirectoryEntry.id == ResellerPool.reseller_id)
-                        .where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Mapped").group_by(ResellerPool.reseller_id)
-                        .order_by(func.count().desc(), ResellerPool.reseller_id)).scalars().first()
+        rid = (
+            s.execute(
+                select(ResellerPool.reseller_id)
+                .join(DirectoryEntry, DirectoryEntry.id == ResellerPool.reseller_id)
+                .where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Mapped")
+                .group_by(ResellerPool.reseller_id)
+                .order_by(func.count().desc(), ResellerPool.reseller_id)
+            )
+            .scalars()
+            .first()
+        )
     page.set_viewport_size({"width": 1280, "height": 720})
     sign_in(page)
     for path, grids in (("/", ["dir-grid"]), ("/subscriptions", ["subs-grid"]), ("/activity", ["act-grid"]),

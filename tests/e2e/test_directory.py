@@ -46,7 +46,10 @@ def test_search_and_status_filter_chips(page, server):
     sign_in(page)
     total = _one(server, select(func.count()).select_from(DirectoryEntry).where(DirectoryEntry.lar_id == LAR))[0]
     expect(page.locator("#dir-count")).to_have_text(f"{total} resellers")
-    target = _one(server, select(DirectoryEntry.id, DirectoryEntry.email).where(DirectoryEntry.lar_id == LAR).order_by(DirectoryEntry.id))
+    target = _one(
+        server,
+        select(DirectoryEntry.id, DirectoryEntry.email).where(DirectoryEntry.lar_id == LAR).order_by(DirectoryEntry.id),
+    )
     keyword = target.email.split("@")[1].split(".")[0]
     matching = _one(server, select(func.count()).select_from(DirectoryEntry)
                     .where(DirectoryEntry.lar_id == LAR, DirectoryEntry.email.contains(keyword)))[0]
@@ -142,8 +145,12 @@ def test_manage_columns_is_remembered_across_sign_in(page):
 
 
 def test_map_an_unmapped_reseller_and_refuse_a_mapped_one(page, server):
-    unmapped = _one(server, select(DirectoryEntry.id, DirectoryEntry.email)
-                    .where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Unmapped").order_by(DirectoryEntry.id))
+    unmapped = _one(
+        server,
+        select(DirectoryEntry.id, DirectoryEntry.email)
+        .where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Unmapped")
+        .order_by(DirectoryEntry.id),
+    )
     owner = "second-owner@" + unmapped.email.rsplit("@", 1)[1]  # at the entry's own domain
     with server["db"].unit_of_work() as s:
         tenant = Tenant(kind="reseller", organization_name="Near Resale", owner_email=owner,
@@ -177,8 +184,12 @@ def test_map_an_unmapped_reseller_and_refuse_a_mapped_one(page, server):
 def test_map_to_a_tenant_elsewhere_asks_it_to_accept(page, server, browser):
     """Issue 20: Map bound any entry to any registered reseller of the platform without its
     knowing, from a list of every reseller's owner address."""
-    entry = _one(server, select(DirectoryEntry.id, DirectoryEntry.email, DirectoryEntry.organization_name)
-                 .where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Unmapped").order_by(DirectoryEntry.id.desc()))
+    entry = _one(
+        server,
+        select(DirectoryEntry.id, DirectoryEntry.email, DirectoryEntry.organization_name)
+        .where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Unmapped")
+        .order_by(DirectoryEntry.id.desc()),
+    )
     with server["db"].unit_of_work() as s:
         s.add(Tenant(kind="reseller", organization_name="Faraway Partners", owner_email="boss@faraway-partners.example",
                      created_at=server["clock"].now()))
@@ -223,8 +234,12 @@ def test_map_to_a_tenant_elsewhere_asks_it_to_accept(page, server, browser):
 
 def test_the_map_panel_offers_the_entrys_own_domain_first_and_says_what_saving_does(page, server):
     """Outside review: the owner list was every tenant alphabetically, the entry's own last."""
-    unmapped = _one(server, select(DirectoryEntry.id, DirectoryEntry.email, DirectoryEntry.organization_name)
-                    .where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Unmapped").order_by(DirectoryEntry.id.desc()))
+    unmapped = _one(
+        server,
+        select(DirectoryEntry.id, DirectoryEntry.email, DirectoryEntry.organization_name)
+        .where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Unmapped")
+        .order_by(DirectoryEntry.id.desc()),
+    )
     domain = unmapped.email.rsplit("@", 1)[1]
     owner = f"zz-owner@{domain}"  # last alphabetically: found first only because it matches
     with server["db"].unit_of_work() as s:
@@ -247,8 +262,12 @@ def test_the_map_panel_offers_the_entrys_own_domain_first_and_says_what_saving_d
 
 
 def test_customer_visibility_turns_off_once(page, server):
-    target = _one(server, select(DirectoryEntry.id, DirectoryEntry.email, DirectoryEntry.organization_name)
-                  .where(DirectoryEntry.lar_id == LAR, DirectoryEntry.customer_visibility.is_(True)).order_by(DirectoryEntry.id.desc()))
+    target = _one(
+        server,
+        select(DirectoryEntry.id, DirectoryEntry.email, DirectoryEntry.organization_name)
+        .where(DirectoryEntry.lar_id == LAR, DirectoryEntry.customer_visibility.is_(True))
+        .order_by(DirectoryEntry.id.desc()),
+    )
     sign_in(page)
     search(page, target.email)
     toggle = page.locator(f'.ag-row[row-id="{target.id}"] .visibility-toggle')

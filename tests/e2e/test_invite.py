@@ -38,7 +38,9 @@ def _emailed_link(server, to: str) -> str:
 
 def test_a_registered_reseller_is_found_and_invited(page, server):
     with server["db"].reading() as s:
-        taken = select(DirectoryEntry.tenant_id).where(DirectoryEntry.lar_id == 1, DirectoryEntry.tenant_id.is_not(None))
+        taken = select(DirectoryEntry.tenant_id).where(
+            DirectoryEntry.lar_id == 1, DirectoryEntry.tenant_id.is_not(None)
+        )
         tenant = s.scalars(select(Tenant).where(Tenant.kind == "reseller", Tenant.id.not_in(taken))
                            .order_by(Tenant.id)).first()
     sign_in(page)
@@ -54,7 +56,9 @@ def test_a_registered_reseller_is_found_and_invited(page, server):
     invite.click()
     expect(page.get_by_text(re.compile(rf"Invited {re.escape(tenant.organization_name)}"))).to_be_visible()
     with server["db"].reading() as s:
-        entry = s.scalars(select(DirectoryEntry).where(DirectoryEntry.lar_id == 1, DirectoryEntry.tenant_id == tenant.id)).one()
+        entry = s.scalars(
+            select(DirectoryEntry).where(DirectoryEntry.lar_id == 1, DirectoryEntry.tenant_id == tenant.id)
+        ).one()
         assert entry.status == "Invited"
     assert _emailed_link(server, tenant.owner_email.lower())
     page.fill("#dir-search", tenant.owner_email)
@@ -148,8 +152,11 @@ def test_a_refused_search_is_said_in_the_panel_and_gone_with_the_next_search(pag
 def test_map_says_why_it_is_disabled(page, server):
     """Issue 20: Map on a mapped row was disabled with no reason."""
     with server["db"].reading() as s:
-        mapped = s.execute(select(DirectoryEntry.id, DirectoryEntry.email, DirectoryEntry.organization_name)
-                           .where(DirectoryEntry.lar_id == 1, DirectoryEntry.status == "Mapped").order_by(DirectoryEntry.id)).first()
+        mapped = s.execute(
+            select(DirectoryEntry.id, DirectoryEntry.email, DirectoryEntry.organization_name)
+            .where(DirectoryEntry.lar_id == 1, DirectoryEntry.status == "Mapped")
+            .order_by(DirectoryEntry.id)
+        ).first()
     sign_in(page)
     page.fill("#dir-search", mapped.email)
     page.press("#dir-search", "Enter")
@@ -190,12 +197,16 @@ def test_the_invitation_details_show_delivery_and_resend_sends_a_new_link(page, 
 
 def test_a_batch_with_good_and_bad_rows_previews_then_invites(page, server, tmp_path):
     with server["db"].reading() as s:
-        taken = select(DirectoryEntry.tenant_id).where(DirectoryEntry.lar_id == 1, DirectoryEntry.tenant_id.is_not(None))
+        taken = select(DirectoryEntry.tenant_id).where(
+            DirectoryEntry.lar_id == 1, DirectoryEntry.tenant_id.is_not(None)
+        )
         emails = select(DirectoryEntry.email).where(DirectoryEntry.lar_id == 1)
         tenant = s.scalars(select(Tenant).where(Tenant.kind == "reseller", Tenant.id.not_in(taken),
                                                 Tenant.owner_email.not_in(emails))
                            .order_by(Tenant.id.desc())).first()
-        present = s.scalars(select(DirectoryEntry).where(DirectoryEntry.lar_id == 1).order_by(DirectoryEntry.id)).first()
+        present = s.scalars(
+            select(DirectoryEntry).where(DirectoryEntry.lar_id == 1).order_by(DirectoryEntry.id)
+        ).first()
     upload = tmp_path / "resellers.csv"
     upload.write_bytes(("Organization name;Email address\r\n"
                         f"{tenant.organization_name};{tenant.owner_email}\r\n"
@@ -226,6 +237,11 @@ def test_a_batch_with_good_and_bad_rows_previews_then_invites(page, server, tmp_
     assert "Invited" in text and "Duplicate of row 3" in text and text.startswith("Row,Organization name")
     assert _emailed_link(server, "kontakt@zuerich-neu.example")
     with server["db"].reading() as s:
-        statuses = {e: st for e, st in s.execute(select(DirectoryEntry.email, DirectoryEntry.status).where(DirectoryEntry.lar_id == 1))}
+        statuses = {
+            e: st
+            for e, st in s.execute(
+                select(DirectoryEntry.email, DirectoryEntry.status).where(DirectoryEntry.lar_id == 1)
+            )
+        }
     assert statuses["kontakt@zuerich-neu.example"] == "Invited" and statuses[tenant.owner_email.lower()] == "Invited"
     shoot(page, "batch-outcome")

@@ -23,11 +23,21 @@ CONTROLS = "input:not([type=hidden]):not([disabled]), button:not([disabled])"
 def _grids(server) -> list[tuple[str, str]]:
     """(page, grid prefix) for every grid: a reseller's dashboard has two."""
     with server["db"].reading() as s:
-        rid = s.execute(select(ResellerPool.reseller_id).join(DirectoryEntry, DirectoryEntry.id == ResellerPool.reseller_id)
-                        .where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Mapped",
-                               DirectoryEntry.customer_visibility.is_(True))
-                        .group_by(ResellerPool.reseller_id)
-                        .order_by(func.count().desc(), ResellerPool.reseller_id)).scalars().first()
+        rid = (
+            s.execute(
+                select(ResellerPool.reseller_id)
+                .join(DirectoryEntry, DirectoryEntry.id == ResellerPool.reseller_id)
+                .where(
+                    DirectoryEntry.lar_id == LAR,
+                    DirectoryEntry.status == "Mapped",
+                    DirectoryEntry.customer_visibility.is_(True),
+                )
+                .group_by(ResellerPool.reseller_id)
+                .order_by(func.count().desc(), ResellerPool.reseller_id)
+            )
+            .scalars()
+            .first()
+        )
     return [("/", "dir"), ("/subscriptions", "subs"), ("/activity", "act"), ("/renewals?ren_window=90", "ren"),
             (f"/resellers/{rid}", "pools"), (f"/resellers/{rid}", "customers")]
 

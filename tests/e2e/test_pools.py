@@ -80,8 +80,12 @@ def test_add_pool_for_two_services_refuses_over_allocation_then_saves(page, serv
     m365 = _subscription(server, "Cloud Backup for Microsoft 365")  # the demo's nearly exhausted one
     archive = _subscription(server, "Cloud Archiving")
     free = m365.purchased_quantity - m365.allocated_quantity
-    reseller = _read(server, select(DirectoryEntry).where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Mapped")
-                     .order_by(DirectoryEntry.id))[0]
+    reseller = _read(
+        server,
+        select(DirectoryEntry)
+        .where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Mapped")
+        .order_by(DirectoryEntry.id),
+    )[0]
     before = _pool_count(server, reseller.id)
     sign_in(page)
     _find(page, reseller.email, reseller.id)
@@ -149,13 +153,21 @@ def _reseller_with_assigned_pool(server):
     now = server["clock"].now()
     pending = select(ResellerPool.reseller_id).where(ResellerPool.status == "Pending acceptance",
                                                      ResellerPool.expires_at.is_(None))
-    row = _read(server, select(DirectoryEntry.id, ResellerPool.id.label("pool_id"))
-                .join(ResellerPool, ResellerPool.reseller_id == DirectoryEntry.id)
-                .join(Subscription, Subscription.id == ResellerPool.subscription_id)
-                .where(DirectoryEntry.lar_id == LAR, ResellerPool.status == "Active", ResellerPool.assigned_quantity > 0,
-                       ResellerPool.expires_at.is_(None), Subscription.expires_at > now + timedelta(days=60),
-                       DirectoryEntry.id.in_(pending))
-                .order_by(DirectoryEntry.id.desc()))
+    row = _read(
+        server,
+        select(DirectoryEntry.id, ResellerPool.id.label("pool_id"))
+        .join(ResellerPool, ResellerPool.reseller_id == DirectoryEntry.id)
+        .join(Subscription, Subscription.id == ResellerPool.subscription_id)
+        .where(
+            DirectoryEntry.lar_id == LAR,
+            ResellerPool.status == "Active",
+            ResellerPool.assigned_quantity > 0,
+            ResellerPool.expires_at.is_(None),
+            Subscription.expires_at > now + timedelta(days=60),
+            DirectoryEntry.id.in_(pending),
+        )
+        .order_by(DirectoryEntry.id.desc()),
+    )
     pending_pool = _read(server, select(ResellerPool.id).where(ResellerPool.reseller_id == row.id,
                                                                ResellerPool.status == "Pending acceptance",
                                                                ResellerPool.expires_at.is_(None)))
@@ -249,7 +261,9 @@ def test_return_to_pool_asks_first_naming_pools_and_subscriptions(page, server):
 
 
 def test_add_pool_waits_for_a_mapped_reseller(page, server):
-    unmapped = _read(server, select(DirectoryEntry).where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Unmapped"))[0]
+    unmapped = _read(
+        server, select(DirectoryEntry).where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Unmapped")
+    )[0]
     sign_in(page)
     _find(page, unmapped.email, unmapped.id)
     page.locator(f'.ag-row[row-id="{unmapped.id}"] .ag-selection-checkbox input').check()
@@ -273,8 +287,12 @@ def test_analyst_cannot_add_or_edit_pools(page, server):
 
 
 def test_the_wizard_keeps_what_was_typed_and_names_a_bad_quantity(page, server):
-    reseller = _read(server, select(DirectoryEntry).where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Mapped")
-                     .order_by(DirectoryEntry.id.desc()))[0]
+    reseller = _read(
+        server,
+        select(DirectoryEntry)
+        .where(DirectoryEntry.lar_id == LAR, DirectoryEntry.status == "Mapped")
+        .order_by(DirectoryEntry.id.desc()),
+    )[0]
     before = _pool_count(server, reseller.id)
     sign_in(page)
     _find(page, reseller.email, reseller.id)

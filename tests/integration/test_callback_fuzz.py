@@ -148,8 +148,13 @@ def test_customer_and_pool_filters_past_the_id_range_answer_rows(admin, app_on, 
     """Issue 19 item 4a: the Customers grid (rows and export) with filters.pool or
     filters.customer of an id past int64 (PostgreSQL: past int4) was a 500."""
     with _db(app_on).reading() as s:
-        rid = s.scalar(select(ResellerPool.reseller_id).join(CustomerAssignment).join(DirectoryEntry)
-                       .where(DirectoryEntry.lar_id == _lar(app_on), DirectoryEntry.customer_visibility.is_(True)).limit(1))
+        rid = s.scalar(
+            select(ResellerPool.reseller_id)
+            .join(CustomerAssignment)
+            .join(DirectoryEntry)
+            .where(DirectoryEntry.lar_id == _lar(app_on), DirectoryEntry.customer_visibility.is_(True))
+            .limit(1)
+        )
     everyone = _rows(admin, "customers", {"search": "", "filters": {}}, rid).get_json()
     assert everyone["response"]["customers-grid"]["getRowsResponse"]["rowCount"] > 0
     for key in ("pool", "customer"):
@@ -168,8 +173,9 @@ def test_customer_and_pool_filters_past_the_id_range_answer_rows(admin, app_on, 
 def test_map_to_a_tenant_past_the_id_range_is_refused(admin, app_on, database):
     """Item 4b: Map save with tenant "9223372036854775808" (PostgreSQL also "2147483648")."""
     with _db(app_on).reading() as s:
-        unmapped = s.scalars(select(DirectoryEntry).where(DirectoryEntry.lar_id == _lar(app_on), DirectoryEntry.status == "Unmapped")
-                             ).first()
+        unmapped = s.scalars(
+            select(DirectoryEntry).where(DirectoryEntry.lar_id == _lar(app_on), DirectoryEntry.status == "Unmapped")
+        ).first()
     for tenant in [str(PAST_INT64)] + (["2147483648"] if database == "postgresql" else []):
         response = dash_call(admin, [("dir-map-drawer", "opened"), ("dir-refresh", "data"), NOTIFY],
                              [("dir-map-save", "n_clicks", 1)],
@@ -246,7 +252,9 @@ def test_returning_more_than_1000_pools_names_pools(admin, app_on):
     """Item 8: the refusal said "Select at most 1000 resellers" of a selection of pools."""
     selection = [{"id": n, "status": "Pending acceptance"} for n in range(1, 1002)]
     with _db(app_on).reading() as s:
-        rid = s.scalar(select(ResellerPool.reseller_id).join(DirectoryEntry).where(DirectoryEntry.lar_id == _lar(app_on)).limit(1))
+        rid = s.scalar(
+            select(ResellerPool.reseller_id).join(DirectoryEntry).where(DirectoryEntry.lar_id == _lar(app_on)).limit(1)
+        )
     for p, context in (("pools", rid), ("ren", None)):
         asked = dash_call(admin, [(f"{p}-return-modal", "opened"), (f"{p}-return-list", "children"),
                                   (f"{p}-return-text", "children"), NOTIFY],

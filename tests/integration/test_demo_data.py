@@ -15,8 +15,15 @@ from services.pools.state import effective_expiration, effective_status
 
 def _snapshot(db):
     with db.reading() as s:
-        return s.execute(select(DirectoryEntry.id, DirectoryEntry.organization_name, DirectoryEntry.email, DirectoryEntry.status,
-                                DirectoryEntry.customer_visibility).order_by(DirectoryEntry.id)).all()
+        return s.execute(
+            select(
+                DirectoryEntry.id,
+                DirectoryEntry.organization_name,
+                DirectoryEntry.email,
+                DirectoryEntry.status,
+                DirectoryEntry.customer_visibility,
+            ).order_by(DirectoryEntry.id)
+        ).all()
 
 
 def test_demo_data_covers_the_cases_and_loads_once(db, clock):

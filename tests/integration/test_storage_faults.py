@@ -132,7 +132,9 @@ def test_a_save_the_database_cannot_write_answers_503_saying_nothing_was_saved(a
     server = app.server
     writable = server.extensions["reseller_db"]
     with writable.reading() as s:
-        rid = s.scalar(select(DirectoryEntry.id).where(DirectoryEntry.lar_id == 1, DirectoryEntry.status == "Invited").limit(1))
+        rid = s.scalar(
+            select(DirectoryEntry.id).where(DirectoryEntry.lar_id == 1, DirectoryEntry.status == "Invited").limit(1)
+        )
     client = signed_in("operator@demo.example")
     path = writable.url.removeprefix("sqlite:///")
     read_only = Database(f"sqlite:///file:{path}?mode=ro&uri=true")

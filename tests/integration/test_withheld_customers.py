@@ -18,9 +18,11 @@ EXPORT = [("customers-download", "data"), ("customers-export-modal", "opened"), 
 def _reseller_with_customers(app):
     with app.server.extensions["reseller_db"].reading() as s:
         rid = s.scalars(
-            select(DirectoryEntry.id).join(ResellerPool, ResellerPool.reseller_id == DirectoryEntry.id)
+            select(DirectoryEntry.id)
+            .join(ResellerPool, ResellerPool.reseller_id == DirectoryEntry.id)
             .join(CustomerAssignment, CustomerAssignment.reseller_pool_id == ResellerPool.id)
-            .where(DirectoryEntry.lar_id == 1, DirectoryEntry.customer_visibility.is_(True)).order_by(DirectoryEntry.id.desc())
+            .where(DirectoryEntry.lar_id == 1, DirectoryEntry.customer_visibility.is_(True))
+            .order_by(DirectoryEntry.id.desc())
         ).first()
         names = s.scalars(
             select(Tenant.organization_name)

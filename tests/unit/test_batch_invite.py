@@ -192,7 +192,10 @@ def test_one_registered_reseller_reached_twice_and_a_rerun_after_a_domain_match(
     assert again[2].verdict == PROBLEM and again[2].detail.startswith("Already in your directory")
     assert again[3].detail == "Already in your directory" and again[4].detail == "Already in your directory"
     with db.reading() as s:
-        assert s.scalar(select(func.count()).select_from(DirectoryEntry).where(DirectoryEntry.tenant_id == w.by_domain)) == 1
+        assert (
+            s.scalar(select(func.count()).select_from(DirectoryEntry).where(DirectoryEntry.tenant_id == w.by_domain))
+            == 1
+        )
 
 
 def test_plus_and_at_cells_are_text_but_equals_is_a_formula():
