@@ -9,6 +9,7 @@ from callbacks.context import actor, db, notice, now
 from callbacks.grid_controls import records, register_grid, require_click, stored_query
 from callbacks.return_to_pool import register_return
 from components import renewals as parts
+from services.access.policy import Action, can
 from services.common.errors import DomainError
 from services.identity.preferences import set_receives_alerts
 from services.pools.listing import describe_return_across, return_to_pool_across
@@ -105,7 +106,7 @@ def register(app) -> None:
     )
     def returnable(rows):
         rows = records(rows)
-        if not actor().can_act:
+        if not can(actor(), Action.POOL_RETURN):
             return True, "Your role can view but not change pools."
         if rows and all(r.get("status") == PENDING for r in rows):
             return False, f"Return {len(rows)} pool{'s' if len(rows) != 1 else ''} to your subscriptions."

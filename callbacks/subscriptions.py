@@ -7,6 +7,7 @@ from callbacks.context import actor, db, notice, now
 from callbacks.grid_controls import next_refresh, records, register_grid, require_click
 from callbacks.panels import close_on
 from components import subscriptions_grid as parts
+from services.access.policy import Action, can
 from services.common.errors import DomainError
 from services.subscriptions.listing import set_threshold, subscription_page
 
@@ -28,7 +29,7 @@ def register(app) -> None:
     )
     def one_selected(rows):
         rows = records(rows)
-        if actor().role != "admin":
+        if not can(actor(), Action.SUBSCRIPTION_THRESHOLD):
             return True, "Only admins set thresholds."
         if len(rows) == 1:
             return False, "Set when this subscription counts as low."

@@ -10,6 +10,7 @@ from callbacks.context import actor, base_url, clock, db, mail_transport, notice
 from callbacks.grid_controls import require_click
 from callbacks.panels import close_on
 from components.users_table import users_table
+from services.access.policy import Action, can
 from services.common.errors import DomainError, InvalidForm
 from services.common.ids import row_id
 from services.identity import team
@@ -23,7 +24,7 @@ ROLES = {"type": "user-role", "user": ALL}
 
 def _table():
     acting = actor()
-    return users_table(team.list_users(db(), acting, now=now()), acting.role == "admin", acting.user_id)
+    return users_table(team.list_users(db(), acting, now=now()), can(acting, Action.TEAM_MANAGE), acting.user_id)
 
 
 def _clicked_user() -> int | None:

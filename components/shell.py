@@ -22,7 +22,7 @@ def _user_menu():
     return dmc.Group(
         [
             dmc.Stack(
-                [dmc.Text(actor.email, size="sm", fw=500), dmc.Text(actor.role.capitalize(), size="xs", c="dimmed")],
+                [dmc.Text(actor.email, size="sm", fw=500), dmc.Text(actor.role.label, size="xs", c="dimmed")],
                 gap=0,
                 align="flex-end",
             ),

@@ -12,6 +12,7 @@ from components.grid_section import grid_section
 from components.invite_panel import invite_button, single_invite_panel
 from components.map_panel import map_drawer
 from components.shell import notifications
+from services.access.policy import Action, can
 from services.identity.preferences import visible_columns
 
 dash.register_page(__name__, path="/", redirect_from=["/resellers"], title="Reseller directory · Reseller Console")
@@ -21,7 +22,7 @@ def layout(**query):
     actor = current_user.actor
     spec = grid.SPEC
     visible = visible_columns(db(), actor, spec.name, spec.fields, spec.default_visible, spec.kept)
-    read_only = not actor.can_act
+    read_only = not can(actor, Action.INVITE_SEND)  # (Invite, Map and Delete: the same roles)
     actions = [
         dmc.Tooltip(html.Span(dmc.Button("Add pool", id="dir-addpool-open", variant="default", disabled=True),
                               className="tooltip-target"),

@@ -11,6 +11,7 @@ from components.grid_url import view_from_url
 from components.renewals import week_options
 from components.return_to_pool import return_modal
 from components.shell import notifications
+from services.access.policy import Action, can
 from services.identity.preferences import receives_alerts, visible_columns
 from services.pools.renewals import (
     DEFAULT_WINDOW,
@@ -37,7 +38,8 @@ def layout(**query):
                          spec.sortable)
     window = (view.filters.get("window") or [str(DEFAULT_WINDOW)])[0]
     week = (view.filters.get("week") or [None])[0]
-    section = grid_section(spec, visible, not acting.can_act, parts.renewal_actions(acting.can_act),
+    may_return = can(acting, Action.POOL_RETURN)
+    section = grid_section(spec, visible, not may_return, parts.renewal_actions(may_return),
                            [*renewal_filter_options(), ("week", "Week", weeks)], url_params=query,
                            kept_filters=kept)
     return dmc.Stack([
@@ -45,7 +47,7 @@ def layout(**query):
             dmc.Stack([dmc.Title("Renewals", order=2),
                        dmc.Text("Seats that expire soon and pools waiting for acceptance, across all your resellers.",
                                 size="sm", c="dimmed")], gap=2),
-            parts.alerts_switch(receives_alerts(db(), acting), acting.role == "admin"),
+            parts.alerts_switch(receives_alerts(db(), acting), can(acting, Action.ALERTS_ALWAYS)),
         ], justify="space-between", align="flex-start"),
         dmc.Box(parts.renewal_cards(renewal_figures(db(), acting, now=at), None if week else window), id="ren-cards"),
         parts.expiry_chart(chart, week),

@@ -14,7 +14,8 @@ from components.reseller_figures import figures_section
 from components.return_to_pool import return_modal
 from components.shell import notifications
 from data.catalog import PAYMENT_TYPES, SOURCES
-from data.models import POOL_STATUSES
+from data.models import PoolStatus
+from services.access.policy import Action, can
 from services.common.errors import NotFound
 from services.directory.customers import customer_filter_options
 from services.directory.entries import get_reseller
@@ -62,17 +63,18 @@ def layout(reseller_id=None, **query):
             dmc.Group([dmc.Text(f"Tenant owner: {reseller['email']}", c="dimmed", size="sm", id="reseller-owner"),
                        dmc.Anchor("Activity", href=f"/activity?act_reseller={rid}", size="sm", id="reseller-activity")],
                       gap="lg"),
-            html.Div(invitation_section(invitation_details(db(), acting, rid, now=at), acting.can_act),
+            html.Div(invitation_section(invitation_details(db(), acting, rid, now=at),
+                                                 can(acting, Action.INVITE_SEND)),
                      id="invitation-box") if reseller["status"] == "Invited" else None,
             html.Div(figures_section(overview(db(), acting, rid, now=at), rid), id="reseller-figures",
                      className="reseller-figures"),
             dmc.Stack([dmc.Title("Pools", order=3), dmc.Text("Loading…", id="pools-count", size="sm", c="dimmed")],
                       gap=2, mt="md"),
             grid_section(
-                grids.POOLS, pools_visible, not acting.can_act,
-                grids.pool_actions(acting.can_act, reseller["status"] == "Mapped"),
+                grids.POOLS, pools_visible, not can(acting, Action.POOL_EDIT),
+                grids.pool_actions(can(acting, Action.POOL_EDIT), reseller["status"] == "Mapped"),
                 [("source", "Source", list(SOURCES)), ("payment_type", "Payment type", list(PAYMENT_TYPES)),
-                 ("status", "Status", list(POOL_STATUSES))],
+                 ("status", "Status", [str(s) for s in PoolStatus])],
                 context=rid, url_params=query, export_name=f"{reseller['organization_name']} pools",
             ),
             dmc.Stack([dmc.Title("Customers", order=3),
@@ -83,7 +85,7 @@ def layout(reseller_id=None, **query):
                 context=rid, search_disabled=hidden, notice=hidden_notice, url_params=query,
                 export_name=f"{reseller['organization_name']} customers",
             ),
-            dcc.Store(id="reseller-can-act", data=acting.can_act),
+            dcc.Store(id="reseller-can-act", data=can(acting, Action.POOL_EDIT)),
             notifications(),
             add_pool_drawer(),
             edit_pool_drawer(),

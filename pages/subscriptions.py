@@ -7,6 +7,7 @@ from callbacks.context import actor, db
 from components import subscriptions_grid as parts
 from components.grid_section import grid_section
 from components.shell import notifications
+from services.access.policy import Action, can
 from services.identity.preferences import visible_columns
 from services.subscriptions.listing import STATUSES
 
@@ -16,7 +17,7 @@ dash.register_page(__name__, path="/subscriptions", title="Subscriptions · Rese
 def layout(**query):
     acting = actor()
     spec = parts.SUBSCRIPTIONS
-    is_admin = acting.role == "admin"
+    is_admin = can(acting, Action.SUBSCRIPTION_THRESHOLD)
     visible = visible_columns(db(), acting, spec.name, spec.fields, spec.default_visible)
     return dmc.Stack([
         dmc.Stack([dmc.Title("Subscriptions", order=2),

@@ -7,6 +7,7 @@ from flask_login import current_user
 from callbacks.context import db, now
 from components.shell import notifications
 from components.users_table import disable_modal, invite_panel, remove_modal, users_table
+from services.access.policy import Action, can
 from services.identity.team import list_users
 
 dash.register_page(__name__, path="/users", title="Users · Reseller Console")
@@ -14,7 +15,7 @@ dash.register_page(__name__, path="/users", title="Users · Reseller Console")
 
 def layout(**_query):
     actor = current_user.actor
-    can_manage = actor.role == "admin"
+    can_manage = can(actor, Action.TEAM_MANAGE)
     return dmc.Stack([
         dmc.Group([
             dmc.Stack([

@@ -5,7 +5,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from data.db import Database
-from data.models import AllocationEvent, CustomerAssignment, DirectoryEntry, ResellerPool, Subscription, Tenant, User
+from data.models import (
+    AllocationEvent,
+    CustomerAssignment,
+    DirectoryEntry,
+    ResellerPool,
+    Role,
+    Subscription,
+    Tenant,
+    TenantKind,
+    User,
+)
 from services.access.principal import Actor
 from services.identity.sign_in import hash_password
 from services.metrics.reseller_figures import store_figures
@@ -35,7 +45,7 @@ class World:
     def user(self, email: str, lar_id: int, role: str, password: str = "s3cret-pass", active: bool = True) -> Actor:
         user = self.add(User(email=email, name=email.split("@")[0], password_hash=hash_password(password),
                              tenant_id=lar_id, role=role, active=active))
-        actor = Actor(user_id=user.id, lar_id=lar_id, role=role, email=email)
+        actor = Actor(user_id=user.id, tenant_id=lar_id, tenant_kind=TenantKind.LAR, role=Role(role), email=email)
         self.actors[email] = actor
         return actor
 

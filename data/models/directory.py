@@ -15,7 +15,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from data.models.base import INVITATION_STATUSES, RESELLER_STATUSES, Base
+from data.models.base import INVITATION_STATUSES, Base
+from data.models.vocabularies import EntryStatus, one_of
 
 
 class DirectoryEntry(Base):
@@ -34,7 +35,7 @@ class DirectoryEntry(Base):
     invited_at: Mapped[datetime | None] = mapped_column(DateTime)
     mapped_at: Mapped[datetime | None] = mapped_column(DateTime)
     __table_args__ = (
-        CheckConstraint(f"status IN {RESELLER_STATUSES}", name="reseller_status"),
+        CheckConstraint(one_of("status", EntryStatus), name="reseller_status"),
         # A tenant sits at most once in one LAR's directory (NULLs do not collide).
         UniqueConstraint("lar_id", "tenant_id", name="uq_reseller_lar_tenant"),
         Index("ix_resellers_lar_email", "lar_id", "email"),

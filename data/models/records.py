@@ -44,10 +44,15 @@ class OutgoingEmail(Base):
 
 
 class AuditEvent(Base):
+    """One action. Both sides of it can list it: the LAR the record belongs to (lar_id) and the
+    reseller tenant it concerns (reseller_tenant_id), whichever of them acted (actor_tenant_id)."""
+
     __tablename__ = "audit_events"
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime)
-    lar_id: Mapped[int] = mapped_column(Integer, index=True)  # the LAR whose Activity lists it
+    # The LAR the record belongs to (its Activity lists it); None for a reseller's action that
+    # concerns no LAR.
+    lar_id: Mapped[int | None] = mapped_column(Integer, index=True)
     actor_user_id: Mapped[int | None] = mapped_column(Integer)  # None: someone without an account (a link's holder)
     actor_tenant_id: Mapped[int | None] = mapped_column(Integer)  # who acted: the LAR, or a reseller
     actor_email: Mapped[str | None] = mapped_column(String(254))  # kept when the user is removed
@@ -56,9 +61,12 @@ class AuditEvent(Base):
     details: Mapped[str] = mapped_column(Text)
     reseller_id: Mapped[int | None] = mapped_column(Integer)  # the reseller concerned, if any
     reseller_name: Mapped[str | None] = mapped_column(String(200))  # its name then (kept after a delete)
+    # The reseller's tenant the action concerns (the entry's, once mapped, or the reseller that acted).
+    reseller_tenant_id: Mapped[int | None] = mapped_column(Integer)
     __table_args__ = (
         Index("ix_audit_events_lar_at", "lar_id", "at"),
         Index("ix_audit_events_lar_reseller", "lar_id", "reseller_id"),
+        Index("ix_audit_events_reseller_tenant_at", "reseller_tenant_id", "at"),
     )
 
 

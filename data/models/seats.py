@@ -16,7 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from data.models.base import ACCEPTANCE_STATES, UNITS, Base
+from data.models.base import UNITS, Base
+from data.models.vocabularies import STORED_POOL_STATUSES, one_of
 
 
 class Subscription(Base):
@@ -82,7 +83,7 @@ class ResellerPool(Base):
     # Bumped by every edit: a save made from an older form is refused, never applied over it.
     version: Mapped[int] = mapped_column(Integer, default=1)
     __table_args__ = (
-        CheckConstraint(f"status IN {ACCEPTANCE_STATES}", name="pool_acceptance"),
+        CheckConstraint(one_of("status", STORED_POOL_STATUSES), name="pool_acceptance"),
         CheckConstraint("quantity > 0", name="pool_quantity_positive"),
         CheckConstraint(
             "assigned_quantity >= 0 AND assigned_quantity <= quantity",

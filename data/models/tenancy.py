@@ -15,7 +15,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from data.models.base import ROLES, TENANT_KINDS, Base
+from data.models.base import Base
+from data.models.vocabularies import Role, TenantKind, one_of
 
 
 class Tenant(Base):
@@ -25,7 +26,7 @@ class Tenant(Base):
     organization_name: Mapped[str] = mapped_column(String(200))
     owner_email: Mapped[str] = mapped_column(String(254), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
-    __table_args__ = (CheckConstraint(f"kind IN {TENANT_KINDS}", name="tenant_kind"),)
+    __table_args__ = (CheckConstraint(one_of("kind", TenantKind), name="tenant_kind"),)
 
 
 class User(Base):
@@ -38,7 +39,7 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    __table_args__ = (CheckConstraint(f"role IN {ROLES}", name="user_role"),)
+    __table_args__ = (CheckConstraint(one_of("role", Role), name="user_role"),)
 
 
 class PasswordLink(Base):

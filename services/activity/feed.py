@@ -12,35 +12,16 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, or_, select
 
 from data.db import Database
-from data.models import AuditEvent, DirectoryEntry, Subscription, User
+from data.models import AuditAction, AuditEvent, DirectoryEntry, Subscription, User
 from services.access.principal import Actor
+from services.access.scopes import LarScope
 from services.common.days import browser_day
 from services.common.grid_query import GridPage, GridQuery, order_by, search_keywords
 from services.common.ids import row_ids
 from services.common.units import format_quantity
 
-ACTIONS = {
-    "reseller.invite": "Invite",
-    "reseller.invite_resend": "Resend invitation",
-    "reseller.map": "Map",
-    "reseller.map_requested": "Map asked to accept",
-    "reseller.visibility_off": "Visibility off",
-    "reseller.delete": "Delete reseller",
-    "pool.add": "Add pool",
-    "pool.edit": "Edit pool",
-    "pool.return": "Return to pool",
-    "reseller.signed_up": "Reseller signed up",
-    "reseller.accepted": "Reseller accepted",
-    "subscription.threshold": "Set threshold",
-    "user.disabled": "Disable user",
-    "user.enabled": "Enable user",
-    "user.password_changed": "Change password",
-    "user.invited": "Invite teammate",
-    "user.joined": "Teammate joined",
-    "user.role": "Change role",
-    "user.removed": "Remove user",
-    "user.password_reset": "Reset password",
-}
+# Activity's labels and filter options: the audit-action vocabulary, every action it names.
+ACTIONS = {str(action): action.label for action in AuditAction}
 # Ids, and facts the Target column already gives.
 HIDDEN_DETAILS = {"reseller_id", "subscription_id", "tenant_id", "before", "after", "batch", "sign_up", "service",
                   "subscription", "organization_name", "expiration", "by", "again"}
@@ -51,7 +32,8 @@ def _start_of(day: date) -> datetime:
 
 
 def list_activity(db: Database, actor: Actor, query: GridQuery) -> GridPage:
-    lar = [AuditEvent.lar_id == actor.lar_id]
+    scope = LarScope(actor)
+    lar = [scope.audit()]
     conditions = list(lar)
     if query.is_set("user"):
         conditions.append(AuditEvent.actor_user_id.in_(row_ids(query.chosen("user"))))
@@ -83,7 +65,7 @@ def list_activity(db: Database, actor: Actor, query: GridQuery) -> GridPage:
             stmt.select_from(AuditEvent)
             .outerjoin(User, User.id == AuditEvent.actor_user_id)
             .outerjoin(
-                DirectoryEntry, (DirectoryEntry.id == AuditEvent.reseller_id) & (DirectoryEntry.lar_id == actor.lar_id)
+                DirectoryEntry, (DirectoryEntry.id == AuditEvent.reseller_id) & scope.entries()
             )
         )
 
@@ -100,7 +82,7 @@ def list_activity(db: Database, actor: Actor, query: GridQuery) -> GridPage:
         details = {r.id: _details(r.details) for r in rows}
         subscriptions = {i: (name, unit) for i, name, unit in session.execute(
             select(Subscription.id, Subscription.name, Subscription.unit).where(
-                Subscription.lar_id == actor.lar_id,
+                scope.subscriptions(),
                 Subscription.id.in_({d["subscription_id"] for d in details.values()
                                      if isinstance(d.get("subscription_id"), int)}))).all()}
     return GridPage(total=total or 0, of=of, rows=[
@@ -173,7 +155,7 @@ def _value(key: str, value, unit: str | None) -> str:
 def activity_filter_options(db: Database, actor: Actor) -> list:
     """The Filter's users (every user of the LAR) and actions."""
     with db.reading() as session:
-        users = session.execute(select(User.id, User.email).where(User.tenant_id == actor.lar_id)
+        users = session.execute(select(User.id, User.email).where(LarScope(actor).users())
                                 .order_by(User.email)).all()
     return [("user", "User", [{"value": str(u.id), "label": u.email} for u in users]),
             ("action", "Action", [{"value": k, "label": v} for k, v in ACTIONS.items()])]
@@ -185,13 +167,14 @@ def reseller_names(db: Database, actor: Actor, ids: list[str]) -> dict[str, str]
     wanted = row_ids(ids)[:50]
     if not wanted:
         return {}
+    scope = LarScope(actor)
     with db.reading() as session:
         recorded = dict(session.execute(
             select(AuditEvent.reseller_id, func.max(AuditEvent.reseller_name))
-            .where(AuditEvent.lar_id == actor.lar_id, AuditEvent.reseller_id.in_(wanted))
+            .where(scope.audit(), AuditEvent.reseller_id.in_(wanted))
             .group_by(AuditEvent.reseller_id)).all())
         current = dict(session.execute(
             select(DirectoryEntry.id, DirectoryEntry.organization_name).where(DirectoryEntry.id.in_(wanted),
-                                                                  DirectoryEntry.lar_id == actor.lar_id)).all())
+                                                                  scope.entries())).all())
     return {str(i): current.get(i) or recorded.get(i) or f"Reseller {i}" for i in wanted
             if i in current or i in recorded}

@@ -7,8 +7,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from data.db import Database
-from data.models import DirectoryEntry, ResellerPool, Subscription
-from services.access.principal import Actor, require_acting_role
+from data.models import AuditAction, DirectoryEntry, ResellerPool, Subscription
+from services.access.policy import Action, require
+from services.access.principal import Actor
+from services.access.scopes import LarScope
 from services.activity import audit
 from services.common.errors import DomainError, NotFound, ResellersInUse
 from services.common.ids import parse_ids, row_id
@@ -28,7 +30,7 @@ def own_reseller(session, actor: Actor, reseller_id, lock: bool = False) -> Dire
     rid = row_id(reseller_id)
     if rid is None:
         raise NotFound("Reseller")
-    stmt = select(DirectoryEntry).where(DirectoryEntry.id == rid, DirectoryEntry.lar_id == actor.lar_id)
+    stmt = select(DirectoryEntry).where(DirectoryEntry.id == rid, LarScope(actor).entries())
     if lock:
         stmt = stmt.with_for_update()
     reseller = session.scalars(stmt).first()
@@ -51,7 +53,7 @@ def get_reseller(db: Database, actor: Actor, reseller_id) -> dict:
 
 def set_customer_visibility(db: Database, actor: Actor, reseller_id, visible: bool, *, now: datetime) -> dict:
     """The LAR may turn visibility off, never on: only the reseller can give it back."""
-    require_acting_role(actor)
+    require(actor, Action.ENTRY_VISIBILITY)
     if visible:
         raise DomainError("Only the reseller can turn customer visibility back on.")
     with db.unit_of_work() as session:
@@ -59,7 +61,7 @@ def set_customer_visibility(db: Database, actor: Actor, reseller_id, visible: bo
         if not reseller.customer_visibility:
             raise DomainError(f"Customer visibility of {reseller.organization_name} is already off.")
         reseller.customer_visibility = False
-        audit.record(session, actor, "reseller.visibility_off", f"reseller:{reseller.id}", now=now,
+        audit.record(session, actor, AuditAction.RESELLER_VISIBILITY_OFF, f"reseller:{reseller.id}", now=now,
                      before={"view_reseller's_customers": "On"}, after={"view_reseller's_customers": "Off"})
         return {"id": reseller.id, "organization_name": reseller.organization_name}
 
@@ -89,7 +91,7 @@ def deletion_preview(db: Database, actor: Actor, reseller_ids, *, now: datetime)
     with db.reading() as session:
         resellers = session.execute(
             select(DirectoryEntry.id, DirectoryEntry.organization_name)
-            .where(DirectoryEntry.id.in_(ids), DirectoryEntry.lar_id == actor.lar_id)
+            .where(DirectoryEntry.id.in_(ids), LarScope(actor).entries())
             .order_by(DirectoryEntry.organization_name)
         ).all()
         active_ids = _with_active_pools(session, [r.id for r in resellers], now)
@@ -110,7 +112,7 @@ def delete_resellers(
     In a mixed selection nothing is deleted unless delete_the_rest says the user
     confirmed deleting the others. Pending pools go back to their Subscriptions.
     """
-    require_acting_role(actor)
+    require(actor, Action.ENTRY_DELETE)
     if not confirms_deletion(confirmation):
         raise DomainError("Type Yes in the box to confirm the deletion.")
     ids = parse_ids(reseller_ids, "reseller")
@@ -119,7 +121,7 @@ def delete_resellers(
     with db.unit_of_work() as session:
         resellers = session.scalars(
             select(DirectoryEntry)
-            .where(DirectoryEntry.id.in_(ids), DirectoryEntry.lar_id == actor.lar_id)
+            .where(DirectoryEntry.id.in_(ids), LarScope(actor).entries())
             .order_by(DirectoryEntry.organization_name)
             .with_for_update()
         ).all()
@@ -135,14 +137,14 @@ def delete_resellers(
             .order_by(ResellerPool.subscription_id)
         ).all()
         # All their subscriptions at once, in id order: the lock order of every other write.
-        lock_subscriptions(session, actor.lar_id, [p.subscription_id for p in pools])
+        lock_subscriptions(session, LarScope(actor).lar_id, [p.subscription_id for p in pools])
         for pool in pools:
             session.refresh(pool)  # seats_held as it is now that no reclaim can run beside us
             release_pool(session, actor, pool, now)
         session.flush()  # pools first: the reseller rows go after, in the same transaction
         for reseller in deletable:
             audit.record(
-                session, actor, "reseller.delete", f"reseller:{reseller.id}", now=now,
+                session, actor, AuditAction.RESELLER_DELETE, f"reseller:{reseller.id}", now=now,
                 organization_name=reseller.organization_name, email=reseller.email,
             )
             session.delete(reseller)

@@ -14,8 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from data.db import Database
-from data.models import DirectoryEntry, Invitation, Tenant
-from services.access.principal import Actor, require_acting_role
+from data.models import AuditAction, DirectoryEntry, Invitation, Tenant
+from services.access.policy import Action, require
+from services.access.principal import Actor
+from services.access.scopes import LarScope
 from services.activity import audit
 from services.common.errors import DomainError, InvalidForm
 from services.common.ids import row_id
@@ -44,7 +46,7 @@ def _require_unmapped(reseller: DirectoryEntry) -> None:
 def _free_tenants(session, actor: Actor):
     """Reseller tenants no entry of this LAR is mapped to yet."""
     taken = select(DirectoryEntry.tenant_id).where(
-        DirectoryEntry.lar_id == actor.lar_id, DirectoryEntry.tenant_id.is_not(None)
+        LarScope(actor).entries(), DirectoryEntry.tenant_id.is_not(None)
     )
     return select(Tenant.id, Tenant.owner_email, Tenant.organization_name).where(
         Tenant.kind == "reseller", Tenant.id.not_in(taken))
@@ -57,7 +59,7 @@ def _described(rows, entry_email: str) -> list[dict]:
 
 def mapping_choices(db: Database, actor: Actor, reseller_id) -> dict:
     """What the Map panel offers for one Unmapped entry: the free tenants at its address's domain."""
-    require_acting_role(actor)
+    require(actor, Action.ENTRY_MAP)
     with db.reading() as session:
         reseller = own_reseller(session, actor, reseller_id)
         _require_unmapped(reseller)
@@ -72,7 +74,7 @@ def mapping_choices(db: Database, actor: Actor, reseller_id) -> dict:
 
 def find_tenants_owned_by(db: Database, actor: Actor, reseller_id, owner_email) -> list[dict]:
     """The free tenants owned by exactly this address (typed in full): nothing is browsed."""
-    require_acting_role(actor)
+    require(actor, Action.ENTRY_MAP)
     email = check_owner(owner_email)
     with db.reading() as session:
         reseller = own_reseller(session, actor, reseller_id)
@@ -88,7 +90,7 @@ def map_reseller(db: Database, actor: Actor, reseller_id, tenant_id, owner_email
     invitation to accept (the entry stays Unmapped until it does). owner_email: the owner the LAR
     chose or typed, which must be the tenant's: a tenant id alone maps or invites nobody.
     Returns {id, organization_name, mapped, invited} (invited: the address the invitation went to)."""
-    require_acting_role(actor)
+    require(actor, Action.ENTRY_MAP)
     try:
         with db.unit_of_work() as session:
             reseller = own_reseller(session, actor, reseller_id, lock=True)
@@ -100,7 +102,7 @@ def map_reseller(db: Database, actor: Actor, reseller_id, tenant_id, owner_email
                 raise DomainError(CHOOSE)
             holder = session.scalars(
                 select(DirectoryEntry).where(
-                    DirectoryEntry.lar_id == actor.lar_id, DirectoryEntry.tenant_id == tenant.id
+                    LarScope(actor).entries(), DirectoryEntry.tenant_id == tenant.id
                 )
             ).first()
             if holder is not None:
@@ -109,7 +111,8 @@ def map_reseller(db: Database, actor: Actor, reseller_id, tenant_id, owner_email
             if not is_near(reseller.email, tenant.owner_email):
                 return _ask_consent(session, actor, reseller, tenant, base_url, now)
             # Recorded before the entry takes the tenant's name: the event names it as it was.
-            audit.record(session, actor, "reseller.map", f"reseller:{reseller.id}", now=now, tenant_id=tenant.id,
+            audit.record(session, actor, AuditAction.RESELLER_MAP, f"reseller:{reseller.id}", now=now,
+                         tenant_id=tenant.id,
                          before={"status": reseller.status, "tenant_owner": reseller.email,
                                  "organization_name": reseller.organization_name},
                          after={"status": "Mapped", "tenant_owner": tenant.owner_email,
@@ -138,7 +141,8 @@ def _ask_consent(session, actor: Actor, entry: DirectoryEntry, tenant: Tenant, b
                                                           Invitation.status == "Sent")).all():
         older.expires_at = min(older.expires_at or now, now)
     write_invitation(session, actor, entry, tenant, base_url, now)
-    audit.record(session, actor, "reseller.map_requested", f"reseller:{entry.id}", now=now, tenant_id=tenant.id,
+    audit.record(session, actor, AuditAction.RESELLER_MAP_REQUESTED, f"reseller:{entry.id}", now=now,
+                 tenant_id=tenant.id,
                  tenant_owner=tenant.owner_email, tenant=tenant.organization_name)
     return {"id": entry.id, "organization_name": entry.organization_name, "mapped": False,
             "invited": tenant.owner_email}

@@ -11,8 +11,9 @@ from datetime import datetime
 from sqlalchemy import func, literal_column, or_, select
 
 from data.db import Database
-from data.models import RESELLER_STATUSES, DirectoryEntry, ResellerFigures
+from data.models import DirectoryEntry, EntryStatus, ResellerFigures
 from services.access.principal import Actor
+from services.access.scopes import LarScope
 from services.common.grid_query import GridPage, GridQuery, day, order_by, search_keywords
 from services.common.units import format_quantities, format_utilisation
 from services.metrics.reseller_figures import SORTABLE_FIGURES, live_figures, refresh_stale
@@ -28,14 +29,14 @@ SORTABLE = {
 
 
 def _where(actor: Actor, query: GridQuery):
-    conditions = [DirectoryEntry.lar_id == actor.lar_id]
+    conditions = [LarScope(actor).entries()]
     # The document searches by tenant owner; people also type the organization's name, so each
     # keyword may be in either. Emails are stored lower-case: the plain column needs no lower().
     conditions += [or_(DirectoryEntry.email.contains(k, autoescape=True),
                        func.lower(DirectoryEntry.organization_name).contains(k, autoescape=True))
                    for k in search_keywords(query.search)]
     if query.is_set("status"):
-        conditions.append(DirectoryEntry.status.in_(query.chosen("status", RESELLER_STATUSES)))
+        conditions.append(DirectoryEntry.status.in_(query.chosen("status", list(EntryStatus))))
     return conditions
 
 
@@ -44,7 +45,7 @@ def list_directory(db: Database, actor: Actor, query: GridQuery, *, now: datetim
     conditions = _where(actor, query)
     by_figure = any(column in SORTABLE_FIGURES for column, _ in query.sort)
     if by_figure:
-        refresh_stale(db, actor.lar_id, now)
+        refresh_stale(db, LarScope(actor).lar_id, now)
     page = select(
         DirectoryEntry.id,
         DirectoryEntry.organization_name,
@@ -56,12 +57,12 @@ def list_directory(db: Database, actor: Actor, query: GridQuery, *, now: datetim
     )
     if by_figure:  # one row per reseller (a trigger adds it), so an inner join loses none
         page = page.join(ResellerFigures, ResellerFigures.reseller_id == DirectoryEntry.id) \
-            .where(ResellerFigures.lar_id == actor.lar_id)  # lets the figure's index lead
+            .where(LarScope(actor).figures())  # lets the figure's index lead
     with db.reading() as session:
         total = session.scalar(select(func.count()).select_from(DirectoryEntry).where(*conditions))
         of = (
             session.scalar(
-                select(func.count()).select_from(DirectoryEntry).where(DirectoryEntry.lar_id == actor.lar_id)
+                select(func.count()).select_from(DirectoryEntry).where(LarScope(actor).entries())
             )
             if query.narrowed
             else None

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import update
 
 from data.db import Database, rows_matched
-from data.models import User
+from data.models import AuditAction, User
 from services.access.principal import Actor
 from services.activity.audit import record
 from services.common.errors import InvalidForm, PermissionDenied, TryLater
@@ -40,7 +40,7 @@ def change_password(db: Database, actor: Actor, current: str, new: str, repeat: 
             raise InvalidForm({"current": "The current password is incorrect."},
                               "Your password was not changed: correct the field marked in red.")
         ended = end_sessions_of(session, actor.user_id)
-        record(session, actor, "user.password_changed", actor.email, now=now, sessions_ended=ended)
+        record(session, actor, AuditAction.USER_PASSWORD_CHANGED, actor.email, now=now, sessions_ended=ended)
 
 
 def _current_checked_new_hashed(db: Database, actor: Actor, current: str, new: str, *, client: str | None,

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 
 from data.db import Database, existing, rows_matched
-from data.models import PasswordLink, Tenant, User
+from data.models import AuditAction, PasswordLink, Tenant, User
 from services.activity.audit import record_in_lar
 from services.common.errors import DomainError, InvalidForm
 from services.identity.passwords import password_errors
@@ -112,7 +112,7 @@ def set_password(db: Database, token, new, repeat, *, now: datetime) -> OpenLink
             raise LinkUnusable("This link has been used already. Sign in, or ask for a new one.")
         user.password_hash = hashed
         ended = end_sessions_of(session, user.id)
-        action = "user.joined" if link.purpose == "invite" else "user.password_reset"
+        action = AuditAction.USER_JOINED if link.purpose == "invite" else AuditAction.USER_PASSWORD_RESET
         record_in_lar(session, user.tenant_id, user.tenant_id, user.id, action, user.email, now=now,
                       actor_email=user.email, sessions_ended=ended)
     return opened

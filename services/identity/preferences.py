@@ -5,6 +5,7 @@ import json
 
 from data.db import Database
 from data.models import UserPreference
+from services.access.policy import Action, can
 from services.access.principal import Actor
 from services.common.errors import DomainError
 
@@ -42,7 +43,7 @@ ALERT_EMAILS = "alerts:email"
 
 def receives_alerts(db: Database, actor: Actor) -> bool:
     """Admins always get alert emails and the weekly digest; other users when they opt in."""
-    if actor.role == "admin":
+    if can(actor, Action.ALERTS_ALWAYS):
         return True
     with db.reading() as session:
         pref = session.get(UserPreference, (actor.user_id, ALERT_EMAILS))
@@ -51,7 +52,7 @@ def receives_alerts(db: Database, actor: Actor) -> bool:
 
 def set_receives_alerts(db: Database, actor: Actor, wanted) -> bool:
     """A user's own choice (any role: reading alerts is reading). Admins cannot opt out."""
-    if actor.role == "admin":
+    if can(actor, Action.ALERTS_ALWAYS):
         raise DomainError("Admins always receive alert emails and the weekly digest.")
     if not isinstance(wanted, bool):
         raise DomainError("Choose on or off.")

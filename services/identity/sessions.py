@@ -14,7 +14,8 @@ from sqlalchemy import delete, or_, select, update
 
 from data.db import Database
 from data.models import Tenant, User, UserSession
-from services.access.principal import Actor
+from services.access.policy import Action, can
+from services.access.principal import Actor, principal_of
 
 IDLE_LIMIT = timedelta(hours=2)
 ABSOLUTE_LIMIT = timedelta(hours=12)
@@ -60,12 +61,13 @@ def resume_session(db: Database, token: str, *, now: datetime) -> Actor | None:
     if now - last_seen_at > IDLE_LIMIT or now - created_at > ABSOLUTE_LIMIT:
         end_session(db, token)
         return None
-    if not user.active or tenant.kind != "large_account_reseller":
+    actor = principal_of(user, tenant)
+    if not user.active or not can(actor, Action.CONSOLE_USE):
         return None
     if now - last_seen_at >= TOUCH_EVERY:
         with db.unit_of_work() as session:
             session.execute(update(UserSession).where(UserSession.id == key).values(last_seen_at=now))
-    return Actor(user_id=user.id, lar_id=tenant.id, role=user.role, email=user.email)
+    return actor
 
 
 def end_session(db: Database, token: str | None) -> None:

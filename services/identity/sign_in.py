@@ -24,7 +24,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from data.db import Database
 from data.models import SignInThrottle, Tenant, User
-from services.access.principal import Actor
+from services.access.policy import Action, can
+from services.access.principal import Actor, principal_of
 from services.common.errors import AddressOverLimit, NotAConsoleUser, SignInFailed, TryLater
 
 MAX_FAILURES = 5
@@ -187,9 +188,10 @@ def authenticate(db: Database, email: str, password: str, *, now: datetime,
                                now=now, client=client)
     if not matched or user is None:  # (no user: no stored hash, never a match)
         raise SignInFailed(FAILED_MESSAGE)
-    if tenant is None or tenant.kind != "large_account_reseller":
+    actor = principal_of(user, tenant) if tenant is not None else None
+    if actor is None or not can(actor, Action.CONSOLE_USE):
         raise NotAConsoleUser(tenant.organization_name if tenant else "")
-    return Actor(user_id=user.id, lar_id=tenant.id, role=user.role, email=user.email)
+    return actor
 
 
 def _reserve(db: Database, keys: list[tuple[str, _Rule]], now: datetime) -> dict[str, datetime]:
@@ -308,9 +310,8 @@ class HeldBackAddresses:
 
 def _actor_for(session, user: User) -> Actor | None:
     tenant = session.get(Tenant, user.tenant_id)
-    if tenant is None or tenant.kind != "large_account_reseller":
-        return None
-    return Actor(user_id=user.id, lar_id=tenant.id, role=user.role, email=user.email)
+    actor = principal_of(user, tenant) if tenant is not None else None
+    return actor if actor is not None and can(actor, Action.CONSOLE_USE) else None
 
 
 def load_actor(db: Database, user_id: int) -> Actor | None:

@@ -13,8 +13,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from data.db import Database
-from data.models import DirectoryEntry, Tenant
-from services.access.principal import Actor, require_acting_role
+from data.models import AuditAction, DirectoryEntry, Tenant, TenantKind
+from services.access.policy import Action, require
+from services.access.principal import Actor
+from services.access.scopes import LarScope
 from services.activity import audit
 from services.common.errors import DomainError
 from services.common.exports import neutralise
@@ -46,7 +48,7 @@ class RowCheck:
 
 def check_rows(db: Database, actor: Actor, rows: list[SheetRow], email_unregistered: bool) -> list[RowCheck]:
     """Rules 2 and 3 for every row at once: a few queries, whatever the number of rows."""
-    require_acting_role(actor)
+    require(actor, Action.INVITE_SEND)
     emails = {row.number: check_email(row.email) for row in rows}
     wanted = sorted({e for e, _ in emails.values() if e})
     domains = {e.rsplit("@", 1)[1] for e in wanted}
@@ -62,7 +64,7 @@ def check_rows(db: Database, actor: Actor, rows: list[SheetRow], email_unregiste
             if domain in domains:
                 by_domain.setdefault((domain, name_key(name)), []).append(tenant_id)
         entries = session.execute(select(DirectoryEntry.tenant_id, func.lower(DirectoryEntry.email))
-                                  .where(DirectoryEntry.lar_id == actor.lar_id)).all()
+                                  .where(LarScope(actor).entries())).all()
     in_directory = {t for t, _ in entries if t is not None} | {e for _, e in entries}
     first_seen: dict[str, int] = {}
     tenant_rows: dict[int, int] = {}  # a registered reseller reached by two rows is invited once
@@ -89,7 +91,7 @@ def check_rows(db: Database, actor: Actor, rows: list[SheetRow], email_unregiste
         first_seen[email] = row.number
         kinds = {t.kind for t in owners.get(email, [])}
         resellers = [t for t in owners.get(email, []) if t.kind == "reseller"]
-        if "large_account_reseller" in kinds:
+        if TenantKind.LAR in kinds:
             checks.append(replace(check, detail="A large account reseller: cannot be invited"))
         elif email in in_directory or any(t.id in in_directory for t in resellers):
             checks.append(replace(check, detail="Already in your directory"))
@@ -134,7 +136,7 @@ def invite_rows(db: Database, actor: Actor, checks: list[RowCheck], base_url: st
     """Invite the valid rows, CHUNK rows a transaction. Each row is checked again inside its
     transaction, so a file sent twice (or two operators at once) invites no one twice.
     progress(done, total, settled): after each committed chunk, with the rows settled so far."""
-    require_acting_role(actor)
+    require(actor, Action.INVITE_SEND)
     batch = batch or uuid.uuid4().hex
     todo = [c for c in checks if c.valid]
     outcome = {c.number: c for c in checks}
@@ -161,7 +163,7 @@ def _invite_chunk(session, actor: Actor, chunk: list[RowCheck], base_url: str, b
     emails = [c.email for c in chunk]
     tenant_ids = [c.tenant_id for c in chunk if c.tenant_id]
     present = session.execute(select(DirectoryEntry.tenant_id, func.lower(DirectoryEntry.email)).where(
-        DirectoryEntry.lar_id == actor.lar_id,
+        LarScope(actor).entries(),
         func.lower(DirectoryEntry.email).in_(emails) | DirectoryEntry.tenant_id.in_(tenant_ids))).all()
     taken = {t for t, _ in present if t is not None} | {e for _, e in present}
     tenants = {t.id: t for t in session.scalars(select(Tenant).where(Tenant.id.in_(tenant_ids)))} if tenant_ids else {}
@@ -173,7 +175,7 @@ def _invite_chunk(session, actor: Actor, chunk: list[RowCheck], base_url: str, b
             continue
         name = (tenant.organization_name if tenant else c.organization_name) or c.email.rsplit("@", 1)[1]
         entry = DirectoryEntry(
-            lar_id=actor.lar_id,
+            lar_id=LarScope(actor).lar_id,
             tenant_id=tenant.id if tenant else None,
             organization_name=name[:200],
             email=tenant.owner_email.lower() if tenant else c.email,
@@ -192,7 +194,8 @@ def _invite_chunk(session, actor: Actor, chunk: list[RowCheck], base_url: str, b
     lar = lar_name(session, actor)
     session.add_all([invitation_email(lar, invitation, token, base_url, now) for (invitation, token), _ in letters])
     for _, entry, _ in invited:
-        audit.record(session, actor, "reseller.invite", f"reseller:{entry.id}", now=now, email=entry.email, batch=batch)
+        audit.record(session, actor, AuditAction.RESELLER_INVITE, f"reseller:{entry.id}", now=now, email=entry.email,
+                     batch=batch)
     return results
 
 

@@ -13,8 +13,10 @@ from sqlalchemy import String, cast, func, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from data.db import Database
-from data.models import DirectoryEntry, Invitation, OutgoingEmail, Tenant
-from services.access.principal import Actor, require_acting_role
+from data.models import AuditAction, DirectoryEntry, Invitation, OutgoingEmail, Tenant, TenantKind
+from services.access.policy import Action, require
+from services.access.principal import Actor
+from services.access.scopes import LarScope
 from services.activity import audit
 from services.common.errors import DomainError, InvalidForm
 from services.common.names import name_problem
@@ -75,7 +77,7 @@ def _owned_by(session, email: str, kind: str) -> list[Tenant]:
 
 
 def _refuse_non_resellers(session, email: str) -> None:
-    if _owned_by(session, email, "large_account_reseller"):
+    if _owned_by(session, email, TenantKind.LAR):
         raise DomainError(LAR_REFUSED)
 
 
@@ -83,7 +85,7 @@ def _in_directory(session, actor: Actor, email: str, tenant_ids=()) -> dict:
     """This LAR's entries for these tenants or this email: {tenant id or email: organization name}."""
     rows = session.execute(
         select(DirectoryEntry.tenant_id, func.lower(DirectoryEntry.email), DirectoryEntry.organization_name)
-        .where(DirectoryEntry.lar_id == actor.lar_id,
+        .where(LarScope(actor).entries(),
                (DirectoryEntry.tenant_id.in_(list(tenant_ids))) | (func.lower(DirectoryEntry.email) == email))
     ).all()
     found = {}
@@ -124,7 +126,7 @@ def _domain_hint(session, actor: Actor, email: str) -> dict | None:
         .where(Tenant.kind == "reseller", _at_domain_of(Tenant.owner_email, email))) > 0
     entries = session.scalars(
         select(DirectoryEntry.organization_name)
-        .where(DirectoryEntry.lar_id == actor.lar_id, _at_domain_of(DirectoryEntry.email, email))
+        .where(LarScope(actor).entries(), _at_domain_of(DirectoryEntry.email, email))
         .order_by(DirectoryEntry.organization_name).limit(5)).all()
     if not registered and not entries:
         return None
@@ -132,7 +134,7 @@ def _domain_hint(session, actor: Actor, email: str) -> dict | None:
 
 
 def find_resellers(db: Database, actor: Actor, email, organization_name: str = "") -> dict:
-    require_acting_role(actor)
+    require(actor, Action.INVITE_SEND)
     email, name = checked_form(email, organization_name)
     with db.reading() as session:
         _refuse_non_resellers(session, email)
@@ -150,7 +152,7 @@ def find_resellers(db: Database, actor: Actor, email, organization_name: str = "
 
 
 def lar_name(session, actor: Actor) -> str:
-    return session.get(Tenant, actor.lar_id).organization_name
+    return session.get(Tenant, LarScope(actor).lar_id).organization_name
 
 
 def new_invitation(actor: Actor, entry: DirectoryEntry, tenant: Tenant | None, now: datetime,
@@ -161,7 +163,7 @@ def new_invitation(actor: Actor, entry: DirectoryEntry, tenant: Tenant | None, n
     token = secrets.token_urlsafe(32)
     email = tenant.owner_email.lower() if tenant else entry.email
     name = tenant.organization_name if tenant else entry.organization_name
-    return Invitation(lar_id=actor.lar_id, reseller_id=entry.id, tenant_id=tenant.id if tenant else None,
+    return Invitation(lar_id=LarScope(actor).lar_id, reseller_id=entry.id, tenant_id=tenant.id if tenant else None,
                       email=email, organization_name=name, token=token_hash(token),
                       status="Sent", sent_at=now, expires_at=now + LINK_LIFETIME, invited_by_user_id=actor.user_id,
                       batch=batch), token
@@ -205,7 +207,7 @@ def invite_tenant(db: Database, actor: Actor, tenant_id, email, organization_nam
     """Invite: an Invited entry linked to a registered reseller tenant, and an email to its owner.
     The tenant must be one the search for this email (and name) finds: an id alone reveals and
     invites nothing."""
-    require_acting_role(actor)
+    require(actor, Action.INVITE_SEND)
     email, name = checked_form(email, organization_name)
     try:
         with db.unit_of_work() as session:
@@ -217,13 +219,14 @@ def invite_tenant(db: Database, actor: Actor, tenant_id, email, organization_nam
             holder = _in_directory(session, actor, tenant.owner_email.lower(), [tenant.id])
             if holder:
                 raise DomainError(f"{tenant.organization_name} is already in your directory.")
-            entry = DirectoryEntry(lar_id=actor.lar_id, tenant_id=tenant.id, organization_name=tenant.organization_name,
-                             email=tenant.owner_email.lower(), status="Invited", customer_visibility=True,
-                             invited_at=now)
+            entry = DirectoryEntry(lar_id=LarScope(actor).lar_id, tenant_id=tenant.id,
+                                   organization_name=tenant.organization_name, email=tenant.owner_email.lower(),
+                                   status="Invited", customer_visibility=True, invited_at=now)
             session.add(entry)
             session.flush()
             write_invitation(session, actor, entry, tenant, base_url, now)
-            audit.record(session, actor, "reseller.invite", f"reseller:{entry.id}", now=now, tenant_id=tenant.id,
+            audit.record(session, actor, AuditAction.RESELLER_INVITE, f"reseller:{entry.id}", now=now,
+                         tenant_id=tenant.id,
                          email=entry.email)
             return {"id": entry.id, "organization_name": entry.organization_name, "email": entry.email}
     except IntegrityError:
@@ -233,7 +236,7 @@ def invite_tenant(db: Database, actor: Actor, tenant_id, email, organization_nam
 def invite_by_email(db: Database, actor: Actor, email, organization_name: str, base_url: str,
                     *, now: datetime) -> dict:
     """Send email: an Invited entry without a tenant, and a sign-up link to the address."""
-    require_acting_role(actor)
+    require(actor, Action.INVITE_SEND)
     email, name = checked_form(email, organization_name)
     name = name or email.rsplit("@", 1)[1]
     with db.unit_of_work() as session:
@@ -245,12 +248,13 @@ def invite_by_email(db: Database, actor: Actor, email, organization_name: str, b
         holder = _in_directory(session, actor, email)
         if holder:
             raise DomainError(f"{email} is already in your directory ({holder[email]}).")
-        entry = DirectoryEntry(lar_id=actor.lar_id, tenant_id=None, organization_name=name, email=email,
+        entry = DirectoryEntry(lar_id=LarScope(actor).lar_id, tenant_id=None, organization_name=name, email=email,
                          status="Invited", customer_visibility=True, invited_at=now)
         session.add(entry)
         session.flush()
         write_invitation(session, actor, entry, None, base_url, now)
-        audit.record(session, actor, "reseller.invite", f"reseller:{entry.id}", now=now, email=email, sign_up=True)
+        audit.record(session, actor, AuditAction.RESELLER_INVITE, f"reseller:{entry.id}", now=now, email=email,
+                     sign_up=True)
         return {"id": entry.id, "organization_name": entry.organization_name, "email": entry.email}
 
 
@@ -282,7 +286,7 @@ def invitation_details(db: Database, actor: Actor, reseller_id, *, now: datetime
 
 def resend_invitation(db: Database, actor: Actor, reseller_id, base_url: str, *, now: datetime) -> dict:
     """A fresh link (the older ones stop working) and a new email, for an entry still Invited."""
-    require_acting_role(actor)
+    require(actor, Action.INVITE_SEND)
     with db.unit_of_work() as session:
         entry = own_reseller(session, actor, reseller_id, lock=True)
         if entry.status != "Invited":
@@ -293,5 +297,6 @@ def resend_invitation(db: Database, actor: Actor, reseller_id, base_url: str, *,
             invitation.expires_at = min(invitation.expires_at or now, now)
         tenant = session.get(Tenant, entry.tenant_id) if entry.tenant_id else None
         write_invitation(session, actor, entry, tenant, base_url, now)
-        audit.record(session, actor, "reseller.invite_resend", f"reseller:{entry.id}", now=now, email=entry.email)
+        audit.record(session, actor, AuditAction.RESELLER_INVITE_RESEND, f"reseller:{entry.id}", now=now,
+                     email=entry.email)
         return {"id": entry.id, "organization_name": entry.organization_name, "email": entry.email}

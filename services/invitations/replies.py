@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from data.models import DirectoryEntry, Invitation, Tenant, User
+from data.models import AuditAction, DirectoryEntry, Invitation, Role, Tenant, User
 from services.activity.audit import record_in_lar
 from services.notify.outbox import queue_email
 
@@ -17,7 +17,7 @@ def _people(session, invitation: Invitation) -> list[str]:
     inviter = User.id == invitation.invited_by_user_id if invitation.invited_by_user_id else False
     return list(session.scalars(
         select(User.email).where(User.tenant_id == invitation.lar_id, User.active.is_(True),
-                                 (User.role == "admin") | inviter).order_by(User.email)).all())
+                                 (User.role == Role.ADMIN) | inviter).order_by(User.email)).all())
 
 
 def _tell(session, invitation: Invitation, entry: DirectoryEntry, subject: str, lines: list[str], base_url: str,
@@ -31,7 +31,8 @@ def _tell(session, invitation: Invitation, entry: DirectoryEntry, subject: str, 
 def record_sign_up(session, invitation: Invitation, entry: DirectoryEntry, tenant: Tenant, user: User, base_url: str,
                    *, now: datetime) -> None:
     """In the sign-up's transaction, before the entry takes the name the reseller registered."""
-    record_in_lar(session, invitation.lar_id, tenant.id, user.id, "reseller.signed_up", f"reseller:{entry.id}",
+    record_in_lar(session, invitation.lar_id, tenant.id, user.id, AuditAction.RESELLER_SIGNED_UP,
+                  f"reseller:{entry.id}",
                   now=now, before={"status": entry.status, "organization_name": entry.organization_name},
                   after={"status": "Unmapped", "organization_name": tenant.organization_name})
     renamed = (f" It registered as {tenant.organization_name} (you invited {entry.organization_name})."
@@ -51,7 +52,7 @@ def record_acceptance(session, invitation: Invitation, entry: DirectoryEntry, te
     before, after = {"status": entry.status}, {"status": "Mapped"}
     if entry.organization_name != tenant.organization_name:  # Map's invitation: the entry takes its name
         before["organization_name"], after["organization_name"] = entry.organization_name, tenant.organization_name
-    record_in_lar(session, invitation.lar_id, tenant.id, owner, "reseller.accepted", f"reseller:{entry.id}",
+    record_in_lar(session, invitation.lar_id, tenant.id, owner, AuditAction.RESELLER_ACCEPTED, f"reseller:{entry.id}",
                   now=now, by=tenant.owner_email, before=before, after=after)
     was = f" (your entry {entry.organization_name})" if entry.organization_name != tenant.organization_name else ""
     _tell(session, invitation, entry, f"{tenant.organization_name} accepted your invitation",

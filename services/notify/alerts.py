@@ -25,7 +25,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from data.db import Database
-from data.models import AlertSent, DirectoryEntry, ResellerPool, Subscription, Tenant, User, UserPreference
+from data.models import AlertSent, DirectoryEntry, ResellerPool, Subscription, Tenant, TenantKind, User, UserPreference
+from services.access.policy import Action, roles_that_may
 from services.common.units import format_quantities, format_quantity
 from services.identity.preferences import ALERT_EMAILS
 from services.notify.outbox import queue_email
@@ -35,7 +36,6 @@ from services.subscriptions.listing import subscription_rows
 
 log = logging.getLogger("reseller_console.alerts")
 STAGES = (30, 7, 1)
-LAR_KIND = "large_account_reseller"
 MAX_LINES = 50  # per section of one email; the rest is counted and left to the Renewals page
 DIGEST_SOONEST = 10
 
@@ -115,7 +115,7 @@ def recipients(session, lar_id: int) -> list[tuple[int, str]]:
     opted = select(UserPreference.user_id).where(UserPreference.key == ALERT_EMAILS, UserPreference.value == "on")
     return [(u.id, u.email) for u in session.execute(
         select(User.id, User.email).where(User.tenant_id == lar_id, User.active.is_(True),
-                                          (User.role == "admin") | User.id.in_(opted))
+                                          User.role.in_(roles_that_may(Action.ALERTS_ALWAYS)) | User.id.in_(opted))
         .order_by(User.id)).all()]
 
 
@@ -229,7 +229,7 @@ def send_for_lar(session, lar_id: int, now: datetime, base_url: str | None = Non
 def send_due_alerts(db: Database, *, now: datetime, base_url: str | None = None) -> dict:
     """Everything due for every LAR, one transaction per LAR. Returns counts for the log."""
     with db.reading() as session:
-        lars = session.scalars(select(Tenant.id).where(Tenant.kind == LAR_KIND).order_by(Tenant.id)).all()
+        lars = session.scalars(select(Tenant.id).where(Tenant.kind == TenantKind.LAR).order_by(Tenant.id)).all()
     totals = {"alerts": 0, "emails": 0, "digests": 0}
     for lar_id in lars:
         with db.unit_of_work() as session:

@@ -12,8 +12,10 @@ from sqlalchemy import func, select
 
 from data.catalog import PAYMENT_TYPES, SERVICE_UNITS, SERVICES
 from data.db import Database
-from data.models import AllocationEvent, CustomerAssignment, DirectoryEntry, ResellerPool, Subscription
-from services.access.principal import Actor, require_acting_role
+from data.models import AllocationEvent, AuditAction, CustomerAssignment, DirectoryEntry, ResellerPool, Subscription
+from services.access.policy import Action, require
+from services.access.principal import Actor
+from services.access.scopes import LarScope
 from services.activity import audit
 from services.common.errors import Conflict, DomainError, InvalidForm, NotFound
 from services.common.ids import row_id
@@ -63,11 +65,11 @@ def require_mapped(reseller: DirectoryEntry) -> None:
 
 def add_pool_choices(db: Database, actor: Actor, reseller_id, *, now: datetime) -> dict:
     """The wizard's content: the 15 services, each with this LAR's unexpired Subscriptions."""
-    require_acting_role(actor)
+    require(actor, Action.POOL_ADD)
     with db.reading() as session:
         reseller = own_reseller(session, actor, reseller_id)
         require_mapped(reseller)
-        subscriptions = availability(session, actor.lar_id, now)
+        subscriptions = availability(session, LarScope(actor).lar_id, now)
     by_service: dict[str, list[dict]] = {}
     for row in subscriptions:
         by_service.setdefault(row["service"], []).append(row)
@@ -84,7 +86,7 @@ def add_pools(db: Database, actor: Actor, reseller_id, requests: Sequence[Mappin
 
     requests: {service, subscription_id, source, payment_type, quantity, expiration,
     expiration_date} as the browser sent them. Raises InvalidForm {service: {field: message}}."""
-    require_acting_role(actor)
+    require(actor, Action.POOL_ADD)
     requests = [r for r in requests or () if isinstance(r, Mapping)]
     if not requests:
         raise DomainError("Choose at least one service.")
@@ -95,7 +97,7 @@ def add_pools(db: Database, actor: Actor, reseller_id, requests: Sequence[Mappin
     with db.unit_of_work() as session:
         reseller = own_reseller(session, actor, reseller_id, lock=True)
         require_mapped(reseller)
-        subs = lock_subscriptions(session, actor.lar_id, [i for i in wanted.values() if i])
+        subs = lock_subscriptions(session, LarScope(actor).lar_id, [i for i in wanted.values() if i])
         for sub in subs.values():
             reclaim_expired(session, sub, now)
         # After the reclaim the counter holds exactly the live pools: no need to sum them.
@@ -134,7 +136,7 @@ def add_pools(db: Database, actor: Actor, reseller_id, requests: Sequence[Mappin
             session.flush()
             session.add(AllocationEvent(at=now, reseller_pool_id=pool.id, purchased_delta=fields.quantity,
                                         allocated_delta=0, actor_user_id=actor.user_id))
-            audit.record(session, actor, "pool.add", f"pool:{pool.id}", now=now, reseller_id=reseller.id,
+            audit.record(session, actor, AuditAction.POOL_ADD, f"pool:{pool.id}", now=now, reseller_id=reseller.id,
                          subscription_id=sub.id, service=service, quantity=fields.quantity, source=fields.source,
                          payment_type=fields.payment_type, expiration=fields.expiration,
                          expires_at=fields.expires_at)
@@ -147,11 +149,11 @@ def add_pools(db: Database, actor: Actor, reseller_id, requests: Sequence[Mappin
 
 def edit_pool_form(db: Database, actor: Actor, reseller_id, pool_id, *, now: datetime) -> dict:
     """What the Edit pool panel shows for one pool, with the version its save must match."""
-    require_acting_role(actor)
+    require(actor, Action.POOL_EDIT)
     with db.reading() as session:
         reseller = own_reseller(session, actor, reseller_id)
         pool, sub = _pool_of(session, reseller, pool_id)
-        [details] = availability(session, actor.lar_id, now, ids=[sub.id], unexpired_only=False)
+        [details] = availability(session, LarScope(actor).lar_id, now, ids=[sub.id], unexpired_only=False)
         label = reseller_pool_labels(session, reseller.id)[pool.id]
         in_use = _assigned(session, pool.id, now)
     live = pool_expires(pool.expires_at, sub.expires_at) > now
@@ -181,11 +183,11 @@ def edit_pool(db: Database, actor: Actor, reseller_id, pool_id, version, changes
 
     changes: {payment_type, quantity, expiration, expiration_date}. Raises InvalidForm
     {field: message}, or Conflict when the pool moved on."""
-    require_acting_role(actor)
+    require(actor, Action.POOL_EDIT)
     with db.unit_of_work() as session:
         reseller = own_reseller(session, actor, reseller_id, lock=True)
         pool, sub = _pool_of(session, reseller, pool_id)
-        sub = lock_subscriptions(session, actor.lar_id, [sub.id])[sub.id]
+        sub = lock_subscriptions(session, LarScope(actor).lar_id, [sub.id])[sub.id]
         session.refresh(pool, with_for_update=True)
         if whole_number(version) != pool.version:
             raise Conflict(CHANGED)
@@ -221,7 +223,7 @@ def edit_pool(db: Database, actor: Actor, reseller_id, pool_id, version, changes
         pool.seats_held = live_after
         pool.version += 1
         after = {"payment_type": payment_type, "quantity": quantity, "expires_at": expires_at}
-        audit.record(session, actor, "pool.edit", f"pool:{pool.id}", now=now, reseller_id=reseller.id,
+        audit.record(session, actor, AuditAction.POOL_EDIT, f"pool:{pool.id}", now=now, reseller_id=reseller.id,
                      subscription_id=pool.subscription_id, expiration=choice,
                      before={k: v for k, v in before.items() if after[k] != v},
                      after={k: v for k, v in after.items() if before[k] != v})

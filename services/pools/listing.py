@@ -7,8 +7,10 @@ from sqlalchemy import case, func, select
 
 from data.catalog import PAYMENT_TYPES, SOURCES
 from data.db import Database
-from data.models import POOL_STATUSES, DirectoryEntry, ResellerPool, Subscription
-from services.access.principal import Actor, require_acting_role
+from data.models import AuditAction, DirectoryEntry, PoolStatus, ResellerPool, Subscription
+from services.access.policy import Action, require
+from services.access.principal import Actor
+from services.access.scopes import LarScope
 from services.activity import audit
 from services.common.errors import DomainError, NotFound
 from services.common.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
@@ -42,7 +44,7 @@ def list_pools(db: Database, actor: Actor, reseller_id, query: GridQuery, *, now
         conditions = [ResellerPool.reseller_id == reseller.id, *keyword_conditions(Subscription.name, query.search)]
         for key, column, allowed in (("source", ResellerPool.source, SOURCES),
                                      ("payment_type", ResellerPool.payment_type, PAYMENT_TYPES),
-                                     ("status", status, POOL_STATUSES)):
+                                     ("status", status, list(PoolStatus))):
             if query.is_set(key):
                 conditions.append(column.in_(query.chosen(key, allowed)))
         total, expired = session.execute(
@@ -95,7 +97,7 @@ def _pending_pools(session, actor: Actor, reseller, ids: list[int], now: datetim
 
 def describe_return(db: Database, actor: Actor, reseller_id, pool_ids, *, now: datetime) -> list[dict]:
     """What Return to pool would give back, for its confirmation: pool, quantity, subscription."""
-    require_acting_role(actor)
+    require(actor, Action.POOL_RETURN)
     with db.reading() as session:
         reseller = own_reseller(session, actor, reseller_id)
         chosen = _pending_pools(session, actor, reseller, parse_ids(pool_ids, "pool"), now)
@@ -104,7 +106,7 @@ def describe_return(db: Database, actor: Actor, reseller_id, pool_ids, *, now: d
 
 def return_to_pool(db: Database, actor: Actor, reseller_id, pool_ids, *, now: datetime) -> list[str]:
     """Give pending pools back to the LAR's Subscriptions; refused whole if any is not pending."""
-    require_acting_role(actor)
+    require(actor, Action.POOL_RETURN)
     ids = parse_ids(pool_ids, "pool")
     with db.unit_of_work() as session:
         return _release(session, actor, {own_reseller(session, actor, reseller_id, lock=True): ids}, now)
@@ -112,7 +114,7 @@ def return_to_pool(db: Database, actor: Actor, reseller_id, pool_ids, *, now: da
 
 def describe_return_across(db: Database, actor: Actor, pool_ids, *, now: datetime) -> list[dict]:
     """describe_return for pools of several resellers (the Renewals grid): reseller too."""
-    require_acting_role(actor)
+    require(actor, Action.POOL_RETURN)
     with db.reading() as session:
         described = []
         for reseller, ids in _by_reseller(session, actor, parse_ids(pool_ids, "pool")).items():
@@ -123,7 +125,7 @@ def describe_return_across(db: Database, actor: Actor, pool_ids, *, now: datetim
 
 def return_to_pool_across(db: Database, actor: Actor, pool_ids, *, now: datetime) -> list[str]:
     """return_to_pool for pools of several resellers, in one transaction: all or nothing."""
-    require_acting_role(actor)
+    require(actor, Action.POOL_RETURN)
     ids = parse_ids(pool_ids, "pool")
     with db.unit_of_work() as session:
         return _release(session, actor, _by_reseller(session, actor, ids, lock=True), now)
@@ -136,7 +138,7 @@ def _by_reseller(session, actor: Actor, ids: list[int], lock: bool = False) -> d
     owners = session.execute(
         select(ResellerPool.id, ResellerPool.reseller_id)
         .join(DirectoryEntry, DirectoryEntry.id == ResellerPool.reseller_id)
-        .where(ResellerPool.id.in_(ids), DirectoryEntry.lar_id == actor.lar_id)
+        .where(ResellerPool.id.in_(ids), LarScope(actor).entries())
     ).all()
     if len(owners) != len(ids):
         raise NotFound("One or more selected pools were")
@@ -150,10 +152,10 @@ def _by_reseller(session, actor: Actor, ids: list[int], lock: bool = False) -> d
 def _release(session, actor: Actor, chosen_by_reseller: dict, now: datetime) -> list[str]:
     chosen = [(reseller, pool, sub, label) for reseller, ids in chosen_by_reseller.items()
               for pool, sub, label in _pending_pools(session, actor, reseller, ids, now)]
-    lock_subscriptions(session, actor.lar_id, [sub.id for _, _, sub, _ in chosen])
+    lock_subscriptions(session, LarScope(actor).lar_id, [sub.id for _, _, sub, _ in chosen])
     for reseller, pool, sub, _label in chosen:
         session.refresh(pool)  # seats_held as it is now that no reclaim can run beside us
-        audit.record(session, actor, "pool.return", f"pool:{pool.id}", now=now, reseller_id=reseller.id,
+        audit.record(session, actor, AuditAction.POOL_RETURN, f"pool:{pool.id}", now=now, reseller_id=reseller.id,
                      subscription_id=sub.id, quantity=pool.quantity)
         release_pool(session, actor, pool, now)
     session.flush()

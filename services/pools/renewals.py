@@ -16,6 +16,7 @@ from data.catalog import SERVICE_NAMES
 from data.db import Database
 from data.models import DirectoryEntry, ResellerPool, Subscription
 from services.access.principal import Actor
+from services.access.scopes import LarScope
 from services.common.days import browser_day
 from services.common.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
 from services.common.units import UNIT_ORDER, format_percent, format_quantity, utilisation_pct
@@ -48,7 +49,7 @@ def renewal_figures(db: Database, actor: Actor, *, now: datetime) -> dict:
     """The cards: quantity expiring within 7, 30 and 90 days and pending acceptance (per unit),
     the oldest wait in days, and how many Subscriptions are below their threshold."""
     with db.reading() as session:
-        return figures_of_lar(session, actor.lar_id, now)
+        return figures_of_lar(session, LarScope(actor).lar_id, now)
 
 
 def figures_of_lar(session, lar_id: int, now: datetime) -> dict[str, Any]:
@@ -117,7 +118,7 @@ def expiring_by_week(db: Database, actor: Actor, *, now: datetime) -> dict:
         rows = session.execute(
             select(Subscription.service, Subscription.unit, ends.label("ends"), func.sum(ResellerPool.quantity))
             .select_from(ResellerPool).join(Subscription, Subscription.id == ResellerPool.subscription_id)
-            .where(Subscription.lar_id == actor.lar_id, is_live(now), ends < horizon)
+            .where(LarScope(actor).subscriptions(), is_live(now), ends < horizon)
             .group_by(Subscription.service, Subscription.unit, ends)).all()
     series: dict[tuple[str, str], list[int]] = {}
     for service, unit, ends_at, quantity in rows:
@@ -159,7 +160,7 @@ def list_renewals(db: Database, actor: Actor, query: GridQuery, *, now: datetime
     ends = effective_expiration()
     utilisation = ResellerPool.assigned_quantity * 100.0 / ResellerPool.quantity
     waiting = case((ResellerPool.status == PENDING, ResellerPool.created_at))
-    base = _lar_pools(actor.lar_id, now)
+    base = _lar_pools(LarScope(actor).lar_id, now)
     weeks = chosen_weeks(query)
     view = chosen_view(query)
     if query.is_set("week"):  # a week lists its pools whatever the window
@@ -217,7 +218,7 @@ def own_subscriptions_ending(db: Database, actor: Actor, *, now: datetime) -> li
         rows = session.execute(
             select(Subscription.id, Subscription.name, Subscription.service, Subscription.unit,
                    Subscription.purchased_quantity, Subscription.allocated_quantity, Subscription.expires_at)
-            .where(Subscription.lar_id == actor.lar_id, Subscription.expires_at > now,
+            .where(LarScope(actor).subscriptions(), Subscription.expires_at > now,
                    Subscription.expires_at <= now + timedelta(days=OWN_SUBSCRIPTIONS_DAYS))
             .order_by(Subscription.expires_at, Subscription.id)).all()
     return [{"id": r.id, "name": r.name, "service": r.service, "expires_at": day(r.expires_at),

@@ -7,10 +7,12 @@ from datetime import datetime
 from sqlalchemy import select
 
 from data.db import Database
-from data.models import Subscription
+from data.models import AuditAction, Subscription
+from services.access.policy import Action, require
 from services.access.principal import Actor
+from services.access.scopes import LarScope
 from services.activity import audit
-from services.common.errors import NotFound, PermissionDenied
+from services.common.errors import NotFound
 from services.common.grid_query import GridPage, GridQuery, day, search_keywords
 from services.common.ids import row_id
 from services.common.units import format_percent, format_quantity
@@ -40,7 +42,7 @@ def subscription_rows(session, lar_id: int, now: datetime) -> list[dict]:
 def list_subscriptions(db: Database, actor: Actor, *, now: datetime) -> list[dict]:
     """The Subscriptions grid's rows (a LAR has tens of Subscriptions: one page, sorted in the grid)."""
     with db.reading() as session:
-        rows = subscription_rows(session, actor.lar_id, now)
+        rows = subscription_rows(session, LarScope(actor).lar_id, now)
     return [{
         "id": r["id"], "service": r["service"], "name": r["name"], "source": r["source"],
         "purchased": format_quantity(r["unit"], r["purchased"]),
@@ -68,13 +70,12 @@ def _threshold_label(threshold: Threshold | None, unit: str) -> str:
 
 def set_threshold(db: Database, actor: Actor, subscription_id, kind, value, *, now: datetime) -> dict:
     """An admin sets (or clears, kind "none") a Subscription's low-availability threshold."""
-    if actor.role != "admin":
-        raise PermissionDenied(f"Your role ({actor.role}) cannot set thresholds; ask an admin.")
+    require(actor, Action.SUBSCRIPTION_THRESHOLD)
     sid = row_id(subscription_id)
     if sid is None:
         raise NotFound("Subscription")
     with db.unit_of_work() as session:
-        sub = session.scalars(select(Subscription).where(Subscription.id == sid, Subscription.lar_id == actor.lar_id)
+        sub = session.scalars(select(Subscription).where(Subscription.id == sid, LarScope(actor).subscriptions())
                               .with_for_update()).first()
         if sub is None:
             raise NotFound("Subscription")
@@ -84,7 +85,7 @@ def set_threshold(db: Database, actor: Actor, subscription_id, kind, value, *, n
         sub.low_threshold = threshold.value if threshold else None
         after = _threshold_label(threshold, sub.unit)
         if before != after:
-            audit.record(session, actor, "subscription.threshold", f"subscription:{sub.id}", now=now,
+            audit.record(session, actor, AuditAction.SUBSCRIPTION_THRESHOLD, f"subscription:{sub.id}", now=now,
                          subscription=sub.name, before={"threshold": before}, after={"threshold": after})
         return {"id": sub.id, "name": sub.name, "threshold": after}
 

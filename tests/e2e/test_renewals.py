@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from data.models import DirectoryEntry
+from data.models import DirectoryEntry, Role, TenantKind
 from services.access.principal import Actor
 from services.common.units import format_quantities
 from services.metrics.dashboard import kpis
@@ -24,7 +24,7 @@ LAR = 1
 
 
 def _analyst(server) -> Actor:
-    return Actor(user_id=3, lar_id=LAR, role="analyst", email="analyst@demo.example")
+    return Actor(user_id=3, tenant_id=LAR, tenant_kind=TenantKind.LAR, role=Role.ANALYST, email="analyst@demo.example")
 
 
 def _count(page) -> int:

@@ -3,6 +3,7 @@ processes: exactly the seats there are get allocated, every other save gets a cl
 and Subscription.allocated_quantity stays the sum of the pools that hold seats."""
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import queue
 import threading
@@ -150,7 +151,7 @@ def test_processes_adding_pools_never_take_more_than_purchased(db):
     ctx = multiprocessing.get_context("spawn")
     barrier, results = ctx.Barrier(PROCESSES), ctx.Queue()
     per_process = ATTEMPTS // PROCESSES
-    actor = {"user_id": w.op.user_id, "lar_id": w.op.lar_id, "role": w.op.role, "email": w.op.email}
+    actor = dataclasses.asdict(w.op)
     workers = [ctx.Process(target=_process_adder,
                            args=(db.url, actor, rid, w.sub, per_process, barrier, results, w.now))
                for rid in w.rids]

@@ -363,13 +363,13 @@ DELETE_OPEN = [("dir-delete-modal", "opened"), ("dir-delete-text", "children"), 
 
 def test_the_delete_dialog_says_pending_pools_go_back(signed_in, app, clock):
     """Outside review: a pending pool went back to its subscription without the dialog saying so."""
-    from data.models import ResellerPool, User
-    from services.access.principal import Actor
+    from data.models import ResellerPool, Tenant, User
+    from services.access.principal import principal_of
     from services.pools.changes import add_pool_choices, add_pools
     db = _db(app)
     with db.reading() as s:
         user = s.scalars(select(User).where(User.email == "operator@demo.example")).one()
-        operator = Actor(user_id=user.id, lar_id=user.tenant_id, role=user.role, email=user.email)
+        operator = principal_of(user, s.get(Tenant, user.tenant_id))
         mapped = s.scalars(select(DirectoryEntry)
                            .where(DirectoryEntry.lar_id == operator.lar_id, DirectoryEntry.status == "Mapped")).all()
         pooled = set(s.scalars(select(ResellerPool.reseller_id)))

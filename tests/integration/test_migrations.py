@@ -88,6 +88,7 @@ def test_0003_turns_stored_expiry_into_dates_and_never_reuses_a_pool_id(url):
 
 def test_0007_gives_every_reseller_a_figures_row_computed_on_the_first_sorted_read(url):
     from data.db import Database
+    from data.models import Role, TenantKind
     from services.access.principal import Actor
     from services.common.grid_query import GridQuery
     from services.directory.query import list_directory
@@ -109,7 +110,8 @@ def test_0007_gives_every_reseller_a_figures_row_computed_on_the_first_sorted_re
         assert conn.execute(text("SELECT count(*) FROM reseller_figures WHERE reseller_id = 3")).scalar() == 1
     engine.dispose()
     db = Database(url)
-    page = list_directory(db, Actor(user_id=1, lar_id=1, role="analyst", email="a@l.example"),
+    analyst = Actor(user_id=1, tenant_id=1, tenant_kind=TenantKind.LAR, role=Role.ANALYST, email="a@l.example")
+    page = list_directory(db, analyst,
                           GridQuery(sort=(("pools", "desc"),)), now=SystemClock().now())  # after the migration ran
     assert [(r["organization_name"], r["pools"]) for r in page.rows] == [("R", 1), ("Q", 0), ("Z", 0)]
     with db.engine.connect() as conn:
@@ -196,4 +198,31 @@ def test_0013_keeps_each_recorded_actions_address(url):
     with engine.begin() as conn:
         assert conn.execute(text("SELECT actor_email FROM audit_events")).scalars().all() == ["ops@l.example"]
         assert conn.execute(text("SELECT count(*) FROM password_links")).scalar() == 0
+    engine.dispose()
+
+
+def test_0014_names_the_reseller_tenant_of_each_recorded_action_and_lets_a_row_belong_to_no_lar(url):
+    command.upgrade(alembic_config(url), "0002")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        _fill_at_0002(conn)
+        conn.execute(text("INSERT INTO tenants (id, kind, organization_name, owner_email, created_at) VALUES "
+                          "(3, 'reseller', 'R', 'r@r.example', :d), (4, 'reseller', 'Q', 'q@q.example', :d)"),
+                     {"d": NOW})
+        conn.execute(text("UPDATE resellers SET tenant_id = 3 WHERE id = 1"))
+    command.upgrade(alembic_config(url), "0013")
+    with engine.begin() as conn:
+        for target, actor_tenant in (("reseller:1", 1), ("reseller:99", 4), ("user@l.example", 1)):
+            conn.execute(text("INSERT INTO audit_events (at, lar_id, actor_user_id, actor_tenant_id, action, target, "
+                              "details, reseller_id) VALUES (:at, 1, NULL, :t, 'reseller.map', :target, '{}', :r)"),
+                         {"at": NOW, "t": actor_tenant, "target": target,
+                          "r": int(target[9:]) if target.startswith("reseller:") else None})
+    command.upgrade(alembic_config(url), "head")
+    with engine.begin() as conn:
+        # The mapped entry's tenant; the reseller that acted (its entry gone); none for a LAR-only action.
+        assert conn.execute(text("SELECT reseller_tenant_id FROM audit_events ORDER BY id")).scalars().all() == [
+            3, 4, None]
+        conn.execute(text("INSERT INTO audit_events (at, lar_id, actor_user_id, actor_tenant_id, action, target, "
+                          "details, reseller_tenant_id) VALUES (:at, NULL, NULL, 3, 'user.joined', 'x', '{}', 3)"),
+                     {"at": NOW})
     engine.dispose()
