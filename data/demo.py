@@ -24,6 +24,7 @@ from data.db import Database
 from data.models import (
     AllocationEvent,
     AuditEvent,
+    Base,
     CustomerAssignment,
     DirectoryEntry,
     ResellerPool,
@@ -307,7 +308,9 @@ def load_demo(db: Database, *, now: datetime, resellers: int = 60, seed: int = 7
             # the database now, not a piece at a time in the first users' writes.
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         else:
-            conn.execute(text("ANALYZE"))
+            # The model's tables only: a database-wide ANALYZE also visits other schemas, and waits on
+            # (or deadlocks with) whoever is dropping one meanwhile.
+            conn.execute(text("ANALYZE " + ", ".join(Base.metadata.tables)))
             conn.commit()
     return True
 
