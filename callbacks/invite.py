@@ -5,7 +5,7 @@ from dash import Input, Output, State, ctx, no_update
 
 from callbacks.context import actor, base_url, clock, db, mail_transport, notice, now
 from callbacks.grid_controls import next_refresh, require_click, stored_query
-from callbacks.panels import close_on
+from callbacks.panels import Opener, close_on
 from components.invitation_section import invitation_section
 from components.invite_panel import found_options
 from services.common.errors import DomainError, InvalidForm
@@ -22,35 +22,38 @@ from services.notify.outbox import deliver_in_background
 NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 
 
-def register(app) -> None:
+def register(app, prefix: str, opener: Opener) -> None:
+    """The Single invite panel whose ids start with prefix (components/invite_panel.py), opened
+    by opener's button; after an invitation, opener's grid searches for the new entry."""
+    p = prefix
+
     @app.callback(
-        Output("invite-drawer", "opened", allow_duplicate=True),
-        Output("invite-email", "value"), Output("invite-org", "value"), Output("invite-email", "error"),
-        Output("invite-org", "error"),
-        Output("invite-summary", "children", allow_duplicate=True), Output("invite-options", "children"),
-        Output("invite-choice", "value", allow_duplicate=True),
-        Output("invite-invite", "display", allow_duplicate=True),
-        Output("invite-send", "display", allow_duplicate=True),
-        Input("invite-single", "n_clicks"),
+        Output(f"{p}-drawer", "opened", allow_duplicate=True),
+        Output(f"{p}-email", "value"), Output(f"{p}-org", "value"), Output(f"{p}-email", "error"),
+        Output(f"{p}-org", "error"),
+        Output(f"{p}-summary", "children", allow_duplicate=True), Output(f"{p}-options", "children"),
+        Output(f"{p}-choice", "value", allow_duplicate=True),
+        Output(f"{p}-invite", "display", allow_duplicate=True),
+        Output(f"{p}-send", "display", allow_duplicate=True),
+        opener.clicked,
         prevent_initial_call=True,
     )
     def open_single(clicked):
         require_click(clicked)
         return True, "", "", None, None, "", [], None, "none", "none"
 
-    close_on(app, "invite-drawer", "invite-cancel")
-    register_resend(app)
+    close_on(app, f"{p}-drawer", f"{p}-cancel")
 
     @app.callback(
-        Output("invite-summary", "children", allow_duplicate=True), Output("invite-options", "children",
+        Output(f"{p}-summary", "children", allow_duplicate=True), Output(f"{p}-options", "children",
                                                                             allow_duplicate=True),
-        Output("invite-choice", "value", allow_duplicate=True), Output("invite-email", "error", allow_duplicate=True),
-        Output("invite-org", "error", allow_duplicate=True),
-        Output("invite-invite", "display", allow_duplicate=True),
-        Output("invite-send", "display", allow_duplicate=True),
-        Output("invite-searched", "data"), Output("invite-summary", "c"),
-        Input("invite-search", "n_clicks"), Input("invite-email", "n_submit"),
-        State("invite-email", "value"), State("invite-org", "value"),
+        Output(f"{p}-choice", "value", allow_duplicate=True), Output(f"{p}-email", "error", allow_duplicate=True),
+        Output(f"{p}-org", "error", allow_duplicate=True),
+        Output(f"{p}-invite", "display", allow_duplicate=True),
+        Output(f"{p}-send", "display", allow_duplicate=True),
+        Output(f"{p}-searched", "data"), Output(f"{p}-summary", "c"),
+        Input(f"{p}-search", "n_clicks"), Input(f"{p}-email", "n_submit"),
+        State(f"{p}-email", "value"), State(f"{p}-org", "value"),
         prevent_initial_call=True,
     )
     def search(clicked, submitted, email, organization):
@@ -87,17 +90,17 @@ def register(app) -> None:
             summary = _with_domain_hint(result["email"], result["domain_hint"])
         return summary, [], None, None, None, "none", "inline-block", searched, "inherit"
 
-    @app.callback(Output("invite-invite", "disabled"), Input("invite-choice", "value"), prevent_initial_call=True)
+    @app.callback(Output(f"{p}-invite", "disabled"), Input(f"{p}-choice", "value"), prevent_initial_call=True)
     def invite_enabled(choice):
         return not choice
 
     @app.callback(
-        Output("invite-drawer", "opened", allow_duplicate=True),
-        Output("dir-refresh", "data", allow_duplicate=True), NOTIFY,
-        Output("dir-query", "data", allow_duplicate=True), Output("dir-search", "value"),
-        Input("invite-invite", "n_clicks"), Input("invite-send", "n_clicks"),
-        State("invite-choice", "value"), State("invite-searched", "data"), State("dir-refresh", "data"),
-        State("dir-query", "data"),
+        Output(f"{p}-drawer", "opened", allow_duplicate=True),
+        opener.bump, NOTIFY,
+        Output(f"{opener.grid}-query", "data", allow_duplicate=True), Output(f"{opener.grid}-search", "value"),
+        Input(f"{p}-invite", "n_clicks"), Input(f"{p}-send", "n_clicks"),
+        State(f"{p}-choice", "value"), State(f"{p}-searched", "data"), opener.refresh,
+        State(f"{opener.grid}-query", "data"),
         prevent_initial_call=True,
     )
     def send(invite_clicked, send_clicked, choice, searched, refresh, query):
@@ -106,7 +109,7 @@ def register(app) -> None:
         require_click(invite_clicked or send_clicked)
         searched = searched if isinstance(searched, dict) else {}
         try:
-            if ctx.triggered_id == "invite-invite":
+            if ctx.triggered_id == f"{p}-invite":
                 invited = invite_tenant(db(), actor(), row_id(choice), searched.get("email"),
                                         searched.get("organization_name"), base_url(), now=now())
             else:

@@ -4,6 +4,7 @@ import dash_mantine_components as dmc
 from dash import dcc, html
 
 from callbacks.context import actor, db, now
+from callbacks.placements import ADD_POOL, EDIT_POOL
 from components import reseller_grids as grids
 from components.add_pool_panel import add_pool_drawer
 from components.edit_pool_panel import edit_pool_drawer
@@ -85,8 +86,8 @@ def layout(reseller_id=None, **query):
             ),
             dcc.Store(id="reseller-can-act", data=acting.can_act),
             notifications(),
-            add_pool_drawer(),
-            edit_pool_drawer(),
+            add_pool_drawer(ADD_POOL),
+            edit_pool_drawer(EDIT_POOL),
             return_modal("pools"),
         ],
         gap="sm",
