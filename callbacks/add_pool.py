@@ -203,8 +203,8 @@ def _register_save(app, p: str) -> None:
         except DomainError as refused:
             return (no_update, no_update, {"errors": {}, "attempt": clicked}, no_update,
                     notice(refused.message, ok=False))
-        shown = "; ".join(f"{c['quantity']} of {c['name']}"
-                          + (" (expired at once, as chosen)" if c["expired"] else " (pending acceptance)")
+        shown = "; ".join(f"{c.quantity} of {c.name}"
+                          + (" (expired at once, as chosen)" if c.expired else " (pending acceptance)")
                           for c in created)
         noun = "pool" if len(created) == 1 else "pools"
         return False, next_refresh(done), None, no_update, notice(f"Added {len(created)} {noun}: {shown}.")

@@ -10,7 +10,7 @@ from callbacks.panels import Opener, close_on
 from components.pool_fields import availability_table, details_id
 from services.common.errors import Conflict, DomainError, InvalidForm
 from services.common.units import format_quantity
-from services.pools.changes import edit_pool, edit_pool_form
+from services.pools.changes import EditPoolForm, edit_pool, edit_pool_form
 from services.pools.form import first_allowed_day, unit_label
 
 NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
@@ -29,13 +29,13 @@ def _field_errors(p: str) -> list[Output]:
     return [Output(f"{p}-{name}", "error", allow_duplicate=True) for name in ("payment", "qty", "exp", "date")]
 
 
-def expire_now_warning(form: dict) -> str:
+def expire_now_warning(form: EditPoolForm) -> str:
     """What saving with Expire now does to a live pool, customers first."""
-    customers = form["customers"]
+    customers = form.customers
     if customers:
         many = customers != 1
         who = f"{customers} customer{'s' if many else ''} of this reseller {'hold' if many else 'holds'}"
-        return (f"Saving ends this pool today. {who} {format_quantity(form['unit'], form['assigned'])} "
+        return (f"Saving ends this pool today. {who} {format_quantity(form.unit, form.assigned)} "
                 "from it and will lose them.")
     return "Saving ends this pool today. No customer holds any of it; what it holds goes back to the subscription."
 
@@ -74,22 +74,22 @@ def _register_open(app, p: str, opener: Opener) -> None:
             form = edit_pool_form(db(), actor(), reseller_id, ids[0], now=at)
         except DomainError as refused:
             return (no_update,) * 19 + (notice(refused.message, ok=False),)
-        unit, sub = form["unit"], form["subscription"]
-        subject = f"{form['label']} · {form['service']}" + (" · expired" if form["expired"] else "")
-        most = f"{format_quantity(unit, form['max_quantity'])} (what the subscription can supply)"
-        if form["max_quantity"] < form["min_quantity"]:
+        unit, sub = form.unit, form.subscription
+        subject = f"{form.label} · {form.service}" + (" · expired" if form.expired else "")
+        most = f"{format_quantity(unit, form.max_quantity)} (what the subscription can supply)"
+        if form.max_quantity < form.min_quantity:
             bounds = (f"The subscription has no {unit} free to bring this pool back; its quantity can change "
                       "while it stays expired.")
-        elif form["min_quantity"] > 1:
-            bounds = f"From {format_quantity(unit, form['min_quantity'])} (already assigned to customers) to {most}."
+        elif form.min_quantity > 1:
+            bounds = f"From {format_quantity(unit, form.min_quantity)} (already assigned to customers) to {most}."
         else:
             bounds = f"From 1 to {most}."
-        return (True, subject, form["payment_type"], bool(form["payment_locked"]), form["payment_locked"] or None,
-                str(form["quantity"]), unit_label(unit), bounds, f"View details of available {unit}",
-                availability_table(sub), form["expiration"], form["expiration_date"], first_allowed_day(at).isoformat(),
+        return (True, subject, form.payment_type, bool(form.payment_locked), form.payment_locked or None,
+                str(form.quantity), unit_label(unit), bounds, f"View details of available {unit}",
+                availability_table(sub), form.expiration, form.expiration_date, first_allowed_day(at).isoformat(),
                 sub["expires_at"][:10],
-                {"pool_id": form["pool_id"], "version": form["version"], "reseller_id": form["reseller_id"],
-                 "expire_warning": "" if form["expired"] else expire_now_warning(form)},
+                {"pool_id": form.pool_id, "version": form.version, "reseller_id": form.reseller_id,
+                 "expire_warning": "" if form.expired else expire_now_warning(form)},
                 None, None, None, None, no_update)
 
 
@@ -148,5 +148,5 @@ def _register_save(app, p: str, opener: Opener) -> None:
                     e.get("expiration_date"), notice(refused.message, ok=False))
         except (Conflict, DomainError) as refused:
             return (no_update,) * 6 + (notice(refused.message, ok=False),)
-        state = " It is now expired." if saved["expired"] else ""
-        return (False, next_refresh(refresh), None, None, None, None, notice(f"Saved {saved['name']}.{state}"))
+        state = " It is now expired." if saved.expired else ""
+        return (False, next_refresh(refresh), None, None, None, None, notice(f"Saved {saved.name}.{state}"))
