@@ -54,13 +54,13 @@ def register(app, prefix: str, opener: Opener) -> None:
             choices = mapping.mapping_choices(db(), actor(), ids[0])
         except DomainError as refused:
             return (no_update,) * 8 + (notice(refused.message, ok=False),)
-        entry, tenants = choices["reseller"], choices["tenants"]
-        subject = (f"Map {entry['organization_name']} ({entry['email']}) to its registered reseller tenant. Saving "
+        entry, tenants = choices.reseller, choices.tenants
+        subject = (f"Map {entry.organization_name} ({entry.email}) to its registered reseller tenant. Saving "
                    "replaces the entry's organization name and tenant owner with the tenant's.")
         owners = sorted({t["owner_email"] for t in tenants})
         # One owner at the entry's domain: chosen already (the organization follows if it has one).
-        return (True, subject, _owners(tenants, entry["email"]), owners[0] if len(owners) == 1 else None, tenants,
-                {"id": entry["id"], "email": entry["email"], "name": entry["organization_name"]}, "", None, no_update)
+        return (True, subject, _owners(tenants, entry.email), owners[0] if len(owners) == 1 else None,
+                tenants, {"id": entry.id, "email": entry.email, "name": entry.organization_name}, "", None, no_update)
 
     @app.callback(
         Output(f"{p}-tenants", "data", allow_duplicate=True),
@@ -138,10 +138,10 @@ def register(app, prefix: str, opener: Opener) -> None:
             done = mapping.map_reseller(db(), actor(), _entry(entry)["id"], tenant_id, owner, base_url(), now=now())
         except DomainError as refused:
             return no_update, no_update, notice(refused.message, ok=False)
-        if done["mapped"]:
-            return False, next_refresh(refresh), notice(f"{done['organization_name']} is now Mapped.")
+        if done.mapped:
+            return False, next_refresh(refresh), notice(f"{done.organization_name} is now Mapped.")
         return False, next_refresh(refresh), notice(
-            f"An invitation to accept went to {done['invited']}: {done['organization_name']} becomes Mapped when "
+            f"An invitation to accept went to {done.invited}: {done.organization_name} becomes Mapped when "
             "it accepts.")
 
     close_on(app, f"{p}-drawer", f"{p}-cancel")
