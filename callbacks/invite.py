@@ -17,6 +17,7 @@ from services.invitations.invite import (
     invite_tenant,
     resend_invitation,
 )
+from services.invitations.invite_results import DomainHint
 from services.notify.outbox import deliver_in_background
 
 NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
@@ -67,27 +68,27 @@ def register(app, prefix: str, opener: Opener) -> None:
             return "", [], None, errors.get("email"), errors.get("organization_name"), "none", "none", None, "inherit"
         except DomainError as refused:
             return refused.message, [], None, None, None, "none", "none", None, "red"
-        searched = {"email": result["email"], "organization_name": result["organization_name"]}
-        if result["found"] and all(t["in_directory"] for t in result["found"]):
-            names = ", ".join(t["organization_name"] for t in result["found"])
+        searched = {"email": result.email, "organization_name": result.organization_name}
+        if result.found and all(t.in_directory for t in result.found):
+            names = ", ".join(t.organization_name for t in result.found)
             summary = f"Already in your directory: {names}. There is no one to invite."
-            return summary, found_options(result["found"]), None, None, None, "none", "none", None, "inherit"
-        if result["found"]:
-            count = len(result["found"])
-            choosable = [t for t in result["found"] if not t["in_directory"]]
+            return summary, found_options(result.found), None, None, None, "none", "none", None, "inherit"
+        if result.found:
+            count = len(result.found)
+            choosable = [t for t in result.found if not t.in_directory]
             # One to choose from: chosen already, so Invite is one click.
-            chosen = str(choosable[0]["tenant_id"]) if len(choosable) == 1 else None
+            chosen = str(choosable[0].tenant_id) if len(choosable) == 1 else None
             summary = (f"{count} registered reseller{'s' if count != 1 else ''} found by "
-                       f"{result['matched_by']}. " + ("Click Invite." if chosen else "Choose one and click Invite."))
-            return (summary, found_options(result["found"]), chosen, None, None, "inline-block", "none", searched,
+                       f"{result.matched_by}. " + ("Click Invite." if chosen else "Choose one and click Invite."))
+            return (summary, found_options(result.found), chosen, None, None, "inline-block", "none", searched,
                     "inherit")
-        if result["already_invited"]:
-            summary = f"{result['email']} is already in your directory ({result['already_invited']})."
+        if result.already_invited:
+            summary = f"{result.email} is already in your directory ({result.already_invited})."
             return summary, [], None, None, None, "none", "none", None, "inherit"
-        summary = (f"No registered reseller matches {result['email']}. Click Send email to invite them to sign up "
+        summary = (f"No registered reseller matches {result.email}. Click Send email to invite them to sign up "
                    "for Elements.")
-        if result["domain_hint"]:
-            summary = _with_domain_hint(result["email"], result["domain_hint"])
+        if result.domain_hint:
+            summary = _with_domain_hint(result.email, result.domain_hint)
         return summary, [], None, None, None, "none", "inline-block", searched, "inherit"
 
     @app.callback(Output(f"{p}-invite", "disabled"), Input(f"{p}-choice", "value"), prevent_initial_call=True)
@@ -119,19 +120,19 @@ def register(app, prefix: str, opener: Opener) -> None:
             return no_update, no_update, notice(refused.message, ok=False), no_update, no_update
         deliver_in_background(db(), mail_transport(), clock())
         return (False, next_refresh(refresh), notice(
-            f"Invited {invited['organization_name']}: an invitation email is on its way to {invited['email']}."),
-                {**stored_query(query), "search": invited["email"]}, invited["email"])
+            f"Invited {invited.organization_name}: an invitation email is on its way to {invited.email}."),
+                {**stored_query(query), "search": invited.email}, invited.email)
 
 
-def _with_domain_hint(email: str, hint: dict) -> str:
+def _with_domain_hint(email: str, hint: DomainHint) -> str:
     """Searched without an organization name: the domain step needs one (the document's rule)."""
-    domain = hint["domain"]
+    domain = hint.domain
     parts = [f"No reseller tenant is owned by {email}."]
-    if hint["registered"]:
+    if hint.registered:
         parts.append(f"Registered resellers use @{domain}: enter the organization name and click Search to find "
                      "yours.")
-    if hint["entries"]:
-        parts.append(f"Your directory already has {', '.join(hint['entries'])} at @{domain}.")
+    if hint.entries:
+        parts.append(f"Your directory already has {', '.join(hint.entries)} at @{domain}.")
     parts.append("Send email invites this address to sign up as a new organization.")
     return " ".join(parts)
 
@@ -151,4 +152,4 @@ def register_resend(app) -> None:
         except DomainError as refused:
             return no_update, notice(refused.message, ok=False)
         deliver_in_background(db(), mail_transport(), clock())
-        return invitation_section(details, True), notice(f"A new invitation link is on its way to {sent['email']}.")
+        return invitation_section(details, True), notice(f"A new invitation link is on its way to {sent.email}.")

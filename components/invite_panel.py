@@ -6,6 +6,7 @@ import dash_mantine_components as dmc
 from dash import dcc
 
 from components.panels import side_panel
+from services.invitations.invite_results import FoundTenant
 
 
 def invite_button(read_only: bool):
@@ -45,17 +46,17 @@ def single_invite_panel(prefix: str):
     ], gap="sm"))
 
 
-def found_options(found: list[dict]):
+def found_options(found: list[FoundTenant]):
     """One card per registered reseller found; those already in the directory cannot be chosen."""
     cards = []
     for tenant in found:
         cards.append(dmc.RadioCard(
             dmc.Group([
-                dmc.RadioIndicator(disabled=tenant["in_directory"]),
-                dmc.Stack([dmc.Text(tenant["organization_name"], fw=600, size="sm"),
-                           dmc.Text(f"Tenant owner: {tenant['owner_email']}", size="xs", c="dimmed")], gap=0),
-                dmc.Badge("In your directory", variant="light", color="gray") if tenant["in_directory"] else None,
+                dmc.RadioIndicator(disabled=tenant.in_directory),
+                dmc.Stack([dmc.Text(tenant.organization_name, fw=600, size="sm"),
+                           dmc.Text(f"Tenant owner: {tenant.owner_email}", size="xs", c="dimmed")], gap=0),
+                dmc.Badge("In your directory", variant="light", color="gray") if tenant.in_directory else None,
             ], wrap="nowrap", align="center", gap="sm"),
-            value=str(tenant["tenant_id"]), disabled=tenant["in_directory"], withBorder=True, radius="md", p="sm",
+            value=str(tenant.tenant_id), disabled=tenant.in_directory, withBorder=True, radius="md", p="sm",
         ))
     return cards
