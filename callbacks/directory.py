@@ -70,10 +70,10 @@ def _register_visibility(app) -> None:
         except DomainError as refused:
             return no_update, no_update, no_update, notice(refused.message, ok=False)
         text = (
-            f"Customer names of {reseller['organization_name']} will be hidden from you. "
+            f"Customer names of {reseller.organization_name} will be hidden from you. "
             "Once turned off, you cannot turn it back on: only the reseller can enable your visibility again."
         )
-        return True, text, reseller["id"], no_update
+        return True, text, reseller.id, no_update
 
     @app.callback(
         Output("dir-visibility-modal", "opened", allow_duplicate=True),
@@ -93,5 +93,5 @@ def _register_visibility(app) -> None:
             changed = entries.set_customer_visibility(db(), actor(), reseller_id, visible=False, now=now())
         except DomainError as refused:
             return False, no_update, notice(refused.message, ok=False)
-        message = f"Customer visibility of {changed['organization_name']} is off."
+        message = f"Customer visibility of {changed.organization_name} is off."
         return False, next_refresh(refresh), notice(message)
