@@ -45,8 +45,8 @@ def register(app, prefix: str, openers: Sequence[Opener]) -> None:
         ("services", "children"), ("services", "value"), ("feedback", "data"), ("forms", "children"))] + [NOTIFY]
     for opener in openers:
         _register_opener(app, p, opener, open_outputs)
-    for grid in {opener.grid: opener for opener in openers}.values():  # one refresh per grid
-        _refresh_after_save(app, p, grid)
+    for opener in {opener.grid: opener for opener in openers}.values():  # one refresh per grid
+        _refresh_after_save(app, p, opener)
 
     @app.callback(Output(f"{p}-next", "disabled"), Input(f"{p}-services", "value"), prevent_initial_call=True)
     def next_enabled(chosen):
