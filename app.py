@@ -18,15 +18,14 @@ from werkzeug.serving import WSGIRequestHandler
 
 from callbacks import (
     activity,
-    add_pool,
     batch_invite,
     directory,
-    edit_pool,
     invite,
-    map_panel,
     panels,
+    placements,
     renewals,
     reseller,
+    reseller_pools,
     subscriptions,
     team,
     users,
@@ -116,12 +115,11 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     init_callback_requests(server, lambda: app.callback_map)
     init_compression(server)
     directory.register(app)
-    map_panel.register(app)
     reseller.register(app)
-    add_pool.register(app)
-    edit_pool.register(app)
+    reseller_pools.register(app)
+    placements.register(app)
     panels.register(app)
-    invite.register(app)
+    invite.register_resend(app)
     batch_invite.register(app, server.extensions["jobs"])
     users.register(app)
     team.register(app)

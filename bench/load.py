@@ -169,19 +169,20 @@ class Operator:
                 DirectoryEntry.lar_id == self.actor.lar_id, ResellerPool.quantity > ResellerPool.assigned_quantity + 1)
                 .order_by(ResellerPool.id).limit(50)).all()
         self.reseller_id, self.pool_id = next(
-            (r, p) for r, p in pools if not edit_pool_form(db, self.actor, r, p, now=SystemClock().now())["expired"])
+            (r, p) for r, p in pools if not edit_pool_form(db, self.actor, r, p, now=SystemClock().now()).expired)
         plain = f"..{'...'.join(f'{i}.{p}' for i, p in EDIT_OUTPUTS)}.."
         self.output = next(d["output"] for d in self.browser.get(base + "/_dash-dependencies").json()
                            if re.sub(r"@[0-9a-f]+", "", d["output"]) == plain)
 
     def save(self) -> float:
         form = edit_pool_form(self.db, self.actor, self.reseller_id, self.pool_id, now=SystemClock().now())
-        quantity = form["quantity"] - 1 if form["quantity"] > form["min_quantity"] else form["quantity"] + 1
-        state = [{"id": "edit-pool-payment", "property": "value", "value": form["payment_type"]},
+        quantity = form.quantity - 1 if form.quantity > form.min_quantity else form.quantity + 1
+        state = [{"id": "edit-pool-payment", "property": "value", "value": form.payment_type},
                  {"id": "edit-pool-qty", "property": "value", "value": quantity},
-                 {"id": "edit-pool-exp", "property": "value", "value": form["expiration"]},
-                 {"id": "edit-pool-date", "property": "value", "value": form["expiration_date"]},
-                 {"id": "edit-pool-form", "property": "data", "value": form},
+                 {"id": "edit-pool-exp", "property": "value", "value": form.expiration},
+                 {"id": "edit-pool-date", "property": "value", "value": form.expiration_date},
+                 {"id": "edit-pool-form", "property": "data",
+                  "value": {"pool_id": form.pool_id, "version": form.version, "reseller_id": form.reseller_id}},
                  {"id": "pools-refresh", "property": "data", "value": 0}]
         body = {"output": self.output, "outputs": [{"id": i, "property": p} for i, p in EDIT_OUTPUTS],
                 "inputs": [{"id": "edit-pool-save", "property": "n_clicks", "value": 1}], "state": state,

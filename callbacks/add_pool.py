@@ -2,12 +2,14 @@
 reseller, step through the services, check each service's form as the user types, save."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import actor, db, notice, now
 from callbacks.grid_controls import next_refresh, require_click, selected_ids
-from callbacks.panels import close_on
+from callbacks.panels import Opener, close_on
 from components.add_pool_panel import FIELDS, field_id, pool_options, service_cards, service_forms
 from components.pool_fields import availability_table
 from data.catalog import SOURCES
@@ -18,17 +20,6 @@ from services.pools.form import check_new_pool, sources_for
 from services.subscriptions.choices import facts
 
 NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
-OPEN_OUTPUTS = [
-    Output("addpool-drawer", "opened", allow_duplicate=True),
-    Output("addpool-reseller", "data"),
-    Output("addpool-choices", "data"),
-    Output("addpool-subject", "children"),
-    Output("addpool-services", "children"),
-    Output("addpool-services", "value"),
-    Output("addpool-feedback", "data", allow_duplicate=True),
-    Output("addpool-forms", "children", allow_duplicate=True),
-    NOTIFY,
-]
 STATE_MARKS = {"complete": ("✓", "Complete"), "incomplete": ("○", "Incomplete"), "invalid": ("!", "Has errors")}
 
 
@@ -42,37 +33,36 @@ def _open(reseller_id):
             service_cards(choices["services"]), [], None, [], no_update)
 
 
-def register(app) -> None:
-    @app.callback(*OPEN_OUTPUTS, Input("dir-addpool-open", "n_clicks"), State("dir-grid", "selectedRows"),
-                  prevent_initial_call=True)
-    def open_from_directory(clicked, selected):
-        require_click(clicked)
-        ids = selected_ids(selected)
-        if len(ids) != 1:
-            return (no_update,) * 8 + (notice("Select one reseller to add a pool to.", ok=False),)
-        return _open(ids[0])
+def register(app, prefix: str, openers: Sequence[Opener]) -> None:
+    """The panel whose ids start with prefix (components/add_pool_panel.py), opened from each
+    opener (the same panel on two pages: the directory's selected reseller, a dashboard's own);
+    each opener's grid refreshes after a save."""
+    p = prefix
+    # Every opener's callback writes them all: each its own copy (allow_duplicate), else Dash's
+    # renderer finds the same output twice once a second opener is placed.
+    open_outputs = [Output(f"{p}-{part}", prop, allow_duplicate=True) for part, prop in (
+        ("drawer", "opened"), ("reseller", "data"), ("choices", "data"), ("subject", "children"),
+        ("services", "children"), ("services", "value"), ("feedback", "data"), ("forms", "children"))] + [NOTIFY]
+    for opener in openers:
+        _register_opener(app, p, opener, open_outputs)
+    for opener in {opener.grid: opener for opener in openers}.values():  # one refresh per grid
+        _refresh_after_save(app, p, opener)
 
-    @app.callback(*OPEN_OUTPUTS, Input("pools-add-open", "n_clicks"), State("pools-context", "data"),
-                  prevent_initial_call=True)
-    def open_from_dashboard(clicked, reseller_id):
-        require_click(clicked)
-        return _open(reseller_id)
-
-    @app.callback(Output("addpool-next", "disabled"), Input("addpool-services", "value"), prevent_initial_call=True)
+    @app.callback(Output(f"{p}-next", "disabled"), Input(f"{p}-services", "value"), prevent_initial_call=True)
     def next_enabled(chosen):
         return not chosen
 
     @app.callback(
-        Output("addpool-step1", "style"), Output("addpool-step2", "style"),
-        Output("addpool-next", "display"), Output("addpool-back", "display"), Output("addpool-save", "display"),
-        Output("addpool-forms", "children", allow_duplicate=True),
-        Input("addpool-next", "n_clicks"), Input("addpool-back", "n_clicks"), Input("addpool-reseller", "data"),
-        State("addpool-services", "value"), State("addpool-choices", "data"),
-        *[State(field_id(name, ALL), "value") for name in FIELDS], State(field_id("sub", ALL), "id"),
+        Output(f"{p}-step1", "style"), Output(f"{p}-step2", "style"),
+        Output(f"{p}-next", "display"), Output(f"{p}-back", "display"), Output(f"{p}-save", "display"),
+        Output(f"{p}-forms", "children", allow_duplicate=True),
+        Input(f"{p}-next", "n_clicks"), Input(f"{p}-back", "n_clicks"), Input(f"{p}-reseller", "data"),
+        State(f"{p}-services", "value"), State(f"{p}-choices", "data"),
+        *[State(field_id(p, name, ALL), "value") for name in FIELDS], State(field_id(p, "sub", ALL), "id"),
         prevent_initial_call=True,
     )
     def step(_next, _back, _reseller, chosen, choices, *entered):
-        if ctx.triggered_id != "addpool-next" or not isinstance(chosen, list) or not isinstance(choices, dict):
+        if ctx.triggered_id != f"{p}-next" or not isinstance(chosen, list) or not isinstance(choices, dict):
             return {}, {"display": "none"}, "inline-block", "none", "none", no_update
         services = choices.get("services") or []
         picked = set(map(str, chosen))
@@ -84,18 +74,39 @@ def register(app) -> None:
         # cut to the shortest, as ever (a crafted request may send them uneven).
         kept = {ident.get("service"): dict(zip(FIELDS, values, strict=True))
                 for ident, *values in zip(ids, *columns, strict=False) if isinstance(ident, dict)}
-        forms = service_forms(indices, services, now().date(), kept)
+        forms = service_forms(p, indices, services, now().date(), kept)
         return {"display": "none"}, {}, "none", "inline-block", "inline-block", forms
 
-    close_on(app, "addpool-drawer", "addpool-cancel")
+    close_on(app, f"{p}-drawer", f"{p}-cancel")
 
     # The keyboard lands on the first card (on opening, after Back) or the first service's tab (after Next).
-    for function, trigger, prop in (("focusFirstTab", "addpool-forms", "children"),
-                                    ("focusFirstCard", "addpool-step1", "style")):
+    for function, trigger, prop in (("focusFirstTab", f"{p}-forms", "children"),
+                                    ("focusFirstCard", f"{p}-step1", "style")):
         app.clientside_callback(ClientsideFunction(namespace="panels", function_name=function),
                                 Input(trigger, prop), State(trigger, "id"), prevent_initial_call=True)
-    _register_check(app)
-    _register_save(app)
+    _register_check(app, p)
+    _register_save(app, p)
+
+
+def _refresh_after_save(app, p: str, opener: Opener) -> None:
+    """The panel counts its saves; the grid it was opened from (and what follows that grid's
+    refresh, a dashboard's figures) asks again. The page without that grid ignores it."""
+    @app.callback(opener.bump, Input(f"{p}-done", "data"), opener.refresh, prevent_initial_call=True)
+    def refresh_grid(saved, refresh):
+        require_click(saved)
+        return next_refresh(refresh)
+
+
+def _register_opener(app, p: str, opener: Opener, open_outputs: list) -> None:
+    @app.callback(*open_outputs, opener.clicked, opener.subject_state, prevent_initial_call=True)
+    def open_panel(clicked, subject):
+        require_click(clicked)
+        if opener.subject == "context":
+            return _open(subject)
+        ids = selected_ids(subject)
+        if len(ids) != 1:
+            return (no_update,) * 8 + (notice("Select one reseller to add a pool to.", ok=False),)
+        return _open(ids[0])
 
 
 def _fresh(reseller_id):
@@ -116,19 +127,19 @@ def _subscription(service: dict, sub_id) -> dict | None:
     return next((s for s in service.get("subscriptions") or [] if str(s.get("id")) == str(sub_id)), None)
 
 
-def _register_check(app) -> None:
+def _register_check(app, p: str) -> None:
     @app.callback(
-        Output(field_id("sub", MATCH), "error"), Output(field_id("source", MATCH), "error"),
-        Output(field_id("payment", MATCH), "error"), Output(field_id("qty", MATCH), "error"),
-        Output(field_id("qty", MATCH), "description"), Output(field_id("exp", MATCH), "error"),
-        Output(field_id("date", MATCH), "error"), Output(field_id("date", MATCH), "disabled"),
-        Output(field_id("date", MATCH), "maxDate"), Output(field_id("details", MATCH), "children"),
-        Output(field_id("state", MATCH), "children"), Output(field_id("state", MATCH), "className"),
-        Output(field_id("state", MATCH), "title"),
-        Output(field_id("sub", MATCH), "data"), Output(field_id("source", MATCH), "data"),
-        *[Input(field_id(name, MATCH), "value") for name in FIELDS],
-        Input("addpool-feedback", "data"),
-        State(field_id("sub", MATCH), "id"), State("addpool-choices", "data"),
+        Output(field_id(p, "sub", MATCH), "error"), Output(field_id(p, "source", MATCH), "error"),
+        Output(field_id(p, "payment", MATCH), "error"), Output(field_id(p, "qty", MATCH), "error"),
+        Output(field_id(p, "qty", MATCH), "description"), Output(field_id(p, "exp", MATCH), "error"),
+        Output(field_id(p, "date", MATCH), "error"), Output(field_id(p, "date", MATCH), "disabled"),
+        Output(field_id(p, "date", MATCH), "maxDate"), Output(field_id(p, "details", MATCH), "children"),
+        Output(field_id(p, "state", MATCH), "children"), Output(field_id(p, "state", MATCH), "className"),
+        Output(field_id(p, "state", MATCH), "title"),
+        Output(field_id(p, "sub", MATCH), "data"), Output(field_id(p, "source", MATCH), "data"),
+        *[Input(field_id(p, name, MATCH), "value") for name in FIELDS],
+        Input(f"{p}-feedback", "data"),
+        State(field_id(p, "sub", MATCH), "id"), State(f"{p}-choices", "data"),
     )
     def check_service(sub, source, payment, qty, exp, day, feedback, ident, choices):
         """The service's form as the user fills it in: errors on the fields already touched (all
@@ -147,7 +158,7 @@ def _register_check(app) -> None:
         touched = {"subscription": sub, "source": source, "payment_type": payment,
                    "quantity": qty not in (None, ""), "expiration": exp, "expiration_date": day}
         shown = {k: v for k, v in errors.items() if tried or touched.get(k)}
-        if ctx.triggered_id == "addpool-feedback":
+        if ctx.triggered_id == f"{p}-feedback":
             shown.update(((feedback or {}).get("errors") or {}).get(service["name"], {}))
         state = "invalid" if shown else ("incomplete" if errors else "complete")
         mark, title = STATE_MARKS[state]
@@ -159,17 +170,17 @@ def _register_check(app) -> None:
                 options, list(sources_for(row["source"])) if row else list(SOURCES))
 
 
-def _register_save(app) -> None:
+def _register_save(app, p: str) -> None:
     @app.callback(
-        Output("addpool-drawer", "opened", allow_duplicate=True),
-        Output("addpool-done", "data"),
-        Output("addpool-feedback", "data", allow_duplicate=True),
-        Output("addpool-choices", "data", allow_duplicate=True),
+        Output(f"{p}-drawer", "opened", allow_duplicate=True),
+        Output(f"{p}-done", "data"),
+        Output(f"{p}-feedback", "data", allow_duplicate=True),
+        Output(f"{p}-choices", "data", allow_duplicate=True),
         NOTIFY,
-        Input("addpool-save", "n_clicks"),
-        *[State(field_id(name, ALL), "value") for name in FIELDS],
-        State(field_id("sub", ALL), "id"),
-        State("addpool-reseller", "data"), State("addpool-choices", "data"), State("addpool-done", "data"),
+        Input(f"{p}-save", "n_clicks"),
+        *[State(field_id(p, name, ALL), "value") for name in FIELDS],
+        State(field_id(p, "sub", ALL), "id"),
+        State(f"{p}-reseller", "data"), State(f"{p}-choices", "data"), State(f"{p}-done", "data"),
         prevent_initial_call=True,
     )
     def save(clicked, subs, sources, payments, quantities, expirations, days, ids, reseller_id, choices, done):
@@ -192,8 +203,8 @@ def _register_save(app) -> None:
         except DomainError as refused:
             return (no_update, no_update, {"errors": {}, "attempt": clicked}, no_update,
                     notice(refused.message, ok=False))
-        shown = "; ".join(f"{c['quantity']} of {c['name']}"
-                          + (" (expired at once, as chosen)" if c["expired"] else " (pending acceptance)")
+        shown = "; ".join(f"{c.quantity} of {c.name}"
+                          + (" (expired at once, as chosen)" if c.expired else " (pending acceptance)")
                           for c in created)
         noun = "pool" if len(created) == 1 else "pools"
         return False, next_refresh(done), None, no_update, notice(f"Added {len(created)} {noun}: {shown}.")

@@ -79,17 +79,6 @@ def _row_number(value, default: int) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10**9 else default
 
 
-def bump_refresh(app, spec: GridSpec, trigger: Input) -> None:
-    """Reload the grid's rows (and what follows its refresh counter) whenever trigger changes."""
-    p = spec.prefix
-
-    @app.callback(Output(f"{p}-refresh", "data", allow_duplicate=True), trigger, State(f"{p}-refresh", "data"),
-                  prevent_initial_call=True)
-    def bump(changed, refresh):
-        require_click(changed)
-        return next_refresh(refresh)
-
-
 def _label(labels, value: str) -> str:
     """A chip's text: the page's label for the value (the Store holds them), else the value."""
     label = labels.get(value) if isinstance(labels, dict) else None

@@ -6,12 +6,11 @@ from dash import Input, Output, State, no_update
 
 from callbacks.context import actor, base_url, db, notice, now
 from callbacks.grid_controls import next_refresh, records, require_click, selected_ids
-from callbacks.panels import close_on
+from callbacks.panels import Opener, close_on
 from services.common.errors import DomainError, InvalidForm
 from services.directory import mapping
 
 NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
-REFRESH = Output("dir-refresh", "data", allow_duplicate=True)
 
 
 def _owners(tenants: list[dict], entry_email: str) -> list[dict]:
@@ -27,19 +26,23 @@ def _entry(store) -> dict:
     return store if isinstance(store, dict) and isinstance(store.get("email"), str) else {"id": None, "email": ""}
 
 
-def register(app) -> None:
+def register(app, prefix: str, opener: Opener) -> None:
+    """The panel whose ids start with prefix (components/map_panel.py), for the one entry
+    selected in opener's grid; that grid refreshes after a save."""
+    p = prefix
+
     @app.callback(
-        Output("dir-map-drawer", "opened", allow_duplicate=True),
-        Output("dir-map-subject", "children"),
-        Output("dir-map-owner", "data"),
-        Output("dir-map-owner", "value"),
-        Output("dir-map-tenants", "data"),
-        Output("dir-map-entry", "data"),
-        Output("dir-map-lookup", "value"),
-        Output("dir-map-lookup", "error", allow_duplicate=True),
+        Output(f"{p}-drawer", "opened", allow_duplicate=True),
+        Output(f"{p}-subject", "children"),
+        Output(f"{p}-owner", "data"),
+        Output(f"{p}-owner", "value"),
+        Output(f"{p}-tenants", "data"),
+        Output(f"{p}-entry", "data"),
+        Output(f"{p}-lookup", "value"),
+        Output(f"{p}-lookup", "error", allow_duplicate=True),
         NOTIFY,
-        Input("dir-map-open", "n_clicks"),
-        State("dir-grid", "selectedRows"),
+        opener.clicked,
+        opener.selection,
         prevent_initial_call=True,
     )
     def open_map(clicked, selected):
@@ -51,25 +54,25 @@ def register(app) -> None:
             choices = mapping.mapping_choices(db(), actor(), ids[0])
         except DomainError as refused:
             return (no_update,) * 8 + (notice(refused.message, ok=False),)
-        entry, tenants = choices["reseller"], choices["tenants"]
-        subject = (f"Map {entry['organization_name']} ({entry['email']}) to its registered reseller tenant. Saving "
+        entry, tenants = choices.reseller, choices.tenants
+        subject = (f"Map {entry.organization_name} ({entry.email}) to its registered reseller tenant. Saving "
                    "replaces the entry's organization name and tenant owner with the tenant's.")
         owners = sorted({t["owner_email"] for t in tenants})
         # One owner at the entry's domain: chosen already (the organization follows if it has one).
-        return (True, subject, _owners(tenants, entry["email"]), owners[0] if len(owners) == 1 else None, tenants,
-                {"id": entry["id"], "email": entry["email"], "name": entry["organization_name"]}, "", None, no_update)
+        return (True, subject, _owners(tenants, entry.email), owners[0] if len(owners) == 1 else None,
+                tenants, {"id": entry.id, "email": entry.email, "name": entry.organization_name}, "", None, no_update)
 
     @app.callback(
-        Output("dir-map-tenants", "data", allow_duplicate=True),
-        Output("dir-map-owner", "data", allow_duplicate=True),
-        Output("dir-map-owner", "value", allow_duplicate=True),
-        Output("dir-map-lookup", "error", allow_duplicate=True),
-        Input("dir-map-find", "n_clicks"),
-        Input("dir-map-lookup", "n_submit"),
-        State("dir-map-lookup", "value"),
-        State("dir-map-entry", "data"),
-        State("dir-map-tenants", "data"),
-        State("dir-map-owner", "value"),
+        Output(f"{p}-tenants", "data", allow_duplicate=True),
+        Output(f"{p}-owner", "data", allow_duplicate=True),
+        Output(f"{p}-owner", "value", allow_duplicate=True),
+        Output(f"{p}-lookup", "error", allow_duplicate=True),
+        Input(f"{p}-find", "n_clicks"),
+        Input(f"{p}-lookup", "n_submit"),
+        State(f"{p}-lookup", "value"),
+        State(f"{p}-entry", "data"),
+        State(f"{p}-tenants", "data"),
+        State(f"{p}-owner", "value"),
         prevent_initial_call=True,
     )
     def find(clicked, submitted, typed, entry, tenants, owner):
@@ -95,14 +98,14 @@ def register(app) -> None:
         return tenants, _owners(tenants, entry["email"]), found[0]["owner_email"], None
 
     @app.callback(
-        Output("dir-map-org", "data"),
-        Output("dir-map-org", "value"),
-        Output("dir-map-consent", "children"),
-        Output("dir-map-consent", "display"),
-        Output("dir-map-save", "children"),
-        Input("dir-map-owner", "value"),
-        State("dir-map-tenants", "data"),
-        State("dir-map-entry", "data"),
+        Output(f"{p}-org", "data"),
+        Output(f"{p}-org", "value"),
+        Output(f"{p}-consent", "children"),
+        Output(f"{p}-consent", "display"),
+        Output(f"{p}-save", "children"),
+        Input(f"{p}-owner", "value"),
+        State(f"{p}-tenants", "data"),
+        State(f"{p}-entry", "data"),
         prevent_initial_call=True,
     )
     def organizations_of_owner(owner, tenants, entry):
@@ -117,14 +120,14 @@ def register(app) -> None:
         return options, options[0]["value"] if len(options) == 1 else None, "", "none", "Save"
 
     @app.callback(
-        Output("dir-map-drawer", "opened", allow_duplicate=True),
-        REFRESH,
+        Output(f"{p}-drawer", "opened", allow_duplicate=True),
+        opener.bump,
         NOTIFY,
-        Input("dir-map-save", "n_clicks"),
-        State("dir-map-entry", "data"),
-        State("dir-map-owner", "value"),
-        State("dir-map-org", "value"),
-        State("dir-refresh", "data"),
+        Input(f"{p}-save", "n_clicks"),
+        State(f"{p}-entry", "data"),
+        State(f"{p}-owner", "value"),
+        State(f"{p}-org", "value"),
+        opener.refresh,
         prevent_initial_call=True,
     )
     def save(clicked, entry, owner, tenant_id, refresh):
@@ -135,10 +138,10 @@ def register(app) -> None:
             done = mapping.map_reseller(db(), actor(), _entry(entry)["id"], tenant_id, owner, base_url(), now=now())
         except DomainError as refused:
             return no_update, no_update, notice(refused.message, ok=False)
-        if done["mapped"]:
-            return False, next_refresh(refresh), notice(f"{done['organization_name']} is now Mapped.")
+        if done.mapped:
+            return False, next_refresh(refresh), notice(f"{done.organization_name} is now Mapped.")
         return False, next_refresh(refresh), notice(
-            f"An invitation to accept went to {done['invited']}: {done['organization_name']} becomes Mapped when "
+            f"An invitation to accept went to {done.invited}: {done.organization_name} becomes Mapped when "
             "it accepts.")
 
-    close_on(app, "dir-map-drawer", "dir-map-cancel")
+    close_on(app, f"{p}-drawer", f"{p}-cancel")

@@ -5,7 +5,7 @@ from dash import Input, Output, Patch, State
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import actor, db, now
-from callbacks.grid_controls import bump_refresh, register_grid
+from callbacks.grid_controls import register_grid
 from components import reseller_grids as grids
 from components.availability_chart import fitted_range, nothing_shown_note
 from components.reseller_figures import figures_section
@@ -61,5 +61,3 @@ def register(app) -> None:
     def redraw_figures(_refresh, reseller_id):
         shown = overview(db(), actor(), reseller_id, now=now())
         return figures_section(shown, shown["reseller_id"])
-
-    bump_refresh(app, grids.POOLS, Input("addpool-done", "data"))  # a pool added from this page

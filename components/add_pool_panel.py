@@ -1,6 +1,7 @@
 """The Add pool panel: step 1 picks online services by their cards, step 2 ("Subscription
 information") holds one form per chosen service, services on the left, fields on the right.
-Used by the directory and the dashboard alike (callbacks/add_pool.py)."""
+Used by the directory and the dashboard alike (callbacks/add_pool.py). Every id starts with the
+prefix the page gives, so a page may hold two of them."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -17,32 +18,34 @@ from services.pools.form import SAME, unit_label
 FIELDS = ("sub", "source", "payment", "qty", "exp", "date")  # per-service field names, in save order
 
 
-def field_id(name: str, service: int) -> dict:
-    return {"type": f"ap-{name}", "service": service}
+def field_id(prefix: str, name: str, service) -> dict:
+    """A field of one service's form (a pattern id: the wizard has a form per chosen service)."""
+    return {"type": f"{prefix}-{name}", "service": service}
 
 
-def add_pool_drawer():
-    return side_panel("addpool-drawer", "Add pool", size=980, keep_on_outside_click=True, children=dmc.Stack([
-        dmc.Text(id="addpool-subject", size="sm", c="dimmed"),
-        html.Div(id="addpool-step1", children=[
+def add_pool_drawer(prefix: str):
+    p = prefix
+    return side_panel(f"{p}-drawer", "Add pool", size=980, keep_on_outside_click=True, children=dmc.Stack([
+        dmc.Text(id=f"{p}-subject", size="sm", c="dimmed"),
+        html.Div(id=f"{p}-step1", children=[
             dmc.Text("Step 1 of 2 · Select online services by clicking their cards.", fw=600, size="sm", mb="xs"),
-            dmc.CheckboxGroup(id="addpool-services", value=[], children=[]),
+            dmc.CheckboxGroup(id=f"{p}-services", value=[], children=[]),
         ]),
-        html.Div(id="addpool-step2", style={"display": "none"}, children=[
+        html.Div(id=f"{p}-step2", style={"display": "none"}, children=[
             dmc.Text("Step 2 of 2 · Subscription information: select a service on the left and complete "
                      "its fields on the right.", fw=600, size="sm", mb="xs"),
-            html.Div(id="addpool-forms"),
+            html.Div(id=f"{p}-forms"),
         ]),
         dmc.Group([
-            dmc.Button("Cancel", id="addpool-cancel", variant="default"),
-            dmc.Button("Back", id="addpool-back", variant="default", display="none"),
-            dmc.Button("Next", id="addpool-next", disabled=True),
-            dmc.Button("Save", id="addpool-save", display="none"),
+            dmc.Button("Cancel", id=f"{p}-cancel", variant="default"),
+            dmc.Button("Back", id=f"{p}-back", variant="default", display="none"),
+            dmc.Button("Next", id=f"{p}-next", disabled=True),
+            dmc.Button("Save", id=f"{p}-save", display="none"),
         ], justify="flex-end", mt="md", className="panel-footer"),
-        dcc.Store(id="addpool-reseller"),
-        dcc.Store(id="addpool-choices"),
-        dcc.Store(id="addpool-feedback"),
-        dcc.Store(id="addpool-done", data=0),
+        dcc.Store(id=f"{p}-reseller"),
+        dcc.Store(id=f"{p}-choices"),
+        dcc.Store(id=f"{p}-feedback"),
+        dcc.Store(id=f"{p}-done", data=0),  # counts saves: the grids it was opened from refresh on it
     ], gap="md"))
 
 
@@ -66,16 +69,17 @@ def service_cards(services: list[dict]):
     return dmc.SimpleGrid(cards, cols=3, spacing="sm")
 
 
-def service_forms(chosen: list[int], services: list[dict], today: date, kept: dict[int, dict] | None = None):
+def service_forms(prefix: str, chosen: list[int], services: list[dict], today: date,
+                  kept: dict[int, dict] | None = None):
     """Step 2: a vertical tab per chosen service, its state mark beside the name. kept: what the
     user had entered per service before going Back, {service: {field: value}}."""
     kept = kept or {}
     tabs = [dmc.TabsTab(services[i]["name"], value=str(i),
-                        rightSection=html.Span("○", id=field_id("state", i), className="form-state incomplete"))
+                        rightSection=html.Span("○", id=field_id(prefix, "state", i), className="form-state incomplete"))
             for i in chosen]
-    panels = [dmc.TabsPanel(_service_form(i, services[i], today, kept.get(i, {})), value=str(i), pl="lg")
+    panels = [dmc.TabsPanel(_service_form(prefix, i, services[i], today, kept.get(i, {})), value=str(i), pl="lg")
               for i in chosen]
-    return dmc.Tabs([dmc.TabsList(tabs, w=280), *panels], id="addpool-tabs", orientation="vertical",
+    return dmc.Tabs([dmc.TabsList(tabs, w=280), *panels], id=f"{prefix}-tabs", orientation="vertical",
                     value=str(chosen[0]), keepMounted=True, className="addpool-tabs")
 
 
@@ -87,9 +91,9 @@ def pool_options(service: dict) -> list[dict]:
             for s in service.get("subscriptions") or []]
 
 
-def _service_form(i: int, service: dict, today: date, values: dict):
+def _service_form(prefix: str, i: int, service: dict, today: date, values: dict):
     def ids(name):
-        return field_id(name, i)
+        return field_id(prefix, name, i)
 
     subs = service["subscriptions"]
     only = subs[0] if len(subs) == 1 else None
@@ -110,7 +114,7 @@ def _service_form(i: int, service: dict, today: date, values: dict):
                        comboboxProps={"withinPortal": False}),
         ], gap="md", align="flex-start"),
         quantity_input(ids("qty"), unit_label(unit), values.get("qty"), required=True),
-        details_toggle(i, unit, ids("details")),
+        details_toggle(f"{prefix}-{i}", unit, ids("details")),
         expiration_fields(ids, choice=values.get("exp") or SAME, day=values.get("date"),
                           first_day=(today + timedelta(days=1)).isoformat(),
                           last_day=chosen["expires_at"][:10] if chosen else None),

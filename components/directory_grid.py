@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dash_mantine_components as dmc
-from dash import dcc
 
 from components.grid_section import GridSpec
 from components.panels import modal
@@ -82,29 +81,3 @@ def visibility_modal():
             ]
         ),
     )
-
-
-def delete_modal():
-    return modal(
-        "dir-delete-modal", "Delete resellers",
-        children=dmc.Stack(
-            [
-                dmc.Text(id="dir-delete-text", size="sm"),
-                dmc.Alert(id="dir-delete-refusal", color="red", variant="light", display="none"),
-                # Mantine's dialog focuses the element marked data-autofocus (else its close button).
-                dmc.TextInput(id="dir-delete-confirm-text", label="Enter Yes to confirm", placeholder="Yes", n_submit=0,
-                              autoComplete="off", **{"data-autofocus": True}),
-                dcc.Store(id="dir-delete-entered"),  # what the box held when Enter was pressed
-                dmc.Group(
-                    [
-                        dmc.Button("Cancel", id="dir-delete-cancel", variant="default"),
-                        dmc.Button("Delete the others", id="dir-delete-rest", color="red", variant="outline",
-                                   display="none"),
-                        dmc.Button("Delete", id="dir-delete-submit", color="red", disabled=True),
-                    ],
-                    justify="flex-end",
-                ),
-            ]
-        ),
-    )
-

@@ -8,35 +8,37 @@ from dash import dcc
 from components.panels import side_panel
 
 
-def map_drawer():
+def map_drawer(prefix: str):
+    """Every id starts with prefix (the page's choice)."""
+    p = prefix
     return side_panel(
-        "dir-map-drawer", "Map", size="md",
+        f"{p}-drawer", "Map", size="md",
         children=dmc.Stack(
             [
-                dmc.Text(id="dir-map-subject", size="sm", c="dimmed"),
-                dmc.Select(id="dir-map-owner", label="Tenant owner", placeholder="Choose a tenant owner",
+                dmc.Text(id=f"{p}-subject", size="sm", c="dimmed"),
+                dmc.Select(id=f"{p}-owner", label="Tenant owner", placeholder="Choose a tenant owner",
                            searchable=True, data=[], comboboxProps={"withinPortal": False},
                            allowDeselect=False,  # a second click on the chosen owner keeps it
                            nothingFoundMessage="No tenant owner at this address's domain",
                            **{"data-autofocus": True}),
-                dmc.Select(id="dir-map-org", label="Organization name", placeholder="Choose an organization",
+                dmc.Select(id=f"{p}-org", label="Organization name", placeholder="Choose an organization",
                            data=[], comboboxProps={"withinPortal": False}, allowDeselect=False),
                 dmc.Divider(label="Or another registered reseller", labelPosition="left"),
                 dmc.Group([
-                    dmc.TextInput(id="dir-map-lookup", label="Its tenant owner's email address, in full",
+                    dmc.TextInput(id=f"{p}-lookup", label="Its tenant owner's email address, in full",
                                   placeholder="owner@their-domain.example", autoComplete="off", debounce=True,
                                   n_submit=0, style={"flex": 1}),
-                    dmc.Button("Find", id="dir-map-find", variant="default"),
+                    dmc.Button("Find", id=f"{p}-find", variant="default"),
                 ], align="flex-end", gap="xs"),
                 # Said for a tenant outside the entry's address and domain (filled by callbacks/map_panel.py).
-                dmc.Alert(id="dir-map-consent", color="blue", variant="light", display="none"),
+                dmc.Alert(id=f"{p}-consent", color="blue", variant="light", display="none"),
                 dmc.Group(
-                    [dmc.Button("Cancel", id="dir-map-cancel", variant="default"),
-                     dmc.Button("Save", id="dir-map-save")],
+                    [dmc.Button("Cancel", id=f"{p}-cancel", variant="default"),
+                     dmc.Button("Save", id=f"{p}-save")],
                     justify="flex-end", mt="md", className="panel-footer",
                 ),
-                dcc.Store(id="dir-map-tenants"),
-                dcc.Store(id="dir-map-entry"),
+                dcc.Store(id=f"{p}-tenants"),
+                dcc.Store(id=f"{p}-entry"),
             ],
             gap="md",
         ),

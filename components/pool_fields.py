@@ -37,11 +37,10 @@ def quantity_input(field_id, label: str, value=None, required: bool = False):
                          inputProps={"inputMode": "numeric"}, autoComplete="off")
 
 
-EDIT_FORM = "edit"  # the details block's key in Edit pool; the wizard's are its service numbers
-
-
 def details_id(part: str, form) -> dict:
-    """Ids of the "View details" block: one toggle callback serves every form (callbacks/panels.py)."""
+    """Ids of the "View details" block: one toggle callback serves every form (callbacks/panels.py).
+    form: the panel's prefix (Edit pool), followed by the service's number in the wizard, so
+    two panels on one page never share a block."""
     return {"type": f"pool-details{part}", "service": form}
 
 

@@ -5,9 +5,11 @@ from dash import dcc, html
 from flask_login import current_user
 
 from callbacks.context import db
+from callbacks.placements import ADD_POOL, DELETE, INVITE, MAP
 from components import directory_grid as grid
 from components.add_pool_panel import add_pool_drawer
 from components.batch_invite_panel import batch_invite_panel
+from components.delete_panel import delete_modal
 from components.grid_section import grid_section
 from components.invite_panel import invite_button, single_invite_panel
 from components.map_panel import map_drawer
@@ -47,11 +49,11 @@ def layout(**query):
             dcc.Store(id="dir-read-only-flag", data=read_only),
             notifications(),
             dcc.Store(id="dir-visibility-target"),
-            map_drawer(),
+            map_drawer(MAP),
             grid.visibility_modal(),
-            grid.delete_modal(),
-            add_pool_drawer(),
-            single_invite_panel(),
+            delete_modal(DELETE),
+            add_pool_drawer(ADD_POOL),
+            single_invite_panel(INVITE),
             batch_invite_panel(),
         ],
         gap="md",

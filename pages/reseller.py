@@ -4,6 +4,7 @@ import dash_mantine_components as dmc
 from dash import dcc, html
 
 from callbacks.context import actor, db, now
+from callbacks.placements import ADD_POOL, EDIT_POOL
 from components import reseller_grids as grids
 from components.add_pool_panel import add_pool_drawer
 from components.edit_pool_panel import edit_pool_drawer
@@ -27,7 +28,7 @@ from services.metrics.dashboard import overview
 def page_title(reseller_id=None, **_variables) -> str:
     """The browser tab names the reseller (only for one the user may see)."""
     try:
-        return f"{get_reseller(db(), actor(), reseller_id)['organization_name']} · Reseller Console"
+        return f"{get_reseller(db(), actor(), reseller_id).organization_name} · Reseller Console"
     except NotFound:
         return "Not found · Reseller Console"
 
@@ -41,7 +42,7 @@ def layout(reseller_id=None, **query):
         reseller = get_reseller(db(), acting, reseller_id)
     except NotFound:
         return not_found()  # no notifications container: nothing here can notify
-    rid = reseller["id"]
+    rid = reseller.id
     options = customer_filter_options(db(), acting, rid)
     hidden = not options["visible"]
     pools_visible = visible_columns(db(), acting, grids.POOLS.name, grids.POOLS.fields, grids.POOLS.default_visible)
@@ -56,26 +57,26 @@ def layout(reseller_id=None, **query):
         [
             dmc.Anchor("← Reseller directory", href="/", size="sm"),
             dmc.Group(
-                [dmc.Title(reseller["organization_name"], order=2, id="reseller-name"),
-                 dmc.Badge(reseller["status"], variant="light", id="reseller-status")],
+                [dmc.Title(reseller.organization_name, order=2, id="reseller-name"),
+                 dmc.Badge(reseller.status, variant="light", id="reseller-status")],
                 gap="sm",
             ),
-            dmc.Group([dmc.Text(f"Tenant owner: {reseller['email']}", c="dimmed", size="sm", id="reseller-owner"),
+            dmc.Group([dmc.Text(f"Tenant owner: {reseller.email}", c="dimmed", size="sm", id="reseller-owner"),
                        dmc.Anchor("Activity", href=f"/activity?act_reseller={rid}", size="sm", id="reseller-activity")],
                       gap="lg"),
             html.Div(invitation_section(invitation_details(db(), acting, rid, now=at),
                                                  can(acting, Action.INVITE_SEND)),
-                     id="invitation-box") if reseller["status"] == "Invited" else None,
+                     id="invitation-box") if reseller.status == "Invited" else None,
             html.Div(figures_section(overview(db(), acting, rid, now=at), rid), id="reseller-figures",
                      className="reseller-figures"),
             dmc.Stack([dmc.Title("Pools", order=3), dmc.Text("Loading…", id="pools-count", size="sm", c="dimmed")],
                       gap=2, mt="md"),
             grid_section(
                 grids.POOLS, pools_visible, not can(acting, Action.POOL_EDIT),
-                grids.pool_actions(can(acting, Action.POOL_EDIT), reseller["status"] == "Mapped"),
+                grids.pool_actions(can(acting, Action.POOL_EDIT), reseller.status == "Mapped"),
                 [("source", "Source", list(SOURCES)), ("payment_type", "Payment type", list(PAYMENT_TYPES)),
                  ("status", "Status", [str(s) for s in PoolStatus])],
-                context=rid, url_params=query, export_name=f"{reseller['organization_name']} pools",
+                context=rid, url_params=query, export_name=f"{reseller.organization_name} pools",
             ),
             dmc.Stack([dmc.Title("Customers", order=3),
                        dmc.Text("Loading…", id="customers-count", size="sm", c="dimmed")], gap=2, mt="md"),
@@ -83,12 +84,12 @@ def layout(reseller_id=None, **query):
                 grids.CUSTOMERS, customers_visible, True, [],
                 [("customer", "Customer", options["customers"]), ("pool", "Pool", options["pools"])],
                 context=rid, search_disabled=hidden, notice=hidden_notice, url_params=query,
-                export_name=f"{reseller['organization_name']} customers",
+                export_name=f"{reseller.organization_name} customers",
             ),
             dcc.Store(id="reseller-can-act", data=can(acting, Action.POOL_EDIT)),
             notifications(),
-            add_pool_drawer(),
-            edit_pool_drawer(),
+            add_pool_drawer(ADD_POOL),
+            edit_pool_drawer(EDIT_POOL),
             return_modal("pools"),
         ],
         gap="sm",

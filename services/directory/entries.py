@@ -39,19 +39,27 @@ def own_reseller(session, actor: Actor, reseller_id, lock: bool = False) -> Dire
     return reseller
 
 
-def get_reseller(db: Database, actor: Actor, reseller_id) -> dict:
+@dataclass(frozen=True)
+class EntrySummary:
+    """One directory entry as the pages show it."""
+    id: int
+    organization_name: str
+    email: str  # its tenant owner's address
+    status: str
+    customer_visibility: bool
+
+    @classmethod
+    def of(cls, entry: DirectoryEntry) -> EntrySummary:
+        return cls(entry.id, entry.organization_name, entry.email, entry.status, entry.customer_visibility)
+
+
+def get_reseller(db: Database, actor: Actor, reseller_id) -> EntrySummary:
     with db.reading() as session:
-        r = own_reseller(session, actor, reseller_id)
-        return {
-            "id": r.id,
-            "organization_name": r.organization_name,
-            "email": r.email,
-            "status": r.status,
-            "customer_visibility": r.customer_visibility,
-        }
+        return EntrySummary.of(own_reseller(session, actor, reseller_id))
 
 
-def set_customer_visibility(db: Database, actor: Actor, reseller_id, visible: bool, *, now: datetime) -> dict:
+def set_customer_visibility(db: Database, actor: Actor, reseller_id, visible: bool, *,
+                            now: datetime) -> EntrySummary:
     """The LAR may turn visibility off, never on: only the reseller can give it back."""
     require(actor, Action.ENTRY_VISIBILITY)
     if visible:
@@ -63,7 +71,7 @@ def set_customer_visibility(db: Database, actor: Actor, reseller_id, visible: bo
         reseller.customer_visibility = False
         audit.record(session, actor, AuditAction.RESELLER_VISIBILITY_OFF, f"reseller:{reseller.id}", now=now,
                      before={"view_reseller's_customers": "On"}, after={"view_reseller's_customers": "Off"})
-        return {"id": reseller.id, "organization_name": reseller.organization_name}
+        return EntrySummary.of(reseller)
 
 
 def _with_active_pools(session, ids: list[int], now: datetime) -> set[int]:

@@ -8,7 +8,9 @@ when it accepts.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import TypedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +27,36 @@ from services.directory.entries import own_reseller
 from services.invitations.invite import normal_email, write_invitation
 
 CHOOSE = "Choose a registered reseller tenant to map to."
+
+
+class TenantChoice(TypedDict):
+    """A tenant the Map panel offers (kept in the panel's Store as it is)."""
+    id: int
+    owner_email: str
+    organization_name: str
+    near: bool  # its owner is at the entry's own address or domain: mapped at once
+
+
+@dataclass(frozen=True)
+class MapEntry:
+    id: int
+    organization_name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class MappingChoices:
+    reseller: MapEntry
+    tenants: list[TenantChoice]
+
+
+@dataclass(frozen=True)
+class MapOutcome:
+    """A saved Map: mapped at once, or an invitation to accept went to the tenant's owner."""
+    id: int
+    organization_name: str
+    mapped: bool
+    invited: str | None  # the address the invitation went to
 
 
 def _domain(email: str) -> str:
@@ -52,12 +84,12 @@ def _free_tenants(session, actor: Actor):
         Tenant.kind == "reseller", Tenant.id.not_in(taken))
 
 
-def _described(rows, entry_email: str) -> list[dict]:
-    return [{"id": t.id, "owner_email": t.owner_email, "organization_name": t.organization_name,
-             "near": is_near(entry_email, t.owner_email)} for t in rows]
+def _described(rows, entry_email: str) -> list[TenantChoice]:
+    return [TenantChoice(id=t.id, owner_email=t.owner_email, organization_name=t.organization_name,
+                         near=is_near(entry_email, t.owner_email)) for t in rows]
 
 
-def mapping_choices(db: Database, actor: Actor, reseller_id) -> dict:
+def mapping_choices(db: Database, actor: Actor, reseller_id) -> MappingChoices:
     """What the Map panel offers for one Unmapped entry: the free tenants at its address's domain."""
     require(actor, Action.ENTRY_MAP)
     with db.reading() as session:
@@ -67,12 +99,11 @@ def mapping_choices(db: Database, actor: Actor, reseller_id) -> dict:
         rows = session.execute(_free_tenants(session, actor)
                                .where(func.lower(Tenant.owner_email).endswith(domain, autoescape=True))
                                .order_by(Tenant.owner_email, Tenant.organization_name)).all()
-        return {"reseller": {"id": reseller.id, "organization_name": reseller.organization_name,
-                             "email": reseller.email},
-                "tenants": _described(rows, reseller.email)}
+        return MappingChoices(MapEntry(reseller.id, reseller.organization_name, reseller.email),
+                              _described(rows, reseller.email))
 
 
-def find_tenants_owned_by(db: Database, actor: Actor, reseller_id, owner_email) -> list[dict]:
+def find_tenants_owned_by(db: Database, actor: Actor, reseller_id, owner_email) -> list[TenantChoice]:
     """The free tenants owned by exactly this address (typed in full): nothing is browsed."""
     require(actor, Action.ENTRY_MAP)
     email = check_owner(owner_email)
@@ -85,11 +116,10 @@ def find_tenants_owned_by(db: Database, actor: Actor, reseller_id, owner_email) 
 
 
 def map_reseller(db: Database, actor: Actor, reseller_id, tenant_id, owner_email, base_url: str, *,
-                 now: datetime) -> dict:
+                 now: datetime) -> MapOutcome:
     """Map at once to a tenant at the entry's own address or domain; to another, send its owner an
     invitation to accept (the entry stays Unmapped until it does). owner_email: the owner the LAR
-    chose or typed, which must be the tenant's: a tenant id alone maps or invites nobody.
-    Returns {id, organization_name, mapped, invited} (invited: the address the invitation went to)."""
+    chose or typed, which must be the tenant's: a tenant id alone maps or invites nobody."""
     require(actor, Action.ENTRY_MAP)
     try:
         with db.unit_of_work() as session:
@@ -118,8 +148,7 @@ def map_reseller(db: Database, actor: Actor, reseller_id, tenant_id, owner_email
                          after={"status": "Mapped", "tenant_owner": tenant.owner_email,
                                 "organization_name": tenant.organization_name})
             take_tenant(reseller, tenant, now)
-            return {"id": reseller.id, "organization_name": reseller.organization_name, "mapped": True,
-                    "invited": None}
+            return MapOutcome(reseller.id, reseller.organization_name, mapped=True, invited=None)
     except IntegrityError:
         # Another operator mapped the same tenant between our check and our write.
         raise DomainError("That tenant was just mapped to another reseller in your directory.") from None
@@ -134,7 +163,8 @@ def take_tenant(entry: DirectoryEntry, tenant: Tenant, now: datetime) -> None:
     entry.mapped_at = now
 
 
-def _ask_consent(session, actor: Actor, entry: DirectoryEntry, tenant: Tenant, base_url: str, now: datetime) -> dict:
+def _ask_consent(session, actor: Actor, entry: DirectoryEntry, tenant: Tenant, base_url: str,
+                 now: datetime) -> MapOutcome:
     """A tenant outside the entry's address and domain: an invitation to accept, in place of any
     earlier one of this entry (their links stop working)."""
     for older in session.scalars(select(Invitation).where(Invitation.reseller_id == entry.id,
@@ -144,8 +174,7 @@ def _ask_consent(session, actor: Actor, entry: DirectoryEntry, tenant: Tenant, b
     audit.record(session, actor, AuditAction.RESELLER_MAP_REQUESTED, f"reseller:{entry.id}", now=now,
                  tenant_id=tenant.id,
                  tenant_owner=tenant.owner_email, tenant=tenant.organization_name)
-    return {"id": entry.id, "organization_name": entry.organization_name, "mapped": False,
-            "invited": tenant.owner_email}
+    return MapOutcome(entry.id, entry.organization_name, mapped=False, invited=tenant.owner_email)
 
 
 def check_owner(value) -> str:

@@ -21,6 +21,7 @@ from services.activity import audit
 from services.common.errors import DomainError, InvalidForm
 from services.common.names import name_problem
 from services.directory.entries import own_reseller
+from services.invitations.invite_results import DomainHint, FoundTenant, InvitedEntry, ResellerSearch
 from services.notify.outbox import new_email
 
 LINK_LIFETIME = timedelta(days=14)
@@ -117,7 +118,7 @@ def _lookup(session, email: str, name: str) -> tuple[list[Tenant], str]:
     return found, "domain and organization name" if found else ""
 
 
-def _domain_hint(session, actor: Actor, email: str) -> dict | None:
+def _domain_hint(session, actor: Actor, email: str) -> DomainHint | None:
     """Searched without a name, nothing owned by the address: whether reseller tenants use its
     domain (said without naming them: the name is what finds one) and which of this LAR's own
     entries do, so Send email does not add a second entry for a company by accident."""
@@ -130,10 +131,10 @@ def _domain_hint(session, actor: Actor, email: str) -> dict | None:
         .order_by(DirectoryEntry.organization_name).limit(5)).all()
     if not registered and not entries:
         return None
-    return {"domain": email.rsplit("@", 1)[1], "registered": registered, "entries": list(entries)}
+    return DomainHint(domain=email.rsplit("@", 1)[1], registered=registered, entries=list(entries))
 
 
-def find_resellers(db: Database, actor: Actor, email, organization_name: str = "") -> dict:
+def find_resellers(db: Database, actor: Actor, email, organization_name: str = "") -> ResellerSearch:
     require(actor, Action.INVITE_SEND)
     email, name = checked_form(email, organization_name)
     with db.reading() as session:
@@ -143,12 +144,12 @@ def find_resellers(db: Database, actor: Actor, email, organization_name: str = "
             raise DomainError(f"{email} owns a customer tenant: only resellers can be invited.")
         directory = _in_directory(session, actor, email, [t.id for t in found])
         domain_hint = _domain_hint(session, actor, email) if not found and not name else None
-    return {
-        "email": email, "organization_name": name, "matched_by": matched_by, "domain_hint": domain_hint,
-        "already_invited": directory.get(email, "") if not found else "",
-        "found": [{"tenant_id": t.id, "organization_name": t.organization_name, "owner_email": t.owner_email,
-                   "in_directory": t.id in directory or t.owner_email.lower() in directory} for t in found],
-    }
+    return ResellerSearch(
+        email=email, organization_name=name, matched_by=matched_by, domain_hint=domain_hint,
+        already_invited=directory.get(email, "") if not found else "",
+        found=[FoundTenant(tenant_id=t.id, organization_name=t.organization_name, owner_email=t.owner_email,
+                           in_directory=t.id in directory or t.owner_email.lower() in directory) for t in found],
+    )
 
 
 def lar_name(session, actor: Actor) -> str:
@@ -203,7 +204,7 @@ def invitation_message(lar: str, organization: str, link: str, expires: datetime
 
 
 def invite_tenant(db: Database, actor: Actor, tenant_id, email, organization_name: str, base_url: str,
-                  *, now: datetime) -> dict:
+                  *, now: datetime) -> InvitedEntry:
     """Invite: an Invited entry linked to a registered reseller tenant, and an email to its owner.
     The tenant must be one the search for this email (and name) finds: an id alone reveals and
     invites nothing."""
@@ -228,13 +229,13 @@ def invite_tenant(db: Database, actor: Actor, tenant_id, email, organization_nam
             audit.record(session, actor, AuditAction.RESELLER_INVITE, f"reseller:{entry.id}", now=now,
                          tenant_id=tenant.id,
                          email=entry.email)
-            return {"id": entry.id, "organization_name": entry.organization_name, "email": entry.email}
+            return InvitedEntry(id=entry.id, organization_name=entry.organization_name, email=entry.email)
     except IntegrityError:
         raise DomainError("That reseller was just added to your directory by someone else.") from None
 
 
 def invite_by_email(db: Database, actor: Actor, email, organization_name: str, base_url: str,
-                    *, now: datetime) -> dict:
+                    *, now: datetime) -> InvitedEntry:
     """Send email: an Invited entry without a tenant, and a sign-up link to the address."""
     require(actor, Action.INVITE_SEND)
     email, name = checked_form(email, organization_name)
@@ -255,7 +256,7 @@ def invite_by_email(db: Database, actor: Actor, email, organization_name: str, b
         write_invitation(session, actor, entry, None, base_url, now)
         audit.record(session, actor, AuditAction.RESELLER_INVITE, f"reseller:{entry.id}", now=now, email=email,
                      sign_up=True)
-        return {"id": entry.id, "organization_name": entry.organization_name, "email": entry.email}
+        return InvitedEntry(id=entry.id, organization_name=entry.organization_name, email=entry.email)
 
 
 def _shown_status(invitation: Invitation, now: datetime) -> str:
@@ -284,7 +285,7 @@ def invitation_details(db: Database, actor: Actor, reseller_id, *, now: datetime
     } for inv, mail in rows]
 
 
-def resend_invitation(db: Database, actor: Actor, reseller_id, base_url: str, *, now: datetime) -> dict:
+def resend_invitation(db: Database, actor: Actor, reseller_id, base_url: str, *, now: datetime) -> InvitedEntry:
     """A fresh link (the older ones stop working) and a new email, for an entry still Invited."""
     require(actor, Action.INVITE_SEND)
     with db.unit_of_work() as session:
@@ -299,4 +300,4 @@ def resend_invitation(db: Database, actor: Actor, reseller_id, base_url: str, *,
         write_invitation(session, actor, entry, tenant, base_url, now)
         audit.record(session, actor, AuditAction.RESELLER_INVITE_RESEND, f"reseller:{entry.id}", now=now,
                      email=entry.email)
-        return {"id": entry.id, "organization_name": entry.organization_name, "email": entry.email}
+        return InvitedEntry(id=entry.id, organization_name=entry.organization_name, email=entry.email)

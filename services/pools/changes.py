@@ -5,6 +5,7 @@ Each save is one transaction: every pool of an Add pool wizard is created, or no
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TypedDict
 
@@ -48,14 +49,64 @@ from services.subscriptions.choices import availability, subscription_facts
 MAPPED_ONLY = "Only mapped resellers can receive pools."
 
 
-class AddedPool(TypedDict):
+CHANGED = "This pool changed since you opened it. Close the panel and open it again to see the changes."
+
+
+class EntryName(TypedDict):
+    id: int
+    organization_name: str
+
+
+class ServiceChoice(TypedDict):
+    name: str
+    unit: str
+    about: str
+    subscriptions: list[dict]  # services/subscriptions/choices.availability's rows, unexpired
+
+
+class AddPoolChoices(TypedDict):
+    """The wizard's content, kept in its Store as it is (a TypedDict: it goes to the browser)."""
+    reseller: EntryName
+    services: list[ServiceChoice]
+
+
+@dataclass(frozen=True)
+class AddedPool:
     """A pool the Add pool wizard created, as its notice names it."""
     id: int
     service: str
     expired: bool  # expired at once, as chosen
     quantity: str  # formatted, with its unit
     name: str  # its label among the reseller's pools
-CHANGED = "This pool changed since you opened it. Close the panel and open it again to see the changes."
+
+
+@dataclass(frozen=True)
+class EditPoolForm:
+    """What the Edit pool panel shows for one pool, with the version its save must match."""
+    pool_id: int
+    version: int
+    reseller_id: int
+    label: str
+    service: str
+    unit: str
+    subscription: dict  # the subscription's availability row (services/subscriptions/choices.py)
+    payment_type: str
+    payment_locked: str  # why the payment type cannot change, or ""
+    quantity: int
+    min_quantity: int
+    max_quantity: int
+    expiration: str  # SAME, NOW or ON_DATE
+    expiration_date: str | None
+    expired: bool
+    customers: int  # customers holding seats of it
+    assigned: int  # what they hold
+
+
+@dataclass(frozen=True)
+class EditedPool:
+    id: int
+    name: str
+    expired: bool  # expired now, by this save or its date
 
 
 def require_mapped(reseller: DirectoryEntry) -> None:
@@ -63,7 +114,7 @@ def require_mapped(reseller: DirectoryEntry) -> None:
         raise DomainError(f"{MAPPED_ONLY} {reseller.organization_name} is {reseller.status}.")
 
 
-def add_pool_choices(db: Database, actor: Actor, reseller_id, *, now: datetime) -> dict:
+def add_pool_choices(db: Database, actor: Actor, reseller_id, *, now: datetime) -> AddPoolChoices:
     """The wizard's content: the 15 services, each with this LAR's unexpired Subscriptions."""
     require(actor, Action.POOL_ADD)
     with db.reading() as session:
@@ -73,11 +124,11 @@ def add_pool_choices(db: Database, actor: Actor, reseller_id, *, now: datetime) 
     by_service: dict[str, list[dict]] = {}
     for row in subscriptions:
         by_service.setdefault(row["service"], []).append(row)
-    return {
-        "reseller": {"id": reseller.id, "organization_name": reseller.organization_name},
-        "services": [{"name": name, "unit": unit, "about": about, "subscriptions": by_service.get(name, [])}
-                     for name, unit, about in SERVICES],
-    }
+    return AddPoolChoices(
+        reseller=EntryName(id=reseller.id, organization_name=reseller.organization_name),
+        services=[ServiceChoice(name=name, unit=unit, about=about, subscriptions=by_service.get(name, []))
+                  for name, unit, about in SERVICES],
+    )
 
 
 def add_pools(db: Database, actor: Actor, reseller_id, requests: Sequence[Mapping],
@@ -147,7 +198,7 @@ def add_pools(db: Database, actor: Actor, reseller_id, requests: Sequence[Mappin
                 for pool_id, service, expired, quantity in created]
 
 
-def edit_pool_form(db: Database, actor: Actor, reseller_id, pool_id, *, now: datetime) -> dict:
+def edit_pool_form(db: Database, actor: Actor, reseller_id, pool_id, *, now: datetime) -> EditPoolForm:
     """What the Edit pool panel shows for one pool, with the version its save must match."""
     require(actor, Action.POOL_EDIT)
     with db.reading() as session:
@@ -164,21 +215,21 @@ def edit_pool_form(db: Database, actor: Actor, reseller_id, pool_id, *, now: dat
         choice, day = NOW, None
     else:
         choice, day = ON_DATE, pool.expires_at.date().isoformat()
-    return {
-        "pool_id": pool.id, "version": pool.version, "reseller_id": reseller.id,
-        "label": label, "service": sub.service, "unit": sub.unit,
-        "subscription": details, "payment_type": pool.payment_type,
-        "payment_locked": (f"Locked: the reseller has assigned this pool to {in_use} customer"
-                           f"{'s' if in_use != 1 else ''}.") if in_use else "",
-        "quantity": pool.quantity, "min_quantity": max(1, pool.assigned_quantity),
-        "max_quantity": own + details["available"],
-        "expiration": choice, "expiration_date": day, "expired": not live,
-        "customers": in_use, "assigned": pool.assigned_quantity,
-    }
+    return EditPoolForm(
+        pool_id=pool.id, version=pool.version, reseller_id=reseller.id,
+        label=label, service=sub.service, unit=sub.unit,
+        subscription=details, payment_type=pool.payment_type,
+        payment_locked=(f"Locked: the reseller has assigned this pool to {in_use} customer"
+                        f"{'s' if in_use != 1 else ''}.") if in_use else "",
+        quantity=pool.quantity, min_quantity=max(1, pool.assigned_quantity),
+        max_quantity=own + details["available"],
+        expiration=choice, expiration_date=day, expired=not live,
+        customers=in_use, assigned=pool.assigned_quantity,
+    )
 
 
 def edit_pool(db: Database, actor: Actor, reseller_id, pool_id, version, changes: Mapping,
-              *, now: datetime) -> dict:
+              *, now: datetime) -> EditedPool:
     """Payment type, quantity and expiration of one pool, if nobody changed it since `version`.
 
     changes: {payment_type, quantity, expiration, expiration_date}. Raises InvalidForm
@@ -229,7 +280,7 @@ def edit_pool(db: Database, actor: Actor, reseller_id, pool_id, version, changes
                      after={k: v for k, v in after.items() if before[k] != v})
         session.flush()
         store_figures(session, [reseller.id], now)
-        return {"id": pool.id, "name": reseller_pool_labels(session, reseller.id)[pool.id], "expired": not live_after}
+        return EditedPool(id=pool.id, name=reseller_pool_labels(session, reseller.id)[pool.id], expired=not live_after)
 
 
 def _pool_of(session, reseller: DirectoryEntry, pool_id) -> tuple[ResellerPool, Subscription]:

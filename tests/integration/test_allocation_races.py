@@ -18,7 +18,7 @@ from data.models import AllocationEvent, ResellerPool, Subscription
 from services.access.principal import Actor
 from services.common.errors import Conflict, DomainError, InvalidForm
 from services.directory.entries import delete_resellers
-from services.pools.changes import add_pools, edit_pool, edit_pool_form
+from services.pools.changes import EditedPool, add_pools, edit_pool, edit_pool_form
 from services.pools.listing import return_to_pool
 from tests.factories import two_lars
 
@@ -110,7 +110,7 @@ def test_threads_adding_pools_never_take_more_than_purchased(db):
 
     made, refused = _sort_outcomes(_in_threads(work))
     assert len(made) == SEATS and len(refused) == THREADS * per_thread - SEATS
-    assert len({o[0]["id"] for o in made}) == SEATS  # each save made its own pool
+    assert len({o[0].id for o in made}) == SEATS  # each save made its own pool
     assert _check_whole(db, w.sub, SEATS) == SEATS
 
 
@@ -178,7 +178,7 @@ def test_processes_adding_pools_never_take_more_than_purchased(db):
 def test_one_of_many_edits_from_the_same_version_wins(db):
     w = _racing_world(db, resellers=1)
     pool = w.pool(w.rids[0], w.sub, 10, status="Pending acceptance")
-    version = edit_pool_form(db, w.op, w.rids[0], pool, now=w.now)["version"]
+    version = edit_pool_form(db, w.op, w.rids[0], pool, now=w.now).version
 
     def work(i):
         return _attempts(lambda: edit_pool(db, w.op, w.rids[0], pool, version, {
@@ -186,7 +186,7 @@ def test_one_of_many_edits_from_the_same_version_wins(db):
             now=w.now), 1)
 
     outcomes = _in_threads(work)
-    won = [o for o in outcomes if isinstance(o, dict)]
+    won = [o for o in outcomes if isinstance(o, EditedPool)]
     lost = [o for o in outcomes if isinstance(o, DomainError)]
     assert len(won) == 1 and len(lost) == THREADS - 1
     assert all(isinstance(e, Conflict) and "This pool changed since you opened it" in e.message for e in lost)
@@ -209,7 +209,7 @@ def test_edits_raising_different_pools_never_over_allocate(db):
             "payment_type": "Prepaid", "quantity": 10, "expiration": "same", "expiration_date": None}, now=w.now), 1)
 
     outcomes = _in_threads(work)
-    won = [o for o in outcomes if isinstance(o, dict)]
+    won = [o for o in outcomes if isinstance(o, EditedPool)]
     lost = [o for o in outcomes if isinstance(o, DomainError)]
     assert len(won) == 4 and len(lost) == THREADS - 4
     for error in lost:
@@ -228,13 +228,13 @@ def test_mixed_adds_edits_and_returns_keep_the_count(db):
         for step in range(6):
             try:
                 [made] = add_pools(db, w.op, rid, _add_one(sub=w.sub, quantity=3), now=w.now)
-                form = edit_pool_form(db, w.op, rid, made["id"], now=w.now)
+                form = edit_pool_form(db, w.op, rid, made.id, now=w.now)
                 grow = {"payment_type": "Prepaid", "quantity": 6 + step, "expiration": "same", "expiration_date": None}
-                edit_pool(db, w.op, rid, made["id"], form["version"], grow, now=w.now)
+                edit_pool(db, w.op, rid, made.id, form.version, grow, now=w.now)
                 if step % 3 == 0:
-                    edit_pool(db, w.op, rid, made["id"], form["version"] + 1, {**grow, "expiration": "now"}, now=w.now)
+                    edit_pool(db, w.op, rid, made.id, form.version + 1, {**grow, "expiration": "now"}, now=w.now)
                 elif step % 3 == 1:
-                    return_to_pool(db, w.op, rid, [made["id"]], now=w.now)
+                    return_to_pool(db, w.op, rid, [made.id], now=w.now)
                 outcomes.append("ok")
             except InvalidForm as refused:
                 text = str(refused.errors)

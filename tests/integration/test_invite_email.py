@@ -43,7 +43,7 @@ def test_the_invitation_arrives_and_its_link_signs_the_reseller_up(app, smtp, cl
     done = anonymous.post(link, data={**form, "csrf_token": _csrf(page.get_data(as_text=True))})
     assert done.status_code == 200 and "Welcome, Arrives Limited" in done.get_data(as_text=True)
     with db.reading() as s:
-        entry = s.get(DirectoryEntry, invited["id"])
+        entry = s.get(DirectoryEntry, invited.id)
         assert entry.status == "Unmapped" and entry.organization_name == "Arrives Limited"
     again = anonymous.get(link)
     assert again.status_code == 410 and "already been used" in again.get_data(as_text=True)

@@ -37,8 +37,8 @@ def _post(client, outputs, inputs, state):
 
 def _save(client, reseller_id, forms: list[dict], choices=None):
     """Press Save with one form per entry: {service index, sub, source, payment, qty, exp, date}."""
-    ids = [{"service": f["service"], "type": "ap-sub"} for f in forms]
-    state = [[{"id": {"service": f["service"], "type": f"ap-{name}"}, "property": "value", "value": f.get(name)}
+    ids = [{"service": f["service"], "type": "addpool-sub"} for f in forms]
+    state = [[{"id": {"service": f["service"], "type": f"addpool-{name}"}, "property": "value", "value": f.get(name)}
               for f in forms] for name in FIELDS]
     state.append([{"id": i, "property": "id", "value": i} for i in ids])
     choices = choices if choices is not None else {"services": [{"name": n} for n in SERVICE_NAMES]}
@@ -158,13 +158,13 @@ def test_edit_save_with_a_forged_form_is_refused(signed_in, app):
 
 def test_the_form_check_ignores_a_garbage_store(signed_in, app):
     client = signed_in("operator@demo.example")
-    ident = {"service": 0, "type": "ap-sub"}
-    outputs = [(f'{{"service":["MATCH"],"type":"ap-{n}"}}', p) for n, p in (
+    ident = {"service": 0, "type": "addpool-sub"}
+    outputs = [(f'{{"service":["MATCH"],"type":"addpool-{n}"}}', p) for n, p in (
         ("sub", "error"), ("source", "error"), ("payment", "error"), ("qty", "error"), ("qty", "description"),
         ("exp", "error"), ("date", "error"), ("date", "disabled"), ("date", "maxDate"), ("details", "children"),
         ("state", "children"), ("state", "className"), ("state", "title"), ("sub", "data"), ("source", "data"))]
     plain = f"..{'...'.join(f'{i}.{p}' for i, p in outputs)}.."
-    inputs = [{"id": {"service": 0, "type": f"ap-{n}"}, "property": "value", "value": [1]} for n in FIELDS]
+    inputs = [{"id": {"service": 0, "type": f"addpool-{n}"}, "property": "value", "value": [1]} for n in FIELDS]
     inputs.append({"id": "addpool-feedback", "property": "data", "value": {"errors": "x"}})
     for choices in ({"services": 5}, None, {"services": [{"name": "Insights", "unit": "user seats",
                                                           "subscriptions": [{"id": [1]}]}]}):
@@ -172,7 +172,7 @@ def test_the_form_check_ignores_a_garbage_store(signed_in, app):
                                              for i, p in outputs],
                 "inputs": inputs, "state": [{"id": ident, "property": "id", "value": ident},
                                             {"id": "addpool-choices", "property": "data", "value": choices}],
-                "changedPropIds": ['{"service":0,"type":"ap-qty"}.value']}
+                "changedPropIds": ['{"service":0,"type":"addpool-qty"}.value']}
         response = client.post("/_dash-update-component", json=body,
                                headers={"X-CSRFToken": client.get_cookie("_csrf_token").value})
         assert response.status_code in (200, 204), response.get_data(as_text=True)

@@ -63,7 +63,7 @@ def test_the_lar_is_told_when_a_reseller_signs_up(db):
     operator, analyst = w.actors["operator@first.example"], w.actors["analyst@first.example"]
     set_user_active(db, w.actors["admin@first.example"], w.user("off@first.example", w.first, "admin").user_id, False,
                     now=w.now)  # a disabled admin hears nothing
-    entry = invite_by_email(db, operator, "new@two.example", "Batch New Two", BASE, now=w.now)["id"]
+    entry = invite_by_email(db, operator, "new@two.example", "Batch New Two", BASE, now=w.now).id
     register_from_invitation(db, _token_sent_to(db, "new@two.example"), "Batch Two Ltd", "long-enough-pass",
                              "long-enough-pass", BASE, now=w.now)
     [row] = list_activity(db, analyst, GridQuery(filters={"action": ("reseller.signed_up",)})).rows
@@ -83,7 +83,7 @@ def test_the_lar_is_told_when_a_registered_reseller_accepts(db):
     w = two_lars(db)
     admin = w.actors["admin@first.example"]
     tenant = w.reseller_tenant("Pioneer Solutions", "ops@pioneer.example")
-    entry = invite_tenant(db, admin, tenant, "ops@pioneer.example", "", BASE, now=w.now)["id"]
+    entry = invite_tenant(db, admin, tenant, "ops@pioneer.example", "", BASE, now=w.now).id
     accept_invitation(db, _token_sent_to(db, "ops@pioneer.example"), BASE, now=w.now)
     [row] = list_activity(db, w.actors["analyst@first.example"],
                           GridQuery(search="pioneer", filters={"action": ("reseller.accepted",)})).rows

@@ -19,6 +19,7 @@ from services.invitations.invite import (
     resend_invitation,
     token_hash,
 )
+from services.invitations.invite_results import DomainHint
 from services.invitations.sign_up import LinkUnusable, accept_invitation, open_invitation, register_from_invitation
 from tests.factories import two_lars
 
@@ -50,29 +51,29 @@ def _token(link: str) -> str:
 def test_lookup_by_owner_email_first(db):
     w = _world(db)
     result = find_resellers(db, w.op, "  Boss@ACME.example ", "Anything")
-    assert [t["tenant_id"] for t in result["found"]] == [w.exact] and result["matched_by"] == "email"
-    assert result["found"][0]["in_directory"] is False
+    assert [t.tenant_id for t in result.found] == [w.exact] and result.matched_by == "email"
+    assert result.found[0].in_directory is False
 
 
 def test_lookup_then_by_domain_and_organization_name_ignoring_case_and_spaces(db):
     w = _world(db)
     result = find_resellers(db, w.op, "new.person@acme.example", "acme Resale")
-    assert {t["tenant_id"] for t in result["found"]} == {w.exact, w.same_domain}
-    assert result["matched_by"] == "domain and organization name"
+    assert {t.tenant_id for t in result.found} == {w.exact, w.same_domain}
+    assert result.matched_by == "domain and organization name"
     without_name = find_resellers(db, w.op, "new.person@acme.example", "")
-    assert without_name["found"] == []  # the name is needed
+    assert without_name.found == []  # the name is needed
     # ... and the panel is told that resellers use the domain, without naming them.
-    assert without_name["domain_hint"] == {"domain": "acme.example", "registered": True, "entries": []}
-    assert find_resellers(db, w.op, "new.person@other.example", "Acme Resale")["found"] == []
-    assert find_resellers(db, w.op, "someone@nowhere.example", "")["domain_hint"] is None
-    assert find_resellers(db, w.op, "new.person@acme.example", "Acme Resale")["domain_hint"] is None
+    assert without_name.domain_hint == DomainHint(domain="acme.example", registered=True, entries=[])
+    assert find_resellers(db, w.op, "new.person@other.example", "Acme Resale").found == []
+    assert find_resellers(db, w.op, "someone@nowhere.example", "").domain_hint is None
+    assert find_resellers(db, w.op, "new.person@acme.example", "Acme Resale").domain_hint is None
 
 
 def test_a_search_without_a_name_names_this_lars_own_entries_of_the_domain(db):
     w = _world(db)
     invite_tenant(db, w.op, w.exact, "boss@acme.example", "", BASE, now=w.now)
-    hint = find_resellers(db, w.op, "billing@acme.example", "")["domain_hint"]
-    assert hint["registered"] is True and len(hint["entries"]) == 1
+    hint = find_resellers(db, w.op, "billing@acme.example", "").domain_hint
+    assert hint.registered is True and len(hint.entries) == 1
 
 
 def test_lookup_refuses_lars_customers_and_bad_addresses(db):
@@ -93,7 +94,7 @@ def test_invite_a_found_tenant_makes_an_invited_entry_and_queues_its_email(db):
     w = _world(db)
     invited = invite_tenant(db, w.op, w.exact, "boss@acme.example", "", BASE, now=w.now)
     with db.reading() as s:
-        entry = s.get(DirectoryEntry, invited["id"])
+        entry = s.get(DirectoryEntry, invited.id)
         assert (entry.lar_id, entry.tenant_id, entry.status, entry.email) == (w.first, w.exact, "Invited",
                                                                              "boss@acme.example")
         invitation = s.scalars(select(Invitation).where(Invitation.reseller_id == entry.id)).one()
@@ -105,7 +106,7 @@ def test_invite_a_found_tenant_makes_an_invited_entry_and_queues_its_email(db):
     assert link.startswith(BASE + "/sign-up/")
     # Only the token's hash is stored.
     assert invitation.token == token_hash(_token(link)) and _token(link) not in invitation.token
-    assert find_resellers(db, w.op, "boss@acme.example")["found"][0]["in_directory"] is True
+    assert find_resellers(db, w.op, "boss@acme.example").found[0].in_directory is True
     with pytest.raises(DomainError, match="already in your directory"):
         invite_tenant(db, w.op, w.exact, "boss@acme.example", "", BASE, now=w.now)
 
@@ -130,20 +131,20 @@ def test_invite_refuses_lars_customers_and_unknown_tenants(db):
 def test_send_email_invites_an_unregistered_address_once(db):
     w = _world(db)
     invited = invite_by_email(db, w.op, "New@Fresh.example", "Fresh Co", BASE, now=w.now)
-    assert invited["email"] == "new@fresh.example" and invited["organization_name"] == "Fresh Co"
+    assert invited.email == "new@fresh.example" and invited.organization_name == "Fresh Co"
     with db.reading() as s:
-        entry = s.get(DirectoryEntry, invited["id"])
+        entry = s.get(DirectoryEntry, invited.id)
         assert entry.tenant_id is None and entry.status == "Invited"
     with pytest.raises(DomainError, match="already in your directory"):
         invite_by_email(db, w.op, "new@fresh.example", "", BASE, now=w.now)
-    assert find_resellers(db, w.op, "new@fresh.example")["already_invited"] == "Fresh Co"
+    assert find_resellers(db, w.op, "new@fresh.example").already_invited == "Fresh Co"
     with pytest.raises(DomainError, match="registered in Elements"):
         invite_by_email(db, w.op, "boss@acme.example", "", BASE, now=w.now)
     with pytest.raises(DomainError, match=LAR_REFUSED):
         invite_by_email(db, w.op, "owner@first.example", "", BASE, now=w.now)
     # Another LAR may invite the same address into its own directory (rule 12).
     other = w.actors["admin@second.example"]
-    assert invite_by_email(db, other, "new@fresh.example", "Fresh Co", BASE, now=w.now)["id"] != invited["id"]
+    assert invite_by_email(db, other, "new@fresh.example", "Fresh Co", BASE, now=w.now).id != invited.id
 
 
 def test_sign_up_link_registers_a_tenant_and_the_entry_becomes_unmapped(db):
@@ -164,7 +165,7 @@ def test_sign_up_link_registers_a_tenant_and_the_entry_becomes_unmapped(db):
     assert register_from_invitation(db, token, " Fresh Company ", "long-enough-pass", "long-enough-pass", BASE,
                                     now=w.now) == "First"
     with db.reading() as s:
-        entry = s.get(DirectoryEntry, invited["id"])
+        entry = s.get(DirectoryEntry, invited.id)
         assert entry.status == "Unmapped" and entry.organization_name == "Fresh Company" and entry.tenant_id is None
         tenant = s.scalars(select(Tenant).where(Tenant.owner_email == "new@fresh.example")).one()
         assert tenant.kind == "reseller" and tenant.organization_name == "Fresh Company"
@@ -187,7 +188,7 @@ def test_a_registered_tenant_accepts_and_the_entry_becomes_mapped(db):
         register_from_invitation(db, token, "X", "long-enough-pass", "long-enough-pass", BASE, now=w.now)
     assert accept_invitation(db, token, BASE, now=w.now) == "First"
     with db.reading() as s:
-        entry = s.get(DirectoryEntry, invited["id"])
+        entry = s.get(DirectoryEntry, invited.id)
         assert entry.status == "Mapped" and entry.mapped_at is not None and entry.tenant_id == w.same_domain
     with pytest.raises(LinkUnusable):
         accept_invitation(db, token, BASE, now=w.now)
@@ -202,17 +203,17 @@ def test_expired_unknown_and_replaced_links_change_nothing(db):
     for bad in ("x" * 43, "short", "", None, ["a"]):
         with pytest.raises(LinkUnusable, match="not valid"):
             open_invitation(db, bad, now=w.now)
-    resend_invitation(db, w.op, invited["id"], BASE, now=w.now)
+    resend_invitation(db, w.op, invited.id, BASE, now=w.now)
     fresh = _token(_link(db, "new@fresh.example"))
     assert fresh != token
     with pytest.raises(LinkUnusable, match="expired"):
         open_invitation(db, token, now=w.now)  # the older link stopped working
     assert open_invitation(db, fresh, now=w.now).email == "new@fresh.example"
-    details = invitation_details(db, w.op, invited["id"], now=w.now)
+    details = invitation_details(db, w.op, invited.id, now=w.now)
     assert [d["status"] for d in details] == ["Sent", "Expired"]
     assert [d["delivery"] for d in details] == ["Queued", "Queued"]
     with db.reading() as s:
-        assert s.get(DirectoryEntry, invited["id"]).status == "Invited"
+        assert s.get(DirectoryEntry, invited.id).status == "Invited"
 
 
 def test_resend_is_only_for_invited_entries_of_ones_own_lar(db):
@@ -259,11 +260,11 @@ def test_a_name_with_a_line_break_or_control_character_is_refused_with_a_field_m
 def test_names_in_any_script_are_kept_as_typed(db, name):
     w = _world(db)
     invited = invite_by_email(db, w.op, "new@fresh.example", f"  {name} ", BASE, now=w.now)
-    assert invited["organization_name"] == name
+    assert invited.organization_name == name
     token = _token(_link(db, "new@fresh.example"))
     register_from_invitation(db, token, name, "long-enough-pass", "long-enough-pass", BASE, now=w.now)
     with db.reading() as s:
-        assert s.get(DirectoryEntry, invited["id"]).organization_name == name
+        assert s.get(DirectoryEntry, invited.id).organization_name == name
 
 
 def test_single_invite_refuses_a_name_too_long_instead_of_cutting_it(db):

@@ -116,8 +116,8 @@ def test_add_two_services_at_once(db):
     w = _world(db)
     created = add_pools(db, w.op, w.rid,
                         [_req(M365, w.seats, 30), _req(ARCHIVE, w.archive, "120", payment_type="Free")], now=w.now)
-    assert [(c["service"], c["quantity"]) for c in created] == [(M365, "30 user seats"), (ARCHIVE, "120 GB")]
-    seats_pool, archive_pool = (c["id"] for c in created)
+    assert [(c.service, c.quantity) for c in created] == [(M365, "30 user seats"), (ARCHIVE, "120 GB")]
+    seats_pool, archive_pool = (c.id for c in created)
     for pool_id, sub, quantity, payment in ((seats_pool, w.seats, 30, "Prepaid"),
                                             (archive_pool, w.archive, 120, "Free")):
         pool = _pool(db, pool_id)
@@ -175,7 +175,7 @@ def test_add_refuses_a_quantity_no_subscription_holds(db, quantity):
 def test_add_reads_whole_numbers_as_the_browser_sends_them(db, quantity, stored):
     w = _world(db)
     [created] = add_pools(db, w.op, w.rid, [_req(M365, w.seats, quantity)], now=w.now)
-    assert _pool(db, created["id"]).quantity == stored and _allocated(db, w.seats) == stored
+    assert _pool(db, created.id).quantity == stored and _allocated(db, w.seats) == stored
 
 
 def test_add_refuses_more_than_available_and_takes_exactly_all(db):
@@ -190,7 +190,7 @@ def test_add_refuses_more_than_available_and_takes_exactly_all(db):
     assert _allocated(db, w.seats) == 100 and _available(db, w, w.seats) == 0
     errors = _refusal(lambda: add_pools(db, w.op, w.rid, [_req(M365, w.seats, 1)], now=w.now))
     assert errors[M365]["quantity"].startswith("More than available: only 0 user seats")
-    assert _ledger(db, created["id"]) == [40]
+    assert _ledger(db, created.id) == [40]
 
 
 def test_add_refuses_a_subscription_that_expired_meanwhile(db):
@@ -230,8 +230,8 @@ def test_add_specify_a_time_bounds(db):
         assert _state(db) == before
     first, last = add_pools(db, w.op, w.rid, [_req(M365, w.seats, 5, "date", tomorrow.isoformat()),
                                               _req(ARCHIVE, w.archive, 5, "date", last_day.isoformat())], now=now)
-    assert _pool(db, first["id"]).expires_at == datetime.combine(tomorrow, time.min)  # midnight UTC
-    assert _pool(db, last["id"]).expires_at == datetime.combine(last_day, time.min)
+    assert _pool(db, first.id).expires_at == datetime.combine(tomorrow, time.min)  # midnight UTC
+    assert _pool(db, last.id).expires_at == datetime.combine(last_day, time.min)
     errors = _refusal(lambda: add_pools(db, w.op, w.rid, [_req(M365, w.seats, 5, "sometime")], now=w.now))
     assert errors == {M365: {"expiration": "Choose when this pool expires."}}
 
@@ -330,17 +330,17 @@ def test_add_with_expire_now_holds_no_seats_and_shows_expired(db):
     assert kpis(db, w.op, w.rid, now=w.now)["pools"] == 1
     # Expire now is not checked against what is free: the pool holds nothing.
     [gone] = add_pools(db, w.op, w.rid, [_req(M365, w.seats, 500, expiration="now")], now=w.now)
-    pool = _pool(db, gone["id"])
+    pool = _pool(db, gone.id)
     assert pool.expires_at is not None and pool.expires_at <= w.now and not pool.seats_held
     assert _allocated(db, w.seats) == 20 and _available(db, w, w.seats) == 80
-    assert _statuses(db, w) == {live: "Pending acceptance", gone["id"]: "Expired"}
+    assert _statuses(db, w) == {live: "Pending acceptance", gone.id: "Expired"}
     page = list_pools(db, w.op, w.rid, GridQuery(), now=w.now)
     assert page.total == 2 and page.detail == "1 expired"
     assert kpis(db, w.op, w.rid, now=w.now)["pools"] == 1
     assert kpis(db, w.op, w.rid, now=w.now)["total"] == {"user seats": 20}
-    assert _ledger(db, gone["id"]) == [500]
+    assert _ledger(db, gone.id) == [500]
     with pytest.raises(DomainError, match="Only pools in Pending acceptance"):
-        return_to_pool(db, w.op, w.rid, [gone["id"]], now=w.now)
+        return_to_pool(db, w.op, w.rid, [gone.id], now=w.now)
 
 
 def test_edit_with_expire_now_gives_the_seats_back(db):
@@ -349,9 +349,9 @@ def test_edit_with_expire_now_gives_the_seats_back(db):
     other = w.pool(w.rid, w.seats, 10, status="Pending acceptance")
     assert kpis(db, w.op, w.rid, now=w.now)["pools"] == 2 and _available(db, w, w.seats) == 60
     form = edit_pool_form(db, w.op, w.rid, pool, now=w.now)
-    assert form["expiration"] == "same" and not form["expired"] and form["max_quantity"] == 90
-    result = edit_pool(db, w.op, w.rid, pool, form["version"], _changes(30, "now"), now=w.now)
-    assert result["expired"] is True
+    assert form.expiration == "same" and not form.expired and form.max_quantity == 90
+    result = edit_pool(db, w.op, w.rid, pool, form.version, _changes(30, "now"), now=w.now)
+    assert result.expired is True
     after = _pool(db, pool)
     assert after.expires_at <= w.now and not after.seats_held and after.quantity == 30 and after.version == 2
     assert _allocated(db, w.seats) == 10 and _available(db, w, w.seats) == 90
@@ -362,7 +362,7 @@ def test_edit_with_expire_now_gives_the_seats_back(db):
     [event] = _audit(db, "pool.edit")
     assert event.target == f"pool:{pool}" and json.loads(event.details)["expiration"] == "now"
     reopened = edit_pool_form(db, w.op, w.rid, pool, now=w.now)
-    assert reopened["expired"] and reopened["expiration"] == "now" and reopened["version"] == 2
+    assert reopened.expired and reopened.expiration == "now" and reopened.version == 2
     # Brought back to life: it takes its seats again, if they are free.
     edit_pool(db, w.op, w.rid, pool, 2, _changes(90), now=w.now)
     assert _allocated(db, w.seats) == 100 and _pool(db, pool).seats_held
@@ -375,9 +375,9 @@ def test_edit_quantity_moves_seats_and_writes_ledger_and_audit(db):
     pool = w.pool(w.rid, w.seats, 40, status="Pending acceptance")
     w.pool(w.rid, w.seats, 25)
     form = edit_pool_form(db, w.op, w.rid, pool, now=w.now)
-    assert (form["quantity"], form["min_quantity"], form["max_quantity"], form["version"]) == (40, 1, 75, 1)
-    assert form["subscription"]["available"] == 35 and form["payment_locked"] == ""
-    edit_pool(db, w.op, w.rid, pool, form["version"], _changes(75, payment_type="Pay as you go"), now=w.now)
+    assert (form.quantity, form.min_quantity, form.max_quantity, form.version) == (40, 1, 75, 1)
+    assert form.subscription["available"] == 35 and form.payment_locked == ""
+    edit_pool(db, w.op, w.rid, pool, form.version, _changes(75, payment_type="Pay as you go"), now=w.now)
     after = _pool(db, pool)
     assert (after.quantity, after.payment_type, after.version, after.seats_held) == (75, "Pay as you go", 2, True)
     assert _allocated(db, w.seats) == 100 == _held_sum(db, w.seats)
@@ -397,7 +397,7 @@ def test_edit_quantity_never_below_assigned_nor_above_supply(db):
     w.pool(w.rid, w.seats, 50)
     w.assign(pool, w.customer("Acme"), 12)
     form = edit_pool_form(db, w.op, w.rid, pool, now=w.now)
-    assert (form["min_quantity"], form["max_quantity"]) == (12, 50)
+    assert (form.min_quantity, form.max_quantity) == (12, 50)
     before = _state(db)
     errors = _refusal(lambda: edit_pool(db, w.op, w.rid, pool, 1, _changes(11), now=w.now))
     assert errors == {"quantity": "At least 12 user seats: the reseller has assigned that many to its customers."}
@@ -417,7 +417,7 @@ def test_payment_type_is_locked_while_customers_use_the_pool(db):
     acme = w.customer("Acme")
     w.assign(pool, acme, 5)
     form = edit_pool_form(db, w.op, w.rid, pool, now=w.now)
-    assert form["payment_locked"] == "Locked: the reseller has assigned this pool to 1 customer."
+    assert form.payment_locked == "Locked: the reseller has assigned this pool to 1 customer."
     before = _state(db)
     errors = _refusal(lambda: edit_pool(db, w.op, w.rid, pool, 1, _changes(40, payment_type="Free"), now=w.now))
     assert list(errors) == ["payment_type"] and "cannot change" in errors["payment_type"]
@@ -430,7 +430,7 @@ def test_payment_type_unlocks_when_assignments_have_ended(db):
     w = _world(db)
     pool = w.pool(w.rid, w.seats, 40)
     w.assign(pool, w.customer("Gone"), 5, ends_at=w.now - timedelta(days=1))
-    assert edit_pool_form(db, w.op, w.rid, pool, now=w.now)["payment_locked"] == ""
+    assert edit_pool_form(db, w.op, w.rid, pool, now=w.now).payment_locked == ""
     edit_pool(db, w.op, w.rid, pool, 1, _changes(40, payment_type="Free"), now=w.now)
     assert _pool(db, pool).payment_type == "Free"
 
@@ -440,14 +440,14 @@ def test_a_stale_version_is_a_conflict(db):
     pool = w.pool(w.rid, w.seats, 40)
     mine = edit_pool_form(db, w.op, w.rid, pool, now=w.now)
     theirs = edit_pool_form(db, w.actors["admin@first.example"], w.rid, pool, now=w.now)
-    edit_pool(db, w.actors["admin@first.example"], w.rid, pool, theirs["version"], _changes(50), now=w.now)
+    edit_pool(db, w.actors["admin@first.example"], w.rid, pool, theirs.version, _changes(50), now=w.now)
     before = _state(db)
     with pytest.raises(Conflict, match="This pool changed since you opened it"):
-        edit_pool(db, w.op, w.rid, pool, mine["version"], _changes(60), now=w.now)
+        edit_pool(db, w.op, w.rid, pool, mine.version, _changes(60), now=w.now)
     with pytest.raises(Conflict):
         edit_pool(db, w.op, w.rid, pool, "not a version", _changes(60), now=w.now)
     assert _state(db) == before and _pool(db, pool).quantity == 50
-    version = edit_pool_form(db, w.op, w.rid, pool, now=w.now)["version"]
+    version = edit_pool_form(db, w.op, w.rid, pool, now=w.now).version
     edit_pool(db, w.op, w.rid, pool, version, _changes(60), now=w.now)
     assert _pool(db, pool).quantity == 60 and _pool(db, pool).version == 3
 
@@ -467,7 +467,7 @@ def test_edit_specify_a_time_bounds(db):
     edit_pool(db, w.op, w.rid, pool, 1, _changes(40, "date", day.isoformat()), now=now)
     assert _pool(db, pool).expires_at == datetime.combine(day, time.min)
     form = edit_pool_form(db, w.op, w.rid, pool, now=now)
-    assert (form["expiration"], form["expiration_date"]) == ("date", day.isoformat())
+    assert (form.expiration, form.expiration_date) == ("date", day.isoformat())
     assert list_pools(db, w.op, w.rid, GridQuery(), now=w.now).rows[0]["expires_at"] == day.isoformat()
     # When that day comes the pool is Expired everywhere.
     later = datetime.combine(day, time.min)
@@ -494,7 +494,7 @@ def test_an_expired_pools_seats_are_reclaimed_by_the_next_add(db):
     assert _statuses(db, w, other) == {past: "Expired", live: "Active"}
     [created] = add_pools(db, w.op, w.rid, [_req(M365, w.seats, 40)], now=w.now)  # needs the expired pool's seats
     assert _allocated(db, w.seats) == 100 == _held_sum(db, w.seats)
-    assert not _pool(db, past).seats_held and _pool(db, live).seats_held and _pool(db, created["id"]).seats_held
+    assert not _pool(db, past).seats_held and _pool(db, live).seats_held and _pool(db, created.id).seats_held
     assert _ledger(db, past) == [30]  # the pool keeps its quantity; only the seats went back
 
 
@@ -503,8 +503,8 @@ def test_an_expired_pools_seats_are_reclaimed_by_the_next_edit(db):
     past = w.pool(w.rid, w.seats, 30, expires_at=w.now - timedelta(minutes=1))
     live = w.pool(w.rid, w.seats, 60)
     form = edit_pool_form(db, w.op, w.rid, live, now=w.now)
-    assert form["max_quantity"] == 100  # the expired pool's 30 count as free
-    edit_pool(db, w.op, w.rid, live, form["version"], _changes(100), now=w.now)
+    assert form.max_quantity == 100  # the expired pool's 30 count as free
+    edit_pool(db, w.op, w.rid, live, form.version, _changes(100), now=w.now)
     assert _allocated(db, w.seats) == 100 == _held_sum(db, w.seats)
     assert not _pool(db, past).seats_held and _statuses(db, w) == {past: "Expired", live: "Active"}
 
@@ -518,7 +518,7 @@ def test_a_subscriptions_expiry_caps_its_pools(db):
     assert kpis(db, w.op, w.rid, now=after)["pools"] == 0
     # Editing it after its Subscription ended gives its seats back and cannot take any.
     result = edit_pool(db, w.op, w.rid, pool, 1, _changes(20), now=after)
-    assert result["expired"] is True
+    assert result.expired is True
     assert _allocated(db, ending) == 0 and not _pool(db, pool).seats_held
 
 
@@ -528,20 +528,20 @@ def test_return_to_pool_only_pending_and_gives_the_quantity_back(db):
     active = w.pool(w.rid, w.seats, 15)
     expired_pending = w.pool(w.rid, w.seats, 5, status="Pending acceptance", expires_at=w.now - timedelta(minutes=1))
     assert _allocated(db, w.seats) == 55
-    for refused in ([active], [expired_pending], [pending["id"], active]):
+    for refused in ([active], [expired_pending], [pending.id, active]):
         with pytest.raises(DomainError, match="Only pools in Pending acceptance"):
             return_to_pool(db, w.op, w.rid, refused, now=w.now)
         with pytest.raises(DomainError, match="Only pools in Pending acceptance"):
             describe_return(db, w.op, w.rid, refused, now=w.now)
     assert _allocated(db, w.seats) == 55
-    assert describe_return(db, w.op, w.rid, [pending["id"]], now=w.now) == [
-        {"pool": f"M365 Backup · added {_pool(db, pending['id']).created_at:%Y-%m-%d}",
+    assert describe_return(db, w.op, w.rid, [pending.id], now=w.now) == [
+        {"pool": f"M365 Backup · added {_pool(db, pending.id).created_at:%Y-%m-%d}",
          "quantity": "35 user seats", "one": False,
          "subscription": "M365 Backup"}]
-    return_to_pool(db, w.op, w.rid, [pending["id"]], now=w.now)
-    assert _pool(db, pending["id"]) is None
+    return_to_pool(db, w.op, w.rid, [pending.id], now=w.now)
+    assert _pool(db, pending.id) is None
     assert _allocated(db, w.seats) == 20 == _held_sum(db, w.seats)
-    assert _ledger(db, pending["id"]) == [35, -35]
+    assert _ledger(db, pending.id) == [35, -35]
     # The expired pending pool never held its seats after reclaim; returning it is refused all along.
     add_pools(db, w.op, w.rid, [_req(M365, w.seats, 1)], now=w.now)
     assert _allocated(db, w.seats) == 16 == _held_sum(db, w.seats)
@@ -550,13 +550,13 @@ def test_return_to_pool_only_pending_and_gives_the_quantity_back(db):
 def test_pool_ids_are_never_reused_after_a_return(db):
     w = _world(db)
     [first] = add_pools(db, w.op, w.rid, [_req(M365, w.seats, 10)], now=w.now)
-    return_to_pool(db, w.op, w.rid, [first["id"]], now=w.now)
+    return_to_pool(db, w.op, w.rid, [first.id], now=w.now)
     with db.reading() as s:
         assert s.scalar(select(func.max(ResellerPool.id))) is None  # the returned pool was the highest id
     [second] = add_pools(db, w.op, w.rid, [_req(M365, w.seats, 7)], now=w.now)
-    assert second["id"] > first["id"]
-    assert _ledger(db, second["id"]) == [7]
-    assert _ledger(db, first["id"]) == [10, -10]
+    assert second.id > first.id
+    assert _ledger(db, second.id) == [7]
+    assert _ledger(db, first.id) == [10, -10]
     assert list_pools(db, w.op, w.rid, GridQuery(), now=w.now).total == 1
 
 
@@ -565,10 +565,10 @@ def test_pool_ids_are_never_reused_after_a_reseller_is_deleted(db):
     [mine] = add_pools(db, w.op, w.rid, [_req(M365, w.seats, 10)], now=w.now)
     gone = w.reseller(w.first, "Gamma", "g@gamma.example")
     [theirs] = add_pools(db, w.op, gone, [_req(M365, w.seats, 20)], now=w.now)
-    assert theirs["id"] > mine["id"]
+    assert theirs.id > mine.id
     assert delete_resellers(db, w.op, [gone], "Yes", now=w.now) == ["Gamma"]
-    assert _pool(db, theirs["id"]) is None
+    assert _pool(db, theirs.id) is None
     assert _allocated(db, w.seats) == 10 == _held_sum(db, w.seats)
-    assert _ledger(db, theirs["id"]) == [20, -20]
+    assert _ledger(db, theirs.id) == [20, -20]
     [again] = add_pools(db, w.op, w.rid, [_req(M365, w.seats, 4)], now=w.now)
-    assert again["id"] > theirs["id"] and _ledger(db, again["id"]) == [4]
+    assert again.id > theirs.id and _ledger(db, again.id) == [4]

@@ -89,9 +89,9 @@ class AllocationMachine(RuleBasedStateMachine):
             [made] = add_pools(db, self.op, rid, [{"service": M365, "subscription_id": self.subs[0], "quantity": 5,
                                                   "source": "Purchased", "payment_type": "Prepaid",
                                                   "expiration": "same", "expiration_date": None}], now=now)
-            assert made["id"] > self.highest
-            self.ids_seen.add(made["id"])
-            self.highest = made["id"]
+            assert made.id > self.highest
+            self.ids_seen.add(made.id)
+            self.highest = made.id
 
     # --- reading the world -------------------------------------------------------------
 
@@ -182,12 +182,12 @@ class AllocationMachine(RuleBasedStateMachine):
         assert status == "Mapped" and expect_ok, (requests, free)
         self._saw("add")
         after = self._pools()
-        assert len(created) == len(requests) and set(after) == set(before) | {c["id"] for c in created}
+        assert len(created) == len(requests) and set(after) == set(before) | {c.id for c in created}
         for made, request in zip(created, requests, strict=True):
-            pool, _sub_expires, live = after[made["id"]]
-            assert made["id"] not in self.ids_seen and made["id"] > self.highest, "a pool id came back"
-            self.ids_seen.add(made["id"])
-            self.highest = max(self.highest, made["id"])
+            pool, _sub_expires, live = after[made.id]
+            assert made.id not in self.ids_seen and made.id > self.highest, "a pool id came back"
+            self.ids_seen.add(made.id)
+            self.highest = max(self.highest, made.id)
             assert (pool.reseller_id, pool.subscription_id, pool.quantity, pool.status) == \
                 (rid, request["subscription_id"], request["quantity"], "Pending acceptance")
             assert live == (request["expiration"] != "now") == pool.seats_held
@@ -206,7 +206,7 @@ class AllocationMachine(RuleBasedStateMachine):
         pool, sub_expires, live = pools[self._pick(sorted(pools), which)]
         now = self.world.now
         form = edit_pool_form(self.db, self.op, pool.reseller_id, pool.id, now=now)
-        assert form["version"] == pool.version and form["expired"] == (not live)
+        assert form.version == pool.version and form.expired == (not live)
         day, allowed = None, True
         if expiration.startswith("date"):
             day, allowed = self._day(now, offset, expiration == "date-bad", sub_expires)
@@ -215,9 +215,9 @@ class AllocationMachine(RuleBasedStateMachine):
                else now if expiration == "now" else None)  # the pool's own expires_at after the save
         live_after = pool_expires(own, sub_expires) > now
         expect_ok = (allowed and quantity >= max(1, pool.assigned_quantity)
-                     and (not live_after or quantity <= form["max_quantity"])
+                     and (not live_after or quantity <= form.max_quantity)
                      and (payment == pool.payment_type or not self._assigned_customers(pool.id, now)))
-        version = form["version"] - 1 if stale else form["version"]
+        version = form.version - 1 if stale else form.version
         changes = {"payment_type": payment, "quantity": quantity, "expiration": expiration, "expiration_date": day}
         try:
             result = edit_pool(self.db, self.op, pool.reseller_id, pool.id, version, changes, now=now)
@@ -234,7 +234,7 @@ class AllocationMachine(RuleBasedStateMachine):
         assert not stale and expect_ok, (changes, form)
         self._saw("edit expired" if not live_after else "edit")
         after, _, live = self._pools()[pool.id]
-        assert result["expired"] == (not live_after) == (not live) == (not after.seats_held)
+        assert result.expired == (not live_after) == (not live) == (not after.seats_held)
         assert (after.quantity, after.payment_type, after.version) == (quantity, payment, pool.version + 1)
 
     @rule(who=PICK, picks=st.lists(PICK, min_size=1, max_size=3))

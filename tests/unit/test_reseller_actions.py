@@ -40,9 +40,9 @@ def test_map_an_unmapped_reseller_to_a_tenant_at_its_domain(db):
     tid = w.reseller_tenant("Real Reseller", "owner@real.example")
     op = w.actors["operator@first.example"]
     choices = mapping.mapping_choices(db, op, rid)
-    assert [(t["id"], t["near"]) for t in choices["tenants"]] == [(tid, True)]
+    assert [(t["id"], t["near"]) for t in choices.tenants] == [(tid, True)]
     done = mapping.map_reseller(db, op, rid, tid, "owner@real.example", BASE, now=w.now)
-    assert (done["mapped"], done["invited"]) == (True, None)
+    assert (done.mapped, done.invited) == (True, None)
     r = _reseller(db, rid)
     assert (r.status, r.tenant_id, r.email, r.organization_name) == ("Mapped", tid, "owner@real.example",
                                                                       "Real Reseller")
@@ -58,8 +58,8 @@ def test_map_never_offers_a_list_of_every_registered_reseller(db):
     w.reseller_tenant("Aardvark Resale", "a@aardvark.example")  # elsewhere: never listed
     same_domain = w.reseller_tenant("Iron Resale", "zed@iron.example")
     choices = mapping.mapping_choices(db, w.actors["operator@first.example"], rid)
-    assert [t["id"] for t in choices["tenants"]] == [same_domain]
-    assert choices["reseller"]["email"] == "alex@iron.example"
+    assert [t["id"] for t in choices.tenants] == [same_domain]
+    assert choices.reseller.email == "alex@iron.example"
 
 
 def test_another_tenant_is_found_only_by_its_owners_full_address_and_asked_to_accept(db):
@@ -75,7 +75,7 @@ def test_another_tenant_is_found_only_by_its_owners_full_address_and_asked_to_ac
     with pytest.raises(DomainError, match="Choose a registered reseller"):  # an id alone maps nobody
         mapping.map_reseller(db, op, rid, far, "someone@else.example", BASE, now=w.now)
     done = mapping.map_reseller(db, op, rid, far, "ops@pioneer.example", BASE, now=w.now)
-    assert (done["mapped"], done["invited"]) == (False, "ops@pioneer.example")
+    assert (done.mapped, done.invited) == (False, "ops@pioneer.example")
     r = _reseller(db, rid)
     assert (r.status, r.tenant_id, r.organization_name) == ("Unmapped", None, "Iron Networks")  # until it accepts
     with db.reading() as s:
@@ -128,7 +128,7 @@ def test_a_tenant_already_mapped_in_this_directory_is_refused(db):
     w.reseller(w.first, "Real", "owner@real.example", tenant_id=tid)
     rid = w.reseller(w.first, "Dup", "dup@real.example", status="Unmapped")
     op = w.actors["operator@first.example"]
-    assert mapping.mapping_choices(db, op, rid)["tenants"] == []
+    assert mapping.mapping_choices(db, op, rid).tenants == []
     assert mapping.find_tenants_owned_by(db, op, rid, "owner@real.example") == []
     with pytest.raises(DomainError, match="already mapped"):
         mapping.map_reseller(db, op, rid, tid, "owner@real.example", BASE, now=w.now)
