@@ -38,6 +38,7 @@ from data.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from data.migrate import upgrade
 from services.common.clock import Clock, MovingClock, SystemClock
 from services.identity.sign_in import has_demo_users
+from services.metrics.upkeep import keep_stored_figures_current
 from services.notify.alerts import send_due_alerts
 from services.notify.outbox import deliver_all_due, run_delivery_loop
 from services.notify.transport import transport_for
@@ -60,6 +61,7 @@ def prepare_database(settings: Settings, clock: Clock) -> Database:
     before any worker starts (gunicorn.conf.py), so workers never race to migrate."""
     upgrade(settings.database_url)
     db = Database(settings.database_url)
+    keep_stored_figures_current()  # before the demo load: its commit writes the stored figures
     if settings.demo_data and not settings.production and load_demo(db, now=clock.now()):
         log.info("Loaded the demo data.")
     if settings.production and has_demo_users(db):

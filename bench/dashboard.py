@@ -31,7 +31,7 @@ def heavy_reseller(db) -> int:
     if found:
         return found
     rng, now = random.Random(11), SystemClock().now()
-    with db.unit_of_work() as s:
+    with db.unit_of_work(now=now) as s:
         tenant = Tenant(kind="reseller", organization_name=HEAVY, owner_email="bench@heavy.example", created_at=now)
         s.add(tenant)
         s.flush()

@@ -27,6 +27,7 @@ PROBE_EVERY = timedelta(seconds=5)
 PROBE_BYTES = 16 * 1024
 
 Model = TypeVar("Model")
+NOW = "now"  # session.info key: the instant a unit of work writes at
 
 
 def existing(session: Session, model: type[Model], ident: object) -> Model:
@@ -86,9 +87,14 @@ class Database:
         self._probed: tuple[datetime, str] | None = None
 
     @contextmanager
-    def unit_of_work(self) -> Iterator[Session]:
-        """One write transaction: committed on success, rolled back on any error."""
+    def unit_of_work(self, *, now: datetime | None = None) -> Iterator[Session]:
+        """One write transaction: committed on success, rolled back on any error.
+
+        now: the instant of the write, kept in session.info[NOW] for what the commit keeps
+        current (services/metrics/upkeep.py refreshes the stored figures of the directory entries
+        the write touched; data/ only carries the instant, it never imports services)."""
         with self._write() as session, session.begin():
+            session.info[NOW] = now
             yield session
 
     @contextmanager

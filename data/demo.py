@@ -285,7 +285,9 @@ def load_demo(db: Database, *, now: datetime, resellers: int = 60, seed: int = 7
         (DirectoryEntry, rows.resellers), (ResellerPool, rows.pools),
         (CustomerAssignment, rows.assignments), (AllocationEvent, rows.events), (AuditEvent, rows.audit),
     )
-    with db.unit_of_work() as session:
+    # The commit writes the stored figures of the entries whose pools it inserted
+    # (services/metrics/upkeep.py), as of now.
+    with db.unit_of_work(now=now) as session:
         for model, items in batches:
             for offset in range(0, len(items), 20_000):
                 session.execute(insert(model), items[offset:offset + 20_000])
@@ -296,10 +298,6 @@ def load_demo(db: Database, *, now: datetime, resellers: int = 60, seed: int = 7
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
                 ))
-    # The stored figures the directory sorts by (a trigger made a zero row per reseller).
-    from services.metrics.reseller_figures import store_figures
-    with db.unit_of_work() as session:
-        store_figures(session, [r["id"] for r in rows.resellers], now)
     # Planner statistics for what was just loaded: without them PostgreSQL guessed 153 pools
     # per reseller instead of 3 and scanned every customer assignment (15 ms instead of 0.1).
     with db.engine.connect() as conn:
@@ -319,6 +317,9 @@ def main() -> None:
     from config import Settings
     from data.migrate import upgrade
     from services.common.clock import SystemClock
+    from services.metrics.upkeep import keep_stored_figures_current
+
+    keep_stored_figures_current()  # a program's edge, like app.py: the commit writes the stored figures
 
     parser = argparse.ArgumentParser(description="Load deterministic demo data into an empty database.")
     parser.add_argument("--resellers", type=int, default=60, help="directory entries of the first LAR")

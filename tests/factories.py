@@ -18,7 +18,6 @@ from data.models import (
 )
 from services.access.principal import Actor
 from services.identity.sign_in import hash_password
-from services.metrics.reseller_figures import store_figures
 from tests import clock as test_clock
 
 
@@ -79,7 +78,7 @@ class World:
         expired = status == "Expired"
         if expired:
             status, expires_at = "Active", expires_at or self.now - timedelta(days=1)
-        with self.db.unit_of_work() as session:
+        with self.db.unit_of_work(now=self.now) as session:
             pool = ResellerPool(reseller_id=reseller_id, subscription_id=subscription_id, source=source,
                                 payment_type=payment_type, quantity=quantity, assigned_quantity=assigned,
                                 expires_at=expires_at, status=status, created_at=created_at,
@@ -91,21 +90,19 @@ class World:
             session.flush()
             session.add(AllocationEvent(at=created_at, reseller_pool_id=pool.id, purchased_delta=quantity,
                                         allocated_delta=0))
-            store_figures(session, [reseller_id], self.now)  # as the services do
             return pool.id
 
     def assign(self, pool_id: int, customer_id: int, quantity: int, at: datetime | None = None,
                ends_at: datetime | None = None) -> int:
         """A customer assignment; the pool's assigned_quantity and the ledger follow."""
         at = at or self.now - timedelta(days=5)
-        with self.db.unit_of_work() as session:
+        with self.db.unit_of_work(now=self.now) as session:
             assignment = CustomerAssignment(reseller_pool_id=pool_id, customer_tenant_id=customer_id,
                                             quantity=quantity, assigned_at=at, ends_at=ends_at)
             session.add(assignment)
             session.get(ResellerPool, pool_id).assigned_quantity += quantity
             session.add(AllocationEvent(at=at, reseller_pool_id=pool_id, purchased_delta=0, allocated_delta=quantity))
             session.flush()
-            store_figures(session, [session.get(ResellerPool, pool_id).reseller_id], self.now)
             return assignment.id
 
 

@@ -20,28 +20,16 @@ def format_quantities(by_unit: Mapping[str, int]) -> str:
     return " · ".join(parts) if parts else "0"
 
 
-def utilisation_pct(assigned: int, given: int) -> float | None:
-    """Design rule 16, the one definition: what a reseller assigned to its customers as a share
-    of what it was given, in one unit; None when nothing was given."""
-    return round(assigned * 100 / given, 1) if given else None
-
-
 def format_percent(value: float | None) -> str:
     """One decimal and the sign everywhere ("25.0%", "6.5%"); "—" when there is no figure."""
     return "—" if value is None else f"{value:.1f}%"
 
 
-def format_utilisation(assigned: Mapping[str, int], given: Mapping[str, int]) -> str:
-    """Utilisation of each unit apart, never across units, each named the same way whether a
-    reseller holds one unit or several: "9.2% seats", "2.7% seats · 16.0% GB"; "—" when nothing
-    was given."""
-    shares = [(u, utilisation_pct(assigned.get(u, 0), given[u])) for u in UNIT_ORDER if given.get(u)]
-    return " · ".join(f"{format_percent(pct)} {UNIT_WORDS[u]}" for u, pct in shares) or "—"
-
-
-def highest_utilisation(assigned: Mapping[str, int], given: Mapping[str, int]) -> float:
-    """What the directory sorts Utilisation % by: the unit nearest to running out (0 if none given)."""
-    return max((utilisation_pct(assigned.get(u, 0), given[u]) or 0.0 for u in given if given[u]), default=0.0)
+def format_utilisation(by_unit: Mapping[str, float]) -> str:
+    """Utilisation of each unit apart (services/metrics/figures.utilisation_by_unit), each named
+    the same way whether a reseller holds one unit or several: "9.2% seats", "2.7% seats · 16.0% GB";
+    "—" when nothing was given."""
+    return " · ".join(f"{format_percent(by_unit[u])} {UNIT_WORDS[u]}" for u in UNIT_ORDER if u in by_unit) or "—"
 
 
 UNIT_WORDS = {"user seats": "seats", "objects": "objects", "capacity": "GB"}  # short: a grid cell holds three

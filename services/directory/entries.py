@@ -126,7 +126,7 @@ def delete_resellers(
     ids = parse_ids(reseller_ids, "reseller")
     if not ids:
         raise DomainError("Select at least one reseller to delete.")
-    with db.unit_of_work() as session:
+    with db.unit_of_work(now=now) as session:
         resellers = session.scalars(
             select(DirectoryEntry)
             .where(DirectoryEntry.id.in_(ids), LarScope(actor).entries())

@@ -2,7 +2,8 @@
 
 Only the page's rows get their pool and customer figures computed, so the cost of a request
 follows the rows shown, not the rows stored. Sorting by a figure uses the stored figures
-(services/metrics/reseller_figures.py), refreshed first where a date has changed them.
+(services/metrics/reseller_figures.py); rows a date has changed since are sorted by their live
+figures, computed in the same read (nothing is written here).
 """
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from services.access.principal import Actor
 from services.access.scopes import LarScope
 from services.common.grid_query import GridPage, GridQuery, day, order_by, search_keywords
 from services.common.units import format_quantities, format_utilisation
-from services.metrics.reseller_figures import SORTABLE_FIGURES, live_figures, refresh_stale
+from services.metrics.figures import utilisation_by_unit
+from services.metrics.reseller_figures import SORTABLE_FIGURES, live_figures, sort_keys
 
 SORTABLE = {
     "organization_name": DirectoryEntry.organization_name,
@@ -44,8 +46,6 @@ def list_directory(db: Database, actor: Actor, query: GridQuery, *, now: datetim
     offset, limit = query.bounds()
     conditions = _where(actor, query)
     by_figure = any(column in SORTABLE_FIGURES for column, _ in query.sort)
-    if by_figure:
-        refresh_stale(db, LarScope(actor).lar_id, now)
     page = select(
         DirectoryEntry.id,
         DirectoryEntry.organization_name,
@@ -67,9 +67,10 @@ def list_directory(db: Database, actor: Actor, query: GridQuery, *, now: datetim
             if query.narrowed
             else None
         )
+        sortable = {**SORTABLE, **sort_keys(session, LarScope(actor).lar_id, now)} if by_figure else SORTABLE
         resellers = session.execute(
             page.where(*conditions)
-            .order_by(*_seated_first(query.sort), *order_by(SORTABLE, query.sort, DirectoryEntry.id))
+            .order_by(*_seated_first(query.sort, sortable), *order_by(sortable, query.sort, DirectoryEntry.id))
             .offset(offset)
             .limit(limit)
         ).all()
@@ -87,7 +88,7 @@ def list_directory(db: Database, actor: Actor, query: GridQuery, *, now: datetim
                 "customers": f.get("customers", 0),
                 "total_quantity": format_quantities(f.get("total", {})),
                 "allocated_quantity": format_quantities(f.get("allocated", {})),
-                "utilisation": format_utilisation(f.get("allocated", {}), f.get("total", {})),
+                "utilisation": format_utilisation(utilisation_by_unit(f.get("allocated", {}), f.get("total", {}))),
                 "customer_visibility": bool(r.customer_visibility),
                 "invited_at": day(r.invited_at),
                 "mapped_at": day(r.mapped_at),
@@ -96,10 +97,10 @@ def list_directory(db: Database, actor: Actor, query: GridQuery, *, now: datetim
     return GridPage(rows=rows, total=total or 0, of=of)
 
 
-def _seated_first(sort) -> list:
+def _seated_first(sort, sortable: dict) -> list:
     """Utilisation % ascending lists resellers without seats (shown "—", stored as 0) last, as
     descending does by itself. Written as index ix_reseller_figures_utilisation_seated reads it."""
     if sort and sort[0] == ("utilisation", "asc"):
-        return [ResellerFigures.total_quantity == literal_column("0")]
+        return [sortable["total_quantity"] == literal_column("0")]
     return []
 

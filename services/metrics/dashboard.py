@@ -11,12 +11,11 @@ from typing import TypedDict
 from sqlalchemy import case, func, select
 
 from data.db import Database
-from data.models import AllocationEvent, CustomerAssignment, ResellerPool, Subscription
+from data.models import AllocationEvent, ResellerPool, Subscription
 from services.access.principal import Actor
 from services.directory.entries import own_reseller
-from services.pools.state import effective_expiration, is_live, pool_labels
-
-EXPIRING_WITHIN = timedelta(days=30)
+from services.metrics.figures import PoolFigures, pool_figures, share_pct, with_subscription
+from services.pools.state import effective_expiration, pool_labels
 
 
 class Kpis(TypedDict):
@@ -26,7 +25,7 @@ class Kpis(TypedDict):
     total: dict[str, int]
     allocated: dict[str, int]
     pending: dict[str, int]  # pending acceptance
-    expiring: dict[str, int]  # within EXPIRING_WITHIN
+    expiring: dict[str, int]  # within services.metrics.figures.EXPIRING_WITHIN
 
 
 def kpis(db: Database, actor: Actor, reseller_id, *, now: datetime) -> Kpis:
@@ -35,35 +34,9 @@ def kpis(db: Database, actor: Actor, reseller_id, *, now: datetime) -> Kpis:
 
 
 def _kpis(session, reseller_id: int, now: datetime) -> Kpis:
-    live = (ResellerPool.reseller_id == reseller_id, is_live(now))
-    by_unit = session.execute(
-        select(
-            Subscription.unit,
-            func.count(),
-            func.sum(ResellerPool.quantity),
-            func.sum(ResellerPool.assigned_quantity),
-            func.sum(case((ResellerPool.status == "Pending acceptance", ResellerPool.quantity), else_=0)),
-            func.sum(case((effective_expiration() <= now + EXPIRING_WITHIN, ResellerPool.quantity), else_=0)),
-        )
-        .join(Subscription, Subscription.id == ResellerPool.subscription_id)
-        .where(*live)
-        .group_by(Subscription.unit)
-    ).all()
-    customers = session.scalar(
-        select(func.count(func.distinct(CustomerAssignment.customer_tenant_id)))
-        .join(ResellerPool, ResellerPool.id == CustomerAssignment.reseller_pool_id)
-        .join(Subscription, Subscription.id == ResellerPool.subscription_id)
-        .where(*live, (CustomerAssignment.ends_at.is_(None)) | (CustomerAssignment.ends_at > now))
-    )
-    pools = 0
-    by_unit_of: dict[str, dict[str, int]] = {"total": {}, "allocated": {}, "pending": {}, "expiring": {}}
-    for unit, count, total, allocated, pending, expiring in by_unit:
-        pools += count
-        for key, value in (("total", total), ("allocated", allocated), ("pending", pending), ("expiring", expiring)):
-            if value:
-                by_unit_of[key][unit] = int(value)
-    return Kpis(pools=pools, customers=customers or 0, total=by_unit_of["total"], allocated=by_unit_of["allocated"],
-                pending=by_unit_of["pending"], expiring=by_unit_of["expiring"])
+    f = pool_figures(session, [ResellerPool.reseller_id == reseller_id], now).get((), PoolFigures())
+    return Kpis(pools=f.pools, customers=f.customers, total=f.total, allocated=f.allocated, pending=f.pending,
+                expiring=f.expiring)
 
 
 def trend_dates(today: date) -> list[date]:
@@ -94,8 +67,8 @@ def _trend(session, reseller_id: int, now: datetime) -> list[dict]:
     cutoffs[-1] = now
     expires = effective_expiration()
     pools = session.execute(
-        select(ResellerPool.id, Subscription.name, Subscription.unit, expires, ResellerPool.created_at)
-        .join(Subscription, Subscription.id == ResellerPool.subscription_id)
+        with_subscription(select(ResellerPool.id, Subscription.name, Subscription.unit, expires,
+                                 ResellerPool.created_at))
         .where(ResellerPool.reseller_id == reseller_id)
         .order_by(Subscription.name, ResellerPool.id)
     ).all()
@@ -111,7 +84,7 @@ def _trend(session, reseller_id: int, now: datetime) -> list[dict]:
         for row in session.execute(
             select(AllocationEvent.reseller_pool_id, *sums)
             .join(ResellerPool, ResellerPool.id == AllocationEvent.reseller_pool_id)
-            .join(Subscription, Subscription.id == ResellerPool.subscription_id)
+            .join(Subscription, Subscription.id == ResellerPool.subscription_id)  # the pool's expiration
             .where(AllocationEvent.reseller_pool_id.in_([p.id for p in pools]))
             .group_by(AllocationEvent.reseller_pool_id)
         ).all()
@@ -142,7 +115,7 @@ def _point(day: date, purchased, allocated, ended: bool = False) -> dict | None:
     if purchased <= 0:
         return None
     return {"date": day.isoformat(), "purchased": purchased, "allocated": allocated, "ended": ended,
-            "available_pct": round((purchased - allocated) * 100 / purchased, 1)}
+            "available_pct": share_pct(purchased - allocated, purchased)}
 
 
 def overview(db: Database, actor: Actor, reseller_id, *, now: datetime) -> dict:

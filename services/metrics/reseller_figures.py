@@ -1,26 +1,35 @@
-"""Each reseller's live figures: pools, customers, seats given and used, utilisation.
+"""Each directory entry's figures: live for the rows a page shows, stored for sorting.
 
-Computed for the rows a page shows (live_figures), and stored per reseller so the directory
-can sort 200,000 resellers by them (table reseller_figures). A stored row is rewritten by
-the transaction that changes the reseller's pools (store_figures), and carries the moment a
-date will change it (a pool or a customer's assignment ending) in valid_until: rows past it
-are recomputed before the directory sorts by a figure (refresh_stale).
+The directory sorts 200,000 resellers by pools, customers, total, allocated and utilisation from
+the stored figures (table reseller_figures, one row per entry, a trigger adds it). The unit of
+work keeps them current (services/metrics/upkeep.py: the commit refreshes the entries its
+writes touched). A row carries the moment a date will change it (a live pool or a customer's
+assignment ending) in valid_until; a read never writes: until a write or the alerts run
+refreshes a row past that moment, the sort computes that row's figures live (sort_keys).
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 
-from data.db import Database
 from data.models import CustomerAssignment, ResellerFigures, ResellerPool, Subscription
-from services.common.units import highest_utilisation
-from services.pools.state import effective_expiration, is_live
+from services.common.units import UNIT_ORDER
+from services.metrics.figures import (
+    PoolFigures,
+    allocated,
+    highest_utilisation,
+    live_assignment,
+    pool_count,
+    pool_figures,
+    total,
+    with_subscription,
+)
+from services.pools.state import is_live
 
 # The figures the directory sorts by, as stored. Total and Allocated sort by the sum over
 # units (the grid shows each unit apart); Utilisation % by the highest of the units' own
-# utilisations (services.common.units.highest_utilisation: the unit nearest to running out).
+# utilisations (figures.highest_utilisation: the unit nearest to running out).
 SORTABLE_FIGURES = {
     "pools": ResellerFigures.pools,
     "customers": ResellerFigures.customers,
@@ -31,75 +40,87 @@ SORTABLE_FIGURES = {
 CHUNK = 1000
 
 
-def _empty() -> dict:
-    return {"pools": 0, "customers": 0, "total": {}, "allocated": {}, "valid_until": None}
-
-
 def live_figures(session, reseller_ids: list[int], now: datetime) -> dict[int, dict]:
-    """{reseller id: pools, customers, total and allocated by unit, valid_until} as of now."""
+    """{entry id: pools, customers, total and allocated by unit, valid_until} as of now."""
     if not reseller_ids:
         return {}
-    figures: dict[int, dict] = defaultdict(_empty)
-    pools = session.execute(
-        select(ResellerPool.reseller_id, Subscription.unit, func.count(), func.sum(ResellerPool.quantity),
-               func.sum(ResellerPool.assigned_quantity), func.min(effective_expiration()))
-        .join(Subscription, Subscription.id == ResellerPool.subscription_id)
-        .where(ResellerPool.reseller_id.in_(reseller_ids), is_live(now))
-        .group_by(ResellerPool.reseller_id, Subscription.unit)
-    ).all()
-    for reseller_id, unit, count, quantity, assigned, first_end in pools:
-        f = figures[reseller_id]
-        f["pools"] += count
-        f["total"][unit] = int(quantity or 0)
-        f["allocated"][unit] = int(assigned or 0)
-        f["valid_until"] = _earliest(f["valid_until"], first_end)
-    live_assignment = (CustomerAssignment.ends_at.is_(None)) | (CustomerAssignment.ends_at > now)
-    customers = session.execute(
-        select(ResellerPool.reseller_id, func.count(func.distinct(CustomerAssignment.customer_tenant_id)),
-               func.min(CustomerAssignment.ends_at))
-        .join(ResellerPool, ResellerPool.id == CustomerAssignment.reseller_pool_id)
-        .join(Subscription, Subscription.id == ResellerPool.subscription_id)
-        .where(ResellerPool.reseller_id.in_(reseller_ids), is_live(now), live_assignment)
-        .group_by(ResellerPool.reseller_id)
-    ).all()
-    for reseller_id, count, first_end in customers:
-        figures[reseller_id]["customers"] = count
-        figures[reseller_id]["valid_until"] = _earliest(figures[reseller_id]["valid_until"], first_end)
-    return figures
+    by_entry = pool_figures(session, [ResellerPool.reseller_id.in_(reseller_ids)], now, by=[ResellerPool.reseller_id])
+    return {key[0]: {"pools": f.pools, "customers": f.customers, "total": f.total, "allocated": f.allocated,
+                     "valid_until": f.valid_until} for key, f in by_entry.items()}
 
 
-def _earliest(a: datetime | None, b) -> datetime | None:
-    if isinstance(b, str):  # SQLite hands back an aggregate of datetimes as text
-        b = datetime.fromisoformat(b)
-    return b if a is None or (b is not None and b < a) else a
+def _stored(f: PoolFigures) -> dict:
+    return {"pools": f.pools, "customers": f.customers, "total_quantity": sum(f.total.values()),
+            "allocated_quantity": sum(f.allocated.values()),
+            "utilisation": highest_utilisation(f.allocated, f.total), "valid_until": f.valid_until}
 
 
-def _stored(f: dict) -> dict:
-    total, allocated = sum(f["total"].values()), sum(f["allocated"].values())
-    return {"pools": f["pools"], "customers": f["customers"], "total_quantity": total,
-            "allocated_quantity": allocated, "utilisation": highest_utilisation(f["allocated"], f["total"]),
-            "valid_until": f["valid_until"]}
-
-
-def store_figures(session, reseller_ids: list[int], now: datetime) -> None:
-    """Rewrite the stored figures of these resellers, in the caller's transaction."""
+def refresh_figures(session, reseller_ids, now: datetime) -> None:
+    """Rewrite the stored figures of these entries, in the caller's write transaction (entries
+    the transaction deleted have no row left to rewrite)."""
     ids = sorted(set(reseller_ids))
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        figures = live_figures(session, chunk, now)
+        chunk = session.scalars(select(ResellerFigures.reseller_id)
+                                .where(ResellerFigures.reseller_id.in_(ids[start:start + CHUNK]))).all()
+        figures = pool_figures(session, [ResellerPool.reseller_id.in_(chunk)], now, by=[ResellerPool.reseller_id])
         session.execute(update(ResellerFigures), [
-            {"reseller_id": rid, **_stored(figures.get(rid) or _empty())} for rid in chunk])
+            {"reseller_id": rid, **_stored(figures.get((rid,)) or PoolFigures())} for rid in chunk])
 
 
-def refresh_stale(db: Database, lar_id: int, now: datetime) -> int:
-    """Recompute the LAR's rows a date has changed since they were written; returns how many."""
-    stale = ResellerFigures.valid_until <= now
-    with db.reading() as session:
-        if session.scalar(select(ResellerFigures.reseller_id).where(ResellerFigures.lar_id == lar_id, stale)
-                          .limit(1)) is None:
-            return 0
-    with db.unit_of_work() as session:
-        ids = session.scalars(select(ResellerFigures.reseller_id)
-                              .where(ResellerFigures.lar_id == lar_id, stale)).all()
-        store_figures(session, list(ids), now)
-        return len(ids)
+def stale(now: datetime):
+    """Stored figures a date has changed since they were written."""
+    return ResellerFigures.valid_until <= now
+
+
+def refresh_stale(session, lar_ids, now: datetime, limit: int | None = None) -> int:
+    """Rewrite the stale rows of these LARs (at most limit), in the caller's write transaction;
+    returns how many."""
+    ids = session.scalars(select(ResellerFigures.reseller_id)
+                          .where(ResellerFigures.lar_id.in_(sorted(set(lar_ids))), stale(now))
+                          .order_by(ResellerFigures.valid_until).limit(limit)).all()
+    refresh_figures(session, ids, now)
+    return len(ids)
+
+
+def sort_keys(session, lar_id: int, now: datetime) -> dict:
+    """What the directory sorts each figure by: the stored column, or, while some of the LAR's
+    rows are stale, the stored column for the others and the live figure for those (computed
+    in the query; the index then no longer gives the order, so the plain column is kept
+    whenever nothing is stale)."""
+    if session.scalar(select(ResellerFigures.reseller_id)
+                      .where(ResellerFigures.lar_id == lar_id, stale(now)).limit(1)) is None:
+        return dict(SORTABLE_FIGURES)
+    live = _live_expressions(session, now)
+    is_stale = stale(now)
+    return {name: _when(is_stale, live[name], column) for name, column in SORTABLE_FIGURES.items()}
+
+
+def _when(condition, then, otherwise):
+    return case((condition, then), else_=otherwise)
+
+
+def _live_expressions(session, now: datetime) -> dict:
+    """Each sortable figure of the outer row's entry as a correlated subquery, from the same
+    definitions as the stored ones (utilisation unrounded: it only orders)."""
+    of_entry = ResellerPool.reseller_id == ResellerFigures.reseller_id
+
+    def over_pools(*columns):
+        return with_subscription(select(*columns).select_from(ResellerPool)).where(of_entry, is_live(now))
+
+    customers = with_subscription(
+        select(func.count(func.distinct(CustomerAssignment.customer_tenant_id))).select_from(CustomerAssignment)
+        .join(ResellerPool, ResellerPool.id == CustomerAssignment.reseller_pool_id)
+    ).where(of_entry, is_live(now), live_assignment(now))
+    shares = []
+    for unit in UNIT_ORDER:
+        given = func.sum(_when(Subscription.unit == unit, ResellerPool.quantity, 0))
+        used = func.sum(_when(Subscription.unit == unit, ResellerPool.assigned_quantity, 0))
+        shares.append(_when(given > 0, used * 100.0 / given, 0.0))
+    highest = func.max(*shares) if session.get_bind().dialect.name == "sqlite" else func.greatest(*shares)
+    return {
+        "pools": over_pools(pool_count(now)).scalar_subquery(),
+        "customers": customers.scalar_subquery(),
+        "total_quantity": over_pools(total(now)).scalar_subquery(),
+        "allocated_quantity": over_pools(allocated(now)).scalar_subquery(),
+        "utilisation": func.coalesce(over_pools(highest).scalar_subquery(), 0.0),
+    }

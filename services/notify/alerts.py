@@ -29,6 +29,7 @@ from data.models import AlertSent, DirectoryEntry, ResellerPool, Subscription, T
 from services.access.policy import Action, roles_that_may
 from services.common.units import format_quantities, format_quantity
 from services.identity.preferences import ALERT_EMAILS
+from services.metrics.reseller_figures import refresh_stale
 from services.notify.outbox import queue_email
 from services.pools.renewals import WINDOWS, as_datetime, days_left, figures_of_lar
 from services.pools.state import effective_expiration, is_live
@@ -232,7 +233,9 @@ def send_due_alerts(db: Database, *, now: datetime, base_url: str | None = None)
         lars = session.scalars(select(Tenant.id).where(Tenant.kind == TenantKind.LAR).order_by(Tenant.id)).all()
     totals = {"alerts": 0, "emails": 0, "digests": 0}
     for lar_id in lars:
-        with db.unit_of_work() as session:
+        with db.unit_of_work(now=now) as session:
+            # The hourly run also rewrites the stored figures a date has made stale (reads never write).
+            refresh_stale(session, [lar_id], now)
             done = send_for_lar(session, lar_id, now, base_url)
         for key in totals:
             totals[key] += done[key]

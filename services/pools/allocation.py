@@ -18,6 +18,7 @@ from datetime import datetime
 from sqlalchemy import select, true, update
 
 from data.models import ResellerPool, Subscription
+from services.metrics.figures import subscription_free
 
 
 class NotEnoughSeats(Exception):
@@ -62,12 +63,13 @@ def reclaim_expired(session, subscription: Subscription, now: datetime) -> int:
 
 
 def free_quantity(session, subscription_id: int) -> int:
-    """Purchased less what the pools holding seats hold (after reclaim_expired, the live ones)."""
+    """subscription_free from the counter: the pools holding seats hold allocated_quantity (after
+    reclaim_expired, exactly the live ones). Only used by a write, which checks expiry itself."""
     purchased, allocated = session.execute(
         select(Subscription.purchased_quantity, Subscription.allocated_quantity)
         .where(Subscription.id == subscription_id)
     ).one()
-    return purchased - allocated
+    return subscription_free(purchased, allocated, expired=False)
 
 
 def take_seats(session, subscription: Subscription, quantity: int, now: datetime) -> None:

@@ -22,7 +22,6 @@ from services.common.errors import Conflict, DomainError, InvalidForm, NotFound
 from services.common.ids import row_id
 from services.common.units import format_quantity
 from services.directory.entries import own_reseller
-from services.metrics.reseller_figures import store_figures
 from services.pools.allocation import (
     NotEnoughSeats,
     free_quantity,
@@ -145,7 +144,7 @@ def add_pools(db: Database, actor: Actor, reseller_id, requests: Sequence[Mappin
     if any(s not in SERVICE_UNITS for s in services) or len(set(services)) != len(services):
         raise DomainError("Choose each service once, from the list.")
     wanted = {s: row_id(r.get("subscription_id")) for s, r in zip(services, requests, strict=True)}
-    with db.unit_of_work() as session:
+    with db.unit_of_work(now=now) as session:
         reseller = own_reseller(session, actor, reseller_id, lock=True)
         require_mapped(reseller)
         subs = lock_subscriptions(session, LarScope(actor).lar_id, [i for i in wanted.values() if i])
@@ -192,7 +191,6 @@ def add_pools(db: Database, actor: Actor, reseller_id, requests: Sequence[Mappin
                          payment_type=fields.payment_type, expiration=fields.expiration,
                          expires_at=fields.expires_at)
             created.append((pool.id, service, fields.expiration == NOW, format_quantity(sub.unit, fields.quantity)))
-        store_figures(session, [reseller.id], now)
         labels = reseller_pool_labels(session, reseller.id)
         return [AddedPool(id=pool_id, service=service, expired=expired, quantity=quantity, name=labels[pool_id])
                 for pool_id, service, expired, quantity in created]
@@ -235,7 +233,7 @@ def edit_pool(db: Database, actor: Actor, reseller_id, pool_id, version, changes
     changes: {payment_type, quantity, expiration, expiration_date}. Raises InvalidForm
     {field: message}, or Conflict when the pool moved on."""
     require(actor, Action.POOL_EDIT)
-    with db.unit_of_work() as session:
+    with db.unit_of_work(now=now) as session:
         reseller = own_reseller(session, actor, reseller_id, lock=True)
         pool, sub = _pool_of(session, reseller, pool_id)
         sub = lock_subscriptions(session, LarScope(actor).lar_id, [sub.id])[sub.id]
@@ -278,8 +276,6 @@ def edit_pool(db: Database, actor: Actor, reseller_id, pool_id, version, changes
                      subscription_id=pool.subscription_id, expiration=choice,
                      before={k: v for k, v in before.items() if after[k] != v},
                      after={k: v for k, v in after.items() if before[k] != v})
-        session.flush()
-        store_figures(session, [reseller.id], now)
         return EditedPool(id=pool.id, name=reseller_pool_labels(session, reseller.id)[pool.id], expired=not live_after)
 
 

@@ -17,7 +17,6 @@ from services.common.grid_query import GridPage, GridQuery, day, keyword_conditi
 from services.common.ids import parse_ids
 from services.common.units import format_quantity
 from services.directory.entries import own_reseller
-from services.metrics.reseller_figures import store_figures
 from services.pools.allocation import lock_subscriptions
 from services.pools.release import release_pool
 from services.pools.state import (
@@ -108,7 +107,7 @@ def return_to_pool(db: Database, actor: Actor, reseller_id, pool_ids, *, now: da
     """Give pending pools back to the LAR's Subscriptions; refused whole if any is not pending."""
     require(actor, Action.POOL_RETURN)
     ids = parse_ids(pool_ids, "pool")
-    with db.unit_of_work() as session:
+    with db.unit_of_work(now=now) as session:
         return _release(session, actor, {own_reseller(session, actor, reseller_id, lock=True): ids}, now)
 
 
@@ -127,7 +126,7 @@ def return_to_pool_across(db: Database, actor: Actor, pool_ids, *, now: datetime
     """return_to_pool for pools of several resellers, in one transaction: all or nothing."""
     require(actor, Action.POOL_RETURN)
     ids = parse_ids(pool_ids, "pool")
-    with db.unit_of_work() as session:
+    with db.unit_of_work(now=now) as session:
         return _release(session, actor, _by_reseller(session, actor, ids, lock=True), now)
 
 
@@ -158,8 +157,6 @@ def _release(session, actor: Actor, chosen_by_reseller: dict, now: datetime) -> 
         audit.record(session, actor, AuditAction.POOL_RETURN, f"pool:{pool.id}", now=now, reseller_id=reseller.id,
                      subscription_id=sub.id, quantity=pool.quantity)
         release_pool(session, actor, pool, now)
-    session.flush()
-    store_figures(session, [r.id for r in chosen_by_reseller], now)
     return [label for _, _, _, label in chosen]
 
 

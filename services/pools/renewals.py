@@ -19,8 +19,16 @@ from services.access.principal import Actor
 from services.access.scopes import LarScope
 from services.common.days import browser_day
 from services.common.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
-from services.common.units import UNIT_ORDER, format_percent, format_quantity, utilisation_pct
-from services.pools.state import ACTIVE, PENDING, effective_expiration, is_live, pool_labels
+from services.common.units import UNIT_ORDER, format_percent, format_quantity
+from services.metrics.figures import (
+    accepted,
+    expiring,
+    pending,
+    pool_utilisation,
+    utilisation_pct,
+    with_subscription,
+)
+from services.pools.state import ACTIVE, PENDING, effective_expiration, is_live, is_pending, pool_labels
 from services.subscriptions.thresholds import Threshold, free_and_low
 
 WINDOWS = (7, 30, 90)
@@ -40,9 +48,8 @@ def _lar_pools(lar_id: int, now: datetime) -> list:
 
 
 def _joined(stmt):
-    return (stmt.select_from(ResellerPool)
-            .join(Subscription, Subscription.id == ResellerPool.subscription_id)
-            .join(DirectoryEntry, DirectoryEntry.id == ResellerPool.reseller_id))
+    return with_subscription(stmt.select_from(ResellerPool)).join(DirectoryEntry,
+                                                                  DirectoryEntry.id == ResellerPool.reseller_id)
 
 
 def renewal_figures(db: Database, actor: Actor, *, now: datetime) -> dict:
@@ -56,18 +63,11 @@ def figures_of_lar(session, lar_id: int, now: datetime) -> dict[str, Any]:
     """One pass over the LAR's pools, grouped by Subscription (a pool's Subscription is its
     reseller's LAR's, so no join to the directory is needed): the cards per unit, and from the
     same sums what each Subscription has free against its threshold."""
-    ends = effective_expiration()
-    live = ends > now
-
-    def held(condition):
-        return func.coalesce(func.sum(case((and_(live, condition), ResellerPool.quantity), else_=0)), 0)
-
     rows = session.execute(
         select(Subscription.id, Subscription.name, Subscription.unit, Subscription.purchased_quantity,
                Subscription.expires_at, Subscription.low_threshold, Subscription.low_threshold_kind,
-               *[held(ends <= now + timedelta(days=n)) for n in WINDOWS],
-               held(ResellerPool.status == PENDING), held(ResellerPool.status == ACTIVE),
-               func.min(case((and_(live, ResellerPool.status == PENDING), ResellerPool.created_at))))
+               *[expiring(now, timedelta(days=n)) for n in WINDOWS], pending(now), accepted(now),
+               func.min(case((is_pending(now), ResellerPool.created_at))))
         .outerjoin(ResellerPool, ResellerPool.subscription_id == Subscription.id)
         .where(Subscription.lar_id == lar_id)
         .group_by(Subscription.id)
@@ -77,17 +77,17 @@ def figures_of_lar(session, lar_id: int, now: datetime) -> dict[str, Any]:
     low_names: list[str] = []
     oldest: datetime | None = None
     for r in rows:
-        *expiring, pending, given, first_pending = r[7:]
-        for n, value in zip(WINDOWS, expiring, strict=True):
+        *ending, waiting, given, first_pending = r[7:]
+        for n, value in zip(WINDOWS, ending, strict=True):
             if value:
                 expiring_by_window[n][r.unit] = expiring_by_window[n].get(r.unit, 0) + int(value)
-        if pending:
-            pending_by_unit[r.unit] = pending_by_unit.get(r.unit, 0) + int(pending)
+        if waiting:
+            pending_by_unit[r.unit] = pending_by_unit.get(r.unit, 0) + int(waiting)
         if first_pending is not None:
             first_pending = as_datetime(first_pending)
             oldest = first_pending if oldest is None else min(oldest, first_pending)
         threshold = Threshold(r.low_threshold_kind, r.low_threshold) if r.low_threshold_kind else None
-        _free, low = free_and_low(threshold, r.purchased_quantity, int(given) + int(pending), r.expires_at <= now)
+        _free, low = free_and_low(threshold, r.purchased_quantity, int(given) + int(waiting), r.expires_at <= now)
         if low:
             low_names.append(r.name)
     figures: dict[str, Any] = {f"expiring_{n}": expiring_by_window[n] for n in WINDOWS}
@@ -116,8 +116,8 @@ def expiring_by_week(db: Database, actor: Actor, *, now: datetime) -> dict:
     with db.reading() as session:
         # A pool's Subscription is its reseller's LAR's: no join to the directory needed.
         rows = session.execute(
-            select(Subscription.service, Subscription.unit, ends.label("ends"), func.sum(ResellerPool.quantity))
-            .select_from(ResellerPool).join(Subscription, Subscription.id == ResellerPool.subscription_id)
+            with_subscription(select(Subscription.service, Subscription.unit, ends.label("ends"),
+                                     func.sum(ResellerPool.quantity)).select_from(ResellerPool))
             .where(LarScope(actor).subscriptions(), is_live(now), ends < horizon)
             .group_by(Subscription.service, Subscription.unit, ends)).all()
     series: dict[tuple[str, str], list[int]] = {}
@@ -158,7 +158,7 @@ def list_renewals(db: Database, actor: Actor, query: GridQuery, *, now: datetime
     chosen weeks, or, in the pending view, every pool waiting for acceptance; searched by
     reseller, filtered by service and status."""
     ends = effective_expiration()
-    utilisation = ResellerPool.assigned_quantity * 100.0 / ResellerPool.quantity
+    utilisation = pool_utilisation()
     waiting = case((ResellerPool.status == PENDING, ResellerPool.created_at))
     base = _lar_pools(LarScope(actor).lar_id, now)
     weeks = chosen_weeks(query)
@@ -233,8 +233,8 @@ def _labels(session, reseller_ids: set[int]) -> dict[int, str]:
         return {}
     by_reseller: dict[int, list] = {}
     for pool_id, reseller_id, name, created in session.execute(
-            select(ResellerPool.id, ResellerPool.reseller_id, Subscription.name, ResellerPool.created_at)
-            .join(Subscription, Subscription.id == ResellerPool.subscription_id)
+            with_subscription(select(ResellerPool.id, ResellerPool.reseller_id, Subscription.name,
+                                     ResellerPool.created_at))
             .where(ResellerPool.reseller_id.in_(reseller_ids))).all():
         by_reseller.setdefault(reseller_id, []).append((pool_id, name, created))
     labels: dict[int, str] = {}

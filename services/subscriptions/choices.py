@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import select
 
 from data.models import ResellerPool, Subscription
+from services.metrics.figures import accepted, pending, subscription_free
 from services.pools.form import SubscriptionFacts
-from services.pools.state import ACTIVE, PENDING, effective_expiration
 
 
 def availability(session, lar_id: int, now: datetime, ids=None, unexpired_only: bool = True) -> list[dict]:
     """Per Subscription: purchased, given to resellers (accepted pools), pending acceptance and
     available, counting live pools only; ordered by service and name."""
-    live = effective_expiration() > now
-
-    def held(status):
-        return func.coalesce(func.sum(case((and_(ResellerPool.status == status, live), ResellerPool.quantity))), 0)
-
     conditions = [Subscription.lar_id == lar_id]
     if unexpired_only:
         conditions.append(Subscription.expires_at > now)
@@ -27,7 +22,7 @@ def availability(session, lar_id: int, now: datetime, ids=None, unexpired_only: 
     rows = session.execute(
         select(Subscription.id, Subscription.service, Subscription.name, Subscription.source, Subscription.unit,
                Subscription.purchased_quantity, Subscription.expires_at,
-               held(ACTIVE).label("given"), held(PENDING).label("pending"))
+               accepted(now).label("given"), pending(now).label("pending"))
         .outerjoin(ResellerPool, ResellerPool.subscription_id == Subscription.id)
         .where(*conditions)
         .group_by(Subscription.id)
@@ -36,7 +31,7 @@ def availability(session, lar_id: int, now: datetime, ids=None, unexpired_only: 
     return [{
         "id": r.id, "service": r.service, "name": r.name, "source": r.source, "unit": r.unit,
         "purchased": r.purchased_quantity, "given": int(r.given), "pending": int(r.pending),
-        "available": max(0, r.purchased_quantity - int(r.given) - int(r.pending)) if r.expires_at > now else 0,
+        "available": subscription_free(r.purchased_quantity, int(r.given) + int(r.pending), r.expires_at <= now),
         "expires_at": r.expires_at.isoformat(),
     } for r in rows]
 

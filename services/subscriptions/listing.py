@@ -16,6 +16,7 @@ from services.common.errors import NotFound
 from services.common.grid_query import GridPage, GridQuery, day, search_keywords
 from services.common.ids import row_id
 from services.common.units import format_percent, format_quantity
+from services.metrics.figures import share_pct
 from services.subscriptions.choices import availability
 from services.subscriptions.thresholds import Threshold, free_and_low, parse_threshold
 
@@ -35,7 +36,7 @@ def subscription_rows(session, lar_id: int, now: datetime) -> list[dict]:
         threshold = thresholds.get(r["id"])
         free, low = free_and_low(threshold, r["purchased"], handed, expired)
         rows.append({**r, "free": free, "expired": expired, "threshold": threshold, "low": low,
-                     "given_pct": round(handed * 100 / r["purchased"], 1) if r["purchased"] else None})
+                     "given_pct": share_pct(handed, r["purchased"])})
     return rows
 
 

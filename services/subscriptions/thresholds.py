@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from services.common.errors import DomainError
 from services.common.units import format_quantity
+from services.metrics.figures import subscription_free
 
 KINDS = ("count", "percent")
 
@@ -34,7 +35,7 @@ def is_low(threshold: Threshold | None, purchased: int, free: int) -> bool:
 
 def free_and_low(threshold: Threshold | None, purchased: int, handed_out: int, expired: bool) -> tuple[int, bool]:
     """What a Subscription has free (nothing once expired) and whether that is low."""
-    free = 0 if expired else max(0, purchased - handed_out)
+    free = subscription_free(purchased, handed_out, expired)
     return free, not expired and is_low(threshold, purchased, free)
 
 

@@ -86,12 +86,13 @@ def test_0003_turns_stored_expiry_into_dates_and_never_reuses_a_pool_id(url):
     engine.dispose()
 
 
-def test_0007_gives_every_reseller_a_figures_row_computed_on_the_first_sorted_read(url):
+def test_0007_gives_every_reseller_a_figures_row_sorted_live_until_the_alerts_run_rewrites_it(url):
     from data.db import Database
     from data.models import Role, TenantKind
     from services.access.principal import Actor
     from services.common.grid_query import GridQuery
     from services.directory.query import list_directory
+    from services.metrics.reseller_figures import refresh_stale
     command.upgrade(alembic_config(url), "0002")
     engine = create_engine(url)
     with engine.begin() as conn:
@@ -103,17 +104,21 @@ def test_0007_gives_every_reseller_a_figures_row_computed_on_the_first_sorted_re
         stale = conn.execute(text("SELECT reseller_id, pools, valid_until FROM reseller_figures ORDER BY reseller_id")
                              .columns(valid_until=DateTime)).all()
         assert [(r.reseller_id, r.pools) for r in stale] == [(1, 0), (2, 0)]
-        assert all(r.valid_until < datetime(1971, 1, 1) for r in stale)  # stale: computed when first needed
+        assert all(r.valid_until < datetime(1971, 1, 1) for r in stale)  # stale: sorted live until rewritten
         # The trigger gives a reseller added later its row.
         conn.execute(text("INSERT INTO resellers (id, lar_id, organization_name, email, status, customer_visibility) "
                           "VALUES (3, 1, 'Z', 'z@z.example', 'Invited', true)"))
         assert conn.execute(text("SELECT count(*) FROM reseller_figures WHERE reseller_id = 3")).scalar() == 1
     engine.dispose()
     db = Database(url)
+    now = SystemClock().now()  # after the migration ran
     analyst = Actor(user_id=1, tenant_id=1, tenant_kind=TenantKind.LAR, role=Role.ANALYST, email="a@l.example")
-    page = list_directory(db, analyst,
-                          GridQuery(sort=(("pools", "desc"),)), now=SystemClock().now())  # after the migration ran
+    page = list_directory(db, analyst, GridQuery(sort=(("pools", "desc"),)), now=now)
     assert [(r["organization_name"], r["pools"]) for r in page.rows] == [("R", 1), ("Q", 0), ("Z", 0)]
+    with db.engine.connect() as conn:  # the read wrote nothing
+        assert conn.execute(text("SELECT pools, customers FROM reseller_figures WHERE reseller_id = 1")).one() == (0, 0)
+    with db.unit_of_work(now=now) as session:  # as the alerts run does, per LAR
+        assert refresh_stale(session, [1], now) == 2  # Z, added after, has a fresh row
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT pools, customers FROM reseller_figures WHERE reseller_id = 1")).one() == (1, 1)
     db.dispose()

@@ -175,3 +175,29 @@ def test_a_narrowed_page_says_of_how_many(db):
     assert SPEC.count_label(0, of=3) == "0 of 3 resellers"
     assert SPEC.count_label(3, of=3) == "3 resellers"
 
+
+
+def test_a_sorted_read_writes_nothing_and_the_next_write_refreshes_stale_rows(db, clock):
+    """No write inside a read: past a pool's end the sort computes the stale row live, and the
+    stored row stays as it was until a unit of work (a write, the alerts run) rewrites it."""
+    from sqlalchemy import select
+
+    from data.models import ResellerFigures
+    w = two_lars(db)
+    seats = w.subscription(w.first, purchased=10_000)
+    a = w.reseller(w.first, "Alpha", "a@x.example")
+    b = w.reseller(w.first, "Beta", "b@x.example")
+    w.pool(a, seats, 300, expires_at=w.now + timedelta(days=2))
+    w.pool(b, seats, 100)
+    analyst = w.actors["analyst@first.example"]
+
+    def stored():
+        with db.reading() as s:
+            return dict(s.execute(select(ResellerFigures.reseller_id, ResellerFigures.total_quantity)).all())
+    assert stored() == {a: 300, b: 100}
+    clock.advance(timedelta(days=3))  # Alpha's pool has ended
+    by_total = GridQuery(sort=(("total_quantity", "desc"),))
+    assert _names(list_directory(db, analyst, by_total, now=w.now)) == ["Beta", "Alpha"]
+    assert stored() == {a: 300, b: 100}  # the read wrote nothing
+    w.pool(b, seats, 1)  # any write of the LAR, at its own instant, refreshes what a date made stale
+    assert stored() == {a: 0, b: 101}

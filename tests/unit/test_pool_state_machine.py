@@ -363,7 +363,8 @@ class AllocationMachine(RuleBasedStateMachine):
     @invariant()
     def stored_figures_match_the_live_ones(self):
         now = self.world.now
-        refresh_stale(self.db, self.op.lar_id, now)
+        with self.db.unit_of_work(now=now) as s:  # as the alerts run does; reads never write
+            refresh_stale(s, [self.op.lar_id], now)
         with self.db.reading() as s:
             stored = {f.reseller_id: f for f in s.scalars(select(ResellerFigures)).all()}
             ids = [rid for rid, _status in self._resellers()]
