@@ -9,7 +9,7 @@ from flask import current_app
 from flask_login import current_user
 
 from data.db import Database
-from services.access.principal import Actor
+from services.access.principal import Principal
 from services.common.errors import PermissionDenied
 from web.request_clock import request_now as now  # noqa: F401 - the callbacks' clock
 
@@ -18,7 +18,7 @@ def db() -> Database:
     return current_app.extensions["reseller_db"]
 
 
-def actor() -> Actor:
+def actor() -> Principal:
     # The before_request gate already answered 401; this guards a misconfigured route.
     if not current_user.is_authenticated:
         raise PermissionDenied("Sign in first.")

@@ -16,7 +16,7 @@ from data.models import (
     TenantKind,
     User,
 )
-from services.access.principal import Actor
+from services.access.principal import Principal
 from services.identity.sign_in import hash_password
 from tests import clock as test_clock
 
@@ -24,7 +24,7 @@ from tests import clock as test_clock
 @dataclass
 class World:
     db: Database
-    actors: dict[str, Actor] = field(default_factory=dict)
+    actors: dict[str, Principal] = field(default_factory=dict)
 
     @property
     def now(self) -> datetime:
@@ -41,10 +41,10 @@ class World:
         return self.add(Tenant(kind="large_account_reseller", organization_name=name,
                                owner_email=f"owner@{name.lower()}.example", created_at=self.now)).id
 
-    def user(self, email: str, lar_id: int, role: str, password: str = "s3cret-pass", active: bool = True) -> Actor:
+    def user(self, email: str, lar_id: int, role: str, password: str = "s3cret-pass", active: bool = True) -> Principal:
         user = self.add(User(email=email, name=email.split("@")[0], password_hash=hash_password(password),
                              tenant_id=lar_id, role=role, active=active))
-        actor = Actor(user_id=user.id, tenant_id=lar_id, tenant_kind=TenantKind.LAR, role=Role(role), email=email)
+        actor = Principal(user_id=user.id, tenant_id=lar_id, tenant_kind=TenantKind.LAR, role=Role(role), email=email)
         self.actors[email] = actor
         return actor
 

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from services.access.principal import Actor
+from services.access.principal import Principal
 from services.common.errors import AddressOverLimit, NotAConsoleUser, SignInFailed, TryLater
 from services.identity.sessions import end_session, resume_session, start_session
 from services.identity.sign_in import HeldBackAddresses, authenticate
@@ -25,7 +25,7 @@ class SessionUser(UserMixin):
     """Flask-Login keeps get_id() in the signed cookie: here the session token, not the user id,
     so the cookie is worth nothing once the session row is gone."""
 
-    def __init__(self, actor: Actor, token: str):
+    def __init__(self, actor: Principal, token: str):
         self.actor = actor
         self.id = token
 
@@ -44,7 +44,7 @@ def _load(token: str):
     return SessionUser(actor, token) if actor else None
 
 
-def begin_session(actor: Actor) -> None:
+def begin_session(actor: Principal) -> None:
     """A fresh cookie (no fixation: nothing of the anonymous session, its CSRF token included,
     carries over) naming a fresh session row."""
     session.clear()

@@ -21,10 +21,6 @@ class Principal:
         return self.tenant_id if self.tenant_kind == TenantKind.LAR else None
 
 
-# Temporary: the type is renamed across the tree once every branch of issue 21 is merged.
-Actor = Principal
-
-
 def principal_of(user: User, tenant: Tenant) -> Principal:
     """The one way a principal is made: from the user's row and its tenant's (sign-in, a
     resumed session, a background job). Whether it may use the console is the policy's

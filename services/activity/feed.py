@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 
 from data.db import Database
 from data.models import AuditAction, AuditEvent, DirectoryEntry, Subscription, User
-from services.access.principal import Actor
+from services.access.principal import Principal
 from services.access.scopes import LarScope
 from services.common.days import browser_day
 from services.common.grid_query import GridPage, GridQuery, order_by, search_keywords
@@ -31,7 +31,7 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time())
 
 
-def list_activity(db: Database, actor: Actor, query: GridQuery) -> GridPage:
+def list_activity(db: Database, actor: Principal, query: GridQuery) -> GridPage:
     scope = LarScope(actor)
     lar = [scope.audit()]
     conditions = list(lar)
@@ -152,7 +152,7 @@ def _value(key: str, value, unit: str | None) -> str:
     return text[:10] if len(text) >= 19 and text[4] == "-" and text[10] in " T" else text  # a date and time
 
 
-def activity_filter_options(db: Database, actor: Actor) -> list:
+def activity_filter_options(db: Database, actor: Principal) -> list:
     """The Filter's users (every user of the LAR) and actions."""
     with db.reading() as session:
         users = session.execute(select(User.id, User.email).where(LarScope(actor).users())
@@ -161,7 +161,7 @@ def activity_filter_options(db: Database, actor: Actor) -> list:
             ("action", "Action", [{"value": k, "label": v} for k, v in ACTIONS.items()])]
 
 
-def reseller_names(db: Database, actor: Actor, ids: list[str]) -> dict[str, str]:
+def reseller_names(db: Database, actor: Principal, ids: list[str]) -> dict[str, str]:
     """Names of the resellers a link filtered by (the chip's label): in the directory, or as
     this LAR's Activity recorded them (a deleted reseller)."""
     wanted = row_ids(ids)[:50]

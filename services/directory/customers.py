@@ -13,7 +13,7 @@ from sqlalchemy import Row, case, func, literal, select
 
 from data.db import Database
 from data.models import CustomerAssignment, ResellerPool, Subscription, Tenant
-from services.access.principal import Actor
+from services.access.principal import Principal
 from services.common.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
 from services.common.ids import row_ids
 from services.common.units import format_quantity
@@ -23,7 +23,7 @@ from services.pools.state import effective_expiration, reseller_pool_labels
 HIDDEN = "Hidden by reseller"
 
 
-def list_customers(db: Database, actor: Actor, reseller_id, query: GridQuery, *, now: datetime) -> GridPage:
+def list_customers(db: Database, actor: Principal, reseller_id, query: GridQuery, *, now: datetime) -> GridPage:
     offset, limit = query.bounds()
     ends = case((CustomerAssignment.ends_at.is_not(None), CustomerAssignment.ends_at), else_=effective_expiration())
     with db.reading() as session:
@@ -67,7 +67,7 @@ def list_customers(db: Database, actor: Actor, reseller_id, query: GridQuery, *,
     } for r in rows])
 
 
-def customer_filter_options(db: Database, actor: Actor, reseller_id) -> dict:
+def customer_filter_options(db: Database, actor: Principal, reseller_id) -> dict:
     """Options of the Customers table's Filter: customers (withheld when hidden) and pools."""
     with db.reading() as session:
         reseller = own_reseller(session, actor, reseller_id)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from data.db import Database
 from data.models import AuditAction, DirectoryEntry, ResellerPool, Subscription
 from services.access.policy import Action, require
-from services.access.principal import Actor
+from services.access.principal import Principal
 from services.access.scopes import LarScope
 from services.activity import audit
 from services.common.errors import DomainError, NotFound, ResellersInUse
@@ -26,7 +26,7 @@ def confirms_deletion(typed) -> bool:
     return isinstance(typed, str) and typed.strip().lower() == DELETE_CONFIRMATION.lower()
 
 
-def own_reseller(session, actor: Actor, reseller_id, lock: bool = False) -> DirectoryEntry:
+def own_reseller(session, actor: Principal, reseller_id, lock: bool = False) -> DirectoryEntry:
     rid = row_id(reseller_id)
     if rid is None:
         raise NotFound("Reseller")
@@ -53,12 +53,12 @@ class EntrySummary:
         return cls(entry.id, entry.organization_name, entry.email, entry.status, entry.customer_visibility)
 
 
-def get_reseller(db: Database, actor: Actor, reseller_id) -> EntrySummary:
+def get_reseller(db: Database, actor: Principal, reseller_id) -> EntrySummary:
     with db.reading() as session:
         return EntrySummary.of(own_reseller(session, actor, reseller_id))
 
 
-def set_customer_visibility(db: Database, actor: Actor, reseller_id, visible: bool, *,
+def set_customer_visibility(db: Database, actor: Principal, reseller_id, visible: bool, *,
                             now: datetime) -> EntrySummary:
     """The LAR may turn visibility off, never on: only the reseller can give it back."""
     require(actor, Action.ENTRY_VISIBILITY)
@@ -91,7 +91,7 @@ class DeletionPreview:
     pending: int  # pending pools those others hold, which go back to their subscriptions
 
 
-def deletion_preview(db: Database, actor: Actor, reseller_ids, *, now: datetime) -> DeletionPreview:
+def deletion_preview(db: Database, actor: Principal, reseller_ids, *, now: datetime) -> DeletionPreview:
     """Ids of other LARs count for nothing; delete_resellers decides again, under locks."""
     ids = parse_ids(reseller_ids, "reseller")
     if not ids:
@@ -113,7 +113,7 @@ def deletion_preview(db: Database, actor: Actor, reseller_ids, *, now: datetime)
 
 
 def delete_resellers(
-    db: Database, actor: Actor, reseller_ids, confirmation: str, delete_the_rest: bool = False, *, now: datetime
+    db: Database, actor: Principal, reseller_ids, confirmation: str, delete_the_rest: bool = False, *, now: datetime
 ) -> list[str]:
     """Delete the selected entries; ones with active pools are never deleted.
 

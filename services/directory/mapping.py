@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from data.db import Database
 from data.models import AuditAction, DirectoryEntry, Invitation, Tenant
 from services.access.policy import Action, require
-from services.access.principal import Actor
+from services.access.principal import Principal
 from services.access.scopes import LarScope
 from services.activity import audit
 from services.common.errors import DomainError, InvalidForm
@@ -75,7 +75,7 @@ def _require_unmapped(reseller: DirectoryEntry) -> None:
         )
 
 
-def _free_tenants(session, actor: Actor):
+def _free_tenants(session, actor: Principal):
     """Reseller tenants no entry of this LAR is mapped to yet."""
     taken = select(DirectoryEntry.tenant_id).where(
         LarScope(actor).entries(), DirectoryEntry.tenant_id.is_not(None)
@@ -89,7 +89,7 @@ def _described(rows, entry_email: str) -> list[TenantChoice]:
                          near=is_near(entry_email, t.owner_email)) for t in rows]
 
 
-def mapping_choices(db: Database, actor: Actor, reseller_id) -> MappingChoices:
+def mapping_choices(db: Database, actor: Principal, reseller_id) -> MappingChoices:
     """What the Map panel offers for one Unmapped entry: the free tenants at its address's domain."""
     require(actor, Action.ENTRY_MAP)
     with db.reading() as session:
@@ -103,7 +103,7 @@ def mapping_choices(db: Database, actor: Actor, reseller_id) -> MappingChoices:
                               _described(rows, reseller.email))
 
 
-def find_tenants_owned_by(db: Database, actor: Actor, reseller_id, owner_email) -> list[TenantChoice]:
+def find_tenants_owned_by(db: Database, actor: Principal, reseller_id, owner_email) -> list[TenantChoice]:
     """The free tenants owned by exactly this address (typed in full): nothing is browsed."""
     require(actor, Action.ENTRY_MAP)
     email = check_owner(owner_email)
@@ -115,7 +115,7 @@ def find_tenants_owned_by(db: Database, actor: Actor, reseller_id, owner_email) 
         return _described(rows, reseller.email)
 
 
-def map_reseller(db: Database, actor: Actor, reseller_id, tenant_id, owner_email, base_url: str, *,
+def map_reseller(db: Database, actor: Principal, reseller_id, tenant_id, owner_email, base_url: str, *,
                  now: datetime) -> MapOutcome:
     """Map at once to a tenant at the entry's own address or domain; to another, send its owner an
     invitation to accept (the entry stays Unmapped until it does). owner_email: the owner the LAR
@@ -163,7 +163,7 @@ def take_tenant(entry: DirectoryEntry, tenant: Tenant, now: datetime) -> None:
     entry.mapped_at = now
 
 
-def _ask_consent(session, actor: Actor, entry: DirectoryEntry, tenant: Tenant, base_url: str,
+def _ask_consent(session, actor: Principal, entry: DirectoryEntry, tenant: Tenant, base_url: str,
                  now: datetime) -> MapOutcome:
     """A tenant outside the entry's address and domain: an invitation to accept, in place of any
     earlier one of this entry (their links stop working)."""

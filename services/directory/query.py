@@ -13,7 +13,7 @@ from sqlalchemy import func, literal_column, or_, select
 
 from data.db import Database
 from data.models import DirectoryEntry, EntryStatus, ResellerFigures
-from services.access.principal import Actor
+from services.access.principal import Principal
 from services.access.scopes import LarScope
 from services.common.grid_query import GridPage, GridQuery, day, order_by, search_keywords
 from services.common.units import format_quantities, format_utilisation
@@ -30,7 +30,7 @@ SORTABLE = {
 }
 
 
-def _where(actor: Actor, query: GridQuery):
+def _where(actor: Principal, query: GridQuery):
     conditions = [LarScope(actor).entries()]
     # The document searches by tenant owner; people also type the organization's name, so each
     # keyword may be in either. Emails are stored lower-case: the plain column needs no lower().
@@ -42,7 +42,7 @@ def _where(actor: Actor, query: GridQuery):
     return conditions
 
 
-def list_directory(db: Database, actor: Actor, query: GridQuery, *, now: datetime) -> GridPage:
+def list_directory(db: Database, actor: Principal, query: GridQuery, *, now: datetime) -> GridPage:
     offset, limit = query.bounds()
     conditions = _where(actor, query)
     by_figure = any(column in SORTABLE_FIGURES for column, _ in query.sort)

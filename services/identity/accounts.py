@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from data.db import Database, rows_matched
 from data.models import AuditAction, User
-from services.access.principal import Actor
+from services.access.principal import Principal
 from services.activity.audit import record
 from services.common.errors import InvalidForm, PermissionDenied, TryLater
 from services.identity.passwords import password_errors
@@ -16,7 +16,7 @@ from services.identity.sessions import end_sessions_of
 from services.identity.sign_in import check_turn, hash_password, password_matches, refuse_if_held_back
 
 
-def change_password(db: Database, actor: Actor, current: str, new: str, repeat: str,
+def change_password(db: Database, actor: Principal, current: str, new: str, repeat: str,
                     client: str | None = None, *, now: datetime) -> None:
     """Checks the new password's rules, then the current password under the sign-in rule
     (services.identity.sign_in.password_matches: a wrong one counts towards the same lockout, so this form
@@ -43,7 +43,7 @@ def change_password(db: Database, actor: Actor, current: str, new: str, repeat: 
         record(session, actor, AuditAction.USER_PASSWORD_CHANGED, actor.email, now=now, sessions_ended=ended)
 
 
-def _current_checked_new_hashed(db: Database, actor: Actor, current: str, new: str, *, client: str | None,
+def _current_checked_new_hashed(db: Database, actor: Principal, current: str, new: str, *, client: str | None,
                                 now: datetime) -> tuple[str, str]:
     """(the stored hash the current password matched, the new password's hash)."""
     refuse_if_held_back(db, actor.email, now=now, client=client)

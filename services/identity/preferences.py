@@ -6,11 +6,11 @@ import json
 from data.db import Database
 from data.models import UserPreference
 from services.access.policy import Action, can
-from services.access.principal import Actor
+from services.access.principal import Principal
 from services.common.errors import DomainError
 
 
-def visible_columns(db: Database, actor: Actor, grid: str, allowed: list[str], default: list[str],
+def visible_columns(db: Database, actor: Principal, grid: str, allowed: list[str], default: list[str],
                     kept: tuple[str, ...] = ()) -> list[str]:
     """kept: columns always shown (a grid's only link to a dashboard)."""
     with db.reading() as session:
@@ -21,7 +21,7 @@ def visible_columns(db: Database, actor: Actor, grid: str, allowed: list[str], d
     return saved or list(default)
 
 
-def save_visible_columns(db: Database, actor: Actor, grid: str, columns: list[str], allowed: list[str],
+def save_visible_columns(db: Database, actor: Principal, grid: str, columns: list[str], allowed: list[str],
                          kept: tuple[str, ...] = ()) -> list[str]:
     """Reading is every role's right, so every role may choose its own columns; kept ones stay."""
     wanted = columns if isinstance(columns, list) else []
@@ -41,7 +41,7 @@ def save_visible_columns(db: Database, actor: Actor, grid: str, columns: list[st
 ALERT_EMAILS = "alerts:email"
 
 
-def receives_alerts(db: Database, actor: Actor) -> bool:
+def receives_alerts(db: Database, actor: Principal) -> bool:
     """Admins always get alert emails and the weekly digest; other users when they opt in."""
     if can(actor, Action.ALERTS_ALWAYS):
         return True
@@ -50,7 +50,7 @@ def receives_alerts(db: Database, actor: Actor) -> bool:
     return pref is not None and pref.value == "on"
 
 
-def set_receives_alerts(db: Database, actor: Actor, wanted) -> bool:
+def set_receives_alerts(db: Database, actor: Principal, wanted) -> bool:
     """A user's own choice (any role: reading alerts is reading). Admins cannot opt out."""
     if can(actor, Action.ALERTS_ALWAYS):
         raise DomainError("Admins always receive alert emails and the weekly digest.")

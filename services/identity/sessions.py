@@ -15,7 +15,7 @@ from sqlalchemy import delete, or_, select, update
 from data.db import Database
 from data.models import Tenant, User, UserSession
 from services.access.policy import Action, can
-from services.access.principal import Actor, principal_of
+from services.access.principal import Principal, principal_of
 
 IDLE_LIMIT = timedelta(hours=2)
 ABSOLUTE_LIMIT = timedelta(hours=12)
@@ -32,7 +32,7 @@ def _expired(now: datetime):
     return or_(UserSession.last_seen_at < now - IDLE_LIMIT, UserSession.created_at < now - ABSOLUTE_LIMIT)
 
 
-def start_session(db: Database, actor: Actor, client: str | None = None, *, now: datetime) -> str:
+def start_session(db: Database, actor: Principal, client: str | None = None, *, now: datetime) -> str:
     """A new session for a user who just proved who they are; returns the cookie's token.
     Expired rows of every user are pruned here, so the table holds live sessions only."""
     token = secrets.token_urlsafe(32)
@@ -43,7 +43,7 @@ def start_session(db: Database, actor: Actor, client: str | None = None, *, now:
     return token
 
 
-def resume_session(db: Database, token: str, *, now: datetime) -> Actor | None:
+def resume_session(db: Database, token: str, *, now: datetime) -> Principal | None:
     """The actor behind a session token, or None when the session has ended for any reason.
     Re-read on every request, so a changed role or a disabled user takes effect at once."""
     if not isinstance(token, str) or len(token) != TOKEN_LENGTH:

@@ -25,7 +25,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from data.db import Database
 from data.models import SignInThrottle, Tenant, User
 from services.access.policy import Action, can
-from services.access.principal import Actor, principal_of
+from services.access.principal import Principal, principal_of
 from services.common.errors import AddressOverLimit, NotAConsoleUser, SignInFailed, TryLater
 
 MAX_FAILURES = 5
@@ -174,7 +174,7 @@ def password_matches(db: Database, email: str, stored_hash: str | None, password
 
 
 def authenticate(db: Database, email: str, password: str, *, now: datetime,
-                 client: str | None = None) -> Actor:
+                 client: str | None = None) -> Principal:
     """Check a sign-in: refused without a check while the email or address is held back, the
     password checked outside any transaction (scrypt must not hold the write lock)."""
     address = usable_email(email)
@@ -308,13 +308,13 @@ class HeldBackAddresses:
         raise _over_limit(until, now)
 
 
-def _actor_for(session, user: User) -> Actor | None:
+def _actor_for(session, user: User) -> Principal | None:
     tenant = session.get(Tenant, user.tenant_id)
     actor = principal_of(user, tenant) if tenant is not None else None
     return actor if actor is not None and can(actor, Action.CONSOLE_USE) else None
 
 
-def load_actor(db: Database, user_id: int) -> Actor | None:
+def load_actor(db: Database, user_id: int) -> Principal | None:
     """The actor behind a session cookie, re-read every request so a deactivated
     user or changed role takes effect at once."""
     with db.reading() as session:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from data.db import Database
 from data.models import AuditAction, Role, User
 from services.access.policy import Action, require
-from services.access.principal import Actor
+from services.access.principal import Principal
 from services.access.scopes import LarScope
 from services.activity.audit import record
 from services.common.errors import DomainError, InvalidForm, NotFound, PermissionDenied
@@ -40,14 +40,14 @@ class ConsoleUser:
     invited: bool  # no password yet: the invitation's link has not been used
 
 
-def list_users(db: Database, actor: Actor, *, now: datetime) -> list[ConsoleUser]:
+def list_users(db: Database, actor: Principal, *, now: datetime) -> list[ConsoleUser]:
     with db.reading() as session:
         users = session.scalars(select(User).where(LarScope(actor).users()).order_by(User.email)).all()
     counts = live_session_counts(db, [u.id for u in users], now=now)
     return [ConsoleUser(u.id, u.email, u.name, u.role, u.active, counts[u.id], not u.password_hash) for u in users]
 
 
-def _teammate(session, actor: Actor, user_id, what: str) -> User:
+def _teammate(session, actor: Principal, user_id, what: str) -> User:
     """Another user of the actor's LAR, locked; never the actor (what: the refused action). As an
     admin acts only on others, the LAR always keeps an admin: the one acting."""
     uid = row_id(user_id)
@@ -59,7 +59,7 @@ def _teammate(session, actor: Actor, user_id, what: str) -> User:
     return user
 
 
-def invite_teammate(db: Database, actor: Actor, email, name, role, base_url: str, *, now: datetime) -> dict:
+def invite_teammate(db: Database, actor: Principal, email, name, role, base_url: str, *, now: datetime) -> dict:
     """A new user of the LAR with this role and no password yet, and an email whose link sets it."""
     require(actor, Action.TEAM_MANAGE)
     errors = {}
@@ -87,7 +87,7 @@ def invite_teammate(db: Database, actor: Actor, email, name, role, base_url: str
         return {"id": user.id, "email": email, "role": role}
 
 
-def resend_invitation(db: Database, actor: Actor, user_id, base_url: str, *, now: datetime) -> str:
+def resend_invitation(db: Database, actor: Principal, user_id, base_url: str, *, now: datetime) -> str:
     """A fresh link for a teammate who has not set a password yet (the older one stops working)."""
     require(actor, Action.TEAM_MANAGE)
     with db.unit_of_work() as session:
@@ -99,7 +99,7 @@ def resend_invitation(db: Database, actor: Actor, user_id, base_url: str, *, now
         return user.email
 
 
-def change_role(db: Database, actor: Actor, user_id, role, *, now: datetime) -> dict:
+def change_role(db: Database, actor: Principal, user_id, role, *, now: datetime) -> dict:
     """Another user's role; it takes effect with the user's next request (roles are re-read)."""
     require(actor, Action.TEAM_MANAGE)
     if not _known_role(role):
@@ -114,7 +114,7 @@ def change_role(db: Database, actor: Actor, user_id, role, *, now: datetime) -> 
         return {"email": user.email, "role": role}
 
 
-def set_user_active(db: Database, actor: Actor, user_id, active: bool, *, now: datetime) -> None:
+def set_user_active(db: Database, actor: Principal, user_id, active: bool, *, now: datetime) -> None:
     """Disable (every session ends) or enable another user."""
     require(actor, Action.TEAM_MANAGE)
     if not isinstance(active, bool):
@@ -131,7 +131,7 @@ def set_user_active(db: Database, actor: Actor, user_id, active: bool, *, now: d
                    after={"status": "Enabled" if user.active else "Disabled"}, sessions_ended=ended)
 
 
-def remove_user(db: Database, actor: Actor, user_id, *, now: datetime) -> str:
+def remove_user(db: Database, actor: Principal, user_id, *, now: datetime) -> str:
     """Another user leaves the LAR: sessions, links and choices go with the account; its past
     actions keep the address they were done under."""
     require(actor, Action.TEAM_MANAGE)

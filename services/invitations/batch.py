@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from data.db import Database
 from data.models import AuditAction, DirectoryEntry, Tenant, TenantKind
 from services.access.policy import Action, require
-from services.access.principal import Actor
+from services.access.principal import Principal
 from services.access.scopes import LarScope
 from services.activity import audit
 from services.common.errors import DomainError
@@ -46,7 +46,7 @@ class RowCheck:
                 "verdict": self.verdict, "detail": self.detail, "tenant_id": self.tenant_id}
 
 
-def check_rows(db: Database, actor: Actor, rows: list[SheetRow], email_unregistered: bool) -> list[RowCheck]:
+def check_rows(db: Database, actor: Principal, rows: list[SheetRow], email_unregistered: bool) -> list[RowCheck]:
     """Rules 2 and 3 for every row at once: a few queries, whatever the number of rows."""
     require(actor, Action.INVITE_SEND)
     emails = {row.number: check_email(row.email) for row in rows}
@@ -129,7 +129,7 @@ def check_rows(db: Database, actor: Actor, rows: list[SheetRow], email_unregiste
     return checks
 
 
-def invite_rows(db: Database, actor: Actor, checks: list[RowCheck], base_url: str,
+def invite_rows(db: Database, actor: Principal, checks: list[RowCheck], base_url: str,
                 progress: Callable[[int, int, list[RowCheck]], None] | None = None,
                 cancelled: Callable[[], bool] | None = None, *, now: datetime,
                 batch: str | None = None) -> list[RowCheck]:
@@ -156,7 +156,7 @@ def invite_rows(db: Database, actor: Actor, checks: list[RowCheck], base_url: st
     return [outcome[c.number] for c in checks]
 
 
-def _invite_chunk(session, actor: Actor, chunk: list[RowCheck], base_url: str, batch: str,
+def _invite_chunk(session, actor: Principal, chunk: list[RowCheck], base_url: str, batch: str,
                   now: datetime) -> list[RowCheck]:
     """One transaction: each kind of row written in one batched INSERT. Rows checked again here:
     what another run committed meanwhile is not invited twice."""

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from data.db import Database
 from data.models import AuditAction, DirectoryEntry, Invitation, OutgoingEmail, Tenant, TenantKind
 from services.access.policy import Action, require
-from services.access.principal import Actor
+from services.access.principal import Principal
 from services.access.scopes import LarScope
 from services.activity import audit
 from services.common.errors import DomainError, InvalidForm
@@ -82,7 +82,7 @@ def _refuse_non_resellers(session, email: str) -> None:
         raise DomainError(LAR_REFUSED)
 
 
-def _in_directory(session, actor: Actor, email: str, tenant_ids=()) -> dict:
+def _in_directory(session, actor: Principal, email: str, tenant_ids=()) -> dict:
     """This LAR's entries for these tenants or this email: {tenant id or email: organization name}."""
     rows = session.execute(
         select(DirectoryEntry.tenant_id, func.lower(DirectoryEntry.email), DirectoryEntry.organization_name)
@@ -118,7 +118,7 @@ def _lookup(session, email: str, name: str) -> tuple[list[Tenant], str]:
     return found, "domain and organization name" if found else ""
 
 
-def _domain_hint(session, actor: Actor, email: str) -> DomainHint | None:
+def _domain_hint(session, actor: Principal, email: str) -> DomainHint | None:
     """Searched without a name, nothing owned by the address: whether reseller tenants use its
     domain (said without naming them: the name is what finds one) and which of this LAR's own
     entries do, so Send email does not add a second entry for a company by accident."""
@@ -134,7 +134,7 @@ def _domain_hint(session, actor: Actor, email: str) -> DomainHint | None:
     return DomainHint(domain=email.rsplit("@", 1)[1], registered=registered, entries=list(entries))
 
 
-def find_resellers(db: Database, actor: Actor, email, organization_name: str = "") -> ResellerSearch:
+def find_resellers(db: Database, actor: Principal, email, organization_name: str = "") -> ResellerSearch:
     require(actor, Action.INVITE_SEND)
     email, name = checked_form(email, organization_name)
     with db.reading() as session:
@@ -152,11 +152,11 @@ def find_resellers(db: Database, actor: Actor, email, organization_name: str = "
     )
 
 
-def lar_name(session, actor: Actor) -> str:
+def lar_name(session, actor: Principal) -> str:
     return session.get(Tenant, LarScope(actor).lar_id).organization_name
 
 
-def new_invitation(actor: Actor, entry: DirectoryEntry, tenant: Tenant | None, now: datetime,
+def new_invitation(actor: Principal, entry: DirectoryEntry, tenant: Tenant | None, now: datetime,
                    batch: str | None = None) -> tuple[Invitation, str]:
     """An invitation for a flushed entry, and the token of its link (stored only as a hash). With
     a registered tenant it goes to the tenant's owner under the tenant's name (Map's invitation
@@ -179,8 +179,15 @@ def invitation_email(lar: str, invitation: Invitation, token: str, base_url: str
     return new_email(invitation.email, subject, text, html_body, about=f"invitation:{invitation.id}", now=now)
 
 
-def write_invitation(session, actor: Actor, entry: DirectoryEntry, tenant: Tenant | None, base_url: str, now: datetime,
-                     batch: str | None = None) -> None:
+def write_invitation(
+    session,
+    actor: Principal,
+    entry: DirectoryEntry,
+    tenant: Tenant | None,
+    base_url: str,
+    now: datetime,
+    batch: str | None = None,
+) -> None:
     """The invitation and its queued email for one flushed entry."""
     invitation, token = new_invitation(actor, entry, tenant, now, batch)
     session.add(invitation)
@@ -203,7 +210,7 @@ def invitation_message(lar: str, organization: str, link: str, expires: datetime
     return subject, text, html_body
 
 
-def invite_tenant(db: Database, actor: Actor, tenant_id, email, organization_name: str, base_url: str,
+def invite_tenant(db: Database, actor: Principal, tenant_id, email, organization_name: str, base_url: str,
                   *, now: datetime) -> InvitedEntry:
     """Invite: an Invited entry linked to a registered reseller tenant, and an email to its owner.
     The tenant must be one the search for this email (and name) finds: an id alone reveals and
@@ -234,7 +241,7 @@ def invite_tenant(db: Database, actor: Actor, tenant_id, email, organization_nam
         raise DomainError("That reseller was just added to your directory by someone else.") from None
 
 
-def invite_by_email(db: Database, actor: Actor, email, organization_name: str, base_url: str,
+def invite_by_email(db: Database, actor: Principal, email, organization_name: str, base_url: str,
                     *, now: datetime) -> InvitedEntry:
     """Send email: an Invited entry without a tenant, and a sign-up link to the address."""
     require(actor, Action.INVITE_SEND)
@@ -267,7 +274,7 @@ def _shown_status(invitation: Invitation, now: datetime) -> str:
     return "Expired" if expires_at is None or expires_at <= now else "Sent"
 
 
-def invitation_details(db: Database, actor: Actor, reseller_id, *, now: datetime) -> list[dict]:
+def invitation_details(db: Database, actor: Principal, reseller_id, *, now: datetime) -> list[dict]:
     """The entry's invitations, newest first, each with the delivery of its email."""
     with db.reading() as session:
         entry = own_reseller(session, actor, reseller_id)
@@ -285,7 +292,7 @@ def invitation_details(db: Database, actor: Actor, reseller_id, *, now: datetime
     } for inv, mail in rows]
 
 
-def resend_invitation(db: Database, actor: Actor, reseller_id, base_url: str, *, now: datetime) -> InvitedEntry:
+def resend_invitation(db: Database, actor: Principal, reseller_id, base_url: str, *, now: datetime) -> InvitedEntry:
     """A fresh link (the older ones stop working) and a new email, for an entry still Invited."""
     require(actor, Action.INVITE_SEND)
     with db.unit_of_work() as session:

@@ -12,7 +12,7 @@ from sqlalchemy import case, func, select
 
 from data.db import Database
 from data.models import AllocationEvent, ResellerPool, Subscription
-from services.access.principal import Actor
+from services.access.principal import Principal
 from services.directory.entries import own_reseller
 from services.metrics.figures import PoolFigures, pool_figures, share_pct, with_subscription
 from services.pools.state import effective_expiration, pool_labels
@@ -28,7 +28,7 @@ class Kpis(TypedDict):
     expiring: dict[str, int]  # within services.metrics.figures.EXPIRING_WITHIN
 
 
-def kpis(db: Database, actor: Actor, reseller_id, *, now: datetime) -> Kpis:
+def kpis(db: Database, actor: Principal, reseller_id, *, now: datetime) -> Kpis:
     with db.reading() as session:
         return _kpis(session, own_reseller(session, actor, reseller_id).id, now)
 
@@ -52,7 +52,7 @@ def trend_dates(today: date) -> list[date]:
     return dates
 
 
-def availability_trend(db: Database, actor: Actor, reseller_id, *, now: datetime) -> list[dict]:
+def availability_trend(db: Database, actor: Principal, reseller_id, *, now: datetime) -> list[dict]:
     with db.reading() as session:
         return _trend(session, own_reseller(session, actor, reseller_id).id, now)
 
@@ -118,7 +118,7 @@ def _point(day: date, purchased, allocated, ended: bool = False) -> dict | None:
             "available_pct": share_pct(purchased - allocated, purchased)}
 
 
-def overview(db: Database, actor: Actor, reseller_id, *, now: datetime) -> dict:
+def overview(db: Database, actor: Principal, reseller_id, *, now: datetime) -> dict:
     """The dashboard's figures in one read: KPIs and the availability trend."""
     with db.reading() as session:
         rid = own_reseller(session, actor, reseller_id).id

@@ -15,7 +15,7 @@ from data.catalog import PAYMENT_TYPES, SERVICE_UNITS, SERVICES
 from data.db import Database
 from data.models import AllocationEvent, AuditAction, CustomerAssignment, DirectoryEntry, ResellerPool, Subscription
 from services.access.policy import Action, require
-from services.access.principal import Actor
+from services.access.principal import Principal
 from services.access.scopes import LarScope
 from services.activity import audit
 from services.common.errors import Conflict, DomainError, InvalidForm, NotFound
@@ -113,7 +113,7 @@ def require_mapped(reseller: DirectoryEntry) -> None:
         raise DomainError(f"{MAPPED_ONLY} {reseller.organization_name} is {reseller.status}.")
 
 
-def add_pool_choices(db: Database, actor: Actor, reseller_id, *, now: datetime) -> AddPoolChoices:
+def add_pool_choices(db: Database, actor: Principal, reseller_id, *, now: datetime) -> AddPoolChoices:
     """The wizard's content: the 15 services, each with this LAR's unexpired Subscriptions."""
     require(actor, Action.POOL_ADD)
     with db.reading() as session:
@@ -130,7 +130,7 @@ def add_pool_choices(db: Database, actor: Actor, reseller_id, *, now: datetime) 
     )
 
 
-def add_pools(db: Database, actor: Actor, reseller_id, requests: Sequence[Mapping],
+def add_pools(db: Database, actor: Principal, reseller_id, requests: Sequence[Mapping],
               *, now: datetime) -> list[AddedPool]:
     """One reseller pool per request, all in one transaction, each Pending acceptance.
 
@@ -196,7 +196,7 @@ def add_pools(db: Database, actor: Actor, reseller_id, requests: Sequence[Mappin
                 for pool_id, service, expired, quantity in created]
 
 
-def edit_pool_form(db: Database, actor: Actor, reseller_id, pool_id, *, now: datetime) -> EditPoolForm:
+def edit_pool_form(db: Database, actor: Principal, reseller_id, pool_id, *, now: datetime) -> EditPoolForm:
     """What the Edit pool panel shows for one pool, with the version its save must match."""
     require(actor, Action.POOL_EDIT)
     with db.reading() as session:
@@ -226,7 +226,7 @@ def edit_pool_form(db: Database, actor: Actor, reseller_id, pool_id, *, now: dat
     )
 
 
-def edit_pool(db: Database, actor: Actor, reseller_id, pool_id, version, changes: Mapping,
+def edit_pool(db: Database, actor: Principal, reseller_id, pool_id, version, changes: Mapping,
               *, now: datetime) -> EditedPool:
     """Payment type, quantity and expiration of one pool, if nobody changed it since `version`.
 

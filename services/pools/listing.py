@@ -9,7 +9,7 @@ from data.catalog import PAYMENT_TYPES, SOURCES
 from data.db import Database
 from data.models import AuditAction, DirectoryEntry, PoolStatus, ResellerPool, Subscription
 from services.access.policy import Action, require
-from services.access.principal import Actor
+from services.access.principal import Principal
 from services.access.scopes import LarScope
 from services.activity import audit
 from services.common.errors import DomainError, NotFound
@@ -31,7 +31,7 @@ from services.pools.state import (
 RETURNABLE = PENDING
 
 
-def list_pools(db: Database, actor: Actor, reseller_id, query: GridQuery, *, now: datetime) -> GridPage:
+def list_pools(db: Database, actor: Principal, reseller_id, query: GridQuery, *, now: datetime) -> GridPage:
     status = effective_status(now)
     expires = effective_expiration()
     sortable = {"name": Subscription.name, "service": Subscription.service, "source": ResellerPool.source,
@@ -71,7 +71,7 @@ def list_pools(db: Database, actor: Actor, reseller_id, query: GridQuery, *, now
     } for r in rows])
 
 
-def _pending_pools(session, actor: Actor, reseller, ids: list[int], now: datetime) -> list:
+def _pending_pools(session, actor: Principal, reseller, ids: list[int], now: datetime) -> list:
     """(pool, subscription) for the selected ids; refused whole if any is not pending."""
     if not ids:
         raise DomainError("Select at least one pool to return.")
@@ -94,7 +94,7 @@ def _pending_pools(session, actor: Actor, reseller, ids: list[int], now: datetim
     return [(pool, sub, labels[pool.id]) for pool, sub in rows]
 
 
-def describe_return(db: Database, actor: Actor, reseller_id, pool_ids, *, now: datetime) -> list[dict]:
+def describe_return(db: Database, actor: Principal, reseller_id, pool_ids, *, now: datetime) -> list[dict]:
     """What Return to pool would give back, for its confirmation: pool, quantity, subscription."""
     require(actor, Action.POOL_RETURN)
     with db.reading() as session:
@@ -103,7 +103,7 @@ def describe_return(db: Database, actor: Actor, reseller_id, pool_ids, *, now: d
         return [_described(pool, sub, label) for pool, sub, label in chosen]
 
 
-def return_to_pool(db: Database, actor: Actor, reseller_id, pool_ids, *, now: datetime) -> list[str]:
+def return_to_pool(db: Database, actor: Principal, reseller_id, pool_ids, *, now: datetime) -> list[str]:
     """Give pending pools back to the LAR's Subscriptions; refused whole if any is not pending."""
     require(actor, Action.POOL_RETURN)
     ids = parse_ids(pool_ids, "pool")
@@ -111,7 +111,7 @@ def return_to_pool(db: Database, actor: Actor, reseller_id, pool_ids, *, now: da
         return _release(session, actor, {own_reseller(session, actor, reseller_id, lock=True): ids}, now)
 
 
-def describe_return_across(db: Database, actor: Actor, pool_ids, *, now: datetime) -> list[dict]:
+def describe_return_across(db: Database, actor: Principal, pool_ids, *, now: datetime) -> list[dict]:
     """describe_return for pools of several resellers (the Renewals grid): reseller too."""
     require(actor, Action.POOL_RETURN)
     with db.reading() as session:
@@ -122,7 +122,7 @@ def describe_return_across(db: Database, actor: Actor, pool_ids, *, now: datetim
         return described
 
 
-def return_to_pool_across(db: Database, actor: Actor, pool_ids, *, now: datetime) -> list[str]:
+def return_to_pool_across(db: Database, actor: Principal, pool_ids, *, now: datetime) -> list[str]:
     """return_to_pool for pools of several resellers, in one transaction: all or nothing."""
     require(actor, Action.POOL_RETURN)
     ids = parse_ids(pool_ids, "pool")
@@ -130,7 +130,7 @@ def return_to_pool_across(db: Database, actor: Actor, pool_ids, *, now: datetime
         return _release(session, actor, _by_reseller(session, actor, ids, lock=True), now)
 
 
-def _by_reseller(session, actor: Actor, ids: list[int], lock: bool = False) -> dict:
+def _by_reseller(session, actor: Principal, ids: list[int], lock: bool = False) -> dict:
     """{reseller entry: its pool ids} for pools of the actor's LAR; NotFound if any is not."""
     if not ids:
         raise DomainError("Select at least one pool to return.")
@@ -148,7 +148,7 @@ def _by_reseller(session, actor: Actor, ids: list[int], lock: bool = False) -> d
     return {own_reseller(session, actor, rid, lock=lock): grouped[rid] for rid in sorted(grouped)}
 
 
-def _release(session, actor: Actor, chosen_by_reseller: dict, now: datetime) -> list[str]:
+def _release(session, actor: Principal, chosen_by_reseller: dict, now: datetime) -> list[str]:
     chosen = [(reseller, pool, sub, label) for reseller, ids in chosen_by_reseller.items()
               for pool, sub, label in _pending_pools(session, actor, reseller, ids, now)]
     lock_subscriptions(session, LarScope(actor).lar_id, [sub.id for _, _, sub, _ in chosen])

@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from data.models import AllocationEvent, ResellerPool
-from services.access.principal import Actor
+from services.access.principal import Principal
 from services.pools.allocation import give_back_seats
 
 
-def release_pool(session, actor: Actor, pool: ResellerPool, now: datetime) -> None:
+def release_pool(session, actor: Principal, pool: ResellerPool, now: datetime) -> None:
     """Give the seats the pool holds back to its Subscription, record it in the ledger and
     delete the pool. The caller holds the Subscription's lock (allocation.lock_subscriptions)."""
     if pool.seats_held:

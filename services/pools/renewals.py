@@ -15,7 +15,7 @@ from sqlalchemy import and_, case, false, func, or_, select
 from data.catalog import SERVICE_NAMES
 from data.db import Database
 from data.models import DirectoryEntry, ResellerPool, Subscription
-from services.access.principal import Actor
+from services.access.principal import Principal
 from services.access.scopes import LarScope
 from services.common.days import browser_day
 from services.common.grid_query import GridPage, GridQuery, day, keyword_conditions, order_by
@@ -52,7 +52,7 @@ def _joined(stmt):
                                                                   DirectoryEntry.id == ResellerPool.reseller_id)
 
 
-def renewal_figures(db: Database, actor: Actor, *, now: datetime) -> dict:
+def renewal_figures(db: Database, actor: Principal, *, now: datetime) -> dict:
     """The cards: quantity expiring within 7, 30 and 90 days and pending acceptance (per unit),
     the oldest wait in days, and how many Subscriptions are below their threshold."""
     with db.reading() as session:
@@ -105,7 +105,7 @@ def week_starts(today: date) -> list[date]:
     return [today + timedelta(days=7 * i) for i in range(WEEKS)]
 
 
-def expiring_by_week(db: Database, actor: Actor, *, now: datetime) -> dict:
+def expiring_by_week(db: Database, actor: Principal, *, now: datetime) -> dict:
     """Quantity expiring in each of the next 13 weeks (week 1 starts today), per unit and
     service, never added across units (a service's pools in two units are two series):
     {"weeks": [iso dates], "series": [{"service": s, "unit": u, "quantities": [13 numbers]}]},
@@ -153,7 +153,7 @@ def chosen_weeks(query: GridQuery) -> list[date]:
     return [day for day in map(browser_day, query.chosen("week")[:WEEKS]) if day]
 
 
-def list_renewals(db: Database, actor: Actor, query: GridQuery, *, now: datetime) -> GridPage:
+def list_renewals(db: Database, actor: Principal, query: GridQuery, *, now: datetime) -> GridPage:
     """Reseller pools that expire within the window (exactly what its card counts), or in the
     chosen weeks, or, in the pending view, every pool waiting for acceptance; searched by
     reseller, filtered by service and status."""
@@ -211,7 +211,7 @@ def _default_sort(view: str, weeks: list) -> tuple:
     return (("waiting_since", "asc"),) if view == PENDING_VIEW and not weeks else (("expires_at", "asc"),)
 
 
-def own_subscriptions_ending(db: Database, actor: Actor, *, now: datetime) -> list[dict]:
+def own_subscriptions_ending(db: Database, actor: Principal, *, now: datetime) -> list[dict]:
     """The LAR's own Subscriptions that end within OWN_SUBSCRIPTIONS_DAYS (the alert emails
     remind of them; the page lists them), soonest first, with what they feed."""
     with db.reading() as session:

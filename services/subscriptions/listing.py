@@ -9,7 +9,7 @@ from sqlalchemy import select
 from data.db import Database
 from data.models import AuditAction, Subscription
 from services.access.policy import Action, require
-from services.access.principal import Actor
+from services.access.principal import Principal
 from services.access.scopes import LarScope
 from services.activity import audit
 from services.common.errors import NotFound
@@ -40,7 +40,7 @@ def subscription_rows(session, lar_id: int, now: datetime) -> list[dict]:
     return rows
 
 
-def list_subscriptions(db: Database, actor: Actor, *, now: datetime) -> list[dict]:
+def list_subscriptions(db: Database, actor: Principal, *, now: datetime) -> list[dict]:
     """The Subscriptions grid's rows (a LAR has tens of Subscriptions: one page, sorted in the grid)."""
     with db.reading() as session:
         rows = subscription_rows(session, LarScope(actor).lar_id, now)
@@ -69,7 +69,7 @@ def _threshold_label(threshold: Threshold | None, unit: str) -> str:
     return format_quantity(unit, threshold.value)
 
 
-def set_threshold(db: Database, actor: Actor, subscription_id, kind, value, *, now: datetime) -> dict:
+def set_threshold(db: Database, actor: Principal, subscription_id, kind, value, *, now: datetime) -> dict:
     """An admin sets (or clears, kind "none") a Subscription's low-availability threshold."""
     require(actor, Action.SUBSCRIPTION_THRESHOLD)
     sid = row_id(subscription_id)
@@ -96,7 +96,7 @@ SORT_KEYS = {"purchased": "purchased_n", "given": "given_n", "pending": "pending
              "given_pct": "given_pct_n"}
 
 
-def subscription_page(db: Database, actor: Actor, query: GridQuery, *, now: datetime) -> GridPage:
+def subscription_page(db: Database, actor: Principal, query: GridQuery, *, now: datetime) -> GridPage:
     """list_subscriptions as the grid asks for it: a LAR has tens of Subscriptions, so search,
     filter, sort and paging run over the list in Python."""
     rows = list_subscriptions(db, actor, now=now)

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from data.models import DirectoryEntry, Role, TenantKind
-from services.access.principal import Actor
+from services.access.principal import Principal
 from services.common.units import format_quantities
 from services.metrics.dashboard import kpis
 from services.pools.renewals import renewal_figures
@@ -23,8 +23,10 @@ pytestmark = pytest.mark.e2e
 LAR = 1
 
 
-def _analyst(server) -> Actor:
-    return Actor(user_id=3, tenant_id=LAR, tenant_kind=TenantKind.LAR, role=Role.ANALYST, email="analyst@demo.example")
+def _analyst(server) -> Principal:
+    return Principal(
+        user_id=3, tenant_id=LAR, tenant_kind=TenantKind.LAR, role=Role.ANALYST, email="analyst@demo.example"
+    )
 
 
 def _count(page) -> int:

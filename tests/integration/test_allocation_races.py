@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from data.db import Database
 from data.models import AllocationEvent, ResellerPool, Subscription
-from services.access.principal import Actor
+from services.access.principal import Principal
 from services.common.errors import Conflict, DomainError, InvalidForm
 from services.directory.entries import delete_resellers
 from services.pools.changes import EditedPool, add_pools, edit_pool, edit_pool_form
@@ -128,7 +128,7 @@ def test_threads_adding_to_one_reseller_take_turns(db):
 def _process_adder(url, actor_fields, reseller_id, sub_id, attempts, barrier, results, now):
     """One process: its own Database, adding 1-seat pools; reports (made, refusal messages)."""
     db = Database(url)
-    actor = Actor(**actor_fields)
+    actor = Principal(**actor_fields)
     try:
         barrier.wait(60)
         made, messages = 0, []

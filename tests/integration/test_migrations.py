@@ -89,7 +89,7 @@ def test_0003_turns_stored_expiry_into_dates_and_never_reuses_a_pool_id(url):
 def test_0007_gives_every_reseller_a_figures_row_sorted_live_until_the_alerts_run_rewrites_it(url):
     from data.db import Database
     from data.models import Role, TenantKind
-    from services.access.principal import Actor
+    from services.access.principal import Principal
     from services.common.grid_query import GridQuery
     from services.directory.query import list_directory
     from services.metrics.reseller_figures import refresh_stale
@@ -112,7 +112,7 @@ def test_0007_gives_every_reseller_a_figures_row_sorted_live_until_the_alerts_ru
     engine.dispose()
     db = Database(url)
     now = SystemClock().now()  # after the migration ran
-    analyst = Actor(user_id=1, tenant_id=1, tenant_kind=TenantKind.LAR, role=Role.ANALYST, email="a@l.example")
+    analyst = Principal(user_id=1, tenant_id=1, tenant_kind=TenantKind.LAR, role=Role.ANALYST, email="a@l.example")
     page = list_directory(db, analyst, GridQuery(sort=(("pools", "desc"),)), now=now)
     assert [(r["organization_name"], r["pools"]) for r in page.rows] == [("R", 1), ("Q", 0), ("Z", 0)]
     with db.engine.connect() as conn:  # the read wrote nothing

@@ -149,14 +149,14 @@ def test_parallel_wrong_passwords_check_at_most_five_per_email(db, checks, many_
 
 
 def test_a_right_password_in_a_parallel_burst_never_erases_the_failures(db, checks, many_servers):
-    from services.access.principal import Actor
+    from services.access.principal import Principal
     w = two_lars(db)
     email = "operator@first.example"
     attempts = [(email, "s3cret-pass" if i in (0, BURST // 2) else f"guess-{i}", f"198.51.100.{i}")
                 for i in range(BURST)]
     outcomes = _burst(db, attempts, w.now)
-    assert all(isinstance(o, (Actor, SignInFailed)) for o in outcomes), outcomes
-    signed_in = sum(isinstance(o, Actor) for o in outcomes)
+    assert all(isinstance(o, (Principal, SignInFailed)) for o in outcomes), outcomes
+    signed_in = sum(isinstance(o, Principal) for o in outcomes)
     wrong_checked = len(checks) - signed_in
     assert signed_in + wrong_checked >= 1 and wrong_checked <= MAX_FAILURES
     assert _failures(db, email) == wrong_checked  # each wrong one still counted, nothing forgiven
