@@ -1,6 +1,4 @@
-"""Deterministic demo data, at demo size or at scale.
-
-    python -m data.demo --resellers 20000 --database-url sqlite:///bench.db
+"""Deterministic demo data, at demo size or at scale (at scale: `python -m bench.demo_data`).
 
 The same seed gives the same rows; dates are laid out relative to the day the
 data is made, so "expiring within 30 days" stays true of a fresh demo.
@@ -9,10 +7,8 @@ Rows are built in Python with explicit ids and bulk-inserted, which keeps
 """
 from __future__ import annotations
 
-import argparse
 import json
 import random
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -21,6 +17,7 @@ from werkzeug.security import generate_password_hash
 
 from data.catalog import PAYMENT_TYPES, SERVICES, SOURCES
 from data.db import Database
+from data.demo_names import FIRST_NAMES, client_name, org_name, slug
 from data.models import (
     AllocationEvent,
     AuditEvent,
@@ -40,30 +37,6 @@ DEMO_USERS = (
     ("analyst@demo.example", "Ana Analyst", "analyst", 1),
     ("admin@other.example", "Oscar Other", "admin", 2),
 )
-_ADJECTIVES = (
-    "Blue", "Bright", "Cedar", "Coastal", "Crimson", "Delta", "Evergreen", "Falcon", "Granite",
-    "Harbor", "Iron", "Juniper", "Keystone", "Lumen", "Maple", "Nimbus", "Northern", "Orchid",
-    "Pioneer", "Quartz", "Redwood", "Silver", "Summit", "Tidal", "Unity", "Vertex", "Willow",
-)
-_NOUNS = (
-    "Networks", "Systems", "Solutions", "Technologies", "Partners", "Digital", "Cloudworks",
-    "Consulting", "IT Services", "Data", "Logic", "Labs", "Integrations", "Computing",
-)
-# Customers' names: a word and a trade, numbered per reseller (no two of a reseller's customers
-# share a name; names need no digits, which would sort as text: "10" before "2").
-_CLIENT_WORDS = (
-    "Acorn", "Beacon", "Birch", "Cobalt", "Copper", "Dune", "Ember", "Fern", "Glacier", "Hazel",
-    "Indigo", "Jasper", "Kestrel", "Lark", "Meadow", "Nova", "Oak", "Pebble", "Quill", "Raven",
-    "Sage", "Thistle", "Umber", "Vale", "Wren", "Yarrow", "Zephyr",
-)
-_CLIENT_TRADES = (
-    "Dental", "Bakery", "Law Group", "Architects", "Clinic", "Logistics", "Accounting", "Realty",
-    "Studio", "Foods", "Engineering", "Hotels", "Pharmacy", "Academy", "Motors", "Insurance",
-    "Florists", "Brewing", "Printing", "Outfitters",
-)
-_FIRST = ("alex", "sam", "jordan", "taylor", "morgan", "casey", "riley", "jamie", "drew", "kim")
-
-
 @dataclass
 class _Rows:
     tenants: list[dict] = field(default_factory=list)
@@ -74,26 +47,6 @@ class _Rows:
     assignments: list[dict] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
     audit: list[dict] = field(default_factory=list)
-
-
-def _org_name(i: int) -> str:
-    adjective = _ADJECTIVES[i % len(_ADJECTIVES)]
-    noun = _NOUNS[(i // len(_ADJECTIVES)) % len(_NOUNS)]
-    cycle = i // (len(_ADJECTIVES) * len(_NOUNS))
-    return f"{adjective} {noun}" + (f" {cycle + 1}" if cycle else "")
-
-
-def _client_name(reseller_id: int, number: int) -> str:
-    """Distinct for numbers 1..540 of one reseller; each reseller starts at its own place."""
-    combos = len(_CLIENT_WORDS) * len(_CLIENT_TRADES)
-    k = (reseller_id * 37 + number * 41) % combos  # 41 is prime to 540: a new word and trade each time
-    cycle = (number - 1) // combos
-    name = f"{_CLIENT_WORDS[k % len(_CLIENT_WORDS)]} {_CLIENT_TRADES[k // len(_CLIENT_WORDS)]}"
-    return name + (f" {cycle + 1}" if cycle else "")
-
-
-def _slug(name: str) -> str:
-    return "".join(ch if ch.isalnum() else "-" for ch in name.lower()).strip("-").replace("--", "-")
 
 
 class _Builder:
@@ -140,8 +93,8 @@ class _Builder:
                 shared_tenant = tenant_id
         # Registered reseller tenants not yet in the directory: what Map chooses from.
         for i in range(self.n, self.n + max(15, self.n // 20)):
-            name = _org_name(i)
-            self.tenant("reseller", name, f"{_FIRST[i % len(_FIRST)]}@{_slug(name)}.example", start)
+            name = org_name(i)
+            self.tenant("reseller", name, f"{FIRST_NAMES[i % len(FIRST_NAMES)]}@{slug(name)}.example", start)
         # The second LAR: its own directory, one reseller tenant shared with the first (rule 12).
         other = max(10, self.n // 10)
         for j in range(other):
@@ -168,8 +121,8 @@ class _Builder:
     def reseller_entry(self, lar: int, subs: list[dict], i: int, name_prefix: str = "",
                        tenant_id: int | None = None) -> int | None:
         rng = self.rng
-        name = name_prefix + _org_name(i if i < 10_000_000 else i - 10_000_000 + 7)
-        email = f"{_FIRST[i % len(_FIRST)]}@{_slug(name)}.example"
+        name = name_prefix + org_name(i if i < 10_000_000 else i - 10_000_000 + 7)
+        email = f"{FIRST_NAMES[i % len(FIRST_NAMES)]}@{slug(name)}.example"
         roll = rng.random()
         status = "Mapped" if roll < 0.7 else ("Invited" if roll < 0.85 else "Unmapped")
         showcase = i == 0  # the first row a new user sees: mapped, with pools and customers
@@ -240,8 +193,8 @@ class _Builder:
                 break
             # Numbered per reseller, not per pool: no two of a reseller's customers share a name.
             self.customer_numbers[reseller_id] = number = self.customer_numbers.get(reseller_id, 0) + 1
-            name = _client_name(reseller_id, number)
-            customer = self.tenant("customer", name, f"it@{_slug(name)}-{pid}.example", created)
+            name = client_name(reseller_id, number)
+            customer = self.tenant("customer", name, f"it@{slug(name)}-{pid}.example", created)
             assigned = created + (self.today - created) * rng.random()
             self.rows.assignments.append({
                 "id": self._id("assignment"), "reseller_pool_id": pid, "customer_tenant_id": customer,
@@ -311,32 +264,3 @@ def load_demo(db: Database, *, now: datetime, resellers: int = 60, seed: int = 7
             conn.execute(text("ANALYZE " + ", ".join(Base.metadata.tables)))
             conn.commit()
     return True
-
-
-def main() -> None:
-    from config import Settings
-    from data.migrate import upgrade
-    from services.common.clock import SystemClock
-    from services.metrics.upkeep import keep_stored_figures_current
-
-    keep_stored_figures_current()  # a program's edge, like app.py: the commit writes the stored figures
-
-    parser = argparse.ArgumentParser(description="Load deterministic demo data into an empty database.")
-    parser.add_argument("--resellers", type=int, default=60, help="directory entries of the first LAR")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--database-url", default=None, help="default: DATABASE_URL or the SQLite file")
-    args = parser.parse_args()
-    url = args.database_url or Settings.from_env().database_url
-    upgrade(url)
-    db = Database(url)
-    began = time.perf_counter()
-    loaded = load_demo(db, now=SystemClock().now(), resellers=args.resellers, seed=args.seed)
-    with db.reading() as session:
-        counts = {m.__tablename__: session.scalar(select(func.count()).select_from(m))
-                  for m in (DirectoryEntry, Tenant, ResellerPool, CustomerAssignment, AllocationEvent)}
-    print(("loaded" if loaded else "database not empty; left as it was"),
-          f"in {time.perf_counter() - began:.1f}s:", counts)
-
-
-if __name__ == "__main__":
-    main()
