@@ -33,9 +33,9 @@ from data.db import Database
 from data.demo import load_demo
 from data.migrate import upgrade
 from data.models import DirectoryEntry, ResellerPool, Subscription
+from services.access.console_user import load_principal
 from services.common.clock import SystemClock
 from services.common.errors import DomainError, InvalidForm
-from services.identity.sign_in import load_actor
 from services.pools.changes import add_pools
 
 DATA = Path(__file__).parent / "data"
@@ -200,7 +200,7 @@ def measure(name: str, database, seconds: float) -> None:
         began = time.perf_counter()
         load_demo(db, now=SystemClock().now(), resellers=RESELLERS)
         print(f"{name}: demo data, {RESELLERS} resellers, loaded in {time.perf_counter() - began:.1f}s")
-        actor = load_actor(db, 2)  # operator@demo.example
+        actor = load_principal(db, 2)  # operator@demo.example
         before = over_allocations(db)
         result = race(db, actor, seconds)
         tally, elapsed = result["tally"], result["elapsed"]

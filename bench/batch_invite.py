@@ -20,8 +20,8 @@ from data.db import Database
 from data.demo import load_demo
 from data.migrate import upgrade
 from data.models import DirectoryEntry, Tenant
+from services.access.console_user import load_principal
 from services.common.clock import SystemClock
-from services.identity.sign_in import load_actor
 from services.invitations.batch import check_rows, invite_rows
 from services.invitations.batch_file import read_rows
 
@@ -87,7 +87,7 @@ def _raw(db: Database, rows: int) -> float:
 
 def main() -> None:
     db = _database("batch_invite.db")
-    operator = load_actor(db, 2)
+    operator = load_principal(db, 2)
     content = _file(db)
     began = time.perf_counter()
     rows = read_rows("bench.csv", content)

@@ -13,10 +13,10 @@ from sqlalchemy import insert, select, text
 
 from bench.directory import database, p50
 from data.models import AllocationEvent, CustomerAssignment, DirectoryEntry, ResellerPool, Subscription, Tenant
+from services.access.console_user import load_principal
 from services.common.clock import SystemClock
 from services.common.grid_query import GridQuery
 from services.directory.customers import customer_filter_options, list_customers
-from services.identity.sign_in import load_actor
 from services.metrics.dashboard import availability_trend, kpis, trend_dates
 from services.pools.listing import list_pools
 
@@ -133,7 +133,7 @@ def raw_parts(rid: int, now) -> dict[str, tuple[str, dict]]:
 def main() -> None:
     db = database(20_000)
     rid = heavy_reseller(db)
-    actor = load_actor(db, 2)
+    actor = load_principal(db, 2)
     now = SystemClock().now()
     first_page = GridQuery(start=0, end=50)
     parts = {

@@ -20,10 +20,10 @@ from sqlalchemy import text
 from data.db import Database
 from data.demo import load_demo
 from data.migrate import upgrade
+from services.access.console_user import load_principal
 from services.common.clock import SystemClock
 from services.common.grid_query import GridQuery
 from services.directory.query import list_directory
-from services.identity.sign_in import load_actor
 
 DATA = Path(__file__).parent / "data"
 SEARCH, STATUS, SORT = "an", "Mapped", (("organization_name", "desc"),)
@@ -139,7 +139,7 @@ def measure_figure_sorts(db: Database, actor) -> dict[str, tuple[float, float]]:
 
 def measure(resellers: int, with_http: bool) -> dict:
     db = database(resellers)
-    actor = load_actor(db, 2)  # operator@demo.example
+    actor = load_principal(db, 2)  # operator@demo.example
     query = GridQuery(search=SEARCH, filters={"status": (STATUS,)}, sort=SORT, start=0, end=100)
     now = SystemClock().now()
     page = list_directory(db, actor, query, now=now)

@@ -44,8 +44,8 @@ from bench.serving import GUNICORN, serve
 from data.db import Database
 from data.demo import DEMO_PASSWORD
 from data.models import DirectoryEntry, ResellerPool, User
+from services.access.console_user import load_principal
 from services.common.clock import SystemClock
-from services.identity.sign_in import load_actor
 from services.pools.changes import edit_pool_form
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
@@ -164,7 +164,7 @@ class Operator:
         assert _sign_in(self.browser, base, "192.0.2.10", "operator@demo.example") == 302
         with db.reading() as session:
             user_id = session.scalars(select(User.id).where(User.email == "operator@demo.example")).one()
-            self.actor = load_actor(db, user_id)
+            self.actor = load_principal(db, user_id)
             pools = session.execute(select(ResellerPool.reseller_id, ResellerPool.id).join(DirectoryEntry).where(
                 DirectoryEntry.lar_id == self.actor.lar_id, ResellerPool.quantity > ResellerPool.assigned_quantity + 1)
                 .order_by(ResellerPool.id).limit(50)).all()

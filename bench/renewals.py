@@ -14,9 +14,9 @@ from functools import partial
 from sqlalchemy import text
 
 from bench.directory import database, p50
+from services.access.console_user import load_principal
 from services.common.clock import SystemClock
 from services.common.grid_query import GridQuery
-from services.identity.sign_in import load_actor
 from services.pools.renewals import expiring_by_week, list_renewals, renewal_figures
 
 ENDS = "(CASE WHEN rp.expires_at IS NULL OR rp.expires_at > s.expires_at THEN s.expires_at ELSE rp.expires_at END)"
@@ -55,7 +55,7 @@ def raw_parts(now) -> dict[str, tuple[list[str], dict]]:
 
 def run(resellers: int) -> None:
     db = database(resellers)
-    actor = load_actor(db, 2)
+    actor = load_principal(db, 2)
     now = SystemClock().now()
     parts = {
         "cards": lambda: renewal_figures(db, actor, now=now),

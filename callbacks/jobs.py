@@ -13,9 +13,9 @@ from dash import CeleryManager, DiskcacheManager
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from data.db import Database
+from services.access.console_user import load_principal
 from services.common.clock import Clock
 from services.common.errors import PermissionDenied
-from services.identity.sign_in import load_actor
 from services.notify.alerts import send_due_alerts
 from services.notify.outbox import deliver_all_due
 
@@ -56,7 +56,7 @@ class Jobs:
         """A database of the job's own (a new process must not share the server's connections) and
         the user who asked, read again: a user disabled meanwhile starts nothing."""
         database = Database(self.settings.database_url)
-        acting = load_actor(database, user_id)
+        acting = load_principal(database, user_id)
         if acting is None:
             database.dispose()
             raise PermissionDenied("Your account can no longer do this.")

@@ -10,8 +10,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from services.access.principal import Principal
 from services.common.errors import AddressOverLimit, NotAConsoleUser, SignInFailed, TryLater
+from services.identity.held_back import HeldBackAddresses
 from services.identity.sessions import end_session, resume_session, start_session
-from services.identity.sign_in import HeldBackAddresses, authenticate
+from services.identity.sign_in import authenticate
 from web.index_page import console_code
 from web.request_clock import request_now
 from web.security import CSRF_COOKIE

@@ -20,7 +20,7 @@ class _SignInForm(Request):
 
 class SignInGate:
     """WSGI middleware, inside ProxyFix (so REMOTE_ADDR is the client's): a POST /login from an
-    address this process knows is over its sign-in limit (services.identity.sign_in.HeldBackAddresses,
+    address this process knows is over its sign-in limit (services.identity.held_back.HeldBackAddresses,
     taught by web/sign_in.py), or while no check turn is free, gets the Sign in page with 429 at
     once, the typed email and the form's own CSRF token kept; anything else goes on to the app.
     (A turn taken just after this glance is refused as busy by the app.)"""

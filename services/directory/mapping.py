@@ -21,10 +21,11 @@ from services.access.policy import Action, require
 from services.access.principal import Principal
 from services.access.scopes import LarScope
 from services.activity import audit
+from services.common.email_address import normal_email
 from services.common.errors import DomainError, InvalidForm
 from services.common.ids import row_id
 from services.directory.entries import own_reseller
-from services.invitations.invite import normal_email, write_invitation
+from services.invitations.invite import write_invitation
 
 CHOOSE = "Choose a registered reseller tenant to map to."
 

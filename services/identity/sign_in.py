@@ -10,7 +10,6 @@ process's turns, taken without waiting: with none free the attempt is answered a
 """
 from __future__ import annotations
 
-import math
 import threading
 import unicodedata
 from contextlib import contextmanager
@@ -27,6 +26,7 @@ from data.models import SignInThrottle, Tenant, User
 from services.access.policy import Action, can
 from services.access.principal import Principal, principal_of
 from services.common.errors import AddressOverLimit, NotAConsoleUser, SignInFailed, TryLater
+from services.identity.held_back import minutes_until, over_limit
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -259,69 +259,10 @@ def _refuse_locked(keys: list[tuple[str, _Rule]], locks: dict[str, datetime], no
     know), else the address's sign-in limit."""
     failure_locks = [locks[key] for key, rule in keys if key in locks and not rule.every_sign_in]
     if failure_locks:
-        raise SignInFailed(f"Too many failed sign-ins. Try again in {_minutes(max(failure_locks), now)}.")
+        raise SignInFailed(f"Too many failed sign-ins. Try again in {minutes_until(max(failure_locks), now)}.")
     limits = [locks[key] for key, rule in keys if key in locks and rule.every_sign_in]
     if limits:
-        raise _over_limit(max(limits), now)
-
-
-def _over_limit(until: datetime, now: datetime) -> AddressOverLimit:
-    return AddressOverLimit(f"Too many sign-in attempts from your network. Try again in {_minutes(until, now)}.",
-                            retry_after=max(1, math.ceil((until - now).total_seconds())), until=until)
-
-
-def _minutes(until: datetime, now: datetime) -> str:
-    # Rounded, not up: a lock written a moment after this request began still says 15.
-    minutes = max(1, round((until - now).total_seconds() / 60))
-    return f"{minutes} minute{'s' if minutes > 1 else ''}"
-
-
-class HeldBackAddresses:
-    """What one serving process learnt of the addresses over their sign-in limit, and until when,
-    so a flood from one is refused from memory: no read, no CSRF check, nothing else. Exact while it
-    lasts, since that limit is never lifted early; a process that has not learnt it reads the
-    database as usual."""
-
-    KEPT = 10_000
-
-    def __init__(self):
-        self._until: dict[str, datetime] = {}
-
-    def remember(self, client: str | None, refusal: AddressOverLimit) -> None:
-        if not client:
-            return
-        if len(self._until) >= self.KEPT:  # a flood from ever new addresses: start over
-            self._until.clear()
-        self._until[client] = refusal.until
-
-    def knows(self, client: str | None) -> bool:
-        return client in self._until
-
-    def refuse(self, client: str | None, *, now: datetime) -> None:
-        """Raises AddressOverLimit when this process knows client is held back at now."""
-        until = self._until.get(client) if client else None
-        if client is None or until is None:
-            return
-        if until <= now:
-            self._until.pop(client, None)
-            return
-        raise _over_limit(until, now)
-
-
-def _actor_for(session, user: User) -> Principal | None:
-    tenant = session.get(Tenant, user.tenant_id)
-    actor = principal_of(user, tenant) if tenant is not None else None
-    return actor if actor is not None and can(actor, Action.CONSOLE_USE) else None
-
-
-def load_actor(db: Database, user_id: int) -> Principal | None:
-    """The actor behind a session cookie, re-read every request so a deactivated
-    user or changed role takes effect at once."""
-    with db.reading() as session:
-        user = session.get(User, int(user_id))
-        if user is None or not user.active:
-            return None
-        return _actor_for(session, user)
+        raise over_limit(max(limits), now)
 
 
 def has_demo_users(db: Database) -> bool:

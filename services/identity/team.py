@@ -14,12 +14,12 @@ from services.access.policy import Action, require
 from services.access.principal import Principal
 from services.access.scopes import LarScope
 from services.activity.audit import record
+from services.common.email_address import normal_email
 from services.common.errors import DomainError, InvalidForm, NotFound, PermissionDenied
 from services.common.ids import row_id
 from services.common.names import name_problem
 from services.identity.password_links import issue_link
 from services.identity.sessions import end_sessions_of, live_session_counts
-from services.invitations.invite import normal_email
 
 ROLE_LABELS = {str(role): role.label for role in Role}  # by the stored value a form sends
 

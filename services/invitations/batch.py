@@ -18,11 +18,12 @@ from services.access.policy import Action, require
 from services.access.principal import Principal
 from services.access.scopes import LarScope
 from services.activity import audit
+from services.common.email_address import check_email
 from services.common.errors import DomainError
 from services.common.exports import neutralise
 from services.common.names import NAME_LIMIT, unfit_character
 from services.invitations.batch_file import EXAMPLE, SheetRow
-from services.invitations.invite import check_email, invitation_email, lar_name, name_key, new_invitation
+from services.invitations.invite import invitation_email, lar_name, name_key, new_invitation
 
 CHUNK = 250
 WILL_INVITE, WILL_EMAIL, SKIPPED, PROBLEM = "Will invite", "Will email a sign-up link", "Skipped", "Problem"

@@ -8,7 +8,6 @@ import html
 import secrets
 from datetime import datetime, timedelta
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import String, cast, func, literal, select
 from sqlalchemy.exc import IntegrityError
 
@@ -18,6 +17,7 @@ from services.access.policy import Action, require
 from services.access.principal import Principal
 from services.access.scopes import LarScope
 from services.activity import audit
+from services.common.email_address import normal_email
 from services.common.errors import DomainError, InvalidForm
 from services.common.names import name_problem
 from services.directory.entries import own_reseller
@@ -26,24 +26,6 @@ from services.notify.outbox import new_email
 
 LINK_LIFETIME = timedelta(days=14)
 LAR_REFUSED = "You cannot invite another large account reseller."
-
-
-def check_email(raw: str) -> tuple[str | None, str]:
-    """(the address lower-cased, "") when it looks deliverable (no DNS asked), else (None, why)."""
-    try:
-        return validate_email(raw.strip(), check_deliverability=False).normalized.lower(), ""
-    except EmailNotValidError as error:
-        return None, str(error)
-
-
-def normal_email(raw) -> str:
-    """A deliverable-looking address, lower-cased; InvalidForm {"email": …} otherwise."""
-    if not isinstance(raw, str) or not raw.strip():
-        raise InvalidForm({"email": "Enter the reseller's email address."}, "Enter the reseller's email address.")
-    email, why = check_email(raw)
-    if email is None:
-        raise InvalidForm({"email": f"Not a valid email address: {why}"}, f"Not a valid email address: {why}")
-    return email
 
 
 def checked_form(email, organization_name) -> tuple[str, str]:

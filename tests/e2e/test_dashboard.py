@@ -8,9 +8,9 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from data.models import CustomerAssignment, DirectoryEntry, ResellerPool, Subscription
+from services.access.console_user import load_principal
 from services.common.units import format_quantities
 from services.directory.customers import customer_filter_options
-from services.identity.sign_in import load_actor
 from services.metrics.dashboard import kpis
 from tests.e2e.conftest import shoot, sign_in
 
@@ -52,7 +52,7 @@ def _open_dashboard(page, reseller):
 def test_kpis_chart_and_return_to_pool(page, server):
     reseller, pool = _target(server)
     _open_dashboard(page, reseller)
-    figures = kpis(server["db"], load_actor(server["db"], 2), reseller.id, now=server["clock"].now())
+    figures = kpis(server["db"], load_principal(server["db"], 2), reseller.id, now=server["clock"].now())
     expect(page.locator("#kpi-pools")).to_have_text(str(figures["pools"]))
     expect(page.locator("#kpi-customers")).to_have_text(str(figures["customers"]))
     for card, key in (("total", "total"), ("allocated", "allocated"), ("pending", "pending"), ("expiring", "expiring")):
@@ -91,7 +91,7 @@ def test_kpis_chart_and_return_to_pool(page, server):
     with server["db"].reading() as s:
         assert s.get(ResellerPool, pool.id) is None
         assert s.get(Subscription, pool.subscription_id).allocated_quantity == allocated_before - pool.quantity
-    after = kpis(server["db"], load_actor(server["db"], 2), reseller.id, now=server["clock"].now())
+    after = kpis(server["db"], load_principal(server["db"], 2), reseller.id, now=server["clock"].now())
     assert after["pending"] != figures["pending"]
     expect(page.locator("#kpi-pending")).to_have_text(format_quantities(after["pending"]))
     expect(traces).to_have_count(lines - 1)  # its line left the chart
@@ -120,7 +120,7 @@ def test_filter_chips_of_both_tables(page, server):
             .join(Subscription, ResellerPool.subscription_id == Subscription.id)
             .join(CustomerAssignment, CustomerAssignment.reseller_pool_id == ResellerPool.id)
             .where(ResellerPool.reseller_id == reseller.id).order_by(ResellerPool.id)).first()
-    options = customer_filter_options(server["db"], load_actor(server["db"], 2), reseller.id)["pools"]
+    options = customer_filter_options(server["db"], load_principal(server["db"], 2), reseller.id)["pools"]
     label = next(o["label"] for o in options if o["value"] == str(pool_id))
     page.keyboard.press("Escape")
     page.click("#customers-filter-open")

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from data.models import AllocationEvent, DirectoryEntry, ResellerPool, Subscription
+from services.access.console_user import load_principal
 from services.common.units import format_quantities
-from services.identity.sign_in import load_actor
 from services.metrics.dashboard import availability_trend, kpis
 from tests.e2e.conftest import shoot, sign_in
 
@@ -44,7 +44,7 @@ def _find(page, email: str, rid: int):
 
 def _check_figures(page, server, reseller_id: int):
     """KPI cards and chart legend as the services compute them now."""
-    actor = load_actor(server["db"], OPERATOR_ID)
+    actor = load_principal(server["db"], OPERATOR_ID)
     now = server["clock"].now()
     figures = kpis(server["db"], actor, reseller_id, now=now)
     expect(page.locator("#kpi-pools")).to_have_text(str(figures["pools"]))

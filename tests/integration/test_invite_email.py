@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from data.models import DirectoryEntry
-from services.identity.sign_in import load_actor
+from services.access.console_user import load_principal
 from services.invitations.invite import invite_by_email
 from services.notify.outbox import deliver_due
 from services.notify.transport import SmtpTransport
@@ -25,7 +25,7 @@ def _csrf(page: str) -> str:
 def test_the_invitation_arrives_and_its_link_signs_the_reseller_up(app, smtp, clock):
     _server, inbox, url = smtp
     db = _db(app)
-    invited = invite_by_email(db, load_actor(db, 2), "owner@arrives.example", "Arrives Ltd", "https://console.test",
+    invited = invite_by_email(db, load_principal(db, 2), "owner@arrives.example", "Arrives Ltd", "https://console.test",
                               now=clock.now())
     assert deliver_due(db, SmtpTransport(url), now=clock.now())["sent"] >= 1
     [(_recipients, message)] = [m for m in inbox.messages if m[0] == ["owner@arrives.example"]]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from data.models import CustomerAssignment, DirectoryEntry, ResellerPool, Tenant
+from services.access.console_user import load_principal
 from services.directory.customers import HIDDEN
 from services.directory.entries import set_customer_visibility
-from services.identity.sign_in import load_actor
 from tests.integration.conftest import dash_call
 
 ROWS = [("customers-grid", "getRowsResponse"), ("customers-count", "children"), ("customers-empty", "children"),
@@ -60,7 +60,7 @@ def test_customer_names_are_withheld_while_visibility_is_off(app, signed_in, clo
     assert HIDDEN not in rows
 
     db = app.server.extensions["reseller_db"]
-    set_customer_visibility(db, load_actor(db, 1), rid, visible=False, now=clock.now())
+    set_customer_visibility(db, load_principal(db, 1), rid, visible=False, now=clock.now())
     rows, exported, page = _responses(client, rid)
     for text in (rows, exported, page):
         leaked = [name for name in names if name in text]

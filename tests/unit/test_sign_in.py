@@ -2,8 +2,9 @@ from datetime import timedelta
 
 import pytest
 
+from services.access.console_user import load_principal
 from services.common.errors import SignInFailed
-from services.identity.sign_in import FAILED_MESSAGE, MAX_FAILURES, authenticate, load_actor
+from services.identity.sign_in import FAILED_MESSAGE, MAX_FAILURES, authenticate
 from tests.database_watch import statements, write_transactions
 from tests.factories import two_lars
 
@@ -12,7 +13,7 @@ def test_sign_in_with_the_right_password(db):
     w = two_lars(db)
     actor = authenticate(db, " Operator@First.example ", "s3cret-pass", now=w.now)
     assert (actor.email, actor.role, actor.lar_id) == ("operator@first.example", "operator", w.first)
-    assert load_actor(db, actor.user_id) == actor
+    assert load_principal(db, actor.user_id) == actor
 
 
 def test_a_failure_does_not_tell_whether_the_email_exists(db):
@@ -51,7 +52,7 @@ def test_inactive_users_cannot_sign_in_and_lose_their_session(db):
     gone = w.user("gone@first.example", w.first, "operator", active=False)
     with pytest.raises(SignInFailed):
         authenticate(db, "gone@first.example", "s3cret-pass", now=w.now)
-    assert load_actor(db, gone.user_id) is None
+    assert load_principal(db, gone.user_id) is None
 
 
 def test_one_address_trying_many_emails_is_locked_too(db):
