@@ -8,7 +8,7 @@ from callbacks.context import actor, db, now
 from callbacks.grid_controls import register_grid
 from components import reseller_grids as grids
 from components.availability_chart import fitted_range, nothing_shown_note
-from components.reseller_figures import figures_section
+from components.dashboard_figures import figures_section
 from services.directory.customers import list_customers
 from services.metrics.dashboard import overview
 from services.pools.listing import list_pools

@@ -7,11 +7,11 @@ from callbacks.context import actor, db, now
 from callbacks.placements import ADD_POOL, EDIT_POOL
 from components import reseller_grids as grids
 from components.add_pool_panel import add_pool_drawer
+from components.dashboard_figures import figures_section
 from components.edit_pool_panel import edit_pool_drawer
 from components.grid_section import grid_section
 from components.invitation_section import invitation_section
 from components.not_found import not_found
-from components.reseller_figures import figures_section
 from components.return_to_pool import return_modal
 from components.shell import notifications
 from data.catalog import PAYMENT_TYPES, SOURCES

@@ -32,7 +32,7 @@ class World:
         return test_clock.current().now()
 
     def add(self, obj):
-        with self.db.unit_of_work() as session:
+        with self.db.unit_of_work(now=self.now) as session:  # a pool or an assignment moves stored figures
             session.add(obj)
             session.flush()
             return obj

@@ -129,7 +129,7 @@ class AllocationEvent(Base):
 
 class ResellerFigures(Base):
     """A reseller's live figures, kept for sorting the directory (migration 0007): written by
-    services/metrics/reseller_figures.py; a trigger adds the row with the reseller."""
+    services/metrics/entry_figures.py; a trigger adds the row with the reseller."""
     __tablename__ = "reseller_figures"
     reseller_id: Mapped[int] = mapped_column(ForeignKey("resellers.id", ondelete="CASCADE"), primary_key=True)
     lar_id: Mapped[int] = mapped_column(Integer)

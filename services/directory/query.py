@@ -2,7 +2,7 @@
 
 Only the page's rows get their pool and customer figures computed, so the cost of a request
 follows the rows shown, not the rows stored. Sorting by a figure uses the stored figures
-(services/metrics/reseller_figures.py); rows a date has changed since are sorted by their live
+(services/metrics/entry_figures.py); rows a date has changed since are sorted by their live
 figures, computed in the same read (nothing is written here).
 """
 from __future__ import annotations
@@ -17,8 +17,8 @@ from services.access.principal import Principal
 from services.access.scopes import LarScope
 from services.common.grid_query import GridPage, GridQuery, day, order_by, search_keywords
 from services.common.units import format_quantities, format_utilisation
+from services.metrics.entry_figures import SORTABLE_FIGURES, live_figures, sort_keys
 from services.metrics.figures import utilisation_by_unit
-from services.metrics.reseller_figures import SORTABLE_FIGURES, live_figures, sort_keys
 
 SORTABLE = {
     "organization_name": DirectoryEntry.organization_name,

@@ -21,7 +21,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from data.db import NOW
 from data.models import CustomerAssignment, DirectoryEntry, ResellerPool, Subscription
-from services.metrics.reseller_figures import CHUNK, refresh_figures, refresh_stale
+from services.metrics.entry_figures import CHUNK, refresh_figures, refresh_stale
 
 ENTRIES, POOLS, SUBSCRIPTIONS = "figures_entries", "figures_pools", "figures_subscriptions"
 STALE_PER_COMMIT = 500

@@ -29,7 +29,7 @@ from data.models import AlertSent, DirectoryEntry, ResellerPool, Subscription, T
 from services.access.policy import Action, roles_that_may
 from services.common.units import format_quantities, format_quantity
 from services.identity.preferences import ALERT_EMAILS
-from services.metrics.reseller_figures import refresh_stale
+from services.metrics.entry_figures import refresh_stale
 from services.notify.outbox import queue_email
 from services.pools.renewals import WINDOWS, as_datetime, days_left, figures_of_lar
 from services.pools.state import effective_expiration, is_live

@@ -92,7 +92,7 @@ def test_0007_gives_every_reseller_a_figures_row_sorted_live_until_the_alerts_ru
     from services.access.principal import Principal
     from services.common.grid_query import GridQuery
     from services.directory.query import list_directory
-    from services.metrics.reseller_figures import refresh_stale
+    from services.metrics.entry_figures import refresh_stale
     command.upgrade(alembic_config(url), "0002")
     engine = create_engine(url)
     with engine.begin() as conn:

@@ -35,7 +35,7 @@ from services.common.errors import Conflict, DomainError, InvalidForm, Resellers
 from services.common.grid_query import GridQuery
 from services.directory.entries import delete_resellers
 from services.metrics.dashboard import kpis
-from services.metrics.reseller_figures import live_figures, refresh_stale
+from services.metrics.entry_figures import live_figures, refresh_stale
 from services.pools.changes import MAPPED_ONLY, add_pools, edit_pool, edit_pool_form
 from services.pools.listing import list_pools, return_to_pool
 from services.pools.state import pool_expires
