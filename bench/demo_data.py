@@ -1,7 +1,8 @@
 """Load deterministic demo data into an empty database, at any scale, for the benchmarks:
 
-    python -m bench.demo_data --resellers 20000 --database-url sqlite:///bench.db
+python -m bench.demo_data --resellers 20000 --database-url sqlite:///bench.db
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,10 +33,15 @@ def main() -> None:
     began = time.perf_counter()
     loaded = load_demo(db, now=SystemClock().now(), resellers=args.resellers, seed=args.seed)
     with db.reading() as session:
-        counts = {m.__tablename__: session.scalar(select(func.count()).select_from(m))
-                  for m in (DirectoryEntry, Tenant, ResellerPool, CustomerAssignment, AllocationEvent)}
-    print(("loaded" if loaded else "database not empty; left as it was"),
-          f"in {time.perf_counter() - began:.1f}s:", counts)
+        counts = {
+            m.__tablename__: session.scalar(select(func.count()).select_from(m))
+            for m in (DirectoryEntry, Tenant, ResellerPool, CustomerAssignment, AllocationEvent)
+        }
+    print(
+        ("loaded" if loaded else "database not empty; left as it was"),
+        f"in {time.perf_counter() - began:.1f}s:",
+        counts,
+    )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ and what) and from its app's `Jobs` (settings, mail transport, clock), never fro
 
 Each app holds its own `Jobs` (server.extensions["jobs"]), handed to the callbacks that register
 background work: two apps in one process (tests, a worker) never read each other's settings."""
+
 from __future__ import annotations
 
 import diskcache
@@ -89,5 +90,6 @@ class Jobs:
             finally:
                 database.dispose()
 
-        celery.conf.beat_schedule = {"send-alerts": {"task": "reseller_console.send_alerts",
-                                                     "schedule": ALERTS_EVERY_S}}
+        celery.conf.beat_schedule = {
+            "send-alerts": {"task": "reseller_console.send_alerts", "schedule": ALERTS_EVERY_S}
+        }

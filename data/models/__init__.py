@@ -3,6 +3,7 @@
 Seat arithmetic is guarded twice: services use guarded UPDATEs, and the CHECK
 constraints in seats.py make an over-allocation impossible even if a service forgets.
 """
+
 from data.models.base import (
     EMAIL_STATUSES,
     INVITATION_STATUSES,

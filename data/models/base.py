@@ -1,4 +1,5 @@
 """The declarative base and the vocabularies without labels (the labelled ones: vocabularies.py)."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import DeclarativeBase

@@ -1,4 +1,5 @@
 """A LAR's directory entries and the invitations sent for them."""
+
 from __future__ import annotations
 
 from datetime import datetime

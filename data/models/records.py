@@ -1,4 +1,5 @@
 """What is kept of what happened: outgoing emails, the audit trail, alerts sent, the health probe."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -84,6 +85,7 @@ class AlertSent(Base):
 class HealthProbe(Base):
     """What /healthz writes and commits to prove the database takes writes (data/db.py): the
     newest probe's row; its payload is larger than a page, so the write needs room to grow."""
+
     __tablename__ = "health_probe"
     id: Mapped[int] = mapped_column(primary_key=True)
     checked_at: Mapped[datetime] = mapped_column(DateTime)

@@ -1,4 +1,5 @@
 """Subscriptions, the pools they feed, the customers holding seats, the ledger and the stored figures."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -66,9 +67,7 @@ class ResellerPool(Base):
 
     __tablename__ = "reseller_pools"
     id: Mapped[int] = mapped_column(primary_key=True)
-    reseller_id: Mapped[int] = mapped_column(
-        ForeignKey("resellers.id", ondelete="CASCADE"), index=True
-    )
+    reseller_id: Mapped[int] = mapped_column(ForeignKey("resellers.id", ondelete="CASCADE"), index=True)
     subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id"), index=True)
     source: Mapped[str] = mapped_column(String(40))
     payment_type: Mapped[str] = mapped_column(String(40))
@@ -130,6 +129,7 @@ class AllocationEvent(Base):
 class ResellerFigures(Base):
     """A reseller's live figures, kept for sorting the directory (migration 0007): written by
     services/metrics/entry_figures.py; a trigger adds the row with the reseller."""
+
     __tablename__ = "reseller_figures"
     reseller_id: Mapped[int] = mapped_column(ForeignKey("resellers.id", ondelete="CASCADE"), primary_key=True)
     lar_id: Mapped[int] = mapped_column(Integer)

@@ -1,4 +1,5 @@
 """Tenants, their users and what signing in keeps."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -54,8 +55,10 @@ class PasswordLink(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
-    __table_args__ = (CheckConstraint("purpose IN ('invite', 'reset')", name="password_link_purpose"),
-                      Index("ix_password_links_user", "user_id", "created_at"))
+    __table_args__ = (
+        CheckConstraint("purpose IN ('invite', 'reset')", name="password_link_purpose"),
+        Index("ix_password_links_user", "user_id", "created_at"),
+    )
 
 
 class SignInThrottle(Base):
@@ -70,9 +73,7 @@ class SignInThrottle(Base):
 
 class UserPreference(Base):
     __tablename__ = "user_preferences"
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
 
@@ -81,6 +82,7 @@ class UserSession(Base):
     """A signed-in browser. The cookie holds a random token; this row holds its SHA-256, so
     ending a session here (sign-out, password change, a disabled user, the idle or absolute
     limit) ends it at once in every process, whatever copies of the cookie exist."""
+
     __tablename__ = "user_sessions"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

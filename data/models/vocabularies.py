@@ -4,6 +4,7 @@ Every vocabulary is a StrEnum whose values are the strings stored since the firs
 no row changes; `label` is what the console shows. A CHECK constraint is written from the enum
 (`one_of`), in exactly the SQL the migrations created.
 """
+
 from __future__ import annotations
 
 from enum import StrEnum

@@ -1,5 +1,6 @@
 """The principal of a console user read by id, for work that runs without a request (a background
 job re-reads who asked, so a user disabled meanwhile starts nothing)."""
+
 from __future__ import annotations
 
 from data.db import Database

@@ -3,6 +3,7 @@
 Services ask `require(actor, Action.X)` before changing anything; pages and callbacks ask
 `can(actor, Action.X)` to show or disable a control. No other code compares roles or tenant kinds.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -68,8 +69,9 @@ def require(principal: Principal, action: Action) -> None:
     if can(principal, action):
         return
     rule = RULES[action]
-    raise PermissionDenied(rule.refusal.format(role=principal.role) if principal.tenant_kind in rule.kinds
-                           else _NOT_A_LAR)
+    raise PermissionDenied(
+        rule.refusal.format(role=principal.role) if principal.tenant_kind in rule.kinds else _NOT_A_LAR
+    )
 
 
 def roles_that_may(action: Action) -> list[Role]:

@@ -1,5 +1,6 @@
 """Who is acting: every service receives one and checks it (services/access/policy.py says what
 it may do, services/access/scopes.py which rows it may read)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,5 +26,10 @@ def principal_of(user: User, tenant: Tenant) -> Principal:
     """The one way a principal is made: from the user's row and its tenant's (sign-in, a
     resumed session, a background job). Whether it may use the console is the policy's
     question (Action.CONSOLE_USE), not this function's."""
-    return Principal(user_id=user.id, tenant_id=tenant.id, tenant_kind=TenantKind(tenant.kind),
-                     role=Role(user.role), email=user.email)
+    return Principal(
+        user_id=user.id,
+        tenant_id=tenant.id,
+        tenant_kind=TenantKind(tenant.kind),
+        role=Role(user.role),
+        email=user.email,
+    )

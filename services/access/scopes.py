@@ -7,6 +7,7 @@ of another kind is refused on construction, so no query can run with someone els
 The conditions are the ones the services wrote inline before (`X.lar_id == :lar`), so the
 same indexes lead.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, select
@@ -80,7 +81,8 @@ class ResellerScope:
     def customers(self) -> ColumnElement[bool]:
         """Its customers: the customer tenants it assigned seats of its pools to."""
         return (Tenant.kind == TenantKind.CUSTOMER) & Tenant.id.in_(
-            select(CustomerAssignment.customer_tenant_id).where(self.assignments()))
+            select(CustomerAssignment.customer_tenant_id).where(self.assignments())
+        )
 
     def users(self) -> ColumnElement[bool]:
         return User.tenant_id == self.tenant_id

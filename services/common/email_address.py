@@ -1,4 +1,5 @@
 """Email addresses as people type them: checked to look deliverable (no DNS asked), lower-cased."""
+
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email

@@ -1,5 +1,6 @@
 """An address over its sign-in limit: the refusal it gets, and what a serving process remembers of
 it so a flood from it is answered from memory."""
+
 from __future__ import annotations
 
 import math
@@ -9,15 +10,17 @@ from services.common.errors import AddressOverLimit
 
 
 def over_limit(until: datetime, now: datetime) -> AddressOverLimit:
-    return AddressOverLimit(f"Too many sign-in attempts from your network. Try again in {minutes_until(until, now)}.",
-                            retry_after=max(1, math.ceil((until - now).total_seconds())), until=until)
+    return AddressOverLimit(
+        f"Too many sign-in attempts from your network. Try again in {minutes_until(until, now)}.",
+        retry_after=max(1, math.ceil((until - now).total_seconds())),
+        until=until,
+    )
 
 
 def minutes_until(until: datetime, now: datetime) -> str:
     # Rounded, not up: a lock written a moment after this request began still says 15.
     minutes = max(1, round((until - now).total_seconds() / 60))
     return f"{minutes} minute{'s' if minutes > 1 else ''}"
-
 
 
 class HeldBackAddresses:

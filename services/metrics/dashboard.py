@@ -3,6 +3,7 @@
 Only pools this LAR gave the reseller count: the entry is per LAR, so scoping the
 entry scopes its pools, customers and ledger (rule 12).
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -20,6 +21,7 @@ from services.pools.state import effective_expiration, pool_labels
 
 class Kpis(TypedDict):
     """A reseller's dashboard cards, over its live pools; quantities by unit ({unit: quantity})."""
+
     pools: int
     customers: int
     total: dict[str, int]
@@ -35,8 +37,14 @@ def kpis(db: Database, actor: Principal, reseller_id, *, now: datetime) -> Kpis:
 
 def _kpis(session, reseller_id: int, now: datetime) -> Kpis:
     f = pool_figures(session, [ResellerPool.reseller_id == reseller_id], now).get((), PoolFigures())
-    return Kpis(pools=f.pools, customers=f.customers, total=f.total, allocated=f.allocated, pending=f.pending,
-                expiring=f.expiring)
+    return Kpis(
+        pools=f.pools,
+        customers=f.customers,
+        total=f.total,
+        allocated=f.allocated,
+        pending=f.pending,
+        expiring=f.expiring,
+    )
 
 
 def trend_dates(today: date) -> list[date]:
@@ -67,8 +75,9 @@ def _trend(session, reseller_id: int, now: datetime) -> list[dict]:
     cutoffs[-1] = now
     expires = effective_expiration()
     pools = session.execute(
-        with_subscription(select(ResellerPool.id, Subscription.name, Subscription.unit, expires,
-                                 ResellerPool.created_at))
+        with_subscription(
+            select(ResellerPool.id, Subscription.name, Subscription.unit, expires, ResellerPool.created_at)
+        )
         .where(ResellerPool.reseller_id == reseller_id)
         .order_by(Subscription.name, ResellerPool.id)
     ).all()
@@ -79,16 +88,20 @@ def _trend(session, reseller_id: int, now: datetime) -> list[dict]:
     # ... and as the ledger stood when the pool expired.
     sums.append(func.sum(case((AllocationEvent.at < expires, AllocationEvent.purchased_delta), else_=0)))
     sums.append(func.sum(case((AllocationEvent.at < expires, AllocationEvent.allocated_delta), else_=0)))
-    ledger = {
-        row[0]: row[1:]
-        for row in session.execute(
-            select(AllocationEvent.reseller_pool_id, *sums)
-            .join(ResellerPool, ResellerPool.id == AllocationEvent.reseller_pool_id)
-            .join(Subscription, Subscription.id == ResellerPool.subscription_id)  # the pool's expiration
-            .where(AllocationEvent.reseller_pool_id.in_([p.id for p in pools]))
-            .group_by(AllocationEvent.reseller_pool_id)
-        ).all()
-    } if pools else {}
+    ledger = (
+        {
+            row[0]: row[1:]
+            for row in session.execute(
+                select(AllocationEvent.reseller_pool_id, *sums)
+                .join(ResellerPool, ResellerPool.id == AllocationEvent.reseller_pool_id)
+                .join(Subscription, Subscription.id == ResellerPool.subscription_id)  # the pool's expiration
+                .where(AllocationEvent.reseller_pool_id.in_([p.id for p in pools]))
+                .group_by(AllocationEvent.reseller_pool_id)
+            ).all()
+        }
+        if pools
+        else {}
+    )
     labels = pool_labels((p.id, p.name, p.created_at) for p in pools)
     start = datetime.combine(dates[0], datetime.min.time())
     series = []
@@ -105,8 +118,9 @@ def _trend(session, reseller_id: int, now: datetime) -> list[dict]:
             point = _point(expires_at.date(), totals[-2], totals[-1], ended=True)
             if point:
                 points.append(point)
-        series.append({"pool_id": pool_id, "name": labels[pool_id], "unit": unit, "points": points,
-                       "expired": expires_at <= now})
+        series.append(
+            {"pool_id": pool_id, "name": labels[pool_id], "unit": unit, "points": points, "expired": expires_at <= now}
+        )
     return series
 
 
@@ -114,13 +128,22 @@ def _point(day: date, purchased, allocated, ended: bool = False) -> dict | None:
     purchased, allocated = int(purchased or 0), int(allocated or 0)
     if purchased <= 0:
         return None
-    return {"date": day.isoformat(), "purchased": purchased, "allocated": allocated, "ended": ended,
-            "available_pct": share_pct(purchased - allocated, purchased)}
+    return {
+        "date": day.isoformat(),
+        "purchased": purchased,
+        "allocated": allocated,
+        "ended": ended,
+        "available_pct": share_pct(purchased - allocated, purchased),
+    }
 
 
 def overview(db: Database, actor: Principal, reseller_id, *, now: datetime) -> dict:
     """The dashboard's figures in one read: KPIs and the availability trend."""
     with db.reading() as session:
         rid = own_reseller(session, actor, reseller_id).id
-        return {"reseller_id": rid, "kpis": _kpis(session, rid, now), "trend": _trend(session, rid, now),
-                "trend_dates": trend_dates(now.date())}
+        return {
+            "reseller_id": rid,
+            "kpis": _kpis(session, rid, now),
+            "trend": _trend(session, rid, now),
+            "trend_dates": trend_dates(now.date()),
+        }

@@ -7,6 +7,7 @@ writes touched). A row carries the moment a date will change it (a live pool or 
 assignment ending) in valid_until; a read never writes: until a write or the alerts run
 refreshes a row past that moment, the sort computes that row's figures live (sort_keys).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -45,14 +46,27 @@ def live_figures(session, reseller_ids: list[int], now: datetime) -> dict[int, d
     if not reseller_ids:
         return {}
     by_entry = pool_figures(session, [ResellerPool.reseller_id.in_(reseller_ids)], now, by=[ResellerPool.reseller_id])
-    return {key[0]: {"pools": f.pools, "customers": f.customers, "total": f.total, "allocated": f.allocated,
-                     "valid_until": f.valid_until} for key, f in by_entry.items()}
+    return {
+        key[0]: {
+            "pools": f.pools,
+            "customers": f.customers,
+            "total": f.total,
+            "allocated": f.allocated,
+            "valid_until": f.valid_until,
+        }
+        for key, f in by_entry.items()
+    }
 
 
 def _stored(f: PoolFigures) -> dict:
-    return {"pools": f.pools, "customers": f.customers, "total_quantity": sum(f.total.values()),
-            "allocated_quantity": sum(f.allocated.values()),
-            "utilisation": highest_utilisation(f.allocated, f.total), "valid_until": f.valid_until}
+    return {
+        "pools": f.pools,
+        "customers": f.customers,
+        "total_quantity": sum(f.total.values()),
+        "allocated_quantity": sum(f.allocated.values()),
+        "utilisation": highest_utilisation(f.allocated, f.total),
+        "valid_until": f.valid_until,
+    }
 
 
 def refresh_figures(session, reseller_ids, now: datetime) -> None:
@@ -60,11 +74,14 @@ def refresh_figures(session, reseller_ids, now: datetime) -> None:
     the transaction deleted have no row left to rewrite)."""
     ids = sorted(set(reseller_ids))
     for start in range(0, len(ids), CHUNK):
-        chunk = session.scalars(select(ResellerFigures.reseller_id)
-                                .where(ResellerFigures.reseller_id.in_(ids[start:start + CHUNK]))).all()
+        chunk = session.scalars(
+            select(ResellerFigures.reseller_id).where(ResellerFigures.reseller_id.in_(ids[start : start + CHUNK]))
+        ).all()
         figures = pool_figures(session, [ResellerPool.reseller_id.in_(chunk)], now, by=[ResellerPool.reseller_id])
-        session.execute(update(ResellerFigures), [
-            {"reseller_id": rid, **_stored(figures.get((rid,)) or PoolFigures())} for rid in chunk])
+        session.execute(
+            update(ResellerFigures),
+            [{"reseller_id": rid, **_stored(figures.get((rid,)) or PoolFigures())} for rid in chunk],
+        )
 
 
 def stale(now: datetime):
@@ -75,9 +92,12 @@ def stale(now: datetime):
 def refresh_stale(session, lar_ids, now: datetime, limit: int | None = None) -> int:
     """Rewrite the stale rows of these LARs (at most limit), in the caller's write transaction;
     returns how many."""
-    ids = session.scalars(select(ResellerFigures.reseller_id)
-                          .where(ResellerFigures.lar_id.in_(sorted(set(lar_ids))), stale(now))
-                          .order_by(ResellerFigures.valid_until).limit(limit)).all()
+    ids = session.scalars(
+        select(ResellerFigures.reseller_id)
+        .where(ResellerFigures.lar_id.in_(sorted(set(lar_ids))), stale(now))
+        .order_by(ResellerFigures.valid_until)
+        .limit(limit)
+    ).all()
     refresh_figures(session, ids, now)
     return len(ids)
 
@@ -87,8 +107,10 @@ def sort_keys(session, lar_id: int, now: datetime) -> dict:
     rows are stale, the stored column for the others and the live figure for those (computed
     in the query; the index then no longer gives the order, so the plain column is kept
     whenever nothing is stale)."""
-    if session.scalar(select(ResellerFigures.reseller_id)
-                      .where(ResellerFigures.lar_id == lar_id, stale(now)).limit(1)) is None:
+    if (
+        session.scalar(select(ResellerFigures.reseller_id).where(ResellerFigures.lar_id == lar_id, stale(now)).limit(1))
+        is None
+    ):
         return dict(SORTABLE_FIGURES)
     live = _live_expressions(session, now)
     is_stale = stale(now)
@@ -108,7 +130,8 @@ def _live_expressions(session, now: datetime) -> dict:
         return with_subscription(select(*columns).select_from(ResellerPool)).where(of_entry, is_live(now))
 
     customers = with_subscription(
-        select(func.count(func.distinct(CustomerAssignment.customer_tenant_id))).select_from(CustomerAssignment)
+        select(func.count(func.distinct(CustomerAssignment.customer_tenant_id)))
+        .select_from(CustomerAssignment)
         .join(ResellerPool, ResellerPool.id == CustomerAssignment.reseller_pool_id)
     ).where(of_entry, is_live(now), live_assignment(now))
     shares = []

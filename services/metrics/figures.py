@@ -14,6 +14,7 @@ and quantities of different units are never summed: each quantity figure is {uni
   free of a pool: its quantity less what it assigned (idle)
 - utilisation: allocated as a share of total, per unit (never across units)
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -37,6 +38,7 @@ def with_subscription(stmt):
 # --- Figures as SQL aggregates over the pool + Subscription join ------------------------------
 # Each counts live pools only, so it is right whether or not the query also filters by is_live
 # (Renewals joins every Subscription, pools or not, and counts the live ones).
+
 
 def held(now: datetime, *conditions):
     """Sum of the quantities of the live pools that meet conditions (0 for none)."""
@@ -81,6 +83,7 @@ def pool_utilisation():
 
 # --- Figures of values in hand ---------------------------------------------------------------
 
+
 def share_pct(part: int, whole: int) -> float | None:
     """part as a percentage of whole, one decimal; None when the whole is nothing."""
     return round(part * 100 / whole, 1) if whole else None
@@ -115,10 +118,12 @@ def pool_free(quantity: int, assigned: int) -> int:
 
 # --- The figures of a set of pools -----------------------------------------------------------
 
+
 @dataclass
 class PoolFigures:
     """One group's figures; quantities by unit. valid_until: the first moment a date changes
     them (a live pool or a customer's assignment ending), None if none will."""
+
     pools: int = 0
     customers: int = 0
     total: dict[str, int] = field(default_factory=dict)
@@ -128,17 +133,32 @@ class PoolFigures:
     valid_until: datetime | None = None
 
 
-def pool_figures(session, pools: Sequence[Any], now: datetime, *, by: Sequence[Any] = (),
-                 expiring_within: timedelta = EXPIRING_WITHIN) -> dict[tuple, PoolFigures]:
+def pool_figures(
+    session,
+    pools: Sequence[Any],
+    now: datetime,
+    *,
+    by: Sequence[Any] = (),
+    expiring_within: timedelta = EXPIRING_WITHIN,
+) -> dict[tuple, PoolFigures]:
     """{group: PoolFigures} of the live pools meeting the conditions `pools`, grouped by the
     columns `by` (a group is the tuple of their values; () for one group over all of them).
     Groups without a live pool are absent."""
     live = (*pools, is_live(now))
     figures: dict[tuple, PoolFigures] = {}
     for *key, unit, count, given, assigned, waiting, ending, first_end in session.execute(
-        with_subscription(select(*by, Subscription.unit, pool_count(now), total(now), allocated(now), pending(now),
-                                 expiring(now, expiring_within), func.min(effective_expiration()))
-                          .select_from(ResellerPool))
+        with_subscription(
+            select(
+                *by,
+                Subscription.unit,
+                pool_count(now),
+                total(now),
+                allocated(now),
+                pending(now),
+                expiring(now, expiring_within),
+                func.min(effective_expiration()),
+            ).select_from(ResellerPool)
+        )
         .where(*live)
         .group_by(*by, Subscription.unit)
     ).all():
@@ -149,10 +169,15 @@ def pool_figures(session, pools: Sequence[Any], now: datetime, *, by: Sequence[A
                 by_unit[unit] = int(value)
         f.valid_until = _earliest(f.valid_until, first_end)
     for *key, customers, first_end in session.execute(
-        with_subscription(select(*by, func.count(func.distinct(CustomerAssignment.customer_tenant_id)),
-                                 func.min(CustomerAssignment.ends_at))
-                          .select_from(CustomerAssignment)
-                          .join(ResellerPool, ResellerPool.id == CustomerAssignment.reseller_pool_id))
+        with_subscription(
+            select(
+                *by,
+                func.count(func.distinct(CustomerAssignment.customer_tenant_id)),
+                func.min(CustomerAssignment.ends_at),
+            )
+            .select_from(CustomerAssignment)
+            .join(ResellerPool, ResellerPool.id == CustomerAssignment.reseller_pool_id)
+        )
         .where(*live, live_assignment(now))
         .group_by(*by)
     ).all():

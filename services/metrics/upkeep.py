@@ -12,6 +12,7 @@ Registered on every SQLAlchemy Session when this package is imported (services/m
 A bulk UPDATE statement is not seen: the only one on pools (allocation.reclaim_expired) sets
 seats_held, which no figure reads.
 """
+
 from __future__ import annotations
 
 from itertools import chain
@@ -37,8 +38,11 @@ def _mark_changes(session: Session, _context, _instances) -> None:
             _marks(session, ENTRIES).add(obj.reseller_id)
         elif isinstance(obj, CustomerAssignment):
             _marks(session, POOLS).add(obj.reseller_pool_id)
-        elif isinstance(obj, Subscription) and obj not in session.new \
-                and inspect(obj).attrs.expires_at.history.has_changes():
+        elif (
+            isinstance(obj, Subscription)
+            and obj not in session.new
+            and inspect(obj).attrs.expires_at.history.has_changes()
+        ):
             _marks(session, SUBSCRIPTIONS).add(obj.id)
 
 
@@ -60,28 +64,34 @@ def _refresh_marked(session: Session) -> None:
         return
     now = session.info.get(NOW)
     if now is None:
-        raise RuntimeError("This write changed reseller pools: open its unit of work with now=..., so the "
-                           "directory's stored figures are rewritten as of that instant.")
+        raise RuntimeError(
+            "This write changed reseller pools: open its unit of work with now=..., so the "
+            "directory's stored figures are rewritten as of that instant."
+        )
     if pools:
         entries |= set(session.scalars(select(ResellerPool.reseller_id).where(ResellerPool.id.in_(pools))))
     if subscriptions:
-        entries |= set(session.scalars(select(ResellerPool.reseller_id)
-                                       .where(ResellerPool.subscription_id.in_(subscriptions))))
+        entries |= set(
+            session.scalars(select(ResellerPool.reseller_id).where(ResellerPool.subscription_id.in_(subscriptions)))
+        )
     entries.discard(None)
     if not entries:
         return
     refresh_figures(session, entries, now)
     # The LARs of (at most CHUNK of) these entries: a chance to refresh what a date made stale there.
-    lars = session.scalars(select(DirectoryEntry.lar_id).where(DirectoryEntry.id.in_(sorted(entries)[:CHUNK]))
-                           .distinct()).all()
+    lars = session.scalars(
+        select(DirectoryEntry.lar_id).where(DirectoryEntry.id.in_(sorted(entries)[:CHUNK])).distinct()
+    ).all()
     refresh_stale(session, lars, now, limit=STALE_PER_COMMIT)
     session.info.pop(ENTRIES, None)  # the figures' own UPDATEs touch no pool; nothing is left to do
 
 
 def keep_stored_figures_current() -> None:
     """Register the marks and the commit's refresh on every Session (idempotent)."""
-    for target, name, listener in ((Session, "before_flush", _mark_changes),
-                                   (Session, "do_orm_execute", _mark_bulk_inserts),
-                                   (Session, "before_commit", _refresh_marked)):
+    for target, name, listener in (
+        (Session, "before_flush", _mark_changes),
+        (Session, "do_orm_execute", _mark_bulk_inserts),
+        (Session, "before_commit", _refresh_marked),
+    ):
         if not event.contains(target, name, listener):
             event.listen(target, name, listener)

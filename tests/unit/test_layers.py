@@ -1,5 +1,6 @@
 """The layout holds (docs/architecture.md): each layer imports only from the layers below it, no module
 imports itself back through others, and no application file grows past about 300 lines."""
+
 from __future__ import annotations
 
 import ast
