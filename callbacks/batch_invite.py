@@ -10,7 +10,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.context import actor, db, notice
 from callbacks.grid_controls import next_refresh, require_click
-from callbacks.jobs import Jobs
+from callbacks.jobs import Jobs, open_job
 from callbacks.panels import close_on
 from services.common.errors import DomainError
 from services.common.names import NAME_LIMIT
@@ -127,19 +127,20 @@ def register(app, jobs: Jobs) -> None:
         """In a worker process: the rows of a ticket this server signed, as the user who asked."""
         if not ticket:
             raise PreventUpdate
-        job = jobs.open_ticket(ticket)
-        if job is None:
+        opened = open_job(ticket)
+        if opened is None:
             return (no_update,) * 5 + (notice("This batch expired before it started. Click Invite again.", ok=False),)
+        ran_by, job = opened
         try:
-            database, acting = jobs.context(job["user"])
+            database, acting = ran_by.context(job["user"])
         except DomainError as refused:
             return (no_update,) * 5 + (notice(refused.message, ok=False),)
         try:
             checks = check_rows(database, acting, _rows_from(job["rows"]), job["email"])
-            outcome = invite_rows(database, acting, checks, jobs.base_url, batch=job["batch"], now=jobs.now(),
+            outcome = invite_rows(database, acting, checks, ran_by.base_url, batch=job["batch"], now=ran_by.now(),
                                   progress=lambda done, total, settled: set_progress(
                                       [round(100 * done / max(total, 1)), [c.as_dict() for c in settled]]))
-            jobs.deliver(database)
+            ran_by.deliver(database)
         except DomainError as refused:
             return (no_update,) * 5 + (notice(refused.message, ok=False),)
         finally:

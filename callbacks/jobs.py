@@ -5,9 +5,14 @@ its own, without the request: it gets what it needs from a ticket this server si
 and what) and from its app's `Jobs` (settings, mail transport, clock), never from the browser.
 
 Each app holds its own `Jobs` (server.extensions["jobs"]), handed to the callbacks that register
-background work: two apps in one process (tests, a worker) never read each other's settings."""
+background work. Dash keeps one job function per callback for the whole process (the app that
+registered it last), so a job finds its own app's `Jobs` from its ticket (`open_job`): two apps
+in one process (tests) never run each other's jobs. The key is the same in every process serving
+one configuration, so a Celery worker built from the same settings opens the server's tickets."""
 
 from __future__ import annotations
+
+import hashlib
 
 import diskcache
 from dash import CeleryManager, DiskcacheManager
@@ -22,12 +27,15 @@ from services.notify.outbox import deliver_all_due
 
 TICKET_MAX_AGE_S = 600
 ALERTS_EVERY_S = 3600
+_IN_THIS_PROCESS: dict[str, Jobs] = {}  # every app's Jobs, by key
 
 
 class Jobs:
     def __init__(self, settings, transport, clock: Clock):
         self.settings, self.transport, self.clock = settings, transport, clock
         self._signer = URLSafeTimedSerializer(settings.secret_key, salt="background-job")
+        self.key = hashlib.sha256(f"{settings.secret_key}\0{settings.database_url}".encode()).hexdigest()[:16]
+        _IN_THIS_PROCESS[self.key] = self
         self.celery = None
         if settings.redis_url:
             from celery import Celery  # only where Redis is used
@@ -45,7 +53,7 @@ class Jobs:
         return self.celery
 
     def sign(self, job: dict) -> str:
-        return self._signer.dumps(job)
+        return self._signer.dumps({**job, "jobs": self.key})
 
     def open_ticket(self, ticket) -> dict | None:
         try:
@@ -93,3 +101,13 @@ class Jobs:
         celery.conf.beat_schedule = {
             "send-alerts": {"task": "reseller_console.send_alerts", "schedule": ALERTS_EVERY_S}
         }
+
+
+def open_job(ticket) -> tuple[Jobs, dict] | None:
+    """The app's Jobs that signed this ticket, and the job it names; None for a ticket no app in
+    this process signed (forged, or older than TICKET_MAX_AGE_S)."""
+    for jobs in list(_IN_THIS_PROCESS.values()):
+        job = jobs.open_ticket(ticket)
+        if job is not None and job.get("jobs") == jobs.key:
+            return jobs, job
+    return None

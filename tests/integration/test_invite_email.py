@@ -75,3 +75,19 @@ def test_a_background_job_runs_only_from_a_ticket_this_server_signed(app):
     database, acting = jobs.context(2)
     assert acting.email == "operator@demo.example" and acting.lar_id == 1
     database.dispose()
+
+
+def test_a_job_runs_with_the_app_that_signed_its_ticket_whichever_app_registered_last(app, tmp_path):
+    """Dash keeps one job function per callback for the process (the last app's): the ticket names
+    its app's Jobs, so a job of this app never reads another app's database."""
+    from callbacks.jobs import Jobs, open_job
+    from config import Settings
+
+    ours = app.server.extensions["jobs"]
+    other = Jobs(Settings(database_url=f"sqlite:///{tmp_path / 'other.db'}", secret_key=ours.settings.secret_key,
+                          instance=tmp_path), ours.transport, ours.clock)  # built after ours, same secret
+    assert other.key != ours.key
+    ran_by, job = open_job(ours.sign({"user": 2, "rows": [], "email": True, "batch": "b"}))
+    assert ran_by is ours and job["user"] == 2
+    assert open_job(other.sign({"user": 9, "rows": [], "email": True, "batch": "c"}))[0] is other
+    assert open_job("forged." + ours.sign({"user": 2})) is None
