@@ -1,10 +1,13 @@
-"""One app per test process on a demo-data SQLite file, driven through Flask's test client."""
+"""One app per test process on a demo-data SQLite file, driven through Flask's test client (and the
+callback fuzz tests' own apps, one per database and test file)."""
 from __future__ import annotations
 
 import contextvars
 import itertools
 import re
+import uuid
 
+import psycopg
 import pytest
 from dash._get_app import app_context as dash_app_context
 from flask.testing import FlaskClient
@@ -12,6 +15,8 @@ from flask.testing import FlaskClient
 from app import create_app
 from config import Settings
 from tests.clock import AppClock
+from tests.conftest import PG_DSN, postgres_answers
+from tests.integration.fuzz_calls import _db
 from tests.smtp_server import smtp  # noqa: F401 - a real SMTP server fixture for this folder
 
 
@@ -93,3 +98,50 @@ def dash_call(client, outputs, inputs, state=(), csrf=True, headers=None, change
     if csrf and cookie is not None:
         headers["X-CSRFToken"] = cookie.value
     return client.post("/_dash-update-component", json=body, headers=headers)
+
+
+# --- the callback fuzz tests' apps (test_callback_fuzz_*.py), one per database and test file: a body
+# that is acceptable may write ---
+
+def _fuzz_app(url: str, instance):
+    return build_app(Settings(database_url=url, secret_key="test-secret", demo_data=True, instance=instance))
+
+
+@pytest.fixture(scope="module")
+def sqlite_app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("fuzz-sqlite")
+    return _fuzz_app(f"sqlite:///{instance / 'app.db'}", instance)
+
+
+@pytest.fixture(scope="module")
+def postgresql_app(tmp_path_factory):
+    schema = f"fuzz_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_DSN, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        app = _fuzz_app(f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}",
+                        tmp_path_factory.mktemp("fuzz-postgresql"))
+        yield app
+        _db(app).dispose()
+    finally:
+        with psycopg.connect(PG_DSN, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    not postgres_answers(), reason="PostgreSQL does not answer on 127.0.0.1:5432"))])
+def database(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def app_on(request, database):
+    return request.getfixturevalue(f"{database}_app")
+
+
+@pytest.fixture
+def admin(app_on):
+    client = app_on.server.test_client()
+    assert sign_in(client, "admin@demo.example").status_code == 302
+    client.get("/")
+    return client

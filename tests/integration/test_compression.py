@@ -7,7 +7,7 @@ import re
 import brotli
 
 from tests.integration.conftest import dash_call
-from tests.integration.test_http_security import ROWS
+from tests.integration.security_calls import ROWS
 
 
 def _scripts(client):
