@@ -1,5 +1,6 @@
-"""The principal of a console user read by id, for work that runs without a request (a background
-job re-reads who asked, so a user disabled meanwhile starts nothing)."""
+"""Who may use the console now: an active user whose tenant the policy lets in. A resumed session
+and a background job (which re-reads who asked, so a user disabled meanwhile starts nothing)
+both ask here."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from services.access.policy import Action, can
 from services.access.principal import Principal, principal_of
 
 
-def _console_principal(session, user: User) -> Principal | None:
-    tenant = session.get(Tenant, user.tenant_id)
-    actor = principal_of(user, tenant) if tenant is not None else None
-    return actor if actor is not None and can(actor, Action.CONSOLE_USE) else None
+def console_principal(user: User, tenant: Tenant | None) -> Principal | None:
+    """The user's principal if the user is active and may use the console; None otherwise."""
+    if not user.active or tenant is None:
+        return None
+    principal = principal_of(user, tenant)
+    return principal if can(principal, Action.CONSOLE_USE) else None
 
 
 def load_principal(db: Database, user_id: int) -> Principal | None:
@@ -20,6 +23,4 @@ def load_principal(db: Database, user_id: int) -> Principal | None:
     gone, deactivated, or not allowed the console."""
     with db.reading() as session:
         user = session.get(User, int(user_id))
-        if user is None or not user.active:
-            return None
-        return _console_principal(session, user)
+        return None if user is None else console_principal(user, session.get(Tenant, user.tenant_id))

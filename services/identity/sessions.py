@@ -14,8 +14,8 @@ from sqlalchemy import delete, or_, select, update
 
 from data.db import Database
 from data.models import Tenant, User, UserSession
-from services.access.policy import Action, can
-from services.access.principal import Principal, principal_of
+from services.access.console_user import console_principal
+from services.access.principal import Principal
 
 IDLE_LIMIT = timedelta(hours=2)
 ABSOLUTE_LIMIT = timedelta(hours=12)
@@ -61,8 +61,8 @@ def resume_session(db: Database, token: str, *, now: datetime) -> Principal | No
     if now - last_seen_at > IDLE_LIMIT or now - created_at > ABSOLUTE_LIMIT:
         end_session(db, token)
         return None
-    actor = principal_of(user, tenant)
-    if not user.active or not can(actor, Action.CONSOLE_USE):
+    actor = console_principal(user, tenant)
+    if actor is None:
         return None
     if now - last_seen_at >= TOUCH_EVERY:
         with db.unit_of_work() as session:
