@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dash import ALL, MATCH, ClientsideFunction, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.context import actor, db, notice, now
+from callbacks.context import NOTIFY, actor, db, notice, now
 from callbacks.grid_controls import next_refresh, require_click, selected_ids
 from callbacks.panels import Opener, close_on
 from components.add_pool_panel import FIELDS, field_id, pool_options, service_cards, service_forms
@@ -19,7 +19,6 @@ from services.pools.changes import add_pool_choices, add_pools
 from services.pools.form import check_new_pool, sources_for
 from services.subscriptions.choices import facts
 
-NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 STATE_MARKS = {"complete": ("✓", "Complete"), "incomplete": ("○", "Incomplete"), "invalid": ("!", "Has errors")}
 
 

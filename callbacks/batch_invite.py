@@ -8,7 +8,7 @@ import uuid
 from dash import Input, Output, State, ctx, dcc, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.context import actor, db, notice
+from callbacks.context import NOTIFY, actor, db, notice
 from callbacks.grid_controls import next_refresh, require_click
 from callbacks.jobs import Jobs, open_job
 from callbacks.panels import close_on
@@ -16,8 +16,6 @@ from services.common.errors import DomainError
 from services.common.names import NAME_LIMIT
 from services.invitations.batch import RowCheck, check_rows, invite_rows, outcome_csv, require_rows, stopped_outcome
 from services.invitations.batch_file import MAX_ROWS, BadFile, SheetRow, read_rows, template_csv, template_xlsx
-
-NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 
 
 def _summary(checks) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import time
 
-from dash import ctx
+from dash import Output, ctx
 from flask import current_app
 from flask_login import current_user
 
@@ -36,6 +36,10 @@ def mail_transport():
 def base_url() -> str:
     """Where links in emails point (config.Settings.base_url), never what the request names."""
     return current_app.extensions["reseller_settings"].base_url
+
+
+# The shell's notification area (components/shell.py); every callback that tells the user something writes it.
+NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 
 
 def notice(message: str, ok: bool = True) -> list[dict]:

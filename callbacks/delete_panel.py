@@ -6,13 +6,11 @@ import json
 
 from dash import Input, Output, State, ctx, no_update
 
-from callbacks.context import actor, db, notice, now
+from callbacks.context import NOTIFY, actor, db, notice, now
 from callbacks.grid_controls import next_refresh, require_click, selected_ids
 from callbacks.panels import Opener, close_on
 from services.common.errors import DomainError, ResellersInUse
 from services.directory import entries
-
-NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 
 
 def register(app, prefix: str, opener: Opener) -> None:

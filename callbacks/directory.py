@@ -4,14 +4,13 @@ from __future__ import annotations
 from dash import Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.context import actor, db, notice, now
+from callbacks.context import NOTIFY, actor, db, notice, now
 from callbacks.grid_controls import next_refresh, records, register_grid, require_click
 from components import directory_grid as grid
 from services.common.errors import DomainError
 from services.directory import entries
 from services.directory.query import list_directory
 
-NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 REFRESH = Output("dir-refresh", "data", allow_duplicate=True)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dash import ClientsideFunction, Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.context import actor, db, notice, now
+from callbacks.context import NOTIFY, actor, db, notice, now
 from callbacks.grid_controls import next_refresh, require_click, selected_ids
 from callbacks.panels import Opener, close_on
 from components.pool_fields import availability_table, details_id
@@ -12,8 +12,6 @@ from services.common.errors import Conflict, DomainError, InvalidForm
 from services.common.units import format_quantity
 from services.pools.changes import EditPoolForm, edit_pool, edit_pool_form
 from services.pools.form import first_allowed_day, unit_label
-
-NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 
 
 def register(app, prefix: str, opener: Opener) -> None:

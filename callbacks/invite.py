@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dash import Input, Output, State, ctx, no_update
 
-from callbacks.context import actor, base_url, clock, db, mail_transport, notice, now
+from callbacks.context import NOTIFY, actor, base_url, clock, db, mail_transport, notice, now
 from callbacks.grid_controls import next_refresh, require_click, stored_query
 from callbacks.panels import Opener, close_on
 from components.invitation_section import invitation_section
@@ -19,8 +19,6 @@ from services.invitations.invite import (
 )
 from services.invitations.invite_results import DomainHint
 from services.notify.outbox import deliver_in_background
-
-NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 
 
 def register(app, prefix: str, opener: Opener) -> None:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dash import Input, Output, State, no_update
 
-from callbacks.context import actor, base_url, db, notice, now
+from callbacks.context import NOTIFY, actor, base_url, db, notice, now
 from callbacks.grid_controls import next_refresh, records, require_click, selected_ids
 from callbacks.panels import Opener, close_on
 from services.common.errors import DomainError, InvalidForm
 from services.directory import mapping
-
-NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 
 
 def _owners(tenants: list[dict], entry_email: str) -> list[dict]:

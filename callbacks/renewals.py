@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 
-from callbacks.context import actor, db, notice, now
+from callbacks.context import NOTIFY, actor, db, notice, now
 from callbacks.grid_controls import records, register_grid, require_click, stored_query
 from callbacks.return_to_pool import register_return
 from components import renewals as parts
@@ -16,7 +16,6 @@ from services.pools.listing import describe_return_across, return_to_pool_across
 from services.pools.renewals import DEFAULT_WINDOW, VIEWS, expiring_by_week, list_renewals, renewal_figures
 from services.pools.state import PENDING
 
-NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 QUERY = Output("ren-query", "data", allow_duplicate=True)
 
 

@@ -7,12 +7,10 @@ from collections.abc import Callable
 
 from dash import Input, Output, State, ctx, no_update
 
-from callbacks.context import actor, db, notice, now
+from callbacks.context import NOTIFY, actor, db, notice, now
 from callbacks.grid_controls import next_refresh, require_click, selected_ids
 from components.return_to_pool import return_question
 from services.common.errors import DomainError
-
-NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 
 
 def register_return(app, prefix: str, describe: Callable, give_back: Callable) -> None:

@@ -3,15 +3,13 @@ from __future__ import annotations
 
 from dash import ClientsideFunction, Input, Output, State, no_update
 
-from callbacks.context import actor, db, notice, now
+from callbacks.context import NOTIFY, actor, db, notice, now
 from callbacks.grid_controls import next_refresh, records, register_grid, require_click
 from callbacks.panels import close_on
 from components import subscriptions_grid as parts
 from services.access.policy import Action, can
 from services.common.errors import DomainError
 from services.subscriptions.listing import set_threshold, subscription_page
-
-NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 
 
 def _fetch(database, acting, _context, query, *, now):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.context import actor, base_url, clock, db, mail_transport, notice, now
+from callbacks.context import NOTIFY, actor, base_url, clock, db, mail_transport, notice, now
 from callbacks.grid_controls import require_click
 from callbacks.panels import close_on
 from components.users_table import users_table
@@ -17,7 +17,6 @@ from services.identity import team
 from services.identity.team import ROLE_LABELS
 from services.notify.outbox import deliver_in_background
 
-NOTIFY = Output("notify", "sendNotifications", allow_duplicate=True)
 TABLE = Output("users-table", "children", allow_duplicate=True)
 ROLES = {"type": "user-role", "user": ALL}
 
